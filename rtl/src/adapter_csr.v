@@ -1,0 +1,230 @@
+// Register file of the adapter (CSRs): decode, staging registers for the two
+// tables, transaction/error counters fed by the datapath, the segment-lookup
+// handshake, and the interrupt triplet (STATE w1c / ENABLE / TEST).
+// Reads are combinational; writes take effect at the clock edge. A write to a
+// read-only register, or any access to an unmapped or unaligned offset, is a
+// bus error and changes nothing.
+`default_nettype none
+module adapter_csr (
+    input  wire        clk,
+    input  wire        rst_n,
+    input  wire [15:0] node_id_i,
+    input  wire        link_up_i,
+    // register bus
+    input  wire        reg_req_i,
+    input  wire        reg_we_i,
+    input  wire [11:0] reg_addr_i,
+    input  wire [31:0] reg_wdata_i,
+    output reg  [31:0] reg_rdata_o,
+    output wire        reg_err_o,
+    output wire        enable_o,
+    // import table
+    output wire        att_cmd_o,
+    output wire [2:0]  att_op_o,
+    output reg  [5:0]  att_index_o,
+    output reg  [15:0] att_node_o,
+    output reg  [31:0] att_segid_o,
+    output reg  [31:0] att_size_o,
+    output reg  [2:0]  att_ctrl_o,
+    input  wire [15:0] att_rd_node_i,
+    input  wire [31:0] att_rd_segid_i,
+    input  wire [31:0] att_rd_size_i,
+    input  wire [2:0]  att_rd_ctrl_i,
+    // export table
+    output wire        exp_cmd_o,
+    output wire [2:0]  exp_op_o,
+    output reg  [4:0]  exp_index_o,
+    output reg  [31:0] exp_segid_o,
+    output wire [63:0] exp_base_o,
+    output reg  [31:0] exp_size_o,
+    output reg  [3:0]  exp_ctrl_o,
+    output reg  [15:0] exp_acl_node_o,
+    output reg  [1:0]  exp_acl_perm_o,
+    input  wire [31:0] exp_rd_segid_i,
+    input  wire [63:0] exp_rd_base_i,
+    input  wire [31:0] exp_rd_size_i,
+    input  wire [3:0]  exp_rd_ctrl_i,
+    // datapath events, at most one of each per cycle
+    input  wire        ev_issue_i,
+    input  wire        ev_ack_i,
+    input  wire        ev_err_i,        // a response carried an error class
+    input  wire        ev_xlate_err_i,  // a window access failed translation
+    input  wire [3:0]  ev_err_class_i,
+    // segment lookup
+    output reg         conn_go_o,
+    output reg  [15:0] conn_node_o,
+    output reg  [31:0] conn_segid_o,
+    input  wire        conn_resp_i,
+    input  wire [3:0]  conn_result_i,
+    input  wire [31:0] conn_size_i,
+    input  wire [1:0]  conn_perm_i,
+    output wire        irq_o
+);
+`include "adapter_regs.vh"
+
+    // Registers marked public are traced into the simulator's waveform.
+    reg        ctrl_enable   /*verilator public*/;
+    reg [2:0]  intr_state    /*verilator public*/;
+    reg [2:0]  intr_enable   /*verilator public*/;
+    reg [31:0] scratch;
+    reg [31:0] txn_issued    /*verilator public*/;
+    reg [31:0] txn_acked     /*verilator public*/;
+    reg [31:0] err_count     /*verilator public*/;
+    reg [3:0]  err_last;
+    reg [31:0] exp_base_lo, exp_base_hi;
+    reg        conn_busy     /*verilator public*/;
+    reg        conn_done;
+    reg [3:0]  conn_result;
+    reg [31:0] conn_size;
+    reg [1:0]  conn_perm;
+
+    wire [2:0] acc       = reg_access(reg_addr_i);
+    wire       unaligned = reg_addr_i[1:0] != 2'b00;
+    assign reg_err_o = reg_req_i && (unaligned || acc == ACC_NONE || (reg_we_i && acc == ACC_RO));
+    wire       wr = reg_req_i && reg_we_i && !reg_err_o;
+
+    function automatic hit(input [11:0] r);
+        hit = wr && reg_addr_i == r;
+    endfunction
+
+    assign enable_o   = ctrl_enable;
+    assign exp_base_o = {exp_base_hi, exp_base_lo};
+    assign att_cmd_o  = hit(REG_ATT_CMD);
+    assign att_op_o   = reg_wdata_i[2:0];
+    assign exp_cmd_o  = hit(REG_EXP_CMD);
+    assign exp_op_o   = reg_wdata_i[2:0];
+    assign irq_o      = |(intr_state & intr_enable);
+
+    wire att_read = att_cmd_o && {1'b0, att_op_o} == TABLE_OP_READ;
+    wire exp_read = exp_cmd_o && {1'b0, exp_op_o} == TABLE_OP_READ;
+    wire [2:0] hw_set = {ev_err_i, ev_xlate_err_i, conn_resp_i};
+
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            ctrl_enable <= 1'b0;
+            intr_state <= 3'd0;
+            intr_enable <= 3'd0;
+            scratch <= 32'd0;
+            txn_issued <= 32'd0;
+            txn_acked <= 32'd0;
+            err_count <= 32'd0;
+            err_last <= 4'd0;
+            att_index_o <= 6'd0;
+            att_node_o <= 16'd0;
+            att_segid_o <= 32'd0;
+            att_size_o <= 32'd0;
+            att_ctrl_o <= 3'd0;
+            exp_index_o <= 5'd0;
+            exp_segid_o <= 32'd0;
+            exp_base_lo <= 32'd0;
+            exp_base_hi <= 32'd0;
+            exp_size_o <= 32'd0;
+            exp_ctrl_o <= 4'd0;
+            exp_acl_node_o <= 16'd0;
+            exp_acl_perm_o <= 2'd0;
+            conn_go_o <= 1'b0;
+            conn_node_o <= 16'd0;
+            conn_segid_o <= 32'd0;
+            conn_busy <= 1'b0;
+            conn_done <= 1'b0;
+            conn_result <= 4'd0;
+            conn_size <= 32'd0;
+            conn_perm <= 2'd0;
+        end else begin
+            conn_go_o <= 1'b0;
+            if (hit(REG_CTRL))         ctrl_enable <= reg_wdata_i[0];
+            if (hit(REG_INTR_ENABLE))  intr_enable <= reg_wdata_i[2:0];
+            if (hit(REG_SCRATCH))      scratch <= reg_wdata_i;
+            // Hardware causes win over a simultaneous clear, so no event is lost.
+            intr_state <= hw_set
+                | (intr_state & ~(hit(REG_INTR_STATE) ? reg_wdata_i[2:0] : 3'd0))
+                | (hit(REG_INTR_TEST) ? reg_wdata_i[2:0] : 3'd0);
+
+            if (ev_issue_i) txn_issued <= txn_issued + 32'd1;
+            if (ev_ack_i)   txn_acked <= txn_acked + 32'd1;
+            if (ev_err_i || ev_xlate_err_i) begin
+                err_count <= err_count + 32'd1;
+                err_last <= ev_err_class_i;
+            end
+
+            if (hit(REG_ATT_INDEX)) att_index_o <= reg_wdata_i[5:0];
+            if (hit(REG_ATT_NODE))  att_node_o <= reg_wdata_i[15:0];
+            if (hit(REG_ATT_SEGID)) att_segid_o <= reg_wdata_i;
+            if (hit(REG_ATT_SIZE))  att_size_o <= reg_wdata_i;
+            if (hit(REG_ATT_CTRL))  att_ctrl_o <= reg_wdata_i[2:0];
+            if (att_read) begin
+                att_node_o <= att_rd_node_i;
+                att_segid_o <= att_rd_segid_i;
+                att_size_o <= att_rd_size_i;
+                att_ctrl_o <= att_rd_ctrl_i;
+            end
+
+            if (hit(REG_EXP_INDEX))    exp_index_o <= reg_wdata_i[4:0];
+            if (hit(REG_EXP_SEGID))    exp_segid_o <= reg_wdata_i;
+            if (hit(REG_EXP_BASE_LO))  exp_base_lo <= reg_wdata_i;
+            if (hit(REG_EXP_BASE_HI))  exp_base_hi <= reg_wdata_i;
+            if (hit(REG_EXP_SIZE))     exp_size_o <= reg_wdata_i;
+            if (hit(REG_EXP_CTRL))     exp_ctrl_o <= reg_wdata_i[3:0];
+            if (hit(REG_EXP_ACL_NODE)) exp_acl_node_o <= reg_wdata_i[15:0];
+            if (hit(REG_EXP_ACL_PERM)) exp_acl_perm_o <= reg_wdata_i[1:0];
+            if (exp_read) begin
+                exp_segid_o <= exp_rd_segid_i;
+                {exp_base_hi, exp_base_lo} <= exp_rd_base_i;
+                exp_size_o <= exp_rd_size_i;
+                exp_ctrl_o <= exp_rd_ctrl_i;
+            end
+
+            if (hit(REG_CONN_NODE))  conn_node_o <= reg_wdata_i[15:0];
+            if (hit(REG_CONN_SEGID)) conn_segid_o <= reg_wdata_i;
+            if (hit(REG_CONN_CMD) && reg_wdata_i[0] && !conn_busy) begin
+                conn_busy <= 1'b1;
+                conn_done <= 1'b0;
+                conn_go_o <= 1'b1;
+            end else if (conn_resp_i && conn_busy) begin
+                conn_busy <= 1'b0;
+                conn_done <= 1'b1;
+                conn_result <= conn_result_i;
+                conn_size <= conn_size_i;
+                conn_perm <= conn_perm_i;
+            end
+        end
+    end
+
+    always @(*) begin
+        case (reg_addr_i)
+            REG_ID:           reg_rdata_o = DEV_IDENT;
+            REG_VERSION:      reg_rdata_o = DEV_VERSION;
+            REG_NODE_ID:      reg_rdata_o = {16'd0, node_id_i};
+            REG_CTRL:         reg_rdata_o = {31'd0, ctrl_enable};
+            REG_STATUS:       reg_rdata_o = {30'd0, conn_busy, link_up_i};
+            REG_INTR_STATE:   reg_rdata_o = {29'd0, intr_state};
+            REG_INTR_ENABLE:  reg_rdata_o = {29'd0, intr_enable};
+            REG_SCRATCH:      reg_rdata_o = scratch;
+            REG_TXN_ISSUED:   reg_rdata_o = txn_issued;
+            REG_TXN_ACKED:    reg_rdata_o = txn_acked;
+            REG_OUTSTANDING:  reg_rdata_o = txn_issued - txn_acked;
+            REG_ERR_COUNT:    reg_rdata_o = err_count;
+            REG_ERR_LAST:     reg_rdata_o = {28'd0, err_last};
+            REG_ATT_INDEX:    reg_rdata_o = {26'd0, att_index_o};
+            REG_ATT_NODE:     reg_rdata_o = {16'd0, att_node_o};
+            REG_ATT_SEGID:    reg_rdata_o = att_segid_o;
+            REG_ATT_SIZE:     reg_rdata_o = att_size_o;
+            REG_ATT_CTRL:     reg_rdata_o = {29'd0, att_ctrl_o};
+            REG_EXP_INDEX:    reg_rdata_o = {27'd0, exp_index_o};
+            REG_EXP_SEGID:    reg_rdata_o = exp_segid_o;
+            REG_EXP_BASE_LO:  reg_rdata_o = exp_base_lo;
+            REG_EXP_BASE_HI:  reg_rdata_o = exp_base_hi;
+            REG_EXP_SIZE:     reg_rdata_o = exp_size_o;
+            REG_EXP_CTRL:     reg_rdata_o = {28'd0, exp_ctrl_o};
+            REG_EXP_ACL_NODE: reg_rdata_o = {16'd0, exp_acl_node_o};
+            REG_EXP_ACL_PERM: reg_rdata_o = {30'd0, exp_acl_perm_o};
+            REG_CONN_NODE:    reg_rdata_o = {16'd0, conn_node_o};
+            REG_CONN_SEGID:   reg_rdata_o = conn_segid_o;
+            REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 2'd0, conn_done, conn_busy};
+            REG_CONN_SIZE:    reg_rdata_o = conn_size;
+            REG_CONN_PERM:    reg_rdata_o = {30'd0, conn_perm};
+            default:          reg_rdata_o = 32'd0;   // write-only and unmapped read as 0
+        endcase
+    end
+endmodule
+`default_nettype wire

@@ -1,0 +1,126 @@
+// Export table (ETT): the segments this node publishes. An incoming request
+// names <segment id, offset, length, read/write> and its source node; the
+// table finds the published entry, checks the access list, rights and bounds,
+// and yields the host bus address. Requests that fail never reach host memory.
+`default_nettype none
+module export_table #(
+    parameter integer ENTRIES = 32,
+    parameter integer IW = 5,
+    parameter integer NODES = 64
+) (
+    input  wire          clk,
+    input  wire          rst_n,
+    input  wire          enable_i,
+    // table maintenance
+    input  wire          cmd_i,
+    input  wire [2:0]    op_i,
+    input  wire [IW-1:0] index_i,
+    input  wire [31:0]   wr_segid_i,
+    input  wire [63:0]   wr_base_i,
+    input  wire [31:0]   wr_size_i,
+    input  wire [3:0]    wr_ctrl_i,     // {PUB_WRITE, PUB_READ, PUBLIC, VALID}
+    input  wire [15:0]   wr_acl_node_i,
+    input  wire [1:0]    wr_acl_perm_i, // {WRITE, READ}
+    output wire [31:0]   rd_segid_o,
+    output wire [63:0]   rd_base_o,
+    output wire [31:0]   rd_size_o,
+    output wire [3:0]    rd_ctrl_o,
+    // check of one incoming request (or a LOOKUP probe)
+    input  wire [31:0]   ex_segid_i,
+    input  wire [15:0]   ex_src_i,
+    input  wire [31:0]   ex_off_i,
+    input  wire [32:0]   ex_len_i,
+    input  wire          ex_write_i,
+    input  wire          ex_probe_i,    // lookup only: existence + access list
+    output reg  [3:0]    ex_err_o,
+    output wire [63:0]   ex_addr_o,
+    output wire [31:0]   ex_size_o,
+    output wire [1:0]    ex_perm_o
+);
+`include "adapter_regs.vh"
+
+    reg [31:0] segid_q [0:ENTRIES-1];
+    reg [63:0] base_q  [0:ENTRIES-1];
+    reg [31:0] size_q  [0:ENTRIES-1];
+    reg [3:0]  ctrl_q  [0:ENTRIES-1];
+    // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
+    reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
+
+    // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
+    function automatic node_ok(input [15:0] n);
+        node_ok = (n[1:0] == 2'b00) && (n != 16'd0) && ({16'd0, n} <= 4 * NODES);
+    endfunction
+    wire [5:0] set_slot = wr_acl_node_i[7:2] - 6'd1;
+    wire [5:0] src_slot = ex_src_i[7:2] - 6'd1;
+
+    integer i;
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            for (i = 0; i < ENTRIES; i = i + 1) begin
+                segid_q[i] <= 32'd0;
+                base_q[i]  <= 64'd0;
+                size_q[i]  <= 32'd0;
+                ctrl_q[i]  <= 4'd0;
+                acl_q[i]   <= {2*NODES{1'b0}};
+            end
+        end else if (cmd_i) begin
+            case ({1'b0, op_i})
+                TABLE_OP_WRITE: begin
+                    segid_q[index_i] <= wr_segid_i;
+                    base_q[index_i]  <= wr_base_i;
+                    size_q[index_i]  <= wr_size_i;
+                    ctrl_q[index_i]  <= wr_ctrl_i;
+                end
+                TABLE_OP_CLEAR: begin
+                    ctrl_q[index_i] <= 4'd0;
+                    acl_q[index_i]  <= {2*NODES{1'b0}};
+                end
+                TABLE_OP_ACL_SET:
+                    if (node_ok(wr_acl_node_i))
+                        acl_q[index_i][{set_slot, 1'b0} +: 2] <= wr_acl_perm_i;
+                default: ;
+            endcase
+        end
+    end
+
+    assign rd_segid_o = segid_q[index_i];
+    assign rd_base_o  = base_q[index_i];
+    assign rd_size_o  = size_q[index_i];
+    assign rd_ctrl_o  = ctrl_q[index_i];
+
+    // Associative search: the lowest valid entry with a matching segment id.
+    reg          hit;
+    reg [IW-1:0] hit_idx;
+    integer      e;
+    always @(*) begin
+        hit = 1'b0;
+        hit_idx = {IW{1'b0}};
+        for (e = ENTRIES - 1; e >= 0; e = e - 1) begin
+            if (ctrl_q[e][0] && segid_q[e] == ex_segid_i) begin
+                hit = 1'b1;
+                hit_idx = e[IW-1:0];
+            end
+        end
+    end
+
+    wire [3:0]  hctrl = ctrl_q[hit_idx];
+    wire        unused_valid = hctrl[0];   // VALID is already part of hit
+    wire [2*NODES-1:0] hacl = acl_q[hit_idx];
+    wire [1:0]  acl   = hacl[{src_slot, 1'b0} +: 2];
+    wire [1:0]  perm  = (!hit || !node_ok(ex_src_i)) ? 2'b00 : (hctrl[1] ? hctrl[3:2] : acl);
+    wire [33:0] end_b = {2'd0, ex_off_i} + {1'b0, ex_len_i};
+
+    always @(*) begin
+        if (!enable_i)                                  ex_err_o = ERR_CLASS_UNREACHABLE;
+        else if (!hit)                                  ex_err_o = ERR_CLASS_NO_ENTRY;
+        else if (perm == 2'b00)                         ex_err_o = ERR_CLASS_NOT_TO_NODE;
+        else if (ex_probe_i)                            ex_err_o = ERR_CLASS_OK;
+        else if (ex_write_i ? !perm[1] : !perm[0])      ex_err_o = ERR_CLASS_RIGHTS;
+        else if (end_b > {2'd0, size_q[hit_idx]})       ex_err_o = ERR_CLASS_BOUNDS;
+        else                                            ex_err_o = ERR_CLASS_OK;
+    end
+    assign ex_addr_o = base_q[hit_idx] + {32'd0, ex_off_i};
+    assign ex_size_o = size_q[hit_idx];
+    assign ex_perm_o = perm;
+endmodule
+`default_nettype wire

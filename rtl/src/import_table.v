@@ -1,0 +1,81 @@
+// Import translation table (ATT): entry i maps window slot i to
+// <remote node, remote segment id> with a length and read/write rights.
+// The lookup is combinational so a window access is checked in the cycle it
+// is presented; the hardware, not the driver, enforces bounds and rights.
+`default_nettype none
+module import_table #(
+    parameter integer ENTRIES = 64,
+    parameter integer IW = 6
+) (
+    input  wire          clk,
+    input  wire          rst_n,
+    input  wire          enable_i,
+    // table maintenance (from the register file)
+    input  wire          cmd_i,        // one-cycle command strobe
+    input  wire [2:0]    op_i,         // TABLE_OP
+    input  wire [IW-1:0] index_i,
+    input  wire [15:0]   wr_node_i,
+    input  wire [31:0]   wr_segid_i,
+    input  wire [31:0]   wr_size_i,
+    input  wire [2:0]    wr_ctrl_i,    // {WRITE, READ, VALID}
+    output wire [15:0]   rd_node_o,    // entry index_i, for OP=READ
+    output wire [31:0]   rd_segid_o,
+    output wire [31:0]   rd_size_o,
+    output wire [2:0]    rd_ctrl_o,
+    // translation of one window access
+    input  wire [IW-1:0] xl_slot_i,
+    input  wire [27:0]   xl_off_i,
+    input  wire [28:0]   xl_len_i,
+    input  wire          xl_write_i,
+    output reg  [3:0]    xl_err_o,
+    output wire [15:0]   xl_node_o,
+    output wire [31:0]   xl_segid_o
+);
+`include "adapter_regs.vh"
+
+    reg [15:0] node_q  [0:ENTRIES-1];
+    reg [31:0] segid_q [0:ENTRIES-1];
+    reg [31:0] size_q  [0:ENTRIES-1];
+    reg [2:0]  ctrl_q  [0:ENTRIES-1];
+
+    integer i;
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            for (i = 0; i < ENTRIES; i = i + 1) begin
+                node_q[i]  <= 16'd0;
+                segid_q[i] <= 32'd0;
+                size_q[i]  <= 32'd0;
+                ctrl_q[i]  <= 3'd0;
+            end
+        end else if (cmd_i) begin
+            if ({1'b0, op_i} == TABLE_OP_WRITE) begin
+                node_q[index_i]  <= wr_node_i;
+                segid_q[index_i] <= wr_segid_i;
+                size_q[index_i]  <= wr_size_i;
+                ctrl_q[index_i]  <= wr_ctrl_i;
+            end else if ({1'b0, op_i} == TABLE_OP_CLEAR) begin
+                ctrl_q[index_i]  <= 3'd0;
+            end
+        end
+    end
+
+    assign rd_node_o  = node_q[index_i];
+    assign rd_segid_o = segid_q[index_i];
+    assign rd_size_o  = size_q[index_i];
+    assign rd_ctrl_o  = ctrl_q[index_i];
+
+    wire [2:0]  ctrl  = ctrl_q[xl_slot_i];
+    // 33-bit sum: offset + length never wraps, so huge lengths fail BOUNDS.
+    wire [32:0] end_b = {5'd0, xl_off_i} + {4'd0, xl_len_i};
+
+    always @(*) begin
+        if (!enable_i)                                   xl_err_o = ERR_CLASS_UNREACHABLE;
+        else if (!ctrl[0])                               xl_err_o = ERR_CLASS_NO_ENTRY;
+        else if (xl_write_i ? !ctrl[2] : !ctrl[1])       xl_err_o = ERR_CLASS_RIGHTS;
+        else if (end_b > {1'b0, size_q[xl_slot_i]})      xl_err_o = ERR_CLASS_BOUNDS;
+        else                                             xl_err_o = ERR_CLASS_OK;
+    end
+    assign xl_node_o  = node_q[xl_slot_i];
+    assign xl_segid_o = segid_q[xl_slot_i];
+endmodule
+`default_nettype wire
