@@ -1,0 +1,48 @@
+// The hardware seam: everything the driver knows about the adapter goes
+// through this interface (plus the generated register header). The simulator
+// implements it over TLM in sim/; real hardware would implement it over a
+// mapped PCI BAR and an interrupt file descriptor.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#define RSM_EXPORT __attribute__((visibility("default")))
+
+namespace rsm::hw {
+
+class RSM_EXPORT Bus {
+public:
+    virtual ~Bus();
+
+    // 32-bit register access at a BAR offset. False = bus error (unmapped,
+    // unaligned or read-only target); a failed write changes nothing.
+    [[nodiscard]] virtual bool read32(uint64_t offset, uint32_t& value) = 0;
+    [[nodiscard]] virtual bool write32(uint64_t offset, uint32_t value) = 0;
+
+    // Burst access to the remote-access window (programmed I/O). A write is
+    // posted: true means the adapter accepted it, not that it landed remotely.
+    // A read returns when the data is back. False = bus error.
+    [[nodiscard]] virtual bool write_block(uint64_t offset, const void* src, size_t len) = 0;
+    [[nodiscard]] virtual bool read_block(uint64_t offset, void* dst, size_t len) = 0;
+
+    // Blocks until the adapter's interrupt line is asserted, or timeout_ns of
+    // (simulated) time has passed. True = interrupt pending.
+    [[nodiscard]] virtual bool wait_irq(uint64_t timeout_ns) = 0;
+
+    // Monotonic time in nanoseconds (simulated time in the simulator).
+    [[nodiscard]] virtual uint64_t now_ns() = 0;
+
+    // Pins [va, va+len) for device access (like an IOMMU mapping) and returns
+    // its bus address, or 0 if the range cannot be pinned.
+    [[nodiscard]] virtual uint64_t dma_map(void* va, size_t len) = 0;
+    virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
+};
+
+// How librsm finds the adapter of the calling node: the platform (the
+// simulator, or a real OS port) installs a resolver that returns the Bus of
+// the node the current thread of execution belongs to, or nullptr.
+using BusResolver = Bus* (*)(void* context);
+RSM_EXPORT void set_bus_resolver(BusResolver resolver, void* context);
+
+}  // namespace rsm::hw

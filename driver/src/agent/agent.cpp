@@ -1,0 +1,82 @@
+#include "agent/agent.h"
+
+#include "rsmapi.h"
+
+namespace rsm::agent {
+
+using hal::HwStatus;
+
+template <size_t N>
+static std::optional<unsigned> first_free(const std::bitset<N>& used) {
+    for (unsigned i = 0; i < N; ++i)
+        if (!used[i]) return i;
+    return std::nullopt;
+}
+
+int Agent::publish(uint32_t& segid, uint64_t bus_addr, uint32_t size, const hal::AclRight* acl,
+                   size_t acl_len, bool is_public, bool pub_read, bool pub_write,
+                   unsigned& slot_out) {
+    uint32_t id = segid;
+    if (id == 0) {
+        // Ids handed out from 0x80000000 upwards; the counter never reuses one.
+        do {
+            if (next_auto_id_ == 0) return RSMERR_INSUFFICIENT_RESOURCES;
+            id = next_auto_id_++;
+        } while (published_.count(id));
+    } else if (published_.count(id)) {
+        return RSMERR_SEGID_IN_USE;
+    }
+    auto slot = first_free(export_used_);
+    if (!slot) return RSMERR_INSUFFICIENT_RESOURCES;
+    if (hal_.write_export(*slot, id, bus_addr, size, acl, acl_len, is_public, pub_read,
+                          pub_write) != HwStatus::Ok) {
+        (void)hal_.clear_export(*slot);
+        return RSMERR_INTERNAL_ERROR;
+    }
+    export_used_.set(*slot);
+    published_[id] = *slot;
+    segid = id;
+    slot_out = *slot;
+    return RSM_SUCCESS;
+}
+
+int Agent::unpublish(uint32_t segid, unsigned slot) {
+    if (hal_.clear_export(slot) != HwStatus::Ok) return RSMERR_INTERNAL_ERROR;
+    export_used_.reset(slot);
+    published_.erase(segid);
+    return RSM_SUCCESS;
+}
+
+int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_write,
+                   ImportGrant& out) {
+    auto slot = first_free(import_used_);
+    if (!slot) return RSMERR_INSUFFICIENT_RESOURCES;
+    hal::LookupResult lr = hal_.lookup(node, segid, kHwTimeoutNs);
+    switch (lr.status) {
+    case HwStatus::Ok: break;
+    case HwStatus::NoEntry: return RSMERR_SEG_NOT_PUBLISHED;
+    case HwStatus::NotToNode: return RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
+    case HwStatus::Unreachable:
+    case HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;
+    default: return RSMERR_INTERNAL_ERROR;
+    }
+    // Credential check: every requested right must have been granted.
+    if ((want_read && !lr.read) || (want_write && !lr.write)) return RSMERR_PERM_DENIED;
+    if (hal_.write_import(*slot, node, segid, lr.size, want_read, want_write) != HwStatus::Ok) {
+        (void)hal_.clear_import(*slot);
+        return RSMERR_INTERNAL_ERROR;
+    }
+    import_used_.set(*slot);
+    ++gen_[*slot];
+    out = ImportGrant{*slot, lr.size, lr.read, lr.write};
+    return RSM_SUCCESS;
+}
+
+int Agent::disconnect(unsigned slot) {
+    if (hal_.clear_import(slot) != HwStatus::Ok) return RSMERR_INTERNAL_ERROR;
+    import_used_.reset(slot);
+    ++gen_[slot];
+    return RSM_SUCCESS;
+}
+
+}  // namespace rsm::agent

@@ -1,0 +1,140 @@
+#include "hal/adapter_hal.h"
+
+#include "adapter_regs.h"
+
+namespace rsm::hal {
+
+namespace r = rsm::regs;
+
+HwStatus from_err_class(uint32_t err_class) {
+    switch (static_cast<r::ErrClass>(err_class)) {
+    case r::ErrClass::OK: return HwStatus::Ok;
+    case r::ErrClass::NO_ENTRY: return HwStatus::NoEntry;
+    case r::ErrClass::NOT_TO_NODE: return HwStatus::NotToNode;
+    case r::ErrClass::RIGHTS: return HwStatus::Rights;
+    case r::ErrClass::BOUNDS: return HwStatus::Bounds;
+    case r::ErrClass::UNREACHABLE: return HwStatus::Unreachable;
+    case r::ErrClass::HOST_BUS: return HwStatus::HostBus;
+    }
+    return HwStatus::BusFault;
+}
+
+bool AdapterHal::attach() {
+    uint32_t ident = 0, version = 0, node = 0;
+    if (!rd(r::ID, ident) || ident != r::kIdent) return false;
+    // Same major version: the register layout is what this driver was built for.
+    if (!rd(r::VERSION, version) || (version >> 16) != (r::kVersion >> 16)) return false;
+    if (!rd(r::NODE_ID, node)) return false;
+    node_id_ = node & r::NODE_ID_f::ID_MASK;
+    return wr(r::CTRL, r::CTRL_f::ENABLE_MASK) &&
+           wr(r::INTR_ENABLE, r::INTR_ENABLE_f::CONN_DONE_MASK);
+}
+
+HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
+                                  uint32_t size, const AclRight* acl, size_t acl_len,
+                                  bool is_public, bool pub_read, bool pub_write) {
+    const auto op = [](r::TableOp o) { return static_cast<uint32_t>(o); };
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::CLEAR));
+    for (size_t i = 0; ok && i < acl_len; ++i) {
+        uint32_t perm = (acl[i].read ? r::EXP_ACL_PERM_f::READ_MASK : 0) |
+                        (acl[i].write ? r::EXP_ACL_PERM_f::WRITE_MASK : 0);
+        ok = wr(r::EXP_ACL_NODE, acl[i].node) && wr(r::EXP_ACL_PERM, perm) &&
+             wr(r::EXP_CMD, op(r::TableOp::ACL_SET));
+    }
+    uint32_t ctrl = r::EXP_CTRL_f::VALID_MASK | (is_public ? r::EXP_CTRL_f::PUBLIC_MASK : 0) |
+                    (pub_read ? r::EXP_CTRL_f::PUB_READ_MASK : 0) |
+                    (pub_write ? r::EXP_CTRL_f::PUB_WRITE_MASK : 0);
+    ok = ok && wr(r::EXP_SEGID, segid) && wr(r::EXP_BASE_LO, static_cast<uint32_t>(bus_addr)) &&
+         wr(r::EXP_BASE_HI, static_cast<uint32_t>(bus_addr >> 32)) && wr(r::EXP_SIZE, size) &&
+         wr(r::EXP_CTRL, ctrl) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+HwStatus AdapterHal::clear_export(unsigned index) {
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, static_cast<uint32_t>(r::TableOp::CLEAR));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+LookupResult AdapterHal::lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns) {
+    LookupResult res{HwStatus::BusFault, 0, false, false};
+    uint32_t status = 0;
+    if (!rd(r::CONN_STATUS, status)) return res;
+    if (status & r::CONN_STATUS_f::BUSY_MASK) {
+        res.status = HwStatus::Timeout;   // another lookup owns the unit
+        return res;
+    }
+    if (!wr(r::CONN_NODE, node) || !wr(r::CONN_SEGID, segid) ||
+        !wr(r::CONN_CMD, r::CONN_CMD_f::GO_MASK))
+        return res;
+    // The answer raises CONN_DONE. Interrupts for other causes may wake us
+    // first, so re-check the status until done or out of time.
+    for (;;) {
+        if (!rd(r::CONN_STATUS, status)) return res;
+        if (status & r::CONN_STATUS_f::DONE_MASK) break;
+        if (!bus_.wait_irq(timeout_ns)) {
+            res.status = HwStatus::Timeout;
+            return res;
+        }
+        uint32_t st = 0;
+        if (!rd(r::INTR_STATE, st)) return res;
+        if (!(st & r::INTR_STATE_f::CONN_DONE_MASK)) {
+            res.status = HwStatus::Timeout;   // woken by something else and nothing came
+            return res;
+        }
+    }
+    if (!wr(r::INTR_STATE, r::INTR_STATE_f::CONN_DONE_MASK)) return res;
+    uint32_t size = 0, perm = 0;
+    if (!rd(r::CONN_SIZE, size) || !rd(r::CONN_PERM, perm)) return res;
+    res.status = from_err_class((status & r::CONN_STATUS_f::RESULT_MASK) >> r::CONN_STATUS_f::RESULT_SHIFT);
+    res.size = size;
+    res.read = perm & r::CONN_PERM_f::READ_MASK;
+    res.write = perm & r::CONN_PERM_f::WRITE_MASK;
+    return res;
+}
+
+HwStatus AdapterHal::write_import(unsigned index, uint32_t node, uint32_t segid, uint32_t size,
+                                  bool read, bool write) {
+    uint32_t ctrl = r::ATT_CTRL_f::VALID_MASK | (read ? r::ATT_CTRL_f::READ_MASK : 0) |
+                    (write ? r::ATT_CTRL_f::WRITE_MASK : 0);
+    bool ok = wr(r::ATT_INDEX, index) && wr(r::ATT_NODE, node) && wr(r::ATT_SEGID, segid) &&
+              wr(r::ATT_SIZE, size) && wr(r::ATT_CTRL, ctrl) &&
+              wr(r::ATT_CMD, static_cast<uint32_t>(r::TableOp::WRITE));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+HwStatus AdapterHal::clear_import(unsigned index) {
+    bool ok = wr(r::ATT_INDEX, index) && wr(r::ATT_CMD, static_cast<uint32_t>(r::TableOp::CLEAR));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+static uint64_t window_address(unsigned index, uint64_t offset) {
+    return r::kWindowBase + (static_cast<uint64_t>(index) << r::kWindowSlotShift) + offset;
+}
+
+bool AdapterHal::window_write(unsigned index, uint64_t offset, const void* src, size_t len) {
+    return bus_.write_block(window_address(index, offset), src, len);
+}
+
+bool AdapterHal::window_read(unsigned index, uint64_t offset, void* dst, size_t len) {
+    return bus_.read_block(window_address(index, offset), dst, len);
+}
+
+bool AdapterHal::error_count(uint32_t& out) { return rd(r::ERR_COUNT, out); }
+
+bool AdapterHal::counters(Counters& out) {
+    return rd(r::TXN_ISSUED, out.issued) && rd(r::TXN_ACKED, out.acked) &&
+           rd(r::ERR_COUNT, out.errors) && rd(r::ERR_LAST, out.last_error_class);
+}
+
+HwStatus AdapterHal::flush(uint64_t timeout_ns) {
+    // Polling: each register read costs bus time, so simulated time advances.
+    const uint64_t deadline = bus_.now_ns() + timeout_ns;
+    uint32_t outstanding = 0;
+    for (;;) {
+        if (!rd(r::OUTSTANDING, outstanding)) return HwStatus::BusFault;
+        if (outstanding == 0) return HwStatus::Ok;
+        if (bus_.now_ns() > deadline) return HwStatus::Timeout;
+    }
+}
+
+}  // namespace rsm::hal

@@ -1,0 +1,91 @@
+// AdapterHal: the adapter's operations expressed as register sequences.
+// The only layer that knows register offsets (from the generated header).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "rsm/bus.h"
+
+namespace rsm::hal {
+
+// Outcome of a hardware operation, mirroring the adapter's ERR_CLASS plus
+// the failures only the driver can see.
+enum class HwStatus {
+    Ok,
+    NoEntry,      // no such import entry / no published export with that id
+    NotToNode,    // exporter's access list does not list this node
+    Rights,
+    Bounds,
+    Unreachable,
+    HostBus,
+    BusFault,     // a register access itself was refused
+    Timeout,      // the adapter did not answer in time
+};
+
+struct AclRight {
+    uint32_t node;
+    bool read;
+    bool write;
+};
+
+struct LookupResult {
+    HwStatus status;
+    uint32_t size;
+    bool read;
+    bool write;
+};
+
+struct Counters {
+    uint32_t issued;
+    uint32_t acked;
+    uint32_t errors;
+    uint32_t last_error_class;
+};
+
+class AdapterHal {
+public:
+    explicit AdapterHal(hw::Bus& bus) : bus_(bus) {}
+
+    // Identifies the adapter and enables it. False if the ID or version is wrong.
+    [[nodiscard]] bool attach();
+    uint32_t node_id() const { return node_id_; }
+
+    // Export table. write_export installs the access list first and sets VALID
+    // last, so a half-written entry is never matched by an incoming request.
+    [[nodiscard]] HwStatus write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
+                                        uint32_t size, const AclRight* acl, size_t acl_len,
+                                        bool is_public, bool pub_read, bool pub_write);
+    [[nodiscard]] HwStatus clear_export(unsigned index);
+
+    // Sends a LOOKUP for <node, segid> and waits (timeout_ns) for the answer.
+    [[nodiscard]] LookupResult lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns);
+
+    // Import translation table.
+    [[nodiscard]] HwStatus write_import(unsigned index, uint32_t node, uint32_t segid,
+                                        uint32_t size, bool read, bool write);
+    [[nodiscard]] HwStatus clear_import(unsigned index);
+
+    // Programmed I/O through window slot `index`.
+    [[nodiscard]] bool window_write(unsigned index, uint64_t offset, const void* src, size_t len);
+    [[nodiscard]] bool window_read(unsigned index, uint64_t offset, void* dst, size_t len);
+
+    [[nodiscard]] bool counters(Counters& out);
+    // ERR_COUNT alone: what a barrier compares (one register read).
+    [[nodiscard]] bool error_count(uint32_t& out);
+    // Waits until every issued request has been answered (OUTSTANDING == 0).
+    [[nodiscard]] HwStatus flush(uint64_t timeout_ns);
+
+    hw::Bus& bus() { return bus_; }
+
+private:
+    [[nodiscard]] bool wr(uint32_t reg, uint32_t value) { return bus_.write32(reg, value); }
+    [[nodiscard]] bool rd(uint32_t reg, uint32_t& value) { return bus_.read32(reg, value); }
+
+    hw::Bus& bus_;
+    uint32_t node_id_ = 0;
+};
+
+HwStatus from_err_class(uint32_t err_class);
+
+}  // namespace rsm::hal

@@ -1,0 +1,72 @@
+// librsm internals: handle objects and the registry that validates handles
+// before they are dereferenced (a stale or foreign pointer is an error code,
+// never a crash).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "agent/agent.h"
+#include "rsm/bus.h"
+#include "rsmapi.h"
+
+namespace rsm::hw {
+Bus* current_bus();   // the calling node's adapter, via the installed resolver
+}
+
+namespace rsm::lib {
+
+struct Controller {
+    hw::Bus* bus;
+    agent::Agent agent;
+    int refcount = 0;
+    rsmapi_controller_attr_t attr{};
+    explicit Controller(hw::Bus* b) : bus(b), agent(*b) {}
+};
+
+enum class SegKind { Export, Import };
+enum class SegState { ExportBind, ExportPublished, ImportConnected };
+
+struct Segment {
+    SegKind kind;
+    SegState state;
+    Controller* ctrl;
+    Segment(SegKind k, SegState s, Controller* c) : kind(k), state(s), ctrl(c) {}
+    virtual ~Segment() = default;
+};
+
+struct ExportSegment : Segment {
+    void* vaddr;
+    size_t length;
+    uint_t flags;
+    uint64_t bus_addr;
+    rsm_memseg_id_t segid = 0;
+    unsigned slot = 0;
+    ExportSegment(Controller* c, void* va, size_t len, uint_t fl, uint64_t ba)
+        : Segment(SegKind::Export, SegState::ExportBind, c), vaddr(va), length(len), flags(fl),
+          bus_addr(ba) {}
+};
+
+struct ImportSegment : Segment {
+    rsm_node_id_t node;
+    rsm_memseg_id_t segid;
+    rsm_permission_t perm;        // connect-time permission
+    size_t size;
+    unsigned slot;
+    uint16_t gnum;                // generation number obtained at connect
+    rsm_barrier_mode_t mode = RSM_BARRIER_MODE_IMPLICIT;
+    rsmapi_barrier_t* barrier = nullptr;   // registered by init_barrier
+    ImportSegment(Controller* c, rsm_node_id_t n, rsm_memseg_id_t id, rsm_permission_t p,
+                  size_t sz, unsigned sl, uint16_t g)
+        : Segment(SegKind::Import, SegState::ImportConnected, c), node(n), segid(id), perm(p),
+          size(sz), slot(sl), gnum(g) {}
+};
+
+// Provider-level barrier state behind rsmapi_barrier_t::privdata.
+struct BarrierState {
+    bool opened = false;
+    uint32_t err_snapshot = 0;
+};
+
+}  // namespace rsm::lib

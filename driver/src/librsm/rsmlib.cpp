@@ -1,0 +1,453 @@
+// librsm: the rsmapi entry points. Each function checks its arguments in the
+// order the spec documents and returns before touching the adapter when a
+// check fails, so a rejected call changes nothing.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "adapter_regs.h"
+#include "librsm/context.h"
+
+#define RSM_API extern "C" RSM_EXPORT
+
+namespace rsm::lib {
+namespace {
+
+constexpr size_t kPageSize = regs::kPageSize;
+constexpr size_t kMaxSegment = size_t{1} << regs::kWindowSlotShift;   // one window slot
+constexpr rsm_permission_t kDefaultMode = 0755;   // 0777 & ~umask(022), for unlisted publishes
+
+// Process-wide registry: controllers per adapter, and every live handle.
+// Guarded by a mutex that is never held across an adapter access.
+struct Registry {
+    std::mutex mu;
+    std::map<hw::Bus*, std::unique_ptr<Controller>> controllers;
+    std::set<const void*> live_segments;
+    std::set<const void*> live_barriers;
+};
+
+Registry& reg() {
+    static Registry r;
+    return r;
+}
+
+bool is_live(const std::set<const void*>& s, const void* p) {
+    std::lock_guard<std::mutex> g(reg().mu);
+    return s.count(p) != 0;
+}
+
+Controller* valid_controller(rsmapi_controller_handle_t h) {
+    if (!h) return nullptr;
+    std::lock_guard<std::mutex> g(reg().mu);
+    for (auto& [bus, c] : reg().controllers)
+        if (reinterpret_cast<rsmapi_controller_handle_t>(c.get()) == h) return c.get();
+    return nullptr;
+}
+
+// A segment handle is valid when it is live, of the expected kind, and belongs
+// to the calling node (a node cannot drive another node's adapter).
+template <typename T>
+T* valid_segment(const void* h, SegKind kind) {
+    if (!h || !is_live(reg().live_segments, h)) return nullptr;
+    auto* s = static_cast<Segment*>(const_cast<void*>(h));
+    if (s->kind != kind || s->ctrl->bus != hw::current_bus()) return nullptr;
+    return static_cast<T*>(s);
+}
+
+ExportSegment* as_export(rsm_memseg_export_handle_t h) {
+    return valid_segment<ExportSegment>(h, SegKind::Export);
+}
+ImportSegment* as_import(rsm_memseg_import_handle_t h) {
+    return valid_segment<ImportSegment>(h, SegKind::Import);
+}
+
+void add_live(std::set<const void*>& s, const void* p) {
+    std::lock_guard<std::mutex> g(reg().mu);
+    s.insert(p);
+}
+void drop_live(std::set<const void*>& s, const void* p) {
+    std::lock_guard<std::mutex> g(reg().mu);
+    s.erase(p);
+}
+
+bool valid_node_id(rsm_node_id_t n) {
+    return n % 4 == 0 && n >= 4 && n <= 4 * regs::kMaxNodes;
+}
+
+void fill_attributes(rsmapi_controller_attr_t& a) {
+    a.attr_direct_access_sizes = RSM_DAS8 | RSM_DAS16 | RSM_DAS32 | RSM_DAS64;
+    a.attr_atomic_sizes = 0;   // no remote atomics on this adapter
+    a.attr_page_size = kPageSize;
+    a.attr_max_export_segment_size = kMaxSegment;
+    a.attr_tot_export_segment_size = kMaxSegment * regs::kEttEntries;
+    a.attr_max_export_segments = regs::kEttEntries;
+    a.attr_max_import_map_size = kMaxSegment;
+    a.attr_tot_import_map_size = kMaxSegment * regs::kAttEntries;
+    a.attr_max_import_segments = regs::kAttEntries;
+}
+
+// ---- barriers over the adapter's transaction and error counters ----
+
+// Open: remember the error counter. Close: wait until every issued request is
+// answered, then the span succeeded iff the error counter did not move.
+int hw_open(Controller& c, uint32_t& snapshot) {
+    return c.agent.hal().error_count(snapshot) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
+}
+
+int hw_close(Controller& c, uint32_t snapshot) {
+    if (c.agent.hal().flush(agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
+    uint32_t errors = 0;
+    if (!c.agent.hal().error_count(errors) || errors != snapshot) return RSMERR_BARRIER_FAILURE;
+    return RSM_SUCCESS;
+}
+
+// ---- put/get ----
+
+enum class Dir { Put, Get };
+
+int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes, size_t item,
+           Dir dir) {
+    if (!h) return RSMERR_BAD_SEG_HNDL;
+    if (!data) return RSMERR_BAD_ADDR;
+    if (reinterpret_cast<uintptr_t>(data) % item != 0) return RSMERR_BAD_MEM_ALIGNMENT;
+    if (offset >= 0 && static_cast<uint64_t>(offset) % item != 0) return RSMERR_BAD_MEM_ALIGNMENT;
+    ImportSegment* s = as_import(h);
+    if (!s || s->state != SegState::ImportConnected) return RSMERR_BAD_SEG_HNDL;
+    const rsm_permission_t need = dir == Dir::Put ? RSM_PERM_WRITE : RSM_PERM_READ;
+    if (!(s->perm & need)) return RSMERR_PERM_DENIED;
+    if (offset < 0) return RSMERR_BAD_OFFSET;
+    const uint64_t off = static_cast<uint64_t>(offset);
+    if (nbytes == 0 || off > s->size || nbytes > s->size - off) return RSMERR_BAD_LENGTH;
+    const bool implicit = s->mode == RSM_BARRIER_MODE_IMPLICIT;
+    if (implicit && !s->barrier) return RSMERR_BARRIER_UNINITIALIZED;
+
+    Controller& c = *s->ctrl;
+    auto& hal = c.agent.hal();
+    const uint16_t gnum = s->gnum;
+    uint32_t snap = 0;
+    if (implicit) {
+        if (int e = hw_open(c, snap)) return e;
+    }
+    const bool ok = dir == Dir::Put ? hal.window_write(s->slot, off, data, nbytes)
+                                    : hal.window_read(s->slot, off, data, nbytes);
+    if (!implicit) return RSM_SUCCESS;   // explicit mode: errors surface at close_barrier
+    int e = hw_close(c, snap);
+    if (e == RSM_SUCCESS && !ok) e = RSMERR_BARRIER_FAILURE;
+    if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
+    return e;
+}
+
+template <typename T>
+int access_n(rsm_memseg_import_handle_t h, off_t offset, T* datap, ulong_t rep_cnt, Dir dir) {
+    if (rep_cnt > SIZE_MAX / sizeof(T)) return RSMERR_BAD_LENGTH;
+    return access(h, offset, datap, rep_cnt * sizeof(T), sizeof(T), dir);
+}
+
+}  // namespace
+}  // namespace rsm::lib
+
+using namespace rsm::lib;
+
+// ===================================================================== controller
+
+RSM_API int rsm_get_controller(char* name, rsmapi_controller_handle_t* controller) {
+    if (!controller) return RSMERR_BAD_CTLR_HNDL;
+    // NULL means the loopback controller, which this adapter stack does not provide.
+    if (!name) return RSMERR_CTLR_NOT_PRESENT;
+    std::string s(name);
+    size_t d = s.size();
+    while (d > 0 && std::isdigit(static_cast<unsigned char>(s[d - 1]))) --d;
+    std::string type = s.substr(0, d);
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string digits = s.substr(d);
+    if (digits.size() > 9) return RSMERR_CTLR_NOT_PRESENT;
+    const long unit = digits.empty() ? 0 : std::stol(digits);
+    rsm::hw::Bus* bus = rsm::hw::current_bus();
+    if (type != "sci" || unit != 0 || !bus) return RSMERR_CTLR_NOT_PRESENT;
+
+    Controller* c = nullptr;
+    {
+        std::lock_guard<std::mutex> g(reg().mu);
+        auto& slot = reg().controllers[bus];
+        if (!slot) slot = std::make_unique<Controller>(bus);
+        c = slot.get();
+    }
+    if (c->refcount == 0) {
+        if (!c->agent.attach()) return RSMERR_CTLR_NOT_PRESENT;
+        fill_attributes(c->attr);
+    }
+    ++c->refcount;
+    *controller = reinterpret_cast<rsmapi_controller_handle_t>(c);
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_get_controller_attr(rsmapi_controller_handle_t chdl, rsmapi_controller_attr_t* attr) {
+    if (!chdl) return RSMERR_BAD_CTLR_HNDL;
+    Controller* c = valid_controller(chdl);
+    if (!c) return RSMERR_BAD_CTLR_HNDL;
+    if (!attr) return RSMERR_BAD_ADDR;
+    if (c->refcount == 0) return RSMERR_CTLR_NOT_PRESENT;
+    *attr = c->attr;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_release_controller(rsmapi_controller_handle_t controller) {
+    Controller* c = valid_controller(controller);
+    if (!c || c->refcount == 0) return RSMERR_BAD_CTLR_HNDL;
+    --c->refcount;   // the object stays: a later get_controller revives the same handle
+    return RSM_SUCCESS;
+}
+
+static Controller* usable_controller(rsmapi_controller_handle_t h) {
+    Controller* c = valid_controller(h);
+    return (c && c->refcount > 0 && c->bus == rsm::hw::current_bus()) ? c : nullptr;
+}
+
+// ===================================================================== export side
+
+RSM_API int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
+                                     rsm_memseg_export_handle_t* memseg, void* vaddr,
+                                     size_t length, uint_t flags) {
+    if (!controller) return RSMERR_BAD_CTLR_HNDL;
+    Controller* c = usable_controller(controller);
+    if (!c) return RSMERR_BAD_CTLR_HNDL;
+    if (!memseg) return RSMERR_BAD_SEG_HNDL;
+    *memseg = nullptr;
+    if (!vaddr) return RSMERR_BAD_ADDR;
+    if (length == 0) return RSMERR_BAD_LENGTH;
+    if (reinterpret_cast<uintptr_t>(vaddr) % kPageSize || length % kPageSize)
+        return RSMERR_BAD_MEM_ALIGNMENT;
+    if (length > c->attr.attr_max_export_segment_size) return RSMERR_BAD_LENGTH;
+    if (flags & RSM_LOCK_OPS) return RSMERR_LOCKS_NOT_SUPPORTED;
+    const uint64_t bus_addr = c->bus->dma_map(vaddr, length);   // lock the pages down
+    if (bus_addr == 0) return RSMERR_BAD_ADDR;
+    auto* seg = new (std::nothrow) ExportSegment(c, vaddr, length, flags, bus_addr);
+    if (!seg) {
+        c->bus->dma_unmap(bus_addr, length);
+        return RSMERR_INSUFFICIENT_MEM;
+    }
+    add_live(reg().live_segments, static_cast<Segment*>(seg));
+    *memseg = reinterpret_cast<rsm_memseg_export_handle_t>(static_cast<Segment*>(seg));
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_memseg_id_t* segment_id,
+                                      rsmapi_access_entry_t access_list[], uint_t access_list_length) {
+    if (!segment_id) return RSMERR_BAD_SEGID;
+    ExportSegment* s = as_export(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (access_list_length > 0 && !access_list) return RSMERR_BAD_ACL;
+    if (s->state != SegState::ExportBind) return RSMERR_SEG_ALREADY_PUBLISHED;
+    const rsm_memseg_id_t want = *segment_id;
+    if (want != 0 && (want <= RSM_DLPI_ID_END || want >= RSM_USER_APP_ID_BASE))
+        return RSMERR_RESERVED_SEGID;
+    if (access_list_length > rsm::regs::kMaxNodes) return RSMERR_BAD_ACL;
+    // The hardware list carries the owner read/write bits per node; the
+    // simulated cluster runs every node program as one user.
+    rsm::hal::AclRight acl[rsm::regs::kMaxNodes];
+    for (uint_t i = 0; i < access_list_length; ++i) {
+        const auto& e = access_list[i];
+        if (!valid_node_id(e.ae_node) || e.ae_permission > 0666) return RSMERR_BAD_ACL;
+        acl[i] = {e.ae_node, (e.ae_permission & RSM_PERM_READ) != 0,
+                  (e.ae_permission & RSM_PERM_WRITE) != 0};
+    }
+    const bool is_public = access_list_length == 0;
+    uint32_t id = want;
+    unsigned slot = 0;
+    int e = s->ctrl->agent.publish(id, s->bus_addr, static_cast<uint32_t>(s->length), acl,
+                                   access_list_length, is_public,
+                                   is_public && (kDefaultMode & RSM_PERM_READ),
+                                   is_public && (kDefaultMode & RSM_PERM_WRITE), slot);
+    if (e) return e;
+    s->segid = id;
+    s->slot = slot;
+    s->state = SegState::ExportPublished;
+    *segment_id = id;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
+    ExportSegment* s = as_export(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
+    if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
+    s->state = SegState::ExportBind;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
+    ExportSegment* s = as_export(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->state == SegState::ExportPublished) {
+        if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
+    }
+    s->ctrl->bus->dma_unmap(s->bus_addr, s->length);
+    drop_live(reg().live_segments, static_cast<Segment*>(s));
+    delete s;
+    return RSM_SUCCESS;
+}
+
+// ===================================================================== import side
+
+RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm_node_id_t node_id,
+                                      rsm_memseg_id_t segment_id, rsm_permission_t perm,
+                                      rsm_memseg_import_handle_t* im_memseg) {
+    if (!controller) return RSMERR_BAD_CTLR_HNDL;
+    Controller* c = usable_controller(controller);
+    if (!c) return RSMERR_BAD_CTLR_HNDL;
+    // [PROJECT CHOICE] checked before use (the original wrote through it first).
+    if (!im_memseg) return RSMERR_BAD_SEG_HNDL;
+    if (perm & ~static_cast<rsm_permission_t>(RSM_PERM_RDWR)) return RSMERR_PERM_DENIED;
+    if (!valid_node_id(node_id)) return RSMERR_REMOTE_NODE_UNREACHABLE;
+    rsm::agent::ImportGrant g{};
+    if (int e = c->agent.connect(node_id, segment_id, perm & RSM_PERM_READ, perm & RSM_PERM_WRITE, g))
+        return e;
+    auto* seg = new (std::nothrow)
+        ImportSegment(c, node_id, segment_id, perm, g.size, g.slot, c->agent.generation(g.slot));
+    if (!seg) {
+        (void)c->agent.disconnect(g.slot);
+        return RSMERR_INSUFFICIENT_MEM;
+    }
+    add_live(reg().live_segments, static_cast<Segment*>(seg));
+    *im_memseg = reinterpret_cast<rsm_memseg_import_handle_t>(static_cast<Segment*>(seg));
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
+    ImportSegment* s = as_import(im_memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (int e = s->ctrl->agent.disconnect(s->slot)) return e;
+    drop_live(reg().live_segments, static_cast<Segment*>(s));
+    delete s;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_put(rsm_memseg_import_handle_t h, off_t off, void* src, size_t len) {
+    return access(h, off, src, len, 1, Dir::Put);
+}
+RSM_API int rsm_memseg_import_get(rsm_memseg_import_handle_t h, off_t off, void* dst, size_t len) {
+    return access(h, off, dst, len, 1, Dir::Get);
+}
+RSM_API int rsm_memseg_import_put8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Put);
+}
+RSM_API int rsm_memseg_import_put16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Put);
+}
+RSM_API int rsm_memseg_import_put32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Put);
+}
+RSM_API int rsm_memseg_import_put64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Put);
+}
+RSM_API int rsm_memseg_import_get8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Get);
+}
+RSM_API int rsm_memseg_import_get16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Get);
+}
+RSM_API int rsm_memseg_import_get32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Get);
+}
+RSM_API int rsm_memseg_import_get64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
+    return access_n(h, off, d, n, Dir::Get);
+}
+
+// ===================================================================== barriers
+
+RSM_API int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
+                                           rsmapi_barrier_t* barrier) {
+    (void)type;   // every type is a span over this adapter's counters
+    ImportSegment* s = as_import(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (!barrier) return RSMERR_BAD_BARRIER_PTR;
+    auto* st = new (std::nothrow) BarrierState();
+    if (!st) return RSMERR_INSUFFICIENT_MEM;
+    add_live(reg().live_barriers, st);
+    barrier->seg = s;
+    barrier->gnum = s->gnum;
+    barrier->privdata = st;
+    s->barrier = barrier;   // a later init replaces it as the implicit-mode barrier
+    return RSM_SUCCESS;
+}
+
+// The barrier's state, or nullptr if it was never initialised or was destroyed.
+static BarrierState* barrier_state(rsmapi_barrier_t* b) {
+    if (!b->seg || !b->privdata || !is_live(reg().live_barriers, b->privdata)) return nullptr;
+    return static_cast<BarrierState*>(b->privdata);
+}
+
+// The barrier's segment if it is still connected; nullptr after a disconnect.
+static ImportSegment* barrier_segment(rsmapi_barrier_t* b) {
+    return as_import(static_cast<rsm_memseg_import_handle_t>(b->seg));
+}
+
+RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
+    if (!barrier) return RSMERR_BAD_BARRIER_PTR;
+    BarrierState* st = barrier_state(barrier);
+    if (!st) return RSMERR_BARRIER_UNINITIALIZED;
+    ImportSegment* s = barrier_segment(barrier);
+    if (!s) return RSMERR_CONN_ABORTED;
+    barrier->gnum = s->gnum;
+    if (hw_open(*s->ctrl, st->err_snapshot) != RSM_SUCCESS) return RSMERR_BARRIER_OPEN_FAILED;
+    st->opened = true;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
+    if (!barrier) return RSMERR_BAD_BARRIER_PTR;
+    BarrierState* st = barrier_state(barrier);
+    if (!st) return RSMERR_BARRIER_UNINITIALIZED;
+    if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
+    ImportSegment* s = barrier_segment(barrier);
+    if (!s) return RSMERR_CONN_ABORTED;
+    // Order = flush: everything issued so far completes before anything later.
+    if (s->ctrl->agent.hal().flush(rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
+        return RSMERR_BARRIER_FAILURE;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
+    if (!barrier) return RSMERR_BAD_BARRIER_PTR;
+    BarrierState* st = barrier_state(barrier);
+    if (!st) return RSMERR_BARRIER_UNINITIALIZED;
+    ImportSegment* s = barrier_segment(barrier);
+    if (!s || barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
+    if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
+    st->opened = false;
+    return hw_close(*s->ctrl, st->err_snapshot);
+}
+
+RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
+    if (!barrier) return RSMERR_BAD_BARRIER_PTR;
+    BarrierState* st = barrier_state(barrier);
+    if (!st) return RSMERR_BARRIER_UNINITIALIZED;
+    if (ImportSegment* s = barrier_segment(barrier); s && s->barrier == barrier) s->barrier = nullptr;
+    drop_live(reg().live_barriers, st);
+    delete st;
+    barrier->privdata = nullptr;
+    barrier->seg = nullptr;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_set_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t mode) {
+    ImportSegment* s = as_import(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (mode != RSM_BARRIER_MODE_EXPLICIT && mode != RSM_BARRIER_MODE_IMPLICIT) return RSMERR_BAD_MODE;
+    s->mode = mode;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_import_get_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t* mode) {
+    ImportSegment* s = as_import(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (!mode) return RSMERR_BAD_ADDR;   // [PROJECT CHOICE] the original did not check
+    *mode = s->mode;
+    return RSM_SUCCESS;
+}

@@ -1,0 +1,85 @@
+// Adapter: one node's interconnect adapter. MMIO comes in on a TLM target
+// socket (registers at BAR offset 0, the remote-access window above), DMA
+// goes out to host memory on an initiator socket, packets go to the Fabric,
+// and the interrupt line is a level plus an event. The control decisions
+// (register file, translation, export checks, counters) are made by the
+// verilated RTL in AdapterRtl; this class is the packet datapath around it.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "rsmsim/model/adapter_rtl.h"
+#include "rsmsim/model/fabric.h"
+#include "rsmsim/model/timing.h"
+
+namespace rsmsim::model {
+
+class Waves;
+
+class Adapter : public sc_core::sc_module, public FabricPort {
+public:
+    tlm_utils::simple_target_socket<Adapter> mmio;
+    tlm_utils::simple_initiator_socket<Adapter> dma;
+
+    SC_HAS_PROCESS(Adapter);
+    Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
+            const TimingProfile& timing);
+
+    uint16_t fabric_node_id() const override { return node_id_; }
+    void receive(const Packet& p) override;
+
+    bool irq_level() const { return irq_level_; }
+    const sc_core::sc_event& irq_raised() const { return irq_raised_; }
+
+    AdapterRtl& rtl() { return rtl_; }
+    void trace(Waves& w);
+
+    // MMIO access kinds shown in the waveform.
+    enum MmioKind : uint8_t { Idle = 0, RegRead = 1, RegWrite = 2, WinRead = 3, WinWrite = 4, BusError = 15 };
+
+private:
+    void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    tlm::tlm_response_status register_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    void after_rtl_change(const sc_core::sc_time& delay);
+    void send_request(Packet p, const sc_core::sc_time& delay);
+    // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
+    uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
+                     sc_core::sc_time& delay);
+    void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& duration);
+    void end_mmio();
+
+    uint16_t node_id_;
+    Fabric& fabric_;
+    const TimingProfile& timing_;
+    AdapterRtl rtl_;
+    bool irq_level_ = false;
+    sc_core::sc_event irq_raised_;
+    uint32_t next_txn_ = 1;
+
+    // Window reads waiting for their responses.
+    struct PendingRead {
+        uint8_t* dst;
+        uint32_t remaining;    // packets not yet answered
+        uint8_t err;           // first error class seen
+        sc_core::sc_event done;
+    };
+    std::map<uint32_t, std::pair<PendingRead*, uint32_t>> reads_;   // txn -> read, offset in it
+
+    // Waveform view of the CPU's accesses.
+    uint8_t mmio_kind_ = Idle;
+    uint64_t mmio_addr_ = 0;
+    uint32_t mmio_data_ = 0;
+    uint64_t mmio_seq_ = 0;
+    uint64_t mmio_end_seq_ = 0;
+    sc_core::sc_event mmio_end_;
+};
+
+}  // namespace rsmsim::model

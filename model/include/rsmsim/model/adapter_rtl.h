@@ -1,0 +1,75 @@
+// AdapterRtl: the verilated control core (rtl/src/adapter_core.v) behind a
+// small C++ interface. The block is clocked only when something happens (a
+// register write, a datapath event), so an idle adapter costs nothing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+class Vadapter_core;
+class VerilatedContext;
+
+namespace rsmsim::model {
+
+class Waves;
+
+struct Translation {
+    uint8_t err;       // ERR_CLASS
+    uint16_t node;
+    uint32_t segid;
+};
+
+struct ExportCheck {
+    uint8_t err;       // ERR_CLASS
+    uint64_t addr;     // host bus address of the first byte
+    uint32_t size;     // segment size
+    uint8_t perm;      // {WRITE, READ} granted to the requester
+};
+
+enum class RtlEvent { Issue, Ack, RemoteError, XlateError };
+
+class AdapterRtl {
+public:
+    AdapterRtl(uint16_t node_id, bool link_up);
+    ~AdapterRtl();
+    AdapterRtl(const AdapterRtl&) = delete;
+    AdapterRtl& operator=(const AdapterRtl&) = delete;
+
+    void reset();
+
+    // Register access (offset inside the register space). False = bus error;
+    // a refused write changes nothing. Writes take one clock.
+    bool reg_read(uint32_t offset, uint32_t& value);
+    bool reg_write(uint32_t offset, uint32_t value);
+
+    // Combinational lookups: no clock, no state change.
+    Translation translate(unsigned slot, uint32_t offset, uint32_t len, bool write);
+    ExportCheck check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
+                             bool write, bool probe);
+
+    // Datapath events feeding the counters and interrupt causes (one clock).
+    void event(RtlEvent ev, uint8_t err_class = 0);
+    // A segment-lookup answer (one clock).
+    void conn_response(uint8_t result, uint32_t size, uint8_t perm);
+
+    // A lookup the driver started and the datapath has not sent yet.
+    bool take_conn_request(uint16_t& node, uint32_t& segid);
+
+    bool irq() const;
+    uint64_t cycles() const { return cycles_; }
+
+    // Ports and selected internals into the run's waveform under `prefix`.
+    void trace(Waves& w, const std::string& prefix);
+
+private:
+    void tick();   // one rising clock edge
+    void idle_inputs();
+
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<Vadapter_core> m_;
+    uint64_t cycles_ = 0;
+    bool conn_pending_ = false;
+};
+
+}  // namespace rsmsim::model

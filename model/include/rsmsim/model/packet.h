@@ -1,0 +1,67 @@
+// SCI-flavoured fabric packets: a 16-byte header, a 0/16/64-byte payload and
+// a 2-byte CRC. Every request is answered by exactly one response.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace rsmsim::model {
+
+enum class Cmd : uint8_t {
+    Write = 1,        // request: payload to <segid, offset>
+    Read = 2,         // request: len bytes from <segid, offset>
+    ReadResp = 3,     // response: data or error class
+    Ack = 4,          // response to Write: error class
+    Lookup = 5,       // request: does <segid> exist for me, how big, which rights
+    LookupResp = 6,   // response: error class, size, rights
+};
+
+inline bool is_response(Cmd c) { return c == Cmd::ReadResp || c == Cmd::Ack || c == Cmd::LookupResp; }
+
+struct Packet {
+    Cmd cmd{};
+    uint16_t src = 0;
+    uint16_t dst = 0;
+    uint32_t txn = 0;        // transaction id, echoed in the response
+    uint32_t segid = 0;
+    uint64_t offset = 0;
+    uint32_t len = 0;        // bytes written or requested
+    uint8_t err = 0;         // ERR_CLASS in responses
+    uint32_t size = 0;       // LookupResp: segment size
+    uint8_t perm = 0;        // LookupResp: {WRITE, READ}
+    std::vector<uint8_t> data;
+
+    static constexpr uint32_t kHeaderBytes = 16;
+    static constexpr uint32_t kCrcBytes = 2;
+    static constexpr uint32_t kMaxPayload = 64;
+
+    // Bytes on the wire: payloads travel in 16- or 64-byte SCI data blocks.
+    uint32_t wire_bytes() const {
+        uint32_t payload = data.empty() ? 0 : (data.size() <= 16 ? 16 : kMaxPayload);
+        return kHeaderBytes + payload + kCrcBytes;
+    }
+
+    Packet response(Cmd c, uint8_t err_class) const {
+        Packet r;
+        r.cmd = c;
+        r.src = dst;
+        r.dst = src;
+        r.txn = txn;
+        r.segid = segid;
+        r.offset = offset;
+        r.len = len;
+        r.err = err_class;
+        return r;
+    }
+};
+
+// The response command that answers a request.
+inline Cmd response_to(Cmd c) {
+    switch (c) {
+    case Cmd::Write: return Cmd::Ack;
+    case Cmd::Read: return Cmd::ReadResp;
+    default: return Cmd::LookupResp;
+    }
+}
+
+}  // namespace rsmsim::model

@@ -1,0 +1,33 @@
+// Timing parameters of one simulated hardware generation. Values live in
+// named profiles (docs/timing.md cites where each figure comes from); code
+// never hard-codes a latency.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rsmsim::model {
+
+struct TimingProfile {
+    std::string name;
+    std::string description;
+    double clk_ns;          // adapter core clock period (one RTL cycle)
+    double mmio_write_ns;   // CPU posted write to an adapter register
+    double mmio_read_ns;    // CPU read of an adapter register (round trip on the host bus)
+    double pio_MBps;        // CPU -> adapter burst rate for window writes
+    double link_MBps;       // fabric link bandwidth, per direction
+    double hop_ns;          // latency per fabric hop (link + switch/bypass)
+    double adapter_ns;      // per-packet processing in an adapter (each end)
+    double host_mem_ns;     // fixed cost of one adapter DMA access to host memory
+    double host_MBps;       // adapter <-> host memory DMA bandwidth
+};
+
+// The built-in profiles; the first is the default.
+const std::vector<TimingProfile>& timing_profiles();
+std::optional<TimingProfile> find_profile(const std::string& name);
+
+// Nanoseconds to move `bytes` at `MBps` (10^6 bytes per second).
+inline double transfer_ns(double bytes, double MBps) { return bytes * 1000.0 / MBps; }
+
+}  // namespace rsmsim::model

@@ -1,0 +1,267 @@
+#include "rsmsim/model/adapter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "adapter_regs.h"
+#include "rsmsim/model/waves.h"
+
+namespace rsmsim::model {
+
+namespace regs = rsm::regs;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+namespace {
+constexpr uint8_t kOk = static_cast<uint8_t>(regs::ErrClass::OK);
+constexpr uint8_t kHostBus = static_cast<uint8_t>(regs::ErrClass::HOST_BUS);
+sc_time ns(double v) { return sc_time(v, SC_NS); }
+}  // namespace
+
+Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
+                 const TimingProfile& timing)
+    : sc_module(name), mmio("mmio"), dma("dma"), node_id_(node_id), fabric_(fabric),
+      timing_(timing), rtl_(node_id, true) {
+    mmio.register_b_transport(this, &Adapter::b_transport);
+    fabric_.attach(*this);
+    SC_METHOD(end_mmio);
+    sensitive << mmio_end_;
+    dont_initialize();
+}
+
+void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
+    mmio_kind_ = kind;
+    mmio_addr_ = addr;
+    mmio_data_ = data;
+    mmio_end_seq_ = ++mmio_seq_;
+    mmio_end_.notify(duration);
+}
+
+void Adapter::end_mmio() {
+    if (mmio_end_seq_ == mmio_seq_) mmio_kind_ = Idle;
+}
+
+void Adapter::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+    const uint64_t addr = t.get_address();
+    tlm::tlm_response_status st;
+    if (addr < regs::kRegSpace)
+        st = register_access(t, delay);
+    else if (addr >= regs::kWindowBase &&
+             addr - regs::kWindowBase < (uint64_t{regs::kAttEntries} << regs::kWindowSlotShift))
+        st = window_access(t, delay);
+    else
+        st = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    if (st != tlm::TLM_OK_RESPONSE) {
+        delay += ns(timing_.mmio_write_ns);
+        mark_mmio(BusError, addr, 0, delay);
+    }
+    t.set_response_status(st);
+}
+
+tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, sc_time& delay) {
+    const uint64_t addr = t.get_address();
+    const unsigned len = t.get_data_length();
+    // Registers take aligned 32-bit accesses, or 64-bit ones on a register
+    // pair (low word first); anything else is refused before reaching the RTL.
+    if (t.get_byte_enable_ptr() || t.get_streaming_width() != len || (len != 4 && len != 8) ||
+        addr % len != 0)
+        return tlm::TLM_BURST_ERROR_RESPONSE;
+    const auto off = static_cast<uint32_t>(addr);
+    uint8_t* data = t.get_data_ptr();
+    if (t.is_read()) {
+        uint32_t w[2] = {0, 0};
+        for (unsigned i = 0; i < len / 4; ++i)
+            if (!rtl_.reg_read(off + 4 * i, w[i])) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+        std::memcpy(data, w, len);
+        delay += ns(timing_.mmio_read_ns);
+        mark_mmio(RegRead, addr, w[0], delay);
+        return tlm::TLM_OK_RESPONSE;
+    }
+    if (!t.is_write()) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+    uint32_t w[2] = {0, 0};
+    std::memcpy(w, data, len);
+    if (len == 8) {
+        // Check both halves first so a refused pair changes nothing.
+        uint32_t dummy = 0;
+        if (!rtl_.reg_read(off + 4, dummy)) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    for (unsigned i = 0; i < len / 4; ++i)
+        if (!rtl_.reg_write(off + 4 * i, w[i])) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+    delay += ns(timing_.mmio_write_ns + timing_.clk_ns * (len / 4));
+    mark_mmio(RegWrite, addr, w[0], delay);
+    after_rtl_change(delay);
+    return tlm::TLM_OK_RESPONSE;
+}
+
+void Adapter::after_rtl_change(const sc_time& delay) {
+    uint16_t node = 0;
+    uint32_t segid = 0;
+    if (rtl_.take_conn_request(node, segid)) {
+        Packet p;
+        p.cmd = Cmd::Lookup;
+        p.dst = node;
+        p.segid = segid;
+        send_request(std::move(p), delay);
+    }
+    const bool level = rtl_.irq();
+    if (level && !irq_level_) irq_raised_.notify(delay);
+    irq_level_ = level;
+}
+
+void Adapter::send_request(Packet p, const sc_time& delay) {
+    p.src = node_id_;
+    p.txn = next_txn_++;
+    rtl_.event(RtlEvent::Issue);
+    fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
+}
+
+tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_time& delay) {
+    const uint64_t rel = t.get_address() - regs::kWindowBase;
+    const unsigned slot = static_cast<unsigned>(rel >> regs::kWindowSlotShift);
+    const auto offset = static_cast<uint32_t>(rel & ((uint64_t{1} << regs::kWindowSlotShift) - 1));
+    const uint32_t len = t.get_data_length();
+    if (t.get_byte_enable_ptr() || t.get_streaming_width() != len || len == 0 ||
+        !(t.is_read() || t.is_write()))
+        return tlm::TLM_BURST_ERROR_RESPONSE;
+    const bool write = t.is_write();
+    const Translation x = rtl_.translate(slot, offset, len, write);
+    if (x.err != kOk) {
+        // Refused before anything leaves the adapter: counted and flagged.
+        rtl_.event(RtlEvent::XlateError, x.err);
+        after_rtl_change(delay);
+        return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    }
+    uint8_t* data = t.get_data_ptr();
+    // SCI packets carry at most 64 bytes and never cross a 64-byte boundary.
+    auto for_each_chunk = [&](auto&& fn) {
+        uint32_t done = 0;
+        while (done < len) {
+            const uint64_t at = uint64_t{offset} + done;
+            const uint32_t room = Packet::kMaxPayload - static_cast<uint32_t>(at % Packet::kMaxPayload);
+            const uint32_t n = std::min(room, len - done);
+            fn(at, done, n);
+            done += n;
+        }
+    };
+    if (write) {
+        // Posted: the CPU is done once the burst is in the adapter; packets
+        // leave as the data streams in.
+        const sc_time start = delay;
+        for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
+            Packet p;
+            p.cmd = Cmd::Write;
+            p.dst = x.node;
+            p.segid = x.segid;
+            p.offset = at;
+            p.len = n;
+            p.data.assign(data + done, data + done + n);
+            const sc_time streamed = start + ns(transfer_ns(double(done + n), timing_.pio_MBps));
+            send_request(std::move(p), streamed);
+        });
+        delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
+        mark_mmio(WinWrite, t.get_address(), len, delay);
+        after_rtl_change(delay);
+        return tlm::TLM_OK_RESPONSE;
+    }
+    // Read: a round trip. Issue every packet, then wait for all responses.
+    wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+    PendingRead pr{data, 0, kOk, {}};
+    mark_mmio(WinRead, t.get_address(), len, ns(timing_.mmio_read_ns));
+    for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
+        Packet p;
+        p.cmd = Cmd::Read;
+        p.dst = x.node;
+        p.segid = x.segid;
+        p.offset = at;
+        p.len = n;
+        const uint32_t txn = next_txn_;
+        reads_[txn] = {&pr, done};
+        ++pr.remaining;
+        send_request(std::move(p), sc_core::SC_ZERO_TIME);
+    });
+    while (pr.remaining > 0) wait(pr.done);
+    after_rtl_change(delay);
+    delay += ns(timing_.mmio_read_ns);   // completion travels back over the host bus
+    return pr.err == kOk ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE;
+}
+
+uint8_t Adapter::host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
+                          sc_time& delay) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(data);
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_byte_enable_ptr(nullptr);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    dma->b_transport(t, delay);
+    return t.is_response_ok() ? kOk : kHostBus;
+}
+
+void Adapter::receive(const Packet& p) {
+    sc_time delay = ns(timing_.adapter_ns);
+    switch (p.cmd) {
+    case Cmd::Write:
+    case Cmd::Read: {
+        const bool write = p.cmd == Cmd::Write;
+        const ExportCheck c = rtl_.check_export(p.segid, p.src, static_cast<uint32_t>(p.offset),
+                                                p.len, write, false);
+        Packet r = p.response(response_to(p.cmd), c.err);
+        if (c.err == kOk) {
+            if (write) {
+                std::vector<uint8_t> buf(p.data);
+                r.err = host_dma(tlm::TLM_WRITE_COMMAND, c.addr, buf.data(), p.len, delay);
+            } else {
+                r.data.resize(p.len);
+                r.err = host_dma(tlm::TLM_READ_COMMAND, c.addr, r.data.data(), p.len, delay);
+                if (r.err != kOk) r.data.clear();
+            }
+        }
+        fabric_.send(std::move(r), delay);
+        return;
+    }
+    case Cmd::Lookup: {
+        const ExportCheck c = rtl_.check_export(p.segid, p.src, 0, 0, false, true);
+        Packet r = p.response(Cmd::LookupResp, c.err);
+        r.size = c.err == kOk ? c.size : 0;
+        r.perm = c.err == kOk ? c.perm : 0;
+        fabric_.send(std::move(r), delay);
+        return;
+    }
+    case Cmd::Ack:
+        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+        break;
+    case Cmd::ReadResp: {
+        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+        auto it = reads_.find(p.txn);
+        if (it != reads_.end()) {
+            auto [pr, at] = it->second;
+            if (p.err == kOk && p.data.size() == p.len)
+                std::memcpy(pr->dst + at, p.data.data(), p.len);
+            else if (pr->err == kOk)
+                pr->err = p.err != kOk ? p.err : kHostBus;
+            reads_.erase(it);
+            if (--pr->remaining == 0) pr->done.notify();
+        }
+        break;
+    }
+    case Cmd::LookupResp:
+        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+        rtl_.conn_response(p.err, p.size, p.perm);
+        break;
+    }
+    after_rtl_change(sc_core::SC_ZERO_TIME);
+}
+
+void Adapter::trace(Waves& w) {
+    const std::string p = name();
+    w.trace(mmio_kind_, p + ".mmio.kind", 4);
+    w.trace(mmio_addr_, p + ".mmio.addr", 64);
+    w.trace(mmio_data_, p + ".mmio.data", 32);
+    w.trace(irq_level_, p + ".irq");
+    rtl_.trace(w, p + ".rtl");
+}
+
+}  // namespace rsmsim::model

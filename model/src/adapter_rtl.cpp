@@ -1,0 +1,155 @@
+#include "rsmsim/model/adapter_rtl.h"
+
+#include <verilated.h>
+
+#include "Vadapter_core.h"
+#include "Vadapter_core_adapter_core.h"
+#include "Vadapter_core_adapter_csr.h"
+#include "rsmsim/model/waves.h"
+
+namespace rsmsim::model {
+
+AdapterRtl::AdapterRtl(uint16_t node_id, bool link_up)
+    : ctx_(std::make_unique<VerilatedContext>()), m_(std::make_unique<Vadapter_core>(ctx_.get())) {
+    m_->node_id_i = node_id;
+    m_->link_up_i = link_up;
+    reset();
+}
+
+AdapterRtl::~AdapterRtl() { m_->final(); }
+
+void AdapterRtl::idle_inputs() {
+    m_->reg_req_i = 0;
+    m_->reg_we_i = 0;
+    m_->ev_issue_i = 0;
+    m_->ev_ack_i = 0;
+    m_->ev_err_i = 0;
+    m_->ev_xlate_err_i = 0;
+    m_->conn_resp_i = 0;
+}
+
+void AdapterRtl::reset() {
+    idle_inputs();
+    m_->clk = 0;
+    m_->rst_n = 0;
+    m_->eval();
+    m_->rst_n = 1;
+    m_->eval();
+    conn_pending_ = false;
+}
+
+void AdapterRtl::tick() {
+    m_->clk = 1;
+    m_->eval();
+    m_->clk = 0;
+    m_->eval();
+    ++cycles_;
+    if (m_->conn_go_o) conn_pending_ = true;
+    idle_inputs();
+    m_->eval();
+}
+
+bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
+    m_->reg_req_i = 1;
+    m_->reg_we_i = 0;
+    m_->reg_addr_i = offset & 0xFFF;
+    m_->eval();
+    const bool ok = offset <= 0xFFF && !m_->reg_err_o;
+    value = ok ? m_->reg_rdata_o : 0;
+    m_->reg_req_i = 0;
+    m_->eval();
+    return ok;
+}
+
+bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
+    if (offset > 0xFFF) return false;
+    m_->reg_req_i = 1;
+    m_->reg_we_i = 1;
+    m_->reg_addr_i = offset;
+    m_->reg_wdata_i = value;
+    m_->eval();
+    if (m_->reg_err_o) {   // refused: no clock edge, nothing changes
+        idle_inputs();
+        m_->eval();
+        return false;
+    }
+    tick();
+    return true;
+}
+
+Translation AdapterRtl::translate(unsigned slot, uint32_t offset, uint32_t len, bool write) {
+    m_->xl_slot_i = slot & 0x3F;
+    m_->xl_off_i = offset & 0x0FFFFFFF;
+    m_->xl_len_i = len & 0x1FFFFFFF;
+    m_->xl_write_i = write;
+    m_->eval();
+    return {m_->xl_err_o, m_->xl_node_o, m_->xl_segid_o};
+}
+
+ExportCheck AdapterRtl::check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
+                                     bool write, bool probe) {
+    m_->ex_segid_i = segid;
+    m_->ex_src_i = src;
+    m_->ex_off_i = offset;
+    m_->ex_len_i = len & 0x1FFFFFFFFull;
+    m_->ex_write_i = write;
+    m_->ex_probe_i = probe;
+    m_->eval();
+    return {m_->ex_err_o, m_->ex_addr_o, m_->ex_size_o, m_->ex_perm_o};
+}
+
+void AdapterRtl::event(RtlEvent ev, uint8_t err_class) {
+    switch (ev) {
+    case RtlEvent::Issue: m_->ev_issue_i = 1; break;
+    case RtlEvent::Ack: m_->ev_ack_i = 1; break;
+    case RtlEvent::RemoteError:
+        m_->ev_ack_i = 1;
+        m_->ev_err_i = 1;
+        break;
+    case RtlEvent::XlateError: m_->ev_xlate_err_i = 1; break;
+    }
+    m_->ev_err_class_i = err_class & 0xF;
+    tick();
+}
+
+void AdapterRtl::conn_response(uint8_t result, uint32_t size, uint8_t perm) {
+    m_->conn_resp_i = 1;
+    m_->conn_result_i = result & 0xF;
+    m_->conn_size_i = size;
+    m_->conn_perm_i = perm & 0x3;
+    tick();
+}
+
+bool AdapterRtl::take_conn_request(uint16_t& node, uint32_t& segid) {
+    if (!conn_pending_) return false;
+    conn_pending_ = false;
+    node = m_->conn_node_o;
+    segid = m_->conn_segid_o;
+    return true;
+}
+
+bool AdapterRtl::irq() const { return m_->irq_o; }
+
+void AdapterRtl::trace(Waves& w, const std::string& p) {
+    w.trace(m_->reg_req_i, p + ".reg_req", 1);
+    w.trace(m_->reg_we_i, p + ".reg_we", 1);
+    w.trace(m_->reg_addr_i, p + ".reg_addr", 12);
+    w.trace(m_->reg_wdata_i, p + ".reg_wdata", 32);
+    w.trace(m_->reg_rdata_o, p + ".reg_rdata", 32);
+    w.trace(m_->reg_err_o, p + ".reg_err", 1);
+    w.trace(m_->xl_slot_i, p + ".xl_slot", 6);
+    w.trace(m_->xl_err_o, p + ".xl_err", 4);
+    w.trace(m_->ex_segid_i, p + ".ex_segid", 32);
+    w.trace(m_->ex_err_o, p + ".ex_err", 4);
+    w.trace(m_->irq_o, p + ".irq", 1);
+    auto* csr = m_->adapter_core->csr;
+    w.trace(csr->ctrl_enable, p + ".csr.ctrl_enable", 1);
+    w.trace(csr->intr_state, p + ".csr.intr_state", 3);
+    w.trace(csr->intr_enable, p + ".csr.intr_enable", 3);
+    w.trace(csr->txn_issued, p + ".csr.txn_issued", 32);
+    w.trace(csr->txn_acked, p + ".csr.txn_acked", 32);
+    w.trace(csr->err_count, p + ".csr.err_count", 32);
+    w.trace(csr->conn_busy, p + ".csr.conn_busy", 1);
+}
+
+}  // namespace rsmsim::model

@@ -1,0 +1,76 @@
+// Cluster: N simulated nodes joined by a Fabric, and the node programs that
+// run on them. Each node program is a SystemC thread that calls the rsmapi as
+// its node: librsm finds the calling node's adapter through the Bus resolver
+// this class installs. SystemC elaborates once per process, so a process
+// builds one Cluster.
+#pragma once
+
+#ifndef SC_INCLUDE_DYNAMIC_PROCESSES
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#endif
+#include <systemc>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rsmsim/model/fabric.h"
+#include "rsmsim/model/timing.h"
+#include "rsmsim/model/waves.h"
+#include "rsmsim/node.h"
+
+namespace rsmsim {
+
+struct ClusterConfig {
+    int nodes = 2;
+    model::TimingProfile timing = model::timing_profiles().front();
+    std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional
+};
+
+class Cluster {
+public:
+    static constexpr int kMaxNodes = 64;
+
+    explicit Cluster(const ClusterConfig& cfg);
+    ~Cluster();
+    Cluster(const Cluster&) = delete;
+    Cluster& operator=(const Cluster&) = delete;
+
+    int size() const { return static_cast<int>(nodes_.size()); }
+    // SCI convention: node ids are multiples of 4; index 0 is node 4.
+    static uint16_t node_id(int index) { return static_cast<uint16_t>(4 * (index + 1)); }
+    Node& node(int index) { return *nodes_.at(static_cast<size_t>(index)); }
+    model::Fabric& fabric() { return fabric_; }
+    const ClusterConfig& config() const { return cfg_; }
+
+    // Adds a program on node `index`; it starts at time 0 of run().
+    void spawn(int index, std::function<void()> program);
+    // Runs until every program has returned and the fabric is idle. Returns
+    // false if programs were left blocked (a deadlock in the testbench).
+    bool run();
+
+    // For node programs:
+    static Cluster* current();
+    int current_node_index() const;   // node of the calling program, -1 outside one
+    void sync();                      // rendezvous of all running programs (no simulated cost)
+    static double now_ns();
+
+private:
+    static rsm::hw::Bus* resolve(void* self);
+    void program_done();
+
+    ClusterConfig cfg_;
+    model::Fabric fabric_;
+    std::vector<std::unique_ptr<Node>> nodes_;
+    std::unique_ptr<model::Waves> waves_;
+    std::map<const sc_core::sc_object*, int> programs_;   // process -> node index
+    int spawned_ = 0;
+    int running_ = 0;
+    int arrived_ = 0;
+    uint64_t sync_generation_ = 0;
+    sc_core::sc_event sync_event_;
+};
+
+}  // namespace rsmsim

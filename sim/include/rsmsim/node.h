@@ -1,0 +1,60 @@
+// Node: one simulated machine = host memory + adapter + NodeBus, the
+// simulator's implementation of the driver's Bus seam (CPU accesses become
+// TLM transactions on the adapter's MMIO socket; simulated time advances by
+// each access's annotated delay).
+#pragma once
+
+#include <systemc>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "rsm/bus.h"
+#include "rsmsim/model/adapter.h"
+#include "rsmsim/model/fabric.h"
+#include "rsmsim/model/host_memory.h"
+
+namespace rsmsim {
+
+class NodeBus : public sc_core::sc_module, public rsm::hw::Bus {
+public:
+    tlm_utils::simple_initiator_socket<NodeBus> cpu;
+
+    NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory);
+
+    bool read32(uint64_t offset, uint32_t& value) override;
+    bool write32(uint64_t offset, uint32_t value) override;
+    bool write_block(uint64_t offset, const void* src, size_t len) override;
+    bool read_block(uint64_t offset, void* dst, size_t len) override;
+    bool wait_irq(uint64_t timeout_ns) override;
+    uint64_t now_ns() override;
+    uint64_t dma_map(void* va, size_t len) override;
+    void dma_unmap(uint64_t bus_addr, size_t len) override;
+
+    // 64-bit register pair access (low word at `offset`), for tests and tools.
+    bool read64(uint64_t offset, uint64_t& value);
+    bool write64(uint64_t offset, uint64_t value);
+
+    uint64_t accesses() const { return accesses_; }
+
+private:
+    bool transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len);
+
+    model::Adapter& adapter_;
+    model::HostMemory& memory_;
+    uint64_t accesses_ = 0;
+};
+
+class Node {
+public:
+    Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,
+         const model::TimingProfile& timing);
+
+    uint16_t id() const { return id_; }
+    model::HostMemory memory;
+    model::Adapter adapter;
+    NodeBus bus;
+
+private:
+    uint16_t id_;
+};
+
+}  // namespace rsmsim

@@ -1,0 +1,99 @@
+#include "rsmsim/cluster.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace rsmsim {
+
+namespace {
+Cluster* g_current = nullptr;
+
+std::string without_vcd_suffix(const std::string& p) {
+    const std::string sfx = ".vcd";
+    if (p.size() > sfx.size() && p.compare(p.size() - sfx.size(), sfx.size(), sfx) == 0)
+        return p.substr(0, p.size() - sfx.size());
+    return p;
+}
+}  // namespace
+
+Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.timing) {
+    if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");
+    if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
+        throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
+    g_current = this;
+    for (int i = 0; i < cfg.nodes; ++i)
+        nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
+                                                fabric_, cfg_.timing));
+    if (!cfg.vcd_path.empty()) {
+        const std::filesystem::path p(cfg.vcd_path);
+        if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+        waves_ = std::make_unique<model::Waves>(without_vcd_suffix(cfg.vcd_path));
+        fabric_.trace(*waves_);
+        for (auto& n : nodes_) n->adapter.trace(*waves_);
+    }
+    rsm::hw::set_bus_resolver(&Cluster::resolve, this);
+}
+
+Cluster::~Cluster() {
+    rsm::hw::set_bus_resolver(nullptr, nullptr);
+    if (waves_) waves_->close();
+    g_current = nullptr;
+}
+
+Cluster* Cluster::current() { return g_current; }
+
+rsm::hw::Bus* Cluster::resolve(void* self) {
+    auto* c = static_cast<Cluster*>(self);
+    const int i = c->current_node_index();
+    return i < 0 ? nullptr : &c->nodes_[static_cast<size_t>(i)]->bus;
+}
+
+int Cluster::current_node_index() const {
+    sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+    if (!h.valid()) return -1;
+    auto it = programs_.find(h.get_process_object());
+    return it == programs_.end() ? -1 : it->second;
+}
+
+void Cluster::spawn(int index, std::function<void()> program) {
+    if (index < 0 || index >= size()) throw std::out_of_range("no node with index " + std::to_string(index));
+    const std::string name = "prog_" + std::to_string(node_id(index)) + "_" + std::to_string(spawned_++);
+    ++running_;
+    sc_core::sc_process_handle h = sc_core::sc_spawn(
+        [this, program = std::move(program)]() {
+            program();
+            program_done();
+        },
+        name.c_str());
+    programs_[h.get_process_object()] = index;
+}
+
+void Cluster::program_done() {
+    --running_;
+    // A program that ends releases a rendezvous the others now complete.
+    if (arrived_ > 0 && arrived_ >= running_) {
+        arrived_ = 0;
+        ++sync_generation_;
+        sync_event_.notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+void Cluster::sync() {
+    if (++arrived_ >= running_) {
+        arrived_ = 0;
+        ++sync_generation_;
+        sync_event_.notify(sc_core::SC_ZERO_TIME);
+        return;
+    }
+    const uint64_t gen = sync_generation_;
+    while (gen == sync_generation_) sc_core::wait(sync_event_);
+}
+
+double Cluster::now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
+bool Cluster::run() {
+    sc_core::sc_start();
+    return running_ == 0;
+}
+
+}  // namespace rsmsim

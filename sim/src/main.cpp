@@ -1,0 +1,193 @@
+// rsmsim: build a cluster, run the put/get scenario, print what happened with
+// simulated times, and write a waveform.
+//
+// The scenario: node 4 exports and publishes a segment with one slice per
+// importer; every other node connects, puts a 4-byte word and then its
+// pattern into its slice; node 4 verifies every slice byte for byte; each
+// importer gets its slice back and compares; everything is torn down.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rsmapi.h"
+#include "rsmsim/cluster.h"
+#include "rsmsim/errors.h"
+
+namespace {
+
+struct Options {
+    int nodes = 2;
+    std::string profile = "pci-sci";
+    std::string vcd = "waveforms/rsmsim.vcd";
+    bool no_vcd = false;
+    size_t bytes = 256;
+};
+
+struct Report {
+    int failures = 0;
+    double put4_ns = -1;   // one 4-byte put, measured by the first importer
+
+    void line(int node_index, const std::string& what, int rc, double took_ns = -1) {
+        const double now_us = rsmsim::Cluster::now_ns() / 1000.0;
+        std::string t = took_ns >= 0 ? fmt::format("  ({:.3f} us)", took_ns / 1000.0) : "";
+        fmt::print("[{:>11.3f} us] node {:<3} {:<58} -> {}{}\n", now_us,
+                   rsmsim::Cluster::node_id(node_index), what, rsmsim::rsm_error_name(rc), t);
+        if (rc != RSM_SUCCESS) ++failures;
+    }
+    void check(int node_index, const std::string& what, bool ok) {
+        fmt::print("[{:>11.3f} us] node {:<3} {:<58} -> {}\n", rsmsim::Cluster::now_ns() / 1000.0,
+                   rsmsim::Cluster::node_id(node_index), what, ok ? "ok" : "MISMATCH");
+        if (!ok) ++failures;
+    }
+};
+
+uint8_t pattern(int node_index, size_t i) {
+    return static_cast<uint8_t>(i * 31u + static_cast<unsigned>(node_index) * 7u + 1u);
+}
+
+size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+// Times one rsmapi call in simulated nanoseconds.
+template <typename F>
+int timed(double& took_ns, F&& f) {
+    const double t0 = rsmsim::Cluster::now_ns();
+    const int rc = f();
+    took_ns = rsmsim::Cluster::now_ns() - t0;
+    return rc;
+}
+
+struct Scenario {
+    Options opt;
+    Report report;
+    size_t seg_len = 0;
+    uint8_t* seg_mem = nullptr;
+    rsm_memseg_id_t segid = 0;   // published by node 4, read by the importers
+
+    void exporter(rsmsim::Cluster& c) {
+        rsmapi_controller_handle_t ctl = nullptr;
+        report.line(0, "rsm_get_controller(\"sci0\")", rsm_get_controller(const_cast<char*>("sci0"), &ctl));
+        rsm_memseg_export_handle_t ex = nullptr;
+        report.line(0, fmt::format("rsm_memseg_export_create({} B)", seg_len),
+                    rsm_memseg_export_create(ctl, &ex, seg_mem, seg_len, 0));
+        std::vector<rsmapi_access_entry_t> acl;
+        for (int i = 1; i < c.size(); ++i) acl.push_back({rsmsim::Cluster::node_id(i), RSM_PERM_RDWR});
+        rsm_memseg_id_t id = 0;
+        int rc = rsm_memseg_export_publish(ex, &id, acl.data(), static_cast<uint_t>(acl.size()));
+        report.line(0, fmt::format("rsm_memseg_export_publish(acl: {} nodes) id=0x{:x}", acl.size(), id), rc);
+        segid = id;
+        c.sync();   // published
+        c.sync();   // importers have put
+        for (int i = 1; i < c.size(); ++i) {
+            const uint8_t* slice = seg_mem + (i - 1) * opt.bytes;
+            bool ok = true;
+            for (size_t k = 0; k < opt.bytes; ++k) ok = ok && slice[k] == pattern(i, k);
+            report.check(0, fmt::format("verify slice of node {} ({} B)", rsmsim::Cluster::node_id(i), opt.bytes), ok);
+        }
+        c.sync();   // verified
+        c.sync();   // importers have got and disconnected
+        report.line(0, "rsm_memseg_export_unpublish", rsm_memseg_export_unpublish(ex));
+        report.line(0, "rsm_memseg_export_destroy", rsm_memseg_export_destroy(ex));
+        report.line(0, "rsm_release_controller", rsm_release_controller(ctl));
+    }
+
+    void importer(rsmsim::Cluster& c, int me) {
+        rsmapi_controller_handle_t ctl = nullptr;
+        report.line(me, "rsm_get_controller(\"sci0\")", rsm_get_controller(const_cast<char*>("sci0"), &ctl));
+        c.sync();   // published
+        rsm_memseg_import_handle_t im = nullptr;
+        double took = 0;
+        int rc = timed(took, [&] {
+            return rsm_memseg_import_connect(ctl, rsmsim::Cluster::node_id(0), segid, RSM_PERM_RDWR, &im);
+        });
+        report.line(me, fmt::format("rsm_memseg_import_connect(node 4, 0x{:x}, RDWR)", segid), rc, took);
+        rsmapi_barrier_t bar{};
+        report.line(me, "rsm_memseg_import_init_barrier", rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        const off_t base = static_cast<off_t>((me - 1) * opt.bytes);
+        std::vector<uint8_t> data(opt.bytes);
+        for (size_t k = 0; k < opt.bytes; ++k) data[k] = pattern(me, k);
+        if (opt.bytes >= 4) {
+            rc = timed(took, [&] { return rsm_memseg_import_put(im, base, data.data(), 4); });
+            report.line(me, fmt::format("rsm_memseg_import_put(4 B @ 0x{:x})", base), rc, took);
+            if (me == 1 && rc == RSM_SUCCESS) report.put4_ns = took;
+        }
+        rc = timed(took, [&] { return rsm_memseg_import_put(im, base, data.data(), opt.bytes); });
+        report.line(me, fmt::format("rsm_memseg_import_put({} B @ 0x{:x})", opt.bytes, base), rc, took);
+        c.sync();   // importers have put
+        c.sync();   // verified
+        std::vector<uint8_t> back(opt.bytes, 0);
+        rc = timed(took, [&] { return rsm_memseg_import_get(im, base, back.data(), opt.bytes); });
+        report.line(me, fmt::format("rsm_memseg_import_get({} B @ 0x{:x})", opt.bytes, base), rc, took);
+        report.check(me, "compare got data with the pattern put", back == data);
+        report.line(me, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar));
+        report.line(me, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im));
+        report.line(me, "rsm_release_controller", rsm_release_controller(ctl));
+        c.sync();   // importers done
+    }
+};
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    CLI::App app{"rsmsim: simulate an SCI-style cluster running the rsmapi put/get scenario"};
+    Options opt;
+    app.add_option("-n,--nodes", opt.nodes, "number of nodes (one exporter, the rest import)")
+        ->check(CLI::Range(2, rsmsim::Cluster::kMaxNodes));
+    std::vector<std::string> names;
+    for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
+    app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names));
+    app.add_option("--vcd", opt.vcd, "waveform file to write");
+    app.add_flag("--no-vcd", opt.no_vcd, "write no waveform");
+    app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
+        ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+    bool list = false;
+    app.add_flag("--list-profiles", list, "print the timing profiles and exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (list) {
+        for (const auto& p : rsmsim::model::timing_profiles()) fmt::print("{:<10} {}\n", p.name, p.description);
+        return 0;
+    }
+
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    rsmsim::ClusterConfig cfg;
+    cfg.nodes = opt.nodes;
+    cfg.timing = *rsmsim::model::find_profile(opt.profile);
+    if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
+
+    Scenario s;
+    s.opt = opt;
+    s.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
+    std::unique_ptr<uint8_t, decltype(&std::free)> mem(
+        static_cast<uint8_t*>(std::aligned_alloc(4096, s.seg_len)), &std::free);
+    if (!mem) {
+        fmt::print(stderr, "rsmsim: cannot allocate {} bytes\n", s.seg_len);
+        return 1;
+    }
+    std::memset(mem.get(), 0, s.seg_len);
+    s.seg_mem = mem.get();
+
+    fmt::print("rsmsim: {} nodes, profile {} ({}), {} B per importer, waveform {}\n", opt.nodes,
+               cfg.timing.name, cfg.timing.description, opt.bytes, opt.no_vcd ? "off" : opt.vcd);
+    bool finished = false;
+    {
+        rsmsim::Cluster cluster(cfg);
+        cluster.spawn(0, [&] { s.exporter(cluster); });
+        for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
+        finished = cluster.run();
+        fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}\n",
+                   rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered());
+    }
+    if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
+    if (!finished) fmt::print("node programs were left blocked\n");
+    const bool ok = finished && s.report.failures == 0;
+    fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,71 @@
+#include "rsmsim/node.h"
+
+#include "rsmsim/model/timing.h"
+
+namespace rsmsim {
+
+using sc_core::sc_time;
+
+NodeBus::NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory)
+    : sc_module(name), cpu("cpu"), adapter_(adapter), memory_(memory) {
+    cpu.bind(adapter.mmio);
+}
+
+bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(offset);
+    t.set_data_ptr(static_cast<unsigned char*>(data));
+    t.set_data_length(static_cast<unsigned>(len));
+    t.set_streaming_width(static_cast<unsigned>(len));
+    t.set_byte_enable_ptr(nullptr);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    cpu->b_transport(t, delay);
+    ++accesses_;
+    // The CPU is blocked for the access: consume its time now (no quantum),
+    // which keeps every node's view of time exact and the run deterministic.
+    wait(delay);
+    return t.is_response_ok();
+}
+
+bool NodeBus::read32(uint64_t offset, uint32_t& value) {
+    return transact(tlm::TLM_READ_COMMAND, offset, &value, 4);
+}
+bool NodeBus::write32(uint64_t offset, uint32_t value) {
+    return transact(tlm::TLM_WRITE_COMMAND, offset, &value, 4);
+}
+bool NodeBus::read64(uint64_t offset, uint64_t& value) {
+    return transact(tlm::TLM_READ_COMMAND, offset, &value, 8);
+}
+bool NodeBus::write64(uint64_t offset, uint64_t value) {
+    return transact(tlm::TLM_WRITE_COMMAND, offset, &value, 8);
+}
+bool NodeBus::write_block(uint64_t offset, const void* src, size_t len) {
+    return len != 0 && transact(tlm::TLM_WRITE_COMMAND, offset, const_cast<void*>(src), len);
+}
+bool NodeBus::read_block(uint64_t offset, void* dst, size_t len) {
+    return len != 0 && transact(tlm::TLM_READ_COMMAND, offset, dst, len);
+}
+
+bool NodeBus::wait_irq(uint64_t timeout_ns) {
+    if (adapter_.irq_level()) return true;
+    wait(sc_time(static_cast<double>(timeout_ns), sc_core::SC_NS), adapter_.irq_raised());
+    return adapter_.irq_level();
+}
+
+uint64_t NodeBus::now_ns() {
+    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+}
+
+uint64_t NodeBus::dma_map(void* va, size_t len) { return memory_.pin(va, len); }
+void NodeBus::dma_unmap(uint64_t bus_addr, size_t len) { memory_.unpin(bus_addr, len); }
+
+Node::Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,
+           const model::TimingProfile& timing)
+    : memory((name + "_mem").c_str(), timing), adapter((name + "_adapter").c_str(), node_id, fabric, timing),
+      bus((name + "_bus").c_str(), adapter, memory), id_(node_id) {
+    adapter.dma.bind(memory.dma);
+}
+
+}  // namespace rsmsim
