@@ -36,8 +36,11 @@ void Fabric::send(Packet p, sc_time delay) {
         p = std::move(r);
     } else {
         const unsigned h = hops(p.src, p.dst);
+        // The receiving adapter's ingress decode is part of delivery, so the
+        // packet is acted on at `arrive`.
+        const sc_time ingress(timing_.adapter_ns, SC_NS);
         if (h == 0) {
-            arrive = depart;   // loopback inside the adapter
+            arrive = depart + ingress;   // loopback inside the adapter
         } else {
             // Serialise on the sender's link, cross h hops, serialise on the
             // receiver's link; both links are shared by every flow using them.
@@ -47,8 +50,8 @@ void Fabric::send(Packet p, sc_time delay) {
             tx = tx_start + wire;
             sc_time& rx = rx_free_[p.dst];
             const sc_time rx_start = std::max(tx_start + sc_time(h * timing_.hop_ns, SC_NS), rx);
-            rx = rx_start + wire;
-            arrive = rx;
+            rx = rx_start + wire;   // cut-through: the tail arrives one wire time after the head
+            arrive = rx + ingress;
             wire_bytes_ += p.wire_bytes();
         }
     }

@@ -12,25 +12,33 @@ HostMemory::HostMemory(sc_core::sc_module_name name, const TimingProfile& timing
 uint64_t HostMemory::pin(void* va, size_t len) {
     const auto addr = reinterpret_cast<uint64_t>(va);
     if (!va || len == 0 || addr + len < addr) return 0;
-    pinned_.emplace(addr, len);
-    return addr;
+    // Keep the offset inside the page, and leave an unmapped guard page
+    // between mappings so an overrun is a bus error, not a neighbour's data.
+    const uint64_t page = 4096;
+    const uint64_t bus = next_bus_ + addr % page;
+    next_bus_ += (addr % page + len + page - 1) / page * page + page;
+    mappings_[bus] = Mapping{static_cast<uint8_t*>(va), len};
+    return bus;
 }
 
 void HostMemory::unpin(uint64_t bus_addr, size_t len) {
-    auto [lo, hi] = pinned_.equal_range(bus_addr);
-    for (auto it = lo; it != hi; ++it) {
-        if (it->second == len) {
-            pinned_.erase(it);
-            return;
-        }
-    }
+    auto it = mappings_.find(bus_addr);
+    if (it != mappings_.end() && it->second.len == len) mappings_.erase(it);
 }
 
-bool HostMemory::is_pinned(uint64_t addr, size_t len) const {
-    if (addr + len < addr) return false;
-    // Ranges are few (one per export or DMA buffer): a scan is fine.
-    for (const auto& [start, n] : pinned_)
-        if (addr >= start && addr + len <= start + n) return true;
+uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len) const {
+    auto it = mappings_.upper_bound(bus_addr);
+    if (it == mappings_.begin() || bus_addr + len < bus_addr) return nullptr;
+    --it;
+    const uint64_t off = bus_addr - it->first;
+    if (off > it->second.len || len > it->second.len - off) return nullptr;
+    return it->second.va + off;
+}
+
+bool HostMemory::is_pinned(const void* va, size_t len) const {
+    const auto* p = static_cast<const uint8_t*>(va);
+    for (const auto& [bus, m] : mappings_)
+        if (p >= m.va && p + len <= m.va + m.len) return true;
     return false;
 }
 
@@ -42,12 +50,12 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
         ++refused_;
         return;
     }
-    if (len == 0 || !is_pinned(addr, len)) {
+    uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len);
+    if (!host) {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         ++refused_;
         return;
     }
-    auto* host = reinterpret_cast<uint8_t*>(addr);
     if (t.is_write())
         std::memcpy(host, t.get_data_ptr(), len);
     else if (t.is_read())

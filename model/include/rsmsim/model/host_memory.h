@@ -1,7 +1,9 @@
 // HostMemory: a node's memory as the adapter sees it through an IOMMU. The
 // node program's buffers are real process memory; the driver pins ranges
-// (Bus::dma_map) and the adapter's DMA may touch pinned ranges only. Any other
-// access is a bus error that is counted, never a wild write.
+// (Bus::dma_map) and gets bus addresses for them; the adapter's DMA may touch
+// mapped bus addresses only. Any other access is a bus error that is counted,
+// never a wild write. Bus addresses are handed out in order from a fixed base,
+// so runs are reproducible whatever the host's address-space layout.
 #pragma once
 
 #include <systemc>
@@ -21,17 +23,27 @@ public:
 
     HostMemory(sc_core::sc_module_name name, const TimingProfile& timing);
 
-    // Pin [va, va+len). Returns the bus address (identity: the VA) or 0.
+    static constexpr uint64_t kBusBase = 0x100000000ull;   // first bus address handed out
+
+    // Pin [va, va+len). Returns its bus address, or 0 if the range is empty or wraps.
     uint64_t pin(void* va, size_t len);
     void unpin(uint64_t bus_addr, size_t len);
-    bool is_pinned(uint64_t addr, size_t len) const;
+    // The host pointer behind [bus_addr, bus_addr+len), or nullptr if not all mapped.
+    uint8_t* host_pointer(uint64_t bus_addr, size_t len) const;
+    // Whether host memory [va, va+len) lies in one pinned range.
+    bool is_pinned(const void* va, size_t len) const;
     uint64_t refused() const { return refused_; }
 
 private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
 
     const TimingProfile& timing_;
-    std::multimap<uint64_t, size_t> pinned_;   // start -> length
+    struct Mapping {
+        uint8_t* va;
+        size_t len;
+    };
+    std::map<uint64_t, Mapping> mappings_;   // bus address -> host range
+    uint64_t next_bus_ = kBusBase;
     uint64_t refused_ = 0;
 };
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks the rsmsim program as a user runs it.
+set -u
+sim="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi; }
+
+cd "$work"
+"$sim" > run1.txt 2>&1; rc=$?
+check "default run exits 0" "[ $rc -eq 0 ]"
+check "default run reports PASS" "grep -q '^result: PASS' run1.txt"
+check "default run writes waveforms/rsmsim.vcd" "[ -s waveforms/rsmsim.vcd ]"
+if command -v vcd2fst > /dev/null; then
+  check "the VCD converts with gtkwave's vcd2fst" "vcd2fst waveforms/rsmsim.vcd w.fst > /dev/null 2>&1 && [ -s w.fst ]"
+else
+  echo "FAIL - vcd2fst (gtkwave) is not installed"; fail=1
+fi
+check "the VCD holds MMIO, fabric packets and RTL internals" \
+  "grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
+mv waveforms/rsmsim.vcd first.vcd
+"$sim" > run2.txt 2>&1
+check "a second run prints the same report" "diff -q run1.txt run2.txt > /dev/null"
+# Byte for byte, apart from the header's date.
+strip_date() { awk '/^\$date/{skip=1} !skip{print} /^\$end/{skip=0}' "$1"; }
+check "a second run writes the same VCD (but the date)" "diff -q <(strip_date first.vcd) <(strip_date waveforms/rsmsim.vcd) > /dev/null"
+"$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
+check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
+check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
+for bad in "--nodes 1" "--nodes 65" "--profile nosuch" "--bytes 0" "--frobnicate"; do
+  "$sim" $bad > bad.txt 2>&1; rc=$?
+  check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ]"
+done
+[ $fail -eq 0 ] && echo "rsmsim cli: all checks passed"
+exit $fail

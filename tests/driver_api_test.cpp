@@ -1,0 +1,350 @@
+// librsm's error paths, function by function: each documented error code is
+// provoked and the state is shown to be intact afterwards. Every test runs
+// real node programs on a simulated cluster.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "support/cluster_run.h"
+#include "support/rsm_helpers.h"
+
+namespace {
+
+using rsmsim::Cluster;
+using rsmsim::test::controller;
+using rsmsim::test::PageBuffer;
+using rsmsim::test::run_nodes;
+
+constexpr rsm_memseg_id_t kId = 0x400010;
+
+TEST(Controller, OutsideANodeProgramThereIsNoController) {
+    rsmsim::Cluster cluster(rsmsim::test::config(1));
+    rsmapi_controller_handle_t c = nullptr;
+    EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(const_cast<char*>("sci0"), &c));
+}
+
+TEST(Controller, GetAttrReleaseFollowTheSpec) {
+    run_nodes(1, [](int, Cluster& cl) {
+        auto& bus = cl.node(0).bus;
+        rsmapi_controller_handle_t c = nullptr, c2 = nullptr;
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_get_controller(const_cast<char*>("sci0"), nullptr));
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(nullptr, &c)) << "loopback not provided";
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(const_cast<char*>("wrsm0"), &c));
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(const_cast<char*>("sci1"), &c));
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller(const_cast<char*>("0"), &c));
+        EXPECT_EQ(bus.accesses(), 0u) << "rejected calls touch no register";
+        ASSERT_RSM_OK(rsm_get_controller(const_cast<char*>("sci0"), &c));
+        ASSERT_RSM_OK(rsm_get_controller(const_cast<char*>("SCI"), &c2));
+        EXPECT_EQ(c, c2) << "same controller, second reference";
+        rsmapi_controller_attr_t a{};
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_get_controller_attr(nullptr, &a));
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_get_controller_attr(c, nullptr));
+        ASSERT_RSM_OK(rsm_get_controller_attr(c, &a));
+        EXPECT_EQ(a.attr_page_size, 4096u);
+        EXPECT_EQ(a.attr_max_export_segment_size, size_t{1} << 28);
+        EXPECT_EQ(a.attr_max_export_segments, 32u);
+        EXPECT_EQ(a.attr_max_import_segments, 64u);
+        EXPECT_EQ(a.attr_direct_access_sizes, unsigned(RSM_DAS8 | RSM_DAS16 | RSM_DAS32 | RSM_DAS64));
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_release_controller(nullptr));
+        int not_a_handle = 0;
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL,
+                   rsm_release_controller(reinterpret_cast<rsmapi_controller_handle_t>(&not_a_handle)));
+        EXPECT_RSM(RSM_SUCCESS, rsm_release_controller(c));
+        EXPECT_RSM(RSM_SUCCESS, rsm_release_controller(c));
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_release_controller(c)) << "no reference left";
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, rsm_get_controller_attr(c, &a));
+        ASSERT_RSM_OK(rsm_get_controller(const_cast<char*>("sci0"), &c2));
+        EXPECT_EQ(c, c2) << "the adapter's controller comes back";
+    });
+}
+
+TEST(Controller, ANodeCannotUseAnotherNodesController) {
+    rsmapi_controller_handle_t ctl[2] = {};
+    PageBuffer mem(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        ctl[i] = controller();
+        cl.sync();
+        rsm_memseg_export_handle_t ex = nullptr;
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_memseg_export_create(ctl[1 - i], &ex, mem.data(), 4096, 0));
+        cl.sync();
+    });
+}
+
+TEST(ExportCreate, RejectsBadArgumentsWithoutTouchingTheAdapter) {
+    PageBuffer mem(8192);
+    run_nodes(1, [&](int, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        const uint64_t before = cl.node(0).bus.accesses();
+        rsm_memseg_export_handle_t ex = nullptr;
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_memseg_export_create(nullptr, &ex, mem.data(), 4096, 0));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_create(c, nullptr, mem.data(), 4096, 0));
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_export_create(c, &ex, nullptr, 4096, 0));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_export_create(c, &ex, mem.data(), 0, 0));
+        EXPECT_RSM(RSMERR_BAD_MEM_ALIGNMENT, rsm_memseg_export_create(c, &ex, mem.data() + 8, 4096, 0));
+        EXPECT_RSM(RSMERR_BAD_MEM_ALIGNMENT, rsm_memseg_export_create(c, &ex, mem.data(), 4000, 0));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_export_create(c, &ex, mem.data(), size_t{1} << 29, 0));
+        EXPECT_RSM(RSMERR_LOCKS_NOT_SUPPORTED, rsm_memseg_export_create(c, &ex, mem.data(), 4096, RSM_LOCK_OPS));
+        EXPECT_EQ(ex, nullptr);
+        EXPECT_EQ(cl.node(0).bus.accesses(), before);
+        EXPECT_FALSE(cl.node(0).memory.is_pinned(mem.data(), 1));
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), 8192, RSM_ALLOW_REBIND));
+        EXPECT_TRUE(cl.node(0).memory.is_pinned(mem.data(), 8192));
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        EXPECT_FALSE(cl.node(0).memory.is_pinned(mem.data(), 1)) << "unpinned";
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_destroy(ex)) << "stale handle";
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_destroy(nullptr));
+    });
+}
+
+TEST(ExportPublish, ChecksInSpecOrderAndKeepsStateOnFailure) {
+    PageBuffer a(4096), b(4096);
+    rsm_memseg_id_t published = 0;
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 1) {
+            cl.sync();
+            rsm_memseg_import_handle_t im = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, published, RSM_PERM_RDWR, &im));
+            EXPECT_RSM(RSMERR_BAD_SEG_HNDL,
+                       rsm_memseg_export_publish(reinterpret_cast<rsm_memseg_export_handle_t>(im), &published,
+                                                 nullptr, 0))
+                << "an import handle is not an export handle";
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            cl.sync();
+            return;
+        }
+        rsm_memseg_export_handle_t ex = nullptr, ex2 = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, a.data(), 4096, 0));
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex2, b.data(), 4096, 0));
+        rsm_memseg_id_t id = kId;
+        rsmapi_access_entry_t acl[2] = {{8, 0600}, {12, 0400}};
+        EXPECT_RSM(RSMERR_BAD_SEGID, rsm_memseg_export_publish(ex, nullptr, acl, 1));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_publish(nullptr, &id, acl, 1));
+        EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_publish(ex, &id, nullptr, 1));
+        for (rsm_memseg_id_t r : {0x1u, 0x1FFFFFu, 0x200000u, 0x3FFFFFu, 0x80000000u, 0xFFFFFFFFu}) {
+            rsm_memseg_id_t rid = r;
+            EXPECT_RSM(RSMERR_RESERVED_SEGID, rsm_memseg_export_publish(ex, &rid, acl, 1)) << std::hex << r;
+            EXPECT_EQ(rid, r) << "id left as given";
+        }
+        rsmapi_access_entry_t bad_node[1] = {{6, 0600}};
+        rsmapi_access_entry_t bad_perm[1] = {{8, 0700}};
+        EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_publish(ex, &id, bad_node, 1));
+        EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_publish(ex, &id, bad_perm, 1));
+        std::vector<rsmapi_access_entry_t> too_long(65, {8, 0600});
+        EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_publish(ex, &id, too_long.data(), 65));
+        ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, acl, 2));
+        EXPECT_EQ(id, kId);
+        EXPECT_RSM(RSMERR_SEG_ALREADY_PUBLISHED, rsm_memseg_export_publish(ex, &id, acl, 2));
+        rsm_memseg_id_t same = kId;
+        EXPECT_RSM(RSMERR_SEGID_IN_USE, rsm_memseg_export_publish(ex2, &same, acl, 2));
+        rsm_memseg_id_t automatic = 0;
+        ASSERT_RSM_OK(rsm_memseg_export_publish(ex2, &automatic, nullptr, 0));
+        EXPECT_GE(automatic, 0x80000000u) << "assigned ids come from the user-app range";
+        published = id;
+        cl.sync();   // the importer connects to the first segment: it is still published
+        cl.sync();
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex2));
+    });
+}
+
+TEST(ExportUnpublish, WithdrawsTheSegmentAndFreesItsId) {
+    PageBuffer a(4096), b(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr, ex2 = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, a.data(), 4096, 0));
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex2, b.data(), 4096, 0));
+            EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_unpublish(nullptr));
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_export_unpublish(ex));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+            cl.sync();   // importer connected once
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex));
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_export_unpublish(ex));
+            cl.sync();   // importer fails to connect
+            cl.sync();
+            rsm_memseg_id_t again = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex2, &again, nullptr, 0)) << "the id is free again";
+            cl.sync();   // importer connects to the new segment
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex2));   // destroy while published
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            cl.sync();
+        } else {
+            rsm_memseg_import_handle_t im = nullptr;
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            cl.sync();
+            cl.sync();
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            cl.sync();
+            cl.sync();
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im))
+                << "destroy unpublished it";
+        }
+    });
+}
+
+TEST(ImportConnect, ReportsEveryRefusalWithItsCode) {
+    PageBuffer a(4096), b(4096);
+    run_nodes(3, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr, ro = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, a.data(), 4096, 0));
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ro, b.data(), 4096, 0));
+            rsmapi_access_entry_t acl[1] = {{8, 0666}};
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, acl, 1));
+            rsmapi_access_entry_t acl_ro[1] = {{8, 0444}};
+            rsm_memseg_id_t id2 = kId + 1;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ro, &id2, acl_ro, 1));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ro));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        if (i == 2) {
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED_TO_NODE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &im));
+            EXPECT_EQ(im, nullptr);
+            cl.sync();
+            return;
+        }
+        const uint64_t before = cl.node(i).bus.accesses();
+        EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_memseg_import_connect(nullptr, 4, kId, RSM_PERM_RDWR, &im));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, nullptr));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_connect(c, 4, kId, 0700, &im));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_connect(c, 4, kId, 0644, &im));
+        EXPECT_RSM(RSMERR_REMOTE_NODE_UNREACHABLE, rsm_memseg_import_connect(c, 7, kId, RSM_PERM_RDWR, &im));
+        EXPECT_EQ(cl.node(i).bus.accesses(), before) << "argument errors touch no register";
+        EXPECT_RSM(RSMERR_REMOTE_NODE_UNREACHABLE, rsm_memseg_import_connect(c, 40, kId, RSM_PERM_RDWR, &im));
+        EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_import_connect(c, 4, kId + 7, RSM_PERM_RDWR, &im));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_connect(c, 4, kId + 1, RSM_PERM_RDWR, &im));
+        EXPECT_EQ(im, nullptr);
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId + 1, RSM_PERM_READ, &im)) << "read-only is granted";
+        rsm_barrier_mode_t mode = RSM_BARRIER_MODE_EXPLICIT;
+        ASSERT_RSM_OK(rsm_memseg_import_get_mode(im, &mode));
+        EXPECT_EQ(mode, RSM_BARRIER_MODE_IMPLICIT) << "default after connect";
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_disconnect(nullptr));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_disconnect(im)) << "stale handle";
+        cl.sync();
+    });
+}
+
+// One exporter (node 4, segment of 8 KiB, published kId with RDWR for node 8,
+// and kId+1 read-only) and one importer that runs `body`.
+void with_import(const std::function<void(Cluster&, rsmapi_controller_handle_t, PageBuffer&)>& body) {
+    PageBuffer mem(8192);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr, ro = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), 8192, 0));
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ro, mem.data(), 4096, 0));
+            rsmapi_access_entry_t rw[1] = {{8, 0600}}, r[1] = {{8, 0400}};
+            rsm_memseg_id_t id = kId, id2 = kId + 1;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, rw, 1));
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ro, &id2, r, 1));
+            cl.sync();
+            cl.sync();
+            (void)rsm_memseg_export_destroy(ex);   // may be unpublished by the body already
+            (void)rsm_memseg_export_destroy(ro);
+        } else {
+            cl.sync();
+            body(cl, c, mem);
+            cl.sync();
+        }
+    });
+}
+
+TEST(PutGet, RejectsBadArgumentsAndLeavesTheSegmentUntouched) {
+    with_import([](Cluster& cl, rsmapi_controller_handle_t c, PageBuffer& mem) {
+        rsm_memseg_import_handle_t im = nullptr, ro = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId + 1, RSM_PERM_READ, &ro));
+        alignas(8) uint8_t buf[64] = {1, 2, 3, 4, 5, 6, 7, 8};
+        const uint64_t before = cl.node(1).bus.accesses();
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_put(nullptr, 0, buf, 4));
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_import_put(im, 0, nullptr, 4));
+        EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_put(im, 0, buf, 4))
+            << "implicit mode needs an initialised barrier";
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        const uint64_t after_init = cl.node(1).bus.accesses();
+        EXPECT_EQ(after_init, before) << "init_barrier is bookkeeping only";
+        EXPECT_RSM(RSMERR_BAD_MEM_ALIGNMENT,
+                   rsm_memseg_import_put16(im, 0, reinterpret_cast<uint16_t*>(buf + 1), 1));
+        EXPECT_RSM(RSMERR_BAD_MEM_ALIGNMENT, rsm_memseg_import_put32(im, 2, reinterpret_cast<uint32_t*>(buf), 1));
+        EXPECT_RSM(RSMERR_BAD_MEM_ALIGNMENT, rsm_memseg_import_get64(im, 4, reinterpret_cast<uint64_t*>(buf), 1));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_put(ro, 0, buf, 4)) << "read-only import";
+        EXPECT_RSM(RSMERR_BAD_OFFSET, rsm_memseg_import_put(im, -4, buf, 4));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_import_put(im, 8190, buf, 4));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_import_get(im, 8192, buf, 1));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_import_put(im, 0, buf, 0));
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_import_put64(im, 0, reinterpret_cast<uint64_t*>(buf), ~0ul));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL,
+                   rsm_memseg_import_put(reinterpret_cast<rsm_memseg_import_handle_t>(&bar), 0, buf, 4));
+        EXPECT_EQ(cl.node(1).bus.accesses(), after_init) << "no rejected call reached the adapter";
+        for (size_t k = 0; k < mem.len; ++k) ASSERT_EQ(mem.data()[k], 0) << "segment changed at " << k;
+        rsm_memseg_import_handle_t wo = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_WRITE, &wo));
+        rsmapi_barrier_t bar2{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(wo, RSM_BAR_DEFAULT, &bar2));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_get(wo, 0, buf, 4)) << "write-only import";
+        ASSERT_RSM_OK(rsm_memseg_import_put(wo, 8188, buf, 4)) << "last word is in bounds";
+        EXPECT_EQ(mem.data()[8188], 1);
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar2));
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_put(im, 0, buf, 4)) << "barrier destroyed";
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(wo));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(ro));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+    });
+}
+
+TEST(Barrier, ArgumentAndStateErrors) {
+    with_import([](Cluster&, rsmapi_controller_handle_t c, PageBuffer&) {
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_init_barrier(nullptr, RSM_BAR_DEFAULT, &bar));
+        EXPECT_RSM(RSMERR_BAD_BARRIER_PTR, rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, nullptr));
+        EXPECT_RSM(RSMERR_BAD_BARRIER_PTR, rsm_memseg_import_open_barrier(nullptr));
+        EXPECT_RSM(RSMERR_BAD_BARRIER_PTR, rsm_memseg_import_order_barrier(nullptr));
+        EXPECT_RSM(RSMERR_BAD_BARRIER_PTR, rsm_memseg_import_close_barrier(nullptr));
+        EXPECT_RSM(RSMERR_BAD_BARRIER_PTR, rsm_memseg_import_destroy_barrier(nullptr));
+        EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_open_barrier(&bar));
+        EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_close_barrier(&bar));
+        EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BARRIER_NODE, &bar));
+        EXPECT_RSM(RSMERR_BARRIER_NOT_OPENED, rsm_memseg_import_close_barrier(&bar));
+        EXPECT_RSM(RSMERR_BARRIER_NOT_OPENED, rsm_memseg_import_order_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_order_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_close_barrier(&bar));
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_set_mode(nullptr, RSM_BARRIER_MODE_EXPLICIT));
+        EXPECT_RSM(RSMERR_BAD_MODE, rsm_memseg_import_set_mode(im, static_cast<rsm_barrier_mode_t>(2)));
+        rsm_barrier_mode_t mode{};
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_get_mode(nullptr, &mode));
+        ASSERT_RSM_OK(rsm_memseg_import_get_mode(im, &mode));
+        EXPECT_EQ(mode, RSM_BARRIER_MODE_IMPLICIT) << "a refused set_mode changed nothing";
+        ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_close_barrier(&bar)) << "connection gone";
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+    });
+}
+
+}  // namespace
