@@ -24,7 +24,7 @@ mv waveforms/rsmsim.vcd first.vcd
 check "a second run prints the same report" "diff -q run1.txt run2.txt > /dev/null"
 # Byte for byte, apart from the header's date.
 strip_date() { awk '/^\$date/{skip=1} !skip{print} /^\$end/{skip=0}' "$1"; }
-check "a second run writes the same VCD (but the date)" "diff -q <(strip_date first.vcd) <(strip_date waveforms/rsmsim.vcd) > /dev/null"
+check "a second run writes the same VCD (but the date)" "[ -s first.vcd ] && [ -s waveforms/rsmsim.vcd ] && diff -q <(strip_date first.vcd) <(strip_date waveforms/rsmsim.vcd) > /dev/null"
 "$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
 check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
 check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
