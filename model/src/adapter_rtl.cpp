@@ -131,12 +131,11 @@ bool AdapterRtl::take_conn_request(uint16_t& node, uint32_t& segid) {
 bool AdapterRtl::irq() const { return m_->irq_o; }
 
 void AdapterRtl::trace(Waves& w, const std::string& p) {
-    w.trace(m_->reg_req_i, p + ".reg_req", 1);
-    w.trace(m_->reg_we_i, p + ".reg_we", 1);
+    // The request strobes last less than a time step, so the trace (sampled
+    // per time step) shows the address/data they leave behind instead.
     w.trace(m_->reg_addr_i, p + ".reg_addr", 12);
     w.trace(m_->reg_wdata_i, p + ".reg_wdata", 32);
     w.trace(m_->reg_rdata_o, p + ".reg_rdata", 32);
-    w.trace(m_->reg_err_o, p + ".reg_err", 1);
     w.trace(m_->xl_slot_i, p + ".xl_slot", 6);
     w.trace(m_->xl_err_o, p + ".xl_err", 4);
     w.trace(m_->ex_segid_i, p + ".ex_segid", 32);

@@ -5,6 +5,14 @@
 
 #include "rsmsim/cluster.h"
 
+// Programs built on rsmsim_run() have their own main(); libsystemc still
+// needs an sc_main symbol. A program that defines sc_main (rsmsim, the tests)
+// overrides this weak one, which therefore never runs.
+extern "C" __attribute__((weak)) int sc_main(int, char*[]) {
+    std::fprintf(stderr, "rsmsim: sc_main is not used by rsmsim_run() programs\n");
+    return 1;
+}
+
 extern "C" int rsmsim_run(const rsmsim_options* opts, rsmsim_program program, void* arg) {
     if (!opts || !program) {
         std::fprintf(stderr, "rsmsim_run: options and program are required\n");
