@@ -19,6 +19,10 @@ public:
     // unaligned or read-only target); a failed write changes nothing.
     [[nodiscard]] virtual bool read32(uint64_t offset, uint32_t& value) = 0;
     [[nodiscard]] virtual bool write32(uint64_t offset, uint32_t value) = 0;
+    // 64-bit access to an 8-aligned register pair (low word at `offset`,
+    // written first). Refused as a whole if either half is refused.
+    [[nodiscard]] virtual bool read64(uint64_t offset, uint64_t& value) = 0;
+    [[nodiscard]] virtual bool write64(uint64_t offset, uint64_t value) = 0;
 
     // Burst access to the remote-access window (programmed I/O). A write is
     // posted: true means the adapter accepted it, not that it landed remotely.

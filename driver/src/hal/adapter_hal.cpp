@@ -44,8 +44,7 @@ HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_a
     uint32_t ctrl = r::EXP_CTRL_f::VALID_MASK | (is_public ? r::EXP_CTRL_f::PUBLIC_MASK : 0) |
                     (pub_read ? r::EXP_CTRL_f::PUB_READ_MASK : 0) |
                     (pub_write ? r::EXP_CTRL_f::PUB_WRITE_MASK : 0);
-    ok = ok && wr(r::EXP_SEGID, segid) && wr(r::EXP_BASE_LO, static_cast<uint32_t>(bus_addr)) &&
-         wr(r::EXP_BASE_HI, static_cast<uint32_t>(bus_addr >> 32)) && wr(r::EXP_SIZE, size) &&
+    ok = ok && wr(r::EXP_SEGID, segid) && bus_.write64(r::EXP_BASE_LO, bus_addr) && wr(r::EXP_SIZE, size) &&
          wr(r::EXP_CTRL, ctrl) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
     return ok ? HwStatus::Ok : HwStatus::BusFault;
 }

@@ -22,16 +22,14 @@ public:
 
     bool read32(uint64_t offset, uint32_t& value) override;
     bool write32(uint64_t offset, uint32_t value) override;
+    bool read64(uint64_t offset, uint64_t& value) override;
+    bool write64(uint64_t offset, uint64_t value) override;
     bool write_block(uint64_t offset, const void* src, size_t len) override;
     bool read_block(uint64_t offset, void* dst, size_t len) override;
     bool wait_irq(uint64_t timeout_ns) override;
     uint64_t now_ns() override;
     uint64_t dma_map(void* va, size_t len) override;
     void dma_unmap(uint64_t bus_addr, size_t len) override;
-
-    // 64-bit register pair access (low word at `offset`), for tests and tools.
-    bool read64(uint64_t offset, uint64_t& value);
-    bool write64(uint64_t offset, uint64_t value);
 
     uint64_t accesses() const { return accesses_; }
 
