@@ -35,10 +35,18 @@ TEST(RegisterMap, VerilogAndModelTableAgreeOnEveryRegister) {
     auto v = verilog_params();
     ASSERT_FALSE(rsmsim::model::register_table().empty());
     for (const auto& reg : rsmsim::model::register_table()) {
-        const std::string n = reg.name;
+        // Array instances are "NAME[i]": base + i * stride in the Verilog view.
+        std::string n = reg.name;
+        unsigned long long index = 0;
+        if (auto br = n.find('['); br != std::string::npos) {
+            index = std::stoull(n.substr(br + 1));
+            n = n.substr(0, br);
+            ASSERT_TRUE(v.count(n + "_STRIDE")) << n;
+            EXPECT_LT(index, v[n + "_COUNT"]) << reg.name;
+        }
         ASSERT_TRUE(v.count("REG_" + n)) << n << " missing from the Verilog include";
-        EXPECT_EQ(v["REG_" + n], reg.offset) << n;
-        EXPECT_EQ(v["RST_" + n], reg.reset) << n;
+        EXPECT_EQ(v["REG_" + n] + index * v[n + "_STRIDE"], reg.offset) << reg.name;
+        EXPECT_EQ(v["RST_" + n], reg.reset) << reg.name;
     }
 }
 
@@ -55,6 +63,9 @@ TEST(RegisterMap, CppHeaderAgreesWithVerilog) {
     EXPECT_EQ(v["CONN_STATUS_RESULT_LSB"], r::CONN_STATUS_f::RESULT_SHIFT);
     EXPECT_EQ(v["ERR_CLASS_BOUNDS"], static_cast<unsigned>(r::ErrClass::BOUNDS));
     EXPECT_EQ(v["TABLE_OP_ACL_SET"], static_cast<unsigned>(r::TableOp::ACL_SET));
+    EXPECT_EQ(v["REG_DESC_CTRL"], r::DESC_CTRL(0));
+    EXPECT_EQ(v["REG_DESC_CTRL"] + 15 * v["DESC_CTRL_STRIDE"], r::DESC_CTRL(15));
+    EXPECT_EQ(v["DESC_CTRL_COUNT"], r::DESC_CTRL_COUNT);
 }
 
 TEST(RegisterMap, OffsetsAreUniqueAlignedAndInsideTheRegisterSpace) {

@@ -44,6 +44,14 @@ def reg_mask(r):
     return m
 
 
+def instances(r):
+    """(name, offset) of every instance: one for a scalar, `count` for an array."""
+    n = r.get("count", 1)
+    if n == 1:
+        return [(r["name"], r["offset"])]
+    return [(f"{r['name']}[{i}]", r["offset"] + i * r["stride"]) for i in range(n)]
+
+
 def validate(data):
     dev = data.get("device")
     if not isinstance(dev, dict):
@@ -66,14 +74,19 @@ def validate(data):
         if name in seen_names:
             raise MapError(f"register '{name}' defined twice")
         seen_names.add(name)
-        off = r["offset"]
-        if off % 4:
-            raise MapError(f"register {name}: offset 0x{off:x} is not 4-byte aligned")
-        if not 0 <= off < dev["reg_space"]:
-            raise MapError(f"register {name}: offset 0x{off:x} outside reg_space")
-        if off in seen_offsets:
-            raise MapError(f"register {name} overlaps {seen_offsets[off]} at 0x{off:x}")
-        seen_offsets[off] = name
+        count = r.get("count", 1)
+        if count < 1 or (count > 1 and "stride" not in r):
+            raise MapError(f"register {name}: an array needs count >= 1 and a stride")
+        if count > 1 and (r["stride"] < 4 or r["stride"] & (r["stride"] - 1)):
+            raise MapError(f"register {name}: stride must be a power of two >= 4")
+        for iname, off in instances(r):
+            if off % 4:
+                raise MapError(f"register {iname}: offset 0x{off:x} is not 4-byte aligned")
+            if not 0 <= off < dev["reg_space"]:
+                raise MapError(f"register {iname}: offset 0x{off:x} outside reg_space")
+            if off in seen_offsets:
+                raise MapError(f"register {iname} overlaps {seen_offsets[off]} at 0x{off:x}")
+            seen_offsets[off] = iname
         if r["access"] not in ACCESS:
             raise MapError(f"register {name}: unknown access '{r['access']}'")
         used = 0
@@ -120,6 +133,9 @@ def gen_verilog(data):
     for r in sorted_regs(data):
         out.append(f"localparam [11:0] REG_{r['name']} = 12'h{r['offset']:03X};")
         out.append(f"localparam [31:0] RST_{r['name']} = 32'h{r['reset']:08X};")
+        if r.get("count", 1) > 1:
+            out.append(f"localparam integer {r['name']}_COUNT = {r['count']};")
+            out.append(f"localparam integer {r['name']}_STRIDE = {r['stride']};")
         for f in r.get("fields", []):
             out.append(f"localparam integer {r['name']}_{f['name']}_LSB = {f['lsb']};")
             out.append(f"localparam integer {r['name']}_{f['name']}_W = {f['width']};")
@@ -127,18 +143,39 @@ def gen_verilog(data):
     for e in data.get("enum", []):
         for v in e["values"]:
             out.append(f"localparam [3:0] {e['name']}_{v['name']} = 4'd{v['value']};")
+    out.append("/* verilator lint_on UNUSEDPARAM */")
+    return "\n".join(out) + "\n"
+
+
+def gen_verilog_decode(data):
+    out = [f"// {BANNER}",
+           "// Access decode of the register bus, generated from the map so the RTL cannot",
+           "// drift from it. Included once, by the module that decodes (after adapter_regs.vh).",
+           "/* verilator lint_off UNUSEDPARAM */"]
     out.append("")
-    out.append("// Access decode generated from the map, so the RTL cannot drift from it.")
     for i, a in enumerate(("none",) + ACCESS):
         out.append(f"localparam [2:0] ACC_{a.upper()} = 3'd{i};")
-    out.append("function automatic [2:0] reg_access(input [11:0] a);")
-    out.append("    case (a)")
-    for r in sorted_regs(data):
-        out.append(f"        REG_{r['name']}: reg_access = ACC_{r['access'].upper()};")
-    out.append("        default: reg_access = ACC_NONE;")
-    out.append("    endcase")
-    out.append("endfunction")
     out.append("/* verilator lint_on UNUSEDPARAM */")
+    out.append("function automatic [2:0] reg_access(input [11:0] a);")
+    out.append("    reg [2:0] acc;")
+    out.append("    begin")
+    out.append("        acc = ACC_NONE;")
+    out.append("        case (a)")
+    for r in sorted_regs(data):
+        if r.get("count", 1) == 1:
+            out.append(f"            REG_{r['name']}: acc = ACC_{r['access'].upper()};")
+    out.append("            default: ;")
+    out.append("        endcase")
+    for r in sorted_regs(data):
+        if r.get("count", 1) > 1:
+            span = r["count"] * r["stride"]
+            base = f"REG_{r['name']}"
+            out.append(f"        if (a >= {base} && {{1'b0, a}} < {{1'b0, {base}}} + 13'h{span:04X} && "
+                       f"((a - {base}) & 12'h{r['stride'] - 1:03X}) == 12'h000)")
+            out.append(f"            acc = ACC_{r['access'].upper()};")
+    out.append("        reg_access = acc;")
+    out.append("    end")
+    out.append("endfunction")
     return "\n".join(out) + "\n"
 
 
@@ -158,7 +195,12 @@ def gen_cpp(data):
     out.append("")
     for r in sorted_regs(data):
         out.append(f"/// {r['desc']} ({r['access']}, reset 0x{r['reset']:X})")
-        out.append(f"inline constexpr uint32_t {r['name']} = 0x{r['offset']:03X}u;")
+        if r.get("count", 1) == 1:
+            out.append(f"inline constexpr uint32_t {r['name']} = 0x{r['offset']:03X}u;")
+        else:
+            out.append(f"inline constexpr uint32_t {r['name']}_COUNT = {r['count']};")
+            out.append(f"inline constexpr uint32_t {r['name']}_STRIDE = 0x{r['stride']:X}u;")
+            out.append(f"constexpr uint32_t {r['name']}(unsigned i) {{ return 0x{r['offset']:03X}u + i * 0x{r['stride']:X}u; }}")
     out.append("")
     for r in sorted_regs(data):
         fields = r.get("fields", [])
@@ -183,11 +225,12 @@ def gen_cpp(data):
 
 def gen_table(data):
     out = [f"// {BANNER}",
-           "// One row per register: {name, offset, access, reset, implemented-bits mask}.",
+           "// One row per register (per instance of an array): {name, offset, access, reset, mask}.",
            "// Include where a REGDEF(name, offset, access, reset, mask) macro is defined."]
     for r in sorted_regs(data):
-        out.append(f"REGDEF({r['name']}, 0x{r['offset']:03X}u, {r['access'].upper()}, "
-                   f"0x{r['reset']:08X}u, 0x{reg_mask(r):08X}u)")
+        for iname, off in instances(r):
+            out.append(f"REGDEF(\"{iname}\", 0x{off:03X}u, {r['access'].upper()}, "
+                       f"0x{r['reset']:08X}u, 0x{reg_mask(r):08X}u)")
     return "\n".join(out) + "\n"
 
 
@@ -206,12 +249,16 @@ def gen_doc(data):
            f"entries, access lists for up to {dev['max_nodes']} nodes (ids 4, 8, ..., "
            f"{4 * dev['max_nodes']}).", "",
            "## Summary", "", "| offset | name | access | reset | description |", "|---|---|---|---|---|"]
+    def where(r):
+        if r.get("count", 1) == 1:
+            return f"0x{r['offset']:03X}"
+        return f"0x{r['offset']:03X} + 0x{r['stride']:X}·i, i < {r['count']}"
     for r in sorted_regs(data):
-        out.append(f"| 0x{r['offset']:03X} | [{r['name']}](#{r['name'].lower()}) | {r['access']} "
+        out.append(f"| {where(r)} | [{r['name']}](#{r['name'].lower()}) | {r['access']} "
                    f"| 0x{r['reset']:08X} | {r['desc']} |")
     out.append("")
     for r in sorted_regs(data):
-        out += [f"## {r['name']}", "", f"Offset 0x{r['offset']:03X}, {r['access']}, "
+        out += [f"## {r['name']}", "", f"Offset {where(r)}, {r['access']}, "
                 f"reset 0x{r['reset']:08X}. {r['desc']}", ""]
         fields = r.get("fields", [])
         if fields:
@@ -244,7 +291,9 @@ def main(argv):
     if args.out:
         d = pathlib.Path(args.out)
         d.mkdir(parents=True, exist_ok=True)
-        for name, text in (("adapter_regs.vh", gen_verilog(data)), ("adapter_regs.h", gen_cpp(data)),
+        for name, text in (("adapter_regs.vh", gen_verilog(data)),
+                           ("adapter_regs_decode.vh", gen_verilog_decode(data)),
+                           ("adapter_regs.h", gen_cpp(data)),
                            ("adapter_regs_table.inc", gen_table(data))):
             p = d / name
             if not p.exists() or p.read_text() != text:  # keep mtimes stable: no needless rebuilds

@@ -74,7 +74,8 @@ class Outputs(unittest.TestCase):
             for d in (a, b):
                 subprocess.run([sys.executable, str(HERE / "regtool.py"), str(MAP), "--out", d,
                                 "--doc", str(pathlib.Path(d) / "registers.md")], check=True)
-            for name in ("adapter_regs.vh", "adapter_regs.h", "adapter_regs_table.inc", "registers.md"):
+            for name in ("adapter_regs.vh", "adapter_regs_decode.vh", "adapter_regs.h",
+                         "adapter_regs_table.inc", "registers.md"):
                 ta = (pathlib.Path(a) / name).read_text()
                 self.assertEqual(ta, (pathlib.Path(b) / name).read_text(), name)
                 for reg in base()["register"]:

@@ -94,6 +94,7 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
 }
 
 void Adapter::after_rtl_change(const sc_time& delay) {
+    rtl_.run_dma();
     uint16_t node = 0;
     uint32_t segid = 0;
     if (rtl_.take_conn_request(node, segid)) {
@@ -103,6 +104,15 @@ void Adapter::after_rtl_change(const sc_time& delay) {
         p.segid = segid;
         send_request(std::move(p), delay);
     }
+    for (const BellRequest& b : rtl_.take_bells()) {
+        Packet p;
+        p.cmd = Cmd::Bell;
+        p.dst = b.node;
+        p.segid = b.segid;
+        p.no_accumulate = b.no_accumulate;
+        send_request(std::move(p), delay);
+    }
+    send_dma_packets(delay);
     const bool level = rtl_.irq();
     if (level && !irq_level_) irq_raised_.notify(delay);
     irq_level_ = level;
@@ -111,8 +121,45 @@ void Adapter::after_rtl_change(const sc_time& delay) {
 void Adapter::send_request(Packet p, const sc_time& delay) {
     p.src = node_id_;
     p.txn = next_txn_++;
-    rtl_.event(RtlEvent::Issue);
+    rtl_.event(RtlEvent::Issue, p.dst);
     fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
+}
+
+void Adapter::send_dma_packets(const sc_time& delay) {
+    // The core issued these packets in consecutive cycles; a put packet also
+    // waits for its data from host memory, whose read channel is shared.
+    const sc_time now = sc_core::sc_time_stamp();
+    if (dma_host_free_ < now) dma_host_free_ = now;
+    for (const DmaPacket& d : rtl_.take_dma_packets()) {
+        const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
+        Packet p;
+        p.cmd = d.write ? Cmd::Write : Cmd::Read;
+        p.dst = d.node;
+        p.segid = d.segid;
+        p.offset = d.remote;
+        p.len = d.len;
+        p.dma_entry = d.entry;
+        p.local = d.local;
+        sc_time depart = issued;
+        if (d.write) {
+            p.data.resize(d.len);
+            sc_time read_time = sc_core::SC_ZERO_TIME;
+            const uint8_t err = host_dma(tlm::TLM_READ_COMMAND, d.local, p.data.data(), d.len, read_time);
+            const sc_time start = std::max(now + issued, dma_host_free_);
+            dma_host_free_ = start + ns(transfer_ns(double(d.len), timing_.host_MBps));
+            depart = start - now + read_time;
+            if (err != kOk) {
+                // The local buffer is not readable: the packet never leaves;
+                // the entry fails as if the request had been refused.
+                p.src = node_id_;
+                rtl_.event(RtlEvent::Issue, p.dst);
+                rtl_.dma_response(p.dst, d.entry, err);
+                continue;
+            }
+        }
+        send_request(std::move(p), depart);
+    }
+    dma_cycle_base_ = rtl_.cycles();
 }
 
 tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_time& delay) {
@@ -127,7 +174,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     const Translation x = rtl_.translate(slot, offset, len, write);
     if (x.err != kOk) {
         // Refused before anything leaves the adapter: counted and flagged.
-        rtl_.event(RtlEvent::XlateError, x.err);
+        rtl_.event(RtlEvent::XlateError, 0, x.err);
         after_rtl_change(delay);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
@@ -232,11 +279,39 @@ void Adapter::receive(const Packet& p) {
         fabric_.send(std::move(r), delay);
         return;
     }
-    case Cmd::Ack:
-        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+    case Cmd::Bell: {
+        const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+        if (m.check.err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
+        fabric_.send(p.response(Cmd::BellAck, m.check.err), delay);
         break;
-    case Cmd::ReadResp: {
-        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+    }
+    case Cmd::Ack:
+    case Cmd::ReadResp:
+    case Cmd::LookupResp:
+    case Cmd::BellAck:
+        on_response(p);
+        break;
+    }
+    after_rtl_change(sc_core::SC_ZERO_TIME);
+}
+
+void Adapter::on_response(const Packet& p) {
+    if (p.dma_entry >= 0) {
+        uint8_t err = p.err;
+        if (p.cmd == Cmd::ReadResp && err == kOk) {
+            // Get: the data goes to host memory before the entry counts it.
+            std::vector<uint8_t> buf(p.data);
+            sc_time ignored = sc_core::SC_ZERO_TIME;
+            err = buf.size() == p.len ? host_dma(tlm::TLM_WRITE_COMMAND, p.local, buf.data(), p.len, ignored)
+                                      : kHostBus;
+        }
+        rtl_.dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
+        return;
+    }
+    // A lookup's answer is a result (CONN_STATUS), not a transfer error.
+    const bool failed = p.err != kOk && p.cmd != Cmd::LookupResp;
+    rtl_.event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
+    if (p.cmd == Cmd::ReadResp) {
         auto it = reads_.find(p.txn);
         if (it != reads_.end()) {
             auto [pr, at] = it->second;
@@ -247,14 +322,9 @@ void Adapter::receive(const Packet& p) {
             reads_.erase(it);
             if (--pr->remaining == 0) pr->done.notify();
         }
-        break;
-    }
-    case Cmd::LookupResp:
-        rtl_.event(p.err == kOk ? RtlEvent::Ack : RtlEvent::RemoteError, p.err);
+    } else if (p.cmd == Cmd::LookupResp) {
         rtl_.conn_response(p.err, p.size, p.perm);
-        break;
     }
-    after_rtl_change(sc_core::SC_ZERO_TIME);
 }
 
 void Adapter::trace(Waves& w) {

@@ -2,9 +2,14 @@
 
 #include <verilated.h>
 
+#include <utility>
+
 #include "Vadapter_core.h"
 #include "Vadapter_core_adapter_core.h"
 #include "Vadapter_core_adapter_csr.h"
+#include "Vadapter_core_barrier_counters.h"
+#include "Vadapter_core_dma_engine.h"
+#include "Vadapter_core_signal_unit.h"
 #include "rsmsim/model/waves.h"
 
 namespace rsmsim::model {
@@ -25,7 +30,10 @@ void AdapterRtl::idle_inputs() {
     m_->ev_ack_i = 0;
     m_->ev_err_i = 0;
     m_->ev_xlate_err_i = 0;
+    m_->ev_route_i = 0;
     m_->conn_resp_i = 0;
+    m_->bell_rx_i = 0;
+    m_->dma_resp_valid_i = 0;
 }
 
 void AdapterRtl::reset() {
@@ -44,10 +52,25 @@ void AdapterRtl::tick() {
     m_->clk = 0;
     m_->eval();
     ++cycles_;
+    // One-cycle request pulses: collect them before the next edge.
     if (m_->conn_go_o) conn_pending_ = true;
+    if (m_->dma_pkt_valid_o)
+        dma_out_.push_back({m_->dma_pkt_write_o != 0, m_->dma_pkt_entry_o, m_->dma_pkt_local_o,
+                            m_->dma_pkt_node_o, m_->dma_pkt_segid_o, m_->dma_pkt_remote_o,
+                            m_->dma_pkt_len_o, cycles_});
+    if (m_->bell_go_o) bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0});
     idle_inputs();
     m_->eval();
 }
+
+void AdapterRtl::run_dma() {
+    // A chain of 16 maximal entries is ~4M packets; the bound only guards
+    // against a core that never stalls.
+    for (uint64_t n = 0; m_->dma_active_o && n < (uint64_t{1} << 26); ++n) tick();
+}
+
+std::vector<DmaPacket> AdapterRtl::take_dma_packets() { return std::exchange(dma_out_, {}); }
+std::vector<BellRequest> AdapterRtl::take_bells() { return std::exchange(bells_out_, {}); }
 
 bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     m_->reg_req_i = 1;
@@ -98,7 +121,13 @@ ExportCheck AdapterRtl::check_export(uint32_t segid, uint16_t src, uint32_t offs
     return {m_->ex_err_o, m_->ex_addr_o, m_->ex_size_o, m_->ex_perm_o};
 }
 
-void AdapterRtl::event(RtlEvent ev, uint8_t err_class) {
+ExportMatch AdapterRtl::probe_export(uint32_t segid, uint16_t src) {
+    ExportCheck c = check_export(segid, src, 0, 0, false, true);
+    return {c, m_->ex_idx_o};
+}
+
+void AdapterRtl::event(RtlEvent ev, uint16_t node, uint8_t err_class) {
+    m_->ev_node_i = node;
     switch (ev) {
     case RtlEvent::Issue: m_->ev_issue_i = 1; break;
     case RtlEvent::Ack: m_->ev_ack_i = 1; break;
@@ -109,6 +138,25 @@ void AdapterRtl::event(RtlEvent ev, uint8_t err_class) {
     case RtlEvent::XlateError: m_->ev_xlate_err_i = 1; break;
     }
     m_->ev_err_class_i = err_class & 0xF;
+    tick();
+}
+
+void AdapterRtl::dma_response(uint16_t node, uint8_t entry, uint8_t err_class) {
+    m_->dma_resp_valid_i = 1;
+    m_->dma_resp_entry_i = entry & 0xF;
+    m_->dma_resp_err_i = err_class & 0xF;
+    event(err_class == 0 ? RtlEvent::Ack : RtlEvent::RemoteError, node, err_class);
+}
+
+void AdapterRtl::bell_received(uint8_t index, bool no_accumulate) {
+    m_->bell_rx_i = 1;
+    m_->bell_idx_i = index & 0x1F;
+    m_->bell_noacc_i = no_accumulate;
+    tick();
+}
+
+void AdapterRtl::route_changed() {
+    m_->ev_route_i = 1;
     tick();
 }
 
@@ -143,12 +191,20 @@ void AdapterRtl::trace(Waves& w, const std::string& p) {
     w.trace(m_->irq_o, p + ".irq", 1);
     auto* csr = m_->adapter_core->csr;
     w.trace(csr->ctrl_enable, p + ".csr.ctrl_enable", 1);
-    w.trace(csr->intr_state, p + ".csr.intr_state", 3);
-    w.trace(csr->intr_enable, p + ".csr.intr_enable", 3);
+    w.trace(csr->intr_state, p + ".csr.intr_state", 6);
+    w.trace(csr->intr_enable, p + ".csr.intr_enable", 6);
     w.trace(csr->txn_issued, p + ".csr.txn_issued", 32);
     w.trace(csr->txn_acked, p + ".csr.txn_acked", 32);
     w.trace(csr->err_count, p + ".csr.err_count", 32);
     w.trace(csr->conn_busy, p + ".csr.conn_busy", 1);
+    auto* dma = m_->adapter_core->dma;
+    w.trace(dma->busy, p + ".dma.busy", 1);
+    w.trace(dma->state, p + ".dma.state", 3);
+    w.trace(dma->cur, p + ".dma.entry", 4);
+    w.trace(dma->total_out, p + ".dma.in_flight", 5);
+    w.trace(dma->completed, p + ".dma.completed", 5);
+    w.trace(m_->adapter_core->bar->route_gen, p + ".bar.route_gen", 32);
+    w.trace(m_->adapter_core->sig->dropped, p + ".sig.dropped", 32);
 }
 
 }  // namespace rsmsim::model

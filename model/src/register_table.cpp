@@ -4,7 +4,7 @@ namespace rsmsim::model {
 
 const std::vector<RegInfo>& register_table() {
     static const std::vector<RegInfo> table = {
-#define REGDEF(name, offset, access, reset, mask) {#name, offset, RegAccess::access, reset, mask},
+#define REGDEF(name, offset, access, reset, mask) {name, offset, RegAccess::access, reset, mask},
 #include "adapter_regs_table.inc"
 #undef REGDEF
     };

@@ -1,19 +1,22 @@
-// The adapter's control core: register file + import translation table +
-// export table. The SystemC model (model/) wraps this verilated block; the
-// packet datapath around it asks it to translate window accesses and to check
-// incoming requests, and reports transaction events back into its counters.
+// The adapter's hardware core: register decode, register file, import
+// translation table, export table, barrier counters, signal-post unit and
+// DMA engine. The SystemC model (model/) wraps this verilated block; the
+// packet datapath around it carries the packets the core asks for, asks it
+// to check incoming requests, and reports packet events back.
 `default_nettype none
 module adapter_core (
     input  wire        clk,
     input  wire        rst_n,
     input  wire [15:0] node_id_i,
     input  wire        link_up_i,
+    // register bus
     input  wire        reg_req_i,
     input  wire        reg_we_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
     output wire [31:0] reg_rdata_o,
     output wire        reg_err_o,
+    // programmed-I/O window translation
     input  wire [5:0]  xl_slot_i,
     input  wire [27:0] xl_off_i,
     input  wire [28:0] xl_len_i,
@@ -21,6 +24,7 @@ module adapter_core (
     output wire [3:0]  xl_err_o,
     output wire [15:0] xl_node_o,
     output wire [31:0] xl_segid_o,
+    // incoming request check
     input  wire [31:0] ex_segid_i,
     input  wire [15:0] ex_src_i,
     input  wire [31:0] ex_off_i,
@@ -31,11 +35,16 @@ module adapter_core (
     output wire [63:0] ex_addr_o,
     output wire [31:0] ex_size_o,
     output wire [1:0]  ex_perm_o,
+    output wire [4:0]  ex_idx_o,
+    // datapath packet events (for node ev_node_i)
     input  wire        ev_issue_i,
     input  wire        ev_ack_i,
     input  wire        ev_err_i,
     input  wire        ev_xlate_err_i,
     input  wire [3:0]  ev_err_class_i,
+    input  wire [15:0] ev_node_i,
+    input  wire        ev_route_i,
+    // segment lookup
     output wire        conn_go_o,
     output wire [15:0] conn_node_o,
     output wire [31:0] conn_segid_o,
@@ -43,8 +52,41 @@ module adapter_core (
     input  wire [3:0]  conn_result_i,
     input  wire [31:0] conn_size_i,
     input  wire [1:0]  conn_perm_i,
+    // signal post: BELLs to send, BELLs received
+    output wire        bell_go_o,
+    output wire [15:0] bell_node_o,
+    output wire [31:0] bell_segid_o,
+    output wire        bell_noacc_o,
+    input  wire        bell_rx_i,
+    input  wire [4:0]  bell_idx_i,
+    input  wire        bell_noacc_i,
+    // DMA packets and their responses
+    output wire        dma_pkt_valid_o,
+    output wire        dma_pkt_write_o,
+    output wire [3:0]  dma_pkt_entry_o,
+    output wire [63:0] dma_pkt_local_o,
+    output wire [15:0] dma_pkt_node_o,
+    output wire [31:0] dma_pkt_segid_o,
+    output wire [31:0] dma_pkt_remote_o,
+    output wire [6:0]  dma_pkt_len_o,
+    input  wire        dma_resp_valid_i,
+    input  wire [3:0]  dma_resp_entry_i,
+    input  wire [3:0]  dma_resp_err_i,
+    output wire        dma_active_o,
     output wire        irq_o
 );
+`include "adapter_regs.vh"
+`include "adapter_regs_decode.vh"
+
+    // Decode (generated from the register map): unmapped, unaligned or
+    // read-only-write accesses are refused here and reach no block.
+    wire [2:0] access = reg_access(reg_addr_i);
+    assign reg_err_o = reg_req_i && (reg_addr_i[1:0] != 2'b00 || access == ACC_NONE ||
+                                     (reg_we_i && access == ACC_RO));
+    wire reg_wr = reg_req_i && reg_we_i && !reg_err_o;
+    wire [31:0] csr_rdata, bar_rdata, sig_rdata, dma_rdata;
+    assign reg_rdata_o = reg_req_i ? (csr_rdata | bar_rdata | sig_rdata | dma_rdata) : 32'd0;
+
     wire        enable;
     wire        att_cmd, exp_cmd;
     wire [2:0]  att_op, exp_op;
@@ -58,12 +100,20 @@ module adapter_core (
     wire [3:0]  exp_ctrl, exp_rd_ctrl;
     wire [15:0] exp_acl_node;
     wire [1:0]  exp_acl_perm;
+    wire        post_err, signal, dma_done, dma_err;
+    wire        dma_post, dma_post_noacc;
+    wire [5:0]  dma_post_slot, dx_slot, pl_slot;
+    wire [27:0] dx_off;
+    wire [28:0] dx_len;
+    wire        dx_write, pl_valid;
+    wire [3:0]  dx_err;
+    wire [15:0] dx_node, pl_node;
+    wire [31:0] dx_segid, pl_segid;
 
     adapter_csr csr (
         .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i),
-        .reg_req_i(reg_req_i), .reg_we_i(reg_we_i), .reg_addr_i(reg_addr_i),
-        .reg_wdata_i(reg_wdata_i), .reg_rdata_o(reg_rdata_o), .reg_err_o(reg_err_o),
-        .enable_o(enable),
+        .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i), .reg_wdata_i(reg_wdata_i),
+        .reg_rdata_o(csr_rdata), .enable_o(enable),
         .att_cmd_o(att_cmd), .att_op_o(att_op), .att_index_o(att_index),
         .att_node_o(att_node), .att_segid_o(att_segid), .att_size_o(att_size),
         .att_ctrl_o(att_ctrl), .att_rd_node_i(att_rd_node), .att_rd_segid_i(att_rd_segid),
@@ -75,6 +125,7 @@ module adapter_core (
         .exp_rd_size_i(exp_rd_size), .exp_rd_ctrl_i(exp_rd_ctrl),
         .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
         .ev_xlate_err_i(ev_xlate_err_i), .ev_err_class_i(ev_err_class_i),
+        .post_err_i(post_err), .signal_i(signal), .dma_done_i(dma_done), .dma_err_i(dma_err),
         .conn_go_o(conn_go_o), .conn_node_o(conn_node_o), .conn_segid_o(conn_segid_o),
         .conn_resp_i(conn_resp_i), .conn_result_i(conn_result_i),
         .conn_size_i(conn_size_i), .conn_perm_i(conn_perm_i), .irq_o(irq_o)
@@ -87,7 +138,10 @@ module adapter_core (
         .rd_node_o(att_rd_node), .rd_segid_o(att_rd_segid), .rd_size_o(att_rd_size),
         .rd_ctrl_o(att_rd_ctrl),
         .xl_slot_i(xl_slot_i), .xl_off_i(xl_off_i), .xl_len_i(xl_len_i), .xl_write_i(xl_write_i),
-        .xl_err_o(xl_err_o), .xl_node_o(xl_node_o), .xl_segid_o(xl_segid_o)
+        .xl_err_o(xl_err_o), .xl_node_o(xl_node_o), .xl_segid_o(xl_segid_o),
+        .dx_slot_i(dx_slot), .dx_off_i(dx_off), .dx_len_i(dx_len), .dx_write_i(dx_write),
+        .dx_err_o(dx_err), .dx_node_o(dx_node), .dx_segid_o(dx_segid),
+        .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );
 
     export_table #(.ENTRIES(32), .IW(5), .NODES(64)) ett (
@@ -99,7 +153,40 @@ module adapter_core (
         .rd_ctrl_o(exp_rd_ctrl),
         .ex_segid_i(ex_segid_i), .ex_src_i(ex_src_i), .ex_off_i(ex_off_i), .ex_len_i(ex_len_i),
         .ex_write_i(ex_write_i), .ex_probe_i(ex_probe_i),
-        .ex_err_o(ex_err_o), .ex_addr_o(ex_addr_o), .ex_size_o(ex_size_o), .ex_perm_o(ex_perm_o)
+        .ex_err_o(ex_err_o), .ex_addr_o(ex_addr_o), .ex_size_o(ex_size_o), .ex_perm_o(ex_perm_o),
+        .ex_idx_o(ex_idx_o)
+    );
+
+    barrier_counters #(.NODES(64)) bar (
+        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .reg_wdata_i(reg_wdata_i), .reg_rdata_o(bar_rdata),
+        .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i), .ev_node_i(ev_node_i),
+        .ev_err_class_i(ev_err_class_i), .ev_route_i(ev_route_i)
+    );
+
+    wire exp_clear = exp_cmd && {1'b0, exp_op} == TABLE_OP_CLEAR;
+    signal_unit #(.ENTRIES(32)) sig (
+        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .reg_wdata_i(reg_wdata_i), .reg_rdata_o(sig_rdata),
+        .dma_post_i(dma_post), .dma_post_slot_i(dma_post_slot), .dma_post_noacc_i(dma_post_noacc),
+        .pl_slot_o(pl_slot), .pl_valid_i(pl_valid), .pl_node_i(pl_node), .pl_segid_i(pl_segid),
+        .bell_go_o(bell_go_o), .bell_node_o(bell_node_o), .bell_segid_o(bell_segid_o),
+        .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
+        .bell_rx_i(bell_rx_i), .bell_idx_i(bell_idx_i), .bell_noacc_i(bell_noacc_i),
+        .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index), .signal_o(signal)
+    );
+
+    dma_engine #(.WINDOW(16)) dma (
+        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .reg_wdata_i(reg_wdata_i), .reg_rdata_o(dma_rdata),
+        .dx_slot_o(dx_slot), .dx_off_o(dx_off), .dx_len_o(dx_len), .dx_write_o(dx_write),
+        .dx_err_i(dx_err), .dx_node_i(dx_node), .dx_segid_i(dx_segid),
+        .pkt_valid_o(dma_pkt_valid_o), .pkt_write_o(dma_pkt_write_o), .pkt_entry_o(dma_pkt_entry_o),
+        .pkt_local_o(dma_pkt_local_o), .pkt_node_o(dma_pkt_node_o), .pkt_segid_o(dma_pkt_segid_o),
+        .pkt_remote_o(dma_pkt_remote_o), .pkt_len_o(dma_pkt_len_o),
+        .resp_valid_i(dma_resp_valid_i), .resp_entry_i(dma_resp_entry_i), .resp_err_i(dma_resp_err_i),
+        .post_o(dma_post), .post_slot_o(dma_post_slot), .post_noacc_o(dma_post_noacc),
+        .done_o(dma_done), .err_o(dma_err), .active_o(dma_active_o)
     );
 endmodule
 `default_nettype wire

@@ -1,22 +1,20 @@
-// Register file of the adapter (CSRs): decode, staging registers for the two
-// tables, transaction/error counters fed by the datapath, the segment-lookup
-// handshake, and the interrupt triplet (STATE w1c / ENABLE / TEST).
-// Reads are combinational; writes take effect at the clock edge. A write to a
-// read-only register, or any access to an unmapped or unaligned offset, is a
-// bus error and changes nothing.
+// Register file of the adapter (CSRs): identification and control, staging
+// registers for the two tables, global transaction/error counters fed by the
+// datapath, the segment-lookup handshake, and the interrupt triplet
+// (STATE w1c / ENABLE / TEST). The top decodes and refuses bad accesses;
+// this block sees only accepted writes (reg_wr_i) and answers reads of its
+// own registers (0 elsewhere, so the top can OR the blocks' read data).
 `default_nettype none
 module adapter_csr (
     input  wire        clk,
     input  wire        rst_n,
     input  wire [15:0] node_id_i,
     input  wire        link_up_i,
-    // register bus
-    input  wire        reg_req_i,
-    input  wire        reg_we_i,
+    // register bus (accepted writes only)
+    input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
     output reg  [31:0] reg_rdata_o,
-    output wire        reg_err_o,
     output wire        enable_o,
     // import table
     output wire        att_cmd_o,
@@ -50,6 +48,11 @@ module adapter_csr (
     input  wire        ev_err_i,        // a response carried an error class
     input  wire        ev_xlate_err_i,  // a window access failed translation
     input  wire [3:0]  ev_err_class_i,
+    // causes from the other blocks (one-cycle pulses)
+    input  wire        post_err_i,      // a signal post named an invalid import entry
+    input  wire        signal_i,        // a signal event was recorded
+    input  wire        dma_done_i,
+    input  wire        dma_err_i,
     // segment lookup
     output reg         conn_go_o,
     output reg  [15:0] conn_node_o,
@@ -64,8 +67,8 @@ module adapter_csr (
 
     // Registers marked public are traced into the simulator's waveform.
     reg        ctrl_enable   /*verilator public*/;
-    reg [2:0]  intr_state    /*verilator public*/;
-    reg [2:0]  intr_enable   /*verilator public*/;
+    reg [5:0]  intr_state    /*verilator public*/;
+    reg [5:0]  intr_enable   /*verilator public*/;
     reg [31:0] scratch;
     reg [31:0] txn_issued    /*verilator public*/;
     reg [31:0] txn_acked     /*verilator public*/;
@@ -78,13 +81,8 @@ module adapter_csr (
     reg [31:0] conn_size;
     reg [1:0]  conn_perm;
 
-    wire [2:0] acc       = reg_access(reg_addr_i);
-    wire       unaligned = reg_addr_i[1:0] != 2'b00;
-    assign reg_err_o = reg_req_i && (unaligned || acc == ACC_NONE || (reg_we_i && acc == ACC_RO));
-    wire       wr = reg_req_i && reg_we_i && !reg_err_o;
-
     function automatic hit(input [11:0] r);
-        hit = wr && reg_addr_i == r;
+        hit = reg_wr_i && reg_addr_i == r;
     endfunction
 
     assign enable_o   = ctrl_enable;
@@ -97,13 +95,14 @@ module adapter_csr (
 
     wire att_read = att_cmd_o && {1'b0, att_op_o} == TABLE_OP_READ;
     wire exp_read = exp_cmd_o && {1'b0, exp_op_o} == TABLE_OP_READ;
-    wire [2:0] hw_set = {ev_err_i, ev_xlate_err_i, conn_resp_i};
+    wire       xlate_err = ev_xlate_err_i | post_err_i;
+    wire [5:0] hw_set = {dma_err_i, dma_done_i, signal_i, ev_err_i, xlate_err, conn_resp_i};
 
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
             ctrl_enable <= 1'b0;
-            intr_state <= 3'd0;
-            intr_enable <= 3'd0;
+            intr_state <= 6'd0;
+            intr_enable <= 6'd0;
             scratch <= 32'd0;
             txn_issued <= 32'd0;
             txn_acked <= 32'd0;
@@ -133,19 +132,19 @@ module adapter_csr (
         end else begin
             conn_go_o <= 1'b0;
             if (hit(REG_CTRL))         ctrl_enable <= reg_wdata_i[0];
-            if (hit(REG_INTR_ENABLE))  intr_enable <= reg_wdata_i[2:0];
+            if (hit(REG_INTR_ENABLE))  intr_enable <= reg_wdata_i[5:0];
             if (hit(REG_SCRATCH))      scratch <= reg_wdata_i;
             // Hardware causes win over a simultaneous clear, so no event is lost.
             intr_state <= hw_set
-                | (intr_state & ~(hit(REG_INTR_STATE) ? reg_wdata_i[2:0] : 3'd0))
-                | (hit(REG_INTR_TEST) ? reg_wdata_i[2:0] : 3'd0);
+                | (intr_state & ~(hit(REG_INTR_STATE) ? reg_wdata_i[5:0] : 6'd0))
+                | (hit(REG_INTR_TEST) ? reg_wdata_i[5:0] : 6'd0);
 
             if (ev_issue_i) txn_issued <= txn_issued + 32'd1;
             if (ev_ack_i)   txn_acked <= txn_acked + 32'd1;
-            if (ev_err_i || ev_xlate_err_i) begin
-                err_count <= err_count + 32'd1;
-                err_last <= ev_err_class_i;
-            end
+            // Remote and translation errors of one cycle are both counted.
+            err_count <= err_count + {31'd0, ev_err_i} + {31'd0, xlate_err};
+            if (ev_err_i || ev_xlate_err_i) err_last <= ev_err_class_i;
+            else if (post_err_i)            err_last <= ERR_CLASS_NO_ENTRY;
 
             if (hit(REG_ATT_INDEX)) att_index_o <= reg_wdata_i[5:0];
             if (hit(REG_ATT_NODE))  att_node_o <= reg_wdata_i[15:0];
@@ -197,8 +196,8 @@ module adapter_csr (
             REG_NODE_ID:      reg_rdata_o = {16'd0, node_id_i};
             REG_CTRL:         reg_rdata_o = {31'd0, ctrl_enable};
             REG_STATUS:       reg_rdata_o = {30'd0, conn_busy, link_up_i};
-            REG_INTR_STATE:   reg_rdata_o = {29'd0, intr_state};
-            REG_INTR_ENABLE:  reg_rdata_o = {29'd0, intr_enable};
+            REG_INTR_STATE:   reg_rdata_o = {26'd0, intr_state};
+            REG_INTR_ENABLE:  reg_rdata_o = {26'd0, intr_enable};
             REG_SCRATCH:      reg_rdata_o = scratch;
             REG_TXN_ISSUED:   reg_rdata_o = txn_issued;
             REG_TXN_ACKED:    reg_rdata_o = txn_acked;
@@ -223,7 +222,7 @@ module adapter_csr (
             REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 2'd0, conn_done, conn_busy};
             REG_CONN_SIZE:    reg_rdata_o = conn_size;
             REG_CONN_PERM:    reg_rdata_o = {30'd0, conn_perm};
-            default:          reg_rdata_o = 32'd0;   // write-only and unmapped read as 0
+            default:          reg_rdata_o = 32'd0;   // other blocks' and write-only registers
         endcase
     end
 endmodule

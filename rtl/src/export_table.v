@@ -35,7 +35,8 @@ module export_table #(
     output reg  [3:0]    ex_err_o,
     output wire [63:0]   ex_addr_o,
     output wire [31:0]   ex_size_o,
-    output wire [1:0]    ex_perm_o
+    output wire [1:0]    ex_perm_o,
+    output wire [IW-1:0] ex_idx_o       // the matching entry (for signal events)
 );
 `include "adapter_regs.vh"
 
@@ -122,5 +123,6 @@ module export_table #(
     assign ex_addr_o = base_q[hit_idx] + {32'd0, ex_off_i};
     assign ex_size_o = size_q[hit_idx];
     assign ex_perm_o = perm;
+    assign ex_idx_o  = hit_idx;
 endmodule
 `default_nettype wire

@@ -22,14 +22,27 @@ module import_table #(
     output wire [31:0]   rd_segid_o,
     output wire [31:0]   rd_size_o,
     output wire [2:0]    rd_ctrl_o,
-    // translation of one window access
+    // translation of one window access (programmed I/O)
     input  wire [IW-1:0] xl_slot_i,
     input  wire [27:0]   xl_off_i,
     input  wire [28:0]   xl_len_i,
     input  wire          xl_write_i,
-    output reg  [3:0]    xl_err_o,
+    output wire [3:0]    xl_err_o,
     output wire [15:0]   xl_node_o,
-    output wire [31:0]   xl_segid_o
+    output wire [31:0]   xl_segid_o,
+    // check of one DMA descriptor
+    input  wire [IW-1:0] dx_slot_i,
+    input  wire [27:0]   dx_off_i,
+    input  wire [28:0]   dx_len_i,
+    input  wire          dx_write_i,
+    output wire [3:0]    dx_err_o,
+    output wire [15:0]   dx_node_o,
+    output wire [31:0]   dx_segid_o,
+    // lookup of a signal post's entry (valid only; any rights)
+    input  wire [IW-1:0] pl_slot_i,
+    output wire          pl_valid_o,
+    output wire [15:0]   pl_node_o,
+    output wire [31:0]   pl_segid_o
 );
 `include "adapter_regs.vh"
 
@@ -64,18 +77,29 @@ module import_table #(
     assign rd_size_o  = size_q[index_i];
     assign rd_ctrl_o  = ctrl_q[index_i];
 
-    wire [2:0]  ctrl  = ctrl_q[xl_slot_i];
-    // 33-bit sum: offset + length never wraps, so huge lengths fail BOUNDS.
-    wire [32:0] end_b = {5'd0, xl_off_i} + {4'd0, xl_len_i};
+    // The same check serves programmed I/O and DMA descriptors.
+    function automatic [3:0] check(input en, input [2:0] ctrl, input [31:0] size,
+                                   input [27:0] off, input [28:0] len, input write);
+        // 33-bit sum: offset + length never wraps, so huge lengths fail BOUNDS.
+        reg [32:0] end_b;
+        begin
+            end_b = {5'd0, off} + {4'd0, len};
+            if (!en)                              check = ERR_CLASS_UNREACHABLE;
+            else if (!ctrl[0])                    check = ERR_CLASS_NO_ENTRY;
+            else if (write ? !ctrl[2] : !ctrl[1]) check = ERR_CLASS_RIGHTS;
+            else if (end_b > {1'b0, size})        check = ERR_CLASS_BOUNDS;
+            else                                  check = ERR_CLASS_OK;
+        end
+    endfunction
 
-    always @(*) begin
-        if (!enable_i)                                   xl_err_o = ERR_CLASS_UNREACHABLE;
-        else if (!ctrl[0])                               xl_err_o = ERR_CLASS_NO_ENTRY;
-        else if (xl_write_i ? !ctrl[2] : !ctrl[1])       xl_err_o = ERR_CLASS_RIGHTS;
-        else if (end_b > {1'b0, size_q[xl_slot_i]})      xl_err_o = ERR_CLASS_BOUNDS;
-        else                                             xl_err_o = ERR_CLASS_OK;
-    end
+    assign xl_err_o   = check(enable_i, ctrl_q[xl_slot_i], size_q[xl_slot_i], xl_off_i, xl_len_i, xl_write_i);
     assign xl_node_o  = node_q[xl_slot_i];
     assign xl_segid_o = segid_q[xl_slot_i];
+    assign dx_err_o   = check(enable_i, ctrl_q[dx_slot_i], size_q[dx_slot_i], dx_off_i, dx_len_i, dx_write_i);
+    assign dx_node_o  = node_q[dx_slot_i];
+    assign dx_segid_o = segid_q[dx_slot_i];
+    assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][0];
+    assign pl_node_o  = node_q[pl_slot_i];
+    assign pl_segid_o = segid_q[pl_slot_i];
 endmodule
 `default_nettype wire

@@ -19,6 +19,7 @@ enum class HwStatus {
     Bounds,
     Unreachable,
     HostBus,
+    BadDescriptor,   // DMA chain or descriptor refused
     BusFault,     // a register access itself was refused
     Timeout,      // the adapter did not answer in time
 };

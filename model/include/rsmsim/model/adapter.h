@@ -50,6 +50,8 @@ private:
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     void after_rtl_change(const sc_core::sc_time& delay);
     void send_request(Packet p, const sc_core::sc_time& delay);
+    void send_dma_packets(const sc_core::sc_time& delay);
+    void on_response(const Packet& p);
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                      sc_core::sc_time& delay);
@@ -63,6 +65,8 @@ private:
     bool irq_level_ = false;
     sc_core::sc_event irq_raised_;
     uint32_t next_txn_ = 1;
+    sc_core::sc_time dma_host_free_;   // when the DMA's host-read channel is free
+    uint64_t dma_cycle_base_ = 0;      // core cycle matching the current time
 
     // Window reads waiting for their responses.
     struct PendingRead {

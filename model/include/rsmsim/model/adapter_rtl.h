@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 class Vadapter_core;
 class VerilatedContext;
@@ -27,7 +28,31 @@ struct ExportCheck {
     uint8_t perm;      // {WRITE, READ} granted to the requester
 };
 
+struct ExportMatch {
+    ExportCheck check;
+    uint8_t index;     // export entry that matched (valid when check.err is OK)
+};
+
 enum class RtlEvent { Issue, Ack, RemoteError, XlateError };
+
+// A packet the DMA engine asks the datapath to carry.
+struct DmaPacket {
+    bool write;        // put: host -> remote
+    uint8_t entry;     // descriptor index, echoed in the response
+    uint64_t local;    // host bus address
+    uint16_t node;
+    uint32_t segid;
+    uint32_t remote;   // offset in the remote segment
+    uint32_t len;
+    uint64_t cycle;    // core cycle it was issued in (for timing)
+};
+
+// A signal post the core asks the datapath to send.
+struct BellRequest {
+    uint16_t node;
+    uint32_t segid;
+    bool no_accumulate;
+};
 
 class AdapterRtl {
 public:
@@ -47,14 +72,26 @@ public:
     Translation translate(unsigned slot, uint32_t offset, uint32_t len, bool write);
     ExportCheck check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
                              bool write, bool probe);
+    ExportMatch probe_export(uint32_t segid, uint16_t src);
 
     // Datapath events feeding the counters and interrupt causes (one clock).
-    void event(RtlEvent ev, uint8_t err_class = 0);
+    // `node` is the remote node the request went to / the response came from.
+    void event(RtlEvent ev, uint16_t node, uint8_t err_class = 0);
+    // A response to a DMA packet: counters and the DMA engine in one clock.
+    void dma_response(uint16_t node, uint8_t entry, uint8_t err_class);
+    // A BELL arrived for export entry `index` (one clock).
+    void bell_received(uint8_t index, bool no_accumulate);
+    // The fabric rerouted: ROUTE_GEN moves (one clock).
+    void route_changed();
+    // Clocks the DMA engine while it can make progress without a response.
+    void run_dma();
     // A segment-lookup answer (one clock).
     void conn_response(uint8_t result, uint32_t size, uint8_t perm);
 
-    // A lookup the driver started and the datapath has not sent yet.
+    // Requests the core made that the datapath has not sent yet.
     bool take_conn_request(uint16_t& node, uint32_t& segid);
+    std::vector<DmaPacket> take_dma_packets();
+    std::vector<BellRequest> take_bells();
 
     bool irq() const;
     uint64_t cycles() const { return cycles_; }
@@ -70,6 +107,8 @@ private:
     std::unique_ptr<Vadapter_core> m_;
     uint64_t cycles_ = 0;
     bool conn_pending_ = false;
+    std::vector<DmaPacket> dma_out_;
+    std::vector<BellRequest> bells_out_;
 };
 
 }  // namespace rsmsim::model

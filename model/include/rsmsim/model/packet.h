@@ -14,9 +14,13 @@ enum class Cmd : uint8_t {
     Ack = 4,          // response to Write: error class
     Lookup = 5,       // request: does <segid> exist for me, how big, which rights
     LookupResp = 6,   // response: error class, size, rights
+    Bell = 7,         // request: a signal post for <segid>
+    BellAck = 8,      // response: error class
 };
 
-inline bool is_response(Cmd c) { return c == Cmd::ReadResp || c == Cmd::Ack || c == Cmd::LookupResp; }
+inline bool is_response(Cmd c) {
+    return c == Cmd::ReadResp || c == Cmd::Ack || c == Cmd::LookupResp || c == Cmd::BellAck;
+}
 
 struct Packet {
     Cmd cmd{};
@@ -29,7 +33,13 @@ struct Packet {
     uint8_t err = 0;         // ERR_CLASS in responses
     uint32_t size = 0;       // LookupResp: segment size
     uint8_t perm = 0;        // LookupResp: {WRITE, READ}
+    bool no_accumulate = false;   // Bell
     std::vector<uint8_t> data;
+    // Simulation bookkeeping, not on the wire (the hardware keeps it in its
+    // transaction table): the DMA descriptor and host address of a DMA
+    // packet, echoed in the response.
+    int dma_entry = -1;
+    uint64_t local = 0;
 
     static constexpr uint32_t kHeaderBytes = 16;
     static constexpr uint32_t kCrcBytes = 2;
@@ -51,6 +61,8 @@ struct Packet {
         r.offset = offset;
         r.len = len;
         r.err = err_class;
+        r.dma_entry = dma_entry;
+        r.local = local;
         return r;
     }
 };
@@ -60,6 +72,7 @@ inline Cmd response_to(Cmd c) {
     switch (c) {
     case Cmd::Write: return Cmd::Ack;
     case Cmd::Read: return Cmd::ReadResp;
+    case Cmd::Bell: return Cmd::BellAck;
     default: return Cmd::LookupResp;
     }
 }

@@ -1,0 +1,78 @@
+// Barrier counters: for every remote node, requests issued, responses
+// received and errors seen, plus one route generation counter. An RSM barrier
+// snapshots a node's errors and the route generation at open; close waits
+// until that node's outstanding count is 0 and fails if either moved.
+`default_nettype none
+module barrier_counters #(
+    parameter integer NODES = 64
+) (
+    input  wire        clk,
+    input  wire        rst_n,
+    input  wire        reg_wr_i,
+    input  wire [11:0] reg_addr_i,
+    input  wire [31:0] reg_wdata_i,
+    output reg  [31:0] reg_rdata_o,
+    // datapath events, at most one of each per cycle, for node ev_node_i
+    input  wire        ev_issue_i,
+    input  wire        ev_ack_i,
+    input  wire        ev_err_i,
+    input  wire [15:0] ev_node_i,
+    input  wire [3:0]  ev_err_class_i,
+    input  wire        ev_route_i      // the fabric rerouted
+);
+`include "adapter_regs.vh"
+
+    reg [31:0] issued_q [0:NODES-1];
+    reg [31:0] acked_q  [0:NODES-1];
+    reg [31:0] errors_q [0:NODES-1];
+    reg [3:0]  last_q   [0:NODES-1];
+    reg [31:0] route_gen /*verilator public*/;
+    reg [15:0] sel;
+
+    // Node ids are multiples of 4 from 4 to 4*NODES; slot = id / 4 - 1.
+    function automatic node_ok(input [15:0] n);
+        node_ok = (n[1:0] == 2'b00) && (n != 16'd0) && ({16'd0, n} <= 4 * NODES);
+    endfunction
+    wire [5:0] ev_slot  = ev_node_i[7:2] - 6'd1;
+    wire [5:0] sel_slot = sel[7:2] - 6'd1;
+    wire       ev_ok    = node_ok(ev_node_i);
+
+    wire       unused_wdata = |reg_wdata_i[31:16];
+    integer i;
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            for (i = 0; i < NODES; i = i + 1) begin
+                issued_q[i] <= 32'd0;
+                acked_q[i]  <= 32'd0;
+                errors_q[i] <= 32'd0;
+                last_q[i]   <= 4'd0;
+            end
+            route_gen <= 32'd0;
+            sel <= 16'd0;
+        end else begin
+            if (reg_wr_i && reg_addr_i == REG_BAR_NODE) sel <= reg_wdata_i[15:0];
+            if (ev_route_i) route_gen <= route_gen + 32'd1;
+            if (ev_ok && ev_issue_i) issued_q[ev_slot] <= issued_q[ev_slot] + 32'd1;
+            if (ev_ok && ev_ack_i)   acked_q[ev_slot] <= acked_q[ev_slot] + 32'd1;
+            if (ev_ok && ev_err_i) begin
+                errors_q[ev_slot] <= errors_q[ev_slot] + 32'd1;
+                last_q[ev_slot] <= ev_err_class_i;
+            end
+        end
+    end
+
+    wire sel_ok = node_ok(sel);
+    always @(*) begin
+        case (reg_addr_i)
+            REG_BAR_NODE:        reg_rdata_o = {16'd0, sel};
+            REG_BAR_ISSUED:      reg_rdata_o = sel_ok ? issued_q[sel_slot] : 32'd0;
+            REG_BAR_ACKED:       reg_rdata_o = sel_ok ? acked_q[sel_slot] : 32'd0;
+            REG_BAR_OUTSTANDING: reg_rdata_o = sel_ok ? issued_q[sel_slot] - acked_q[sel_slot] : 32'd0;
+            REG_BAR_ERRORS:      reg_rdata_o = sel_ok ? errors_q[sel_slot] : 32'd0;
+            REG_BAR_LAST_ERR:    reg_rdata_o = sel_ok ? {28'd0, last_q[sel_slot]} : 32'd0;
+            REG_ROUTE_GEN:       reg_rdata_o = route_gen;
+            default:             reg_rdata_o = 32'd0;
+        endcase
+    end
+endmodule
+`default_nettype wire

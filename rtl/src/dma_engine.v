@@ -1,0 +1,310 @@
+// DMA engine: runs a chain of up to 16 descriptors, one per scatter-gather
+// entry. Each entry is checked against the import table, then split into
+// SCI packets (at most 64 bytes, never crossing a 64-byte boundary of the
+// remote segment) that the datapath carries; up to WINDOW packets may be in
+// flight. An entry with BARRIER completes (every packet answered) before the
+// next starts. The first error stops issuing; once every packet in flight
+// is answered the chain ends with FAIL_ENTRY and COMPLETED = entries before
+// it, so software can compute a residual count. Registers are ignored while
+// the chain runs.
+`default_nettype none
+module dma_engine #(
+    parameter integer WINDOW = 16
+) (
+    input  wire        clk,
+    input  wire        rst_n,
+    input  wire        reg_wr_i,
+    input  wire [11:0] reg_addr_i,
+    input  wire [31:0] reg_wdata_i,
+    output reg  [31:0] reg_rdata_o,
+    // import-table check of the current entry
+    output wire [5:0]  dx_slot_o,
+    output wire [27:0] dx_off_o,
+    output wire [28:0] dx_len_o,
+    output wire        dx_write_o,
+    input  wire [3:0]  dx_err_i,
+    input  wire [15:0] dx_node_i,
+    input  wire [31:0] dx_segid_i,
+    // packet requests to the datapath: a one-cycle pulse per packet
+    output reg         pkt_valid_o,
+    output reg         pkt_write_o,
+    output reg  [3:0]  pkt_entry_o,
+    output reg  [63:0] pkt_local_o,
+    output reg  [15:0] pkt_node_o,
+    output reg  [31:0] pkt_segid_o,
+    output reg  [31:0] pkt_remote_o,
+    output reg  [6:0]  pkt_len_o,
+    // one response per cycle at most
+    input  wire        resp_valid_i,
+    input  wire [3:0]  resp_entry_i,
+    input  wire [3:0]  resp_err_i,
+    // chain end
+    output reg         post_o,
+    output reg  [5:0]  post_slot_o,
+    output reg         post_noacc_o,
+    output reg         done_o,      // DMA_DONE cause: chain end with IRQ, or an entry with IRQ
+    output reg         err_o,       // DMA_ERR cause
+    output wire        active_o     // can make progress without a response
+);
+`include "adapter_regs.vh"
+
+    localparam [2:0] S_IDLE = 3'd0, S_CHECK = 3'd1, S_ISSUE = 3'd2, S_WAIT = 3'd3, S_DRAIN = 3'd4;
+    localparam [31:0] MAX_LEN = 32'h1000_0000;   // one window slot
+
+    reg [31:0] lo_q [0:15];
+    reg [31:0] hi_q [0:15];
+    reg [31:0] rem_q [0:15];
+    reg [31:0] len_q [0:15];
+    reg [10:0] ctl_q [0:15];
+    reg [4:0]  count;
+    reg [2:0]  state      /*verilator public*/;
+    reg [3:0]  cur        /*verilator public*/;
+    reg [31:0] off;
+    reg [15:0] node;
+    reg [31:0] segid;
+    reg [4:0]  outstanding [0:15];
+    reg [4:0]  total_out  /*verilator public*/;
+    reg [15:0] issued_all;
+    reg        busy       /*verilator public*/;
+    reg        done_st, error_st;
+    reg [3:0]  err_class;
+    reg [3:0]  fail_entry;
+    reg [4:0]  completed  /*verilator public*/;
+    reg        f_sigpost, f_noacc, f_irq;
+
+    wire go = reg_wr_i && reg_addr_i == REG_DMA_CTRL && reg_wdata_i[0];
+
+    // Current entry.
+    wire [31:0] c_len   = len_q[cur];
+    wire [31:0] c_rem   = rem_q[cur];
+    wire [10:0] c_ctl   = ctl_q[cur];
+    wire [31:0] raddr   = c_rem + off;
+    wire [31:0] left    = c_len - off;
+    wire [6:0]  room    = 7'd64 - {1'b0, raddr[5:0]};
+    wire [6:0]  n       = (left < {25'd0, room}) ? left[6:0] : room;
+    wire        last_pkt = {25'd0, n} == left;
+    wire        last_ent = {1'b0, cur} + 5'd1 == count;
+    assign dx_slot_o  = c_ctl[5:0];
+    assign dx_off_o   = c_rem[27:0];
+    assign dx_len_o   = c_len[28:0];
+    assign dx_write_o = c_ctl[8];
+
+    wire        unused_ctl = |{c_ctl[10], c_ctl[7:6]};   // IRQ is read per entry below
+    wire can_issue = state == S_ISSUE && !error_st && total_out < WINDOW[4:0];
+    wire waiting   = (state == S_ISSUE && total_out >= WINDOW[4:0]) ||
+                     (state == S_WAIT && outstanding[cur] != 5'd0) ||
+                     (state == S_DRAIN && total_out != 5'd0);
+    assign active_o = busy && !waiting;
+
+    // A response with an error keeps the lowest failing entry.
+    wire resp_bad = resp_valid_i && resp_err_i != ERR_CLASS_OK;
+
+    // Register writes (ignored while busy).
+    wire        desc_hit  = reg_addr_i >= REG_DESC_LOCAL_LO && reg_addr_i < 12'h600;
+    wire [3:0]  desc_idx  = reg_addr_i[8:5];
+    wire [2:0]  desc_word = reg_addr_i[4:2];
+
+    task automatic fail(input [3:0] cls, input [3:0] entry);
+        begin
+            if (!error_st || entry < fail_entry) begin
+                fail_entry <= entry;
+                err_class <= cls;
+            end
+            error_st <= 1'b1;
+        end
+    endtask
+
+    integer i;
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            for (i = 0; i < 16; i = i + 1) begin
+                lo_q[i] <= 32'd0;
+                hi_q[i] <= 32'd0;
+                rem_q[i] <= 32'd0;
+                len_q[i] <= 32'd0;
+                ctl_q[i] <= 11'd0;
+                outstanding[i] <= 5'd0;
+            end
+            count <= 5'd0;
+            state <= S_IDLE;
+            cur <= 4'd0;
+            off <= 32'd0;
+            node <= 16'd0;
+            segid <= 32'd0;
+            total_out <= 5'd0;
+            issued_all <= 16'd0;
+            busy <= 1'b0;
+            done_st <= 1'b0;
+            error_st <= 1'b0;
+            err_class <= 4'd0;
+            fail_entry <= 4'd0;
+            completed <= 5'd0;
+            f_sigpost <= 1'b0;
+            f_noacc <= 1'b0;
+            f_irq <= 1'b0;
+            pkt_valid_o <= 1'b0;
+            pkt_write_o <= 1'b0;
+            pkt_entry_o <= 4'd0;
+            pkt_local_o <= 64'd0;
+            pkt_node_o <= 16'd0;
+            pkt_segid_o <= 32'd0;
+            pkt_remote_o <= 32'd0;
+            pkt_len_o <= 7'd0;
+            post_o <= 1'b0;
+            post_slot_o <= 6'd0;
+            post_noacc_o <= 1'b0;
+            done_o <= 1'b0;
+            err_o <= 1'b0;
+        end else begin
+            pkt_valid_o <= 1'b0;
+            post_o <= 1'b0;
+            done_o <= 1'b0;
+            err_o <= 1'b0;
+
+            if (!busy && reg_wr_i) begin
+                if (reg_addr_i == REG_DMA_COUNT) count <= reg_wdata_i[4:0];
+                if (desc_hit) begin
+                    case (desc_word)
+                        3'd0: lo_q[desc_idx] <= reg_wdata_i;
+                        3'd1: hi_q[desc_idx] <= reg_wdata_i;
+                        3'd2: rem_q[desc_idx] <= reg_wdata_i;
+                        3'd3: len_q[desc_idx] <= reg_wdata_i;
+                        3'd4: ctl_q[desc_idx] <= {reg_wdata_i[10:8], 2'b00, reg_wdata_i[5:0]};   // implemented bits only
+                        default: ;
+                    endcase
+                end
+            end
+
+            // Packets in flight: this cycle's issue and response together.
+            for (i = 0; i < 16; i = i + 1)
+                outstanding[i] <= outstanding[i]
+                    + ((can_issue && cur == i[3:0]) ? 5'd1 : 5'd0)
+                    - ((resp_valid_i && resp_entry_i == i[3:0]) ? 5'd1 : 5'd0);
+            total_out <= total_out + (can_issue ? 5'd1 : 5'd0) - (resp_valid_i ? 5'd1 : 5'd0);
+            if (resp_bad) fail(resp_err_i, resp_entry_i);
+
+            // Progress: leading entries fully issued and fully answered.
+            if (busy && completed < count && issued_all[completed[3:0]] &&
+                outstanding[completed[3:0]] == 5'd0 && !(error_st && completed[3:0] >= fail_entry)) begin
+                completed <= completed + 5'd1;
+                if (ctl_q[completed[3:0]][10]) done_o <= 1'b1;
+            end
+
+            case (state)
+                S_IDLE:
+                    if (go) begin
+                        f_sigpost <= reg_wdata_i[1];
+                        f_noacc <= reg_wdata_i[2];
+                        f_irq <= reg_wdata_i[3];
+                        done_st <= 1'b0;
+                        error_st <= 1'b0;
+                        err_class <= ERR_CLASS_OK;
+                        fail_entry <= 4'd0;
+                        completed <= 5'd0;
+                        issued_all <= 16'd0;
+                        cur <= 4'd0;
+                        off <= 32'd0;
+                        if (count == 5'd0 || count > 5'd16) begin
+                            // Rejected before anything starts.
+                            error_st <= 1'b1;
+                            err_class <= ERR_CLASS_BAD_DESC;
+                            done_st <= 1'b1;
+                            err_o <= 1'b1;
+                        end else begin
+                            busy <= 1'b1;
+                            state <= S_CHECK;
+                        end
+                    end
+                S_CHECK:
+                    if (error_st || resp_bad) begin
+                        state <= S_DRAIN;
+                    end else if (c_len == 32'd0 || c_len > MAX_LEN) begin
+                        fail(ERR_CLASS_BAD_DESC, cur);
+                        state <= S_DRAIN;
+                    end else if (c_rem[31:28] != 4'd0) begin
+                        fail(ERR_CLASS_BOUNDS, cur);
+                        state <= S_DRAIN;
+                    end else if (dx_err_i != ERR_CLASS_OK) begin
+                        fail(dx_err_i, cur);
+                        state <= S_DRAIN;
+                    end else begin
+                        node <= dx_node_i;
+                        segid <= dx_segid_i;
+                        off <= 32'd0;
+                        state <= S_ISSUE;
+                    end
+                S_ISSUE:
+                    if (error_st || resp_bad) begin
+                        state <= S_DRAIN;
+                    end else if (can_issue) begin
+                        pkt_valid_o <= 1'b1;
+                        pkt_write_o <= c_ctl[8];
+                        pkt_entry_o <= cur;
+                        pkt_local_o <= {hi_q[cur], lo_q[cur]} + {32'd0, off};
+                        pkt_node_o <= node;
+                        pkt_segid_o <= segid;
+                        pkt_remote_o <= raddr;
+                        pkt_len_o <= n;
+                        off <= off + {25'd0, n};
+                        if (last_pkt) begin
+                            issued_all[cur] <= 1'b1;
+                            if (c_ctl[9]) state <= S_WAIT;
+                            else if (last_ent) state <= S_DRAIN;
+                            else begin
+                                cur <= cur + 4'd1;
+                                state <= S_CHECK;
+                            end
+                        end
+                    end
+                S_WAIT:
+                    if (error_st || resp_bad) begin
+                        state <= S_DRAIN;
+                    end else if (outstanding[cur] == 5'd0) begin
+                        if (last_ent) state <= S_DRAIN;
+                        else begin
+                            cur <= cur + 4'd1;
+                            state <= S_CHECK;
+                        end
+                    end
+                S_DRAIN:
+                    if (total_out == 5'd0 && !resp_valid_i) begin
+                        busy <= 1'b0;
+                        done_st <= 1'b1;
+                        state <= S_IDLE;
+                        if (error_st) begin
+                            completed <= {1'b0, fail_entry};
+                            err_o <= 1'b1;
+                        end else begin
+                            completed <= count;
+                            if (f_irq) done_o <= 1'b1;
+                            if (f_sigpost) begin
+                                post_o <= 1'b1;
+                                post_slot_o <= ctl_q[count[3:0] - 4'd1][5:0];
+                                post_noacc_o <= f_noacc;
+                            end
+                        end
+                    end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    always @(*) begin
+        reg_rdata_o = 32'd0;
+        if (reg_addr_i == REG_DMA_COUNT)
+            reg_rdata_o = {27'd0, count};
+        else if (reg_addr_i == REG_DMA_STATUS)
+            reg_rdata_o = {11'd0, completed, 4'd0, fail_entry, err_class, 1'b0, error_st, done_st, busy};
+        else if (desc_hit) begin
+            case (desc_word)
+                3'd0: reg_rdata_o = lo_q[desc_idx];
+                3'd1: reg_rdata_o = hi_q[desc_idx];
+                3'd2: reg_rdata_o = rem_q[desc_idx];
+                3'd3: reg_rdata_o = len_q[desc_idx];
+                3'd4: reg_rdata_o = {21'd0, ctl_q[desc_idx]};
+                default: ;
+            endcase
+        end
+    end
+endmodule
+`default_nettype wire

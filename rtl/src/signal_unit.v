@@ -1,0 +1,145 @@
+// Signal post unit. Sending: a SIG_POST write (or the DMA engine finishing a
+// chain with SIGPOST) names an import entry; the unit resolves it through the
+// import table and emits a one-cycle BELL request to the datapath, or a
+// post error if the entry is invalid. Receiving: the datapath reports a BELL
+// that the export table matched to entry bell_idx_i; the unit counts it
+// (saturating; with NO_ACCUMULATE only if none is pending), sets the entry's
+// SIG_PENDING bit and pulses signal_o (INTR_STATE.SIGNAL).
+`default_nettype none
+module signal_unit #(
+    parameter integer ENTRIES = 32
+) (
+    input  wire        clk,
+    input  wire        rst_n,
+    input  wire        reg_wr_i,
+    input  wire [11:0] reg_addr_i,
+    input  wire [31:0] reg_wdata_i,
+    output reg  [31:0] reg_rdata_o,
+    // post from the DMA engine (one-cycle pulse)
+    input  wire        dma_post_i,
+    input  wire [5:0]  dma_post_slot_i,
+    input  wire        dma_post_noacc_i,
+    // import-table lookup of the slot being posted
+    output wire [5:0]  pl_slot_o,
+    input  wire        pl_valid_i,
+    input  wire [15:0] pl_node_i,
+    input  wire [31:0] pl_segid_i,
+    // BELL request to the datapath (one-cycle pulse)
+    output reg         bell_go_o,
+    output reg  [15:0] bell_node_o,
+    output reg  [31:0] bell_segid_o,
+    output reg         bell_noacc_o,
+    output reg         post_err_o,
+    // BELL received for export entry bell_idx_i (one-cycle pulse)
+    input  wire        bell_rx_i,
+    input  wire [4:0]  bell_idx_i,
+    input  wire        bell_noacc_i,
+    // export entry cleared (unpublished): its events go with it
+    input  wire        exp_clear_i,
+    input  wire [4:0]  exp_clear_idx_i,
+    output reg         signal_o
+);
+`include "adapter_regs.vh"
+
+    reg [7:0]  count_q [0:ENTRIES-1];
+    reg [4:0]  sig_index;
+    reg [31:0] dropped /*verilator public*/;
+    // Posts wait here for the lookup: a CSR post and a DMA post may arrive
+    // in the same cycle; the DMA's goes first, the CSR's the cycle after.
+    reg        csr_pend, dma_pend;
+    reg [5:0]  csr_slot, dma_slot;
+    reg        csr_noacc, dma_noacc;
+
+    wire csr_post = reg_wr_i && reg_addr_i == REG_SIG_POST;
+    wire consume  = reg_wr_i && reg_addr_i == REG_SIG_CONSUME;
+    wire [4:0] consume_idx = reg_wdata_i[4:0];
+    wire use_dma  = dma_pend;
+    assign pl_slot_o = use_dma ? dma_slot : csr_slot;
+    wire firing   = dma_pend || csr_pend;
+
+    wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
+    integer i;
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n) begin
+            for (i = 0; i < ENTRIES; i = i + 1) count_q[i] <= 8'd0;
+            sig_index <= 5'd0;
+            dropped <= 32'd0;
+            csr_pend <= 1'b0;
+            dma_pend <= 1'b0;
+            csr_slot <= 6'd0;
+            dma_slot <= 6'd0;
+            csr_noacc <= 1'b0;
+            dma_noacc <= 1'b0;
+            bell_go_o <= 1'b0;
+            bell_node_o <= 16'd0;
+            bell_segid_o <= 32'd0;
+            bell_noacc_o <= 1'b0;
+            post_err_o <= 1'b0;
+            signal_o <= 1'b0;
+        end else begin
+            bell_go_o <= 1'b0;
+            post_err_o <= 1'b0;
+            signal_o <= 1'b0;
+            if (reg_wr_i && reg_addr_i == REG_SIG_INDEX) sig_index <= reg_wdata_i[4:0];
+
+            // Send side: resolve one pending post per cycle.
+            if (firing) begin
+                if (pl_valid_i) begin
+                    bell_go_o <= 1'b1;
+                    bell_node_o <= pl_node_i;
+                    bell_segid_o <= pl_segid_i;
+                    bell_noacc_o <= use_dma ? dma_noacc : csr_noacc;
+                end else begin
+                    post_err_o <= 1'b1;
+                end
+                if (use_dma) dma_pend <= 1'b0;
+                else csr_pend <= 1'b0;
+            end
+            if (csr_post) begin
+                csr_pend <= 1'b1;
+                csr_slot <= reg_wdata_i[5:0];
+                csr_noacc <= reg_wdata_i[8];
+            end
+            if (dma_post_i) begin
+                dma_pend <= 1'b1;
+                dma_slot <= dma_post_slot_i;
+                dma_noacc <= dma_post_noacc_i;
+            end
+
+            // Receive side. Consuming and receiving the same entry in one
+            // cycle leaves the count unchanged (one in, one out).
+            for (i = 0; i < ENTRIES; i = i + 1) begin
+                if (exp_clear_i && exp_clear_idx_i == i[4:0]) begin
+                    count_q[i] <= 8'd0;
+                end else begin
+                    if (bell_rx_i && bell_idx_i == i[4:0] && !(bell_noacc_i && count_q[i] != 8'd0)
+                        && count_q[i] != 8'hFF) begin
+                        if (!(consume && consume_idx == i[4:0])) count_q[i] <= count_q[i] + 8'd1;
+                    end else if (consume && consume_idx == i[4:0] && count_q[i] != 8'd0) begin
+                        count_q[i] <= count_q[i] - 8'd1;
+                    end
+                end
+            end
+            if (bell_rx_i) begin
+                if (bell_noacc_i && count_q[bell_idx_i] != 8'd0) dropped <= dropped + 32'd1;
+                else signal_o <= 1'b1;
+            end
+        end
+    end
+
+    reg [31:0] pending;
+    always @(*) begin
+        for (i = 0; i < ENTRIES; i = i + 1) pending[i] = count_q[i] != 8'd0;
+    end
+
+    always @(*) begin
+        case (reg_addr_i)
+            REG_SIG_PENDING: reg_rdata_o = pending;
+            REG_SIG_INDEX:   reg_rdata_o = {27'd0, sig_index};
+            REG_SIG_COUNT:   reg_rdata_o = {24'd0, count_q[sig_index]};
+            REG_SIG_DROPPED: reg_rdata_o = dropped;
+            default:         reg_rdata_o = 32'd0;
+        endcase
+    end
+endmodule
+`default_nettype wire
