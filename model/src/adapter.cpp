@@ -94,7 +94,7 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
 }
 
 void Adapter::after_rtl_change(const sc_time& delay) {
-    rtl_.run_dma();
+    rtl_.run();
     uint16_t node = 0;
     uint32_t segid = 0;
     if (rtl_.take_conn_request(node, segid)) {

@@ -63,10 +63,10 @@ void AdapterRtl::tick() {
     m_->eval();
 }
 
-void AdapterRtl::run_dma() {
+void AdapterRtl::run() {
     // A chain of 16 maximal entries is ~4M packets; the bound only guards
     // against a core that never stalls.
-    for (uint64_t n = 0; m_->dma_active_o && n < (uint64_t{1} << 26); ++n) tick();
+    for (uint64_t n = 0; m_->active_o && n < (uint64_t{1} << 26); ++n) tick();
 }
 
 std::vector<DmaPacket> AdapterRtl::take_dma_packets() { return std::exchange(dma_out_, {}); }

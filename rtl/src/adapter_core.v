@@ -72,7 +72,8 @@ module adapter_core (
     input  wire        dma_resp_valid_i,
     input  wire [3:0]  dma_resp_entry_i,
     input  wire [3:0]  dma_resp_err_i,
-    output wire        dma_active_o,
+    // the core can make progress without an outside event: clock it
+    output wire        active_o,
     output wire        irq_o
 );
 `include "adapter_regs.vh"
@@ -100,7 +101,8 @@ module adapter_core (
     wire [3:0]  exp_ctrl, exp_rd_ctrl;
     wire [15:0] exp_acl_node;
     wire [1:0]  exp_acl_perm;
-    wire        post_err, signal, dma_done, dma_err;
+    wire        post_err, signal, dma_done, dma_err, sig_active, dma_active;
+    assign active_o = sig_active || dma_active;
     wire        dma_post, dma_post_noacc;
     wire [5:0]  dma_post_slot, dx_slot, pl_slot;
     wire [27:0] dx_off;
@@ -173,7 +175,8 @@ module adapter_core (
         .bell_go_o(bell_go_o), .bell_node_o(bell_node_o), .bell_segid_o(bell_segid_o),
         .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
         .bell_rx_i(bell_rx_i), .bell_idx_i(bell_idx_i), .bell_noacc_i(bell_noacc_i),
-        .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index), .signal_o(signal)
+        .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index), .signal_o(signal),
+        .active_o(sig_active)
     );
 
     dma_engine #(.WINDOW(16)) dma (
@@ -186,7 +189,7 @@ module adapter_core (
         .pkt_remote_o(dma_pkt_remote_o), .pkt_len_o(dma_pkt_len_o),
         .resp_valid_i(dma_resp_valid_i), .resp_entry_i(dma_resp_entry_i), .resp_err_i(dma_resp_err_i),
         .post_o(dma_post), .post_slot_o(dma_post_slot), .post_noacc_o(dma_post_noacc),
-        .done_o(dma_done), .err_o(dma_err), .active_o(dma_active_o)
+        .done_o(dma_done), .err_o(dma_err), .active_o(dma_active)
     );
 endmodule
 `default_nettype wire

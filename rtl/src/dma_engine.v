@@ -44,7 +44,7 @@ module dma_engine #(
     output reg         post_noacc_o,
     output reg         done_o,      // DMA_DONE cause: chain end with IRQ, or an entry with IRQ
     output reg         err_o,       // DMA_ERR cause
-    output wire        active_o     // can make progress without a response
+    output wire        active_o     // can make progress without an outside event
 );
 `include "adapter_regs.vh"
 
@@ -91,13 +91,16 @@ module dma_engine #(
 
     wire        unused_ctl = |{c_ctl[10], c_ctl[7:6]};   // IRQ is read per entry below
     wire can_issue = state == S_ISSUE && !error_st && total_out < WINDOW[4:0];
+    wire resp_bad;
+    wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
     wire waiting   = (state == S_ISSUE && total_out >= WINDOW[4:0]) ||
                      (state == S_WAIT && outstanding[cur] != 5'd0) ||
                      (state == S_DRAIN && total_out != 5'd0);
-    assign active_o = busy && !waiting;
+    // Also active for the cycle after a pulse, so other blocks latch it.
+    assign active_o = (busy && !waiting) || done_o || err_o || post_o;
 
     // A response with an error keeps the lowest failing entry.
-    wire resp_bad = resp_valid_i && resp_err_i != ERR_CLASS_OK;
+    assign resp_bad = resp_valid_i && resp_err_i != ERR_CLASS_OK;
 
     // Register writes (ignored while busy).
     wire        desc_hit  = reg_addr_i >= REG_DESC_LOCAL_LO && reg_addr_i < 12'h600;
@@ -178,9 +181,9 @@ module dma_engine #(
             // Packets in flight: this cycle's issue and response together.
             for (i = 0; i < 16; i = i + 1)
                 outstanding[i] <= outstanding[i]
-                    + ((can_issue && cur == i[3:0]) ? 5'd1 : 5'd0)
+                    + ((issue_now && cur == i[3:0]) ? 5'd1 : 5'd0)
                     - ((resp_valid_i && resp_entry_i == i[3:0]) ? 5'd1 : 5'd0);
-            total_out <= total_out + (can_issue ? 5'd1 : 5'd0) - (resp_valid_i ? 5'd1 : 5'd0);
+            total_out <= total_out + (issue_now ? 5'd1 : 5'd0) - (resp_valid_i ? 5'd1 : 5'd0);
             if (resp_bad) fail(resp_err_i, resp_entry_i);
 
             // Progress: leading entries fully issued and fully answered.
@@ -236,7 +239,7 @@ module dma_engine #(
                 S_ISSUE:
                     if (error_st || resp_bad) begin
                         state <= S_DRAIN;
-                    end else if (can_issue) begin
+                    end else if (issue_now) begin
                         pkt_valid_o <= 1'b1;
                         pkt_write_o <= c_ctl[8];
                         pkt_entry_o <= cur;

@@ -37,7 +37,8 @@ module signal_unit #(
     // export entry cleared (unpublished): its events go with it
     input  wire        exp_clear_i,
     input  wire [4:0]  exp_clear_idx_i,
-    output reg         signal_o
+    output reg         signal_o,
+    output wire        active_o     // a post to resolve, or a pulse to be latched
 );
 `include "adapter_regs.vh"
 
@@ -56,6 +57,7 @@ module signal_unit #(
     wire use_dma  = dma_pend;
     assign pl_slot_o = use_dma ? dma_slot : csr_slot;
     wire firing   = dma_pend || csr_pend;
+    assign active_o = firing || signal_o || post_err_o;
 
     wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
     integer i;

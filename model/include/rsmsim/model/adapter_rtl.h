@@ -83,8 +83,9 @@ public:
     void bell_received(uint8_t index, bool no_accumulate);
     // The fabric rerouted: ROUTE_GEN moves (one clock).
     void route_changed();
-    // Clocks the DMA engine while it can make progress without a response.
-    void run_dma();
+    // Clocks the core while it can make progress on its own (a DMA chain not
+    // waiting for answers, a signal post to resolve, a cause to latch).
+    void run();
     // A segment-lookup answer (one clock).
     void conn_response(uint8_t result, uint32_t size, uint8_t perm);
 
