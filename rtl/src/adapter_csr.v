@@ -81,15 +81,17 @@ module adapter_csr (
     reg [31:0] conn_size;
     reg [1:0]  conn_perm;
 
+    // Only used in the clocked block: a function reading module signals in a
+    // continuous assignment would not be re-evaluated by event simulators.
     function automatic hit(input [11:0] r);
         hit = reg_wr_i && reg_addr_i == r;
     endfunction
 
     assign enable_o   = ctrl_enable;
     assign exp_base_o = {exp_base_hi, exp_base_lo};
-    assign att_cmd_o  = hit(REG_ATT_CMD);
+    assign att_cmd_o  = reg_wr_i && reg_addr_i == REG_ATT_CMD;
     assign att_op_o   = reg_wdata_i[2:0];
-    assign exp_cmd_o  = hit(REG_EXP_CMD);
+    assign exp_cmd_o  = reg_wr_i && reg_addr_i == REG_EXP_CMD;
     assign exp_op_o   = reg_wdata_i[2:0];
     assign irq_o      = |(intr_state & intr_enable);
 
