@@ -6,8 +6,10 @@
 //   op 1: write register a <- b    op 6: lookup answer (a result, b size, c perm)
 //   op 2: read register a          op 7: translate (a slot, b offset, c[28:0] len, c[31] write)
 //   op 3: events (a kinds, b node, c class); kinds: 1 issue 2 ack 4 error 8 xlate 16 route
-//   op 4: DMA response (a entry, b class, c node)
+//   op 4: answer the oldest unanswered DMA packet (b class, c node)
 //   op 8: export probe (a segment, b source node, c offset; 4-byte read)
+//   op 9: answer DMA packets (from node c) until the chain ends; answer number a
+//         (counting from 0) carries class b; then clock while the core is active
 `timescale 1ns/1ps
 `default_nettype none
 module tb_stimulus;
@@ -80,11 +82,25 @@ module tb_stimulus;
         .active_o(active), .irq_o(irq)
     );
 
-    integer fd, out, n, k;
+    integer fd, out, n, k, guard, answers;
+    reg [3:0]  fifo [0:63];      // entries of issued, unanswered DMA packets
+    integer    head, tail;
     reg [31:0] op, a, b, c;
     reg        last_irq;
     reg [1023:0] in_path, out_path;
     integer cycles;
+
+    // Answers the oldest unanswered packet (nothing if none is in flight).
+    task answer(input [3:0] cls, input [15:0] node);
+        begin
+            if (head != tail) begin
+                resp_valid = 1'b1; resp_entry = fifo[head % 64]; resp_err = cls;
+                ev_ack = 1'b1; ev_err = cls != 4'd0; ev_node = node; ev_class = cls;
+                head = head + 1;
+            end
+            cycle;
+        end
+    endtask
 
     task idle_inputs;
         begin
@@ -100,9 +116,12 @@ module tb_stimulus;
             #5 clk = 1'b1;
             #1;
             cycles = cycles + 1;
-            if (pkt_valid)
+            if (pkt_valid) begin
                 $fdisplay(out, "P %0d %0d %h %h %h %h %0d", pkt_write, pkt_entry, pkt_local,
                           pkt_node, pkt_segid, pkt_remote, pkt_len);
+                fifo[tail % 64] = pkt_entry;
+                tail = tail + 1;
+            end
             if (bell_go) $fdisplay(out, "B %h %h %0d", bell_node, bell_segid, bell_noacc);
             if (conn_go) $fdisplay(out, "C %h %h", conn_node, conn_segid);
             if (irq !== last_irq) begin
@@ -124,6 +143,8 @@ module tb_stimulus;
         out = $fopen(out_path, "w");
         cycles = 0;
         last_irq = 1'b0;
+        head = 0;
+        tail = 0;
         #1 rst_n = 1'b1;
         while (!$feof(fd)) begin
             n = $fscanf(fd, "%h %h %h %h\n", op, a, b, c);
@@ -145,10 +166,16 @@ module tb_stimulus;
                         ev_node = b[15:0]; ev_class = c[3:0];
                         cycle;
                     end
-                    4: begin
-                        resp_valid = 1'b1; resp_entry = a[3:0]; resp_err = b[3:0];
-                        ev_ack = 1'b1; ev_err = b[3:0] != 4'd0; ev_node = c[15:0]; ev_class = b[3:0];
-                        cycle;
+                    4: answer(b[3:0], c[15:0]);
+                    9: begin
+                        answers = 0;
+                        for (guard = 0; guard < 100000 && (dut.dma.busy || head != tail); guard = guard + 1) begin
+                            if (head != tail) begin
+                                answer(answers == a ? b[3:0] : 4'd0, c[15:0]);
+                                answers = answers + 1;
+                            end else cycle;
+                        end
+                        for (guard = 0; guard < 100 && active; guard = guard + 1) cycle;
                     end
                     5: begin
                         bell_rx = 1'b1; bell_idx = a[4:0]; bell_rx_noacc = b[0];

@@ -7,12 +7,15 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 
 #include "Vadapter_core.h"
+#include "Vadapter_core_adapter_core.h"
+#include "Vadapter_core_dma_engine.h"
 
 namespace rsmsim::test {
 
@@ -73,15 +76,21 @@ public:
             cycle();
             break;
         case 4:
-            m_->dma_resp_valid_i = 1;
-            m_->dma_resp_entry_i = a & 0xF;
-            m_->dma_resp_err_i = b & 0xF;
-            m_->ev_ack_i = 1;
-            m_->ev_err_i = (b & 0xF) != 0;
-            m_->ev_node_i = c & 0xFFFF;
-            m_->ev_err_class_i = b & 0xF;
-            cycle();
+            answer(b & 0xF, c & 0xFFFF);
             break;
+        case 9: {
+            uint64_t answers = 0;
+            for (int guard = 0; guard < 100000 && (m_->adapter_core->dma->busy || !fifo_.empty()); ++guard) {
+                if (!fifo_.empty()) {
+                    answer(answers == a ? (b & 0xF) : 0, c & 0xFFFF);
+                    ++answers;
+                } else {
+                    cycle();
+                }
+            }
+            for (int guard = 0; guard < 100 && m_->active_o; ++guard) cycle();
+            break;
+        }
         case 5:
             m_->bell_rx_i = 1;
             m_->bell_idx_i = a & 0x1F;
@@ -128,6 +137,20 @@ private:
         std::snprintf(buf, sizeof buf, fmt, args...);
         out_ << buf;
     }
+    // The datapath answering the oldest unanswered DMA packet.
+    void answer(uint8_t cls, uint16_t node) {
+        if (!fifo_.empty()) {
+            m_->dma_resp_valid_i = 1;
+            m_->dma_resp_entry_i = fifo_.front();
+            m_->dma_resp_err_i = cls;
+            m_->ev_ack_i = 1;
+            m_->ev_err_i = cls != 0;
+            m_->ev_node_i = node;
+            m_->ev_err_class_i = cls;
+            fifo_.pop_front();
+        }
+        cycle();
+    }
     void idle() {
         m_->reg_req_i = 0;
         m_->reg_we_i = 0;
@@ -151,10 +174,12 @@ private:
         m_->eval();
         dump();
         ++cycles_;
-        if (m_->dma_pkt_valid_o)
+        if (m_->dma_pkt_valid_o) {
             print("P %d %d %016" PRIx64 " %04x %08x %08x %d\n", int(m_->dma_pkt_write_o),
                   int(m_->dma_pkt_entry_o), uint64_t(m_->dma_pkt_local_o), unsigned(m_->dma_pkt_node_o),
                   unsigned(m_->dma_pkt_segid_o), unsigned(m_->dma_pkt_remote_o), int(m_->dma_pkt_len_o));
+            fifo_.push_back(m_->dma_pkt_entry_o);
+        }
         if (m_->bell_go_o)
             print("B %04x %08x %d\n", unsigned(m_->bell_node_o), unsigned(m_->bell_segid_o), int(m_->bell_noacc_o));
         if (m_->conn_go_o) print("C %04x %08x\n", unsigned(m_->conn_node_o), unsigned(m_->conn_segid_o));
@@ -175,6 +200,7 @@ private:
     uint64_t cycles_ = 0;
     uint64_t time_ = 0;
     uint8_t last_irq_ = 0;
+    std::deque<uint8_t> fifo_;   // entries of issued, unanswered DMA packets
 };
 
 }  // namespace
