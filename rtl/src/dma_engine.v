@@ -178,11 +178,12 @@ module dma_engine #(
                 end
             end
 
-            // Packets in flight: this cycle's issue and response together.
-            for (i = 0; i < 16; i = i + 1)
-                outstanding[i] <= outstanding[i]
-                    + ((issue_now && cur == i[3:0]) ? 5'd1 : 5'd0)
-                    - ((resp_valid_i && resp_entry_i == i[3:0]) ? 5'd1 : 5'd0);
+            // Packets in flight: this cycle's issue and response together
+            // (only the two entries involved change; same entry: no change).
+            if (issue_now && !(resp_valid_i && resp_entry_i == cur))
+                outstanding[cur] <= outstanding[cur] + 5'd1;
+            if (resp_valid_i && !(issue_now && resp_entry_i == cur))
+                outstanding[resp_entry_i] <= outstanding[resp_entry_i] - 5'd1;
             total_out <= total_out + (issue_now ? 5'd1 : 5'd0) - (resp_valid_i ? 5'd1 : 5'd0);
             if (resp_bad) fail(resp_err_i, resp_entry_i);
 

@@ -57,6 +57,10 @@ module signal_unit #(
     wire use_dma  = dma_pend;
     assign pl_slot_o = use_dma ? dma_slot : csr_slot;
     wire firing   = dma_pend || csr_pend;
+    wire [7:0] count_b = count_q[bell_idx_i];
+    wire [7:0] count_c = count_q[consume_idx];
+    // Saturating; with NO_ACCUMULATE only when none is pending.
+    wire bell_counts = bell_rx_i && !(bell_noacc_i && count_b != 8'd0) && count_b != 8'hFF;
     assign active_o = firing || signal_o || post_err_o;
 
     wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
@@ -108,22 +112,15 @@ module signal_unit #(
                 dma_noacc <= dma_post_noacc_i;
             end
 
-            // Receive side. Consuming and receiving the same entry in one
-            // cycle leaves the count unchanged (one in, one out).
-            for (i = 0; i < ENTRIES; i = i + 1) begin
-                if (exp_clear_i && exp_clear_idx_i == i[4:0]) begin
-                    count_q[i] <= 8'd0;
-                end else begin
-                    if (bell_rx_i && bell_idx_i == i[4:0] && !(bell_noacc_i && count_q[i] != 8'd0)
-                        && count_q[i] != 8'hFF) begin
-                        if (!(consume && consume_idx == i[4:0])) count_q[i] <= count_q[i] + 8'd1;
-                    end else if (consume && consume_idx == i[4:0] && count_q[i] != 8'd0) begin
-                        count_q[i] <= count_q[i] - 8'd1;
-                    end
-                end
+            // Receive side: only the entries named this cycle change. A BELL
+            // and a consume of the same entry in one cycle cancel out.
+            if (!(bell_counts && consume && consume_idx == bell_idx_i)) begin
+                if (bell_counts) count_q[bell_idx_i] <= count_b + 8'd1;
+                if (consume && count_c != 8'd0) count_q[consume_idx] <= count_c - 8'd1;
             end
+            if (exp_clear_i) count_q[exp_clear_idx_i] <= 8'd0;
             if (bell_rx_i) begin
-                if (bell_noacc_i && count_q[bell_idx_i] != 8'd0) dropped <= dropped + 32'd1;
+                if (bell_noacc_i && count_b != 8'd0) dropped <= dropped + 32'd1;
                 else signal_o <= 1'b1;
             end
         end

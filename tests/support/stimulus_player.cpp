@@ -23,9 +23,18 @@ namespace {
 
 class Player {
 public:
-    Player(VerilatedVcdC* trace) : m_(std::make_unique<Vadapter_core>(&ctx_)), trace_(trace) {
+    explicit Player(const char* vcd_path) {
+        // Tracing must be switched on before the model is built.
+        ctx_.traceEverOn(vcd_path != nullptr);
+        m_ = std::make_unique<Vadapter_core>(&ctx_);
 #if VM_TRACE
-        if (trace_) m_->trace(trace_, 99);
+        if (vcd_path) {
+            trace_ = std::make_unique<VerilatedVcdC>();
+            m_->trace(trace_.get(), 99);
+            trace_->open(vcd_path);
+        }
+#else
+        if (vcd_path) throw std::runtime_error("this build's core was verilated without --trace");
 #endif
         m_->node_id_i = 8;
         m_->link_up_i = 1;
@@ -40,7 +49,12 @@ public:
         m_->eval();
         dump();
     }
-    ~Player() { m_->final(); }
+    ~Player() {
+        m_->final();
+#if VM_TRACE
+        if (trace_) trace_->close();
+#endif
+    }
 
     void op(uint64_t o, uint64_t a, uint64_t b, uint64_t c) {
         switch (o) {
@@ -195,7 +209,9 @@ private:
 
     VerilatedContext ctx_;
     std::unique_ptr<Vadapter_core> m_;
-    VerilatedVcdC* trace_;
+#if VM_TRACE
+    std::unique_ptr<VerilatedVcdC> trace_;
+#endif
     std::ostringstream out_;
     uint64_t cycles_ = 0;
     uint64_t time_ = 0;
@@ -205,17 +221,27 @@ private:
 
 }  // namespace
 
-PlayResult play_stimulus(const std::string& path, VerilatedVcdC* trace) {
+std::vector<StimulusOp> load_stimulus(const std::string& path) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read stimulus " + path);
-    Player p(trace);
+    std::vector<StimulusOp> ops;
     std::string line;
     while (std::getline(in, line)) {
-        uint64_t o, a, b, c;
-        if (std::sscanf(line.c_str(), "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &o, &a, &b, &c) == 4)
-            p.op(o, a, b, c);
+        StimulusOp o{};
+        if (std::sscanf(line.c_str(), "%" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64, &o.op, &o.a, &o.b, &o.c) == 4)
+            ops.push_back(o);
     }
+    return ops;
+}
+
+PlayResult play_stimulus(const std::vector<StimulusOp>& ops, const char* vcd_path) {
+    Player p(vcd_path);
+    for (const auto& o : ops) p.op(o.op, o.a, o.b, o.c);
     return p.finish();
+}
+
+PlayResult play_stimulus(const std::string& path, const char* vcd_path) {
+    return play_stimulus(load_stimulus(path), vcd_path);
 }
 
 }  // namespace rsmsim::test

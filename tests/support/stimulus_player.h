@@ -4,8 +4,7 @@
 
 #include <cstdint>
 #include <string>
-
-class VerilatedVcdC;
+#include <vector>
 
 namespace rsmsim::test {
 
@@ -14,7 +13,15 @@ struct PlayResult {
     uint64_t cycles = 0;
 };
 
-// `trace` (optional, already open) records every clock edge.
-PlayResult play_stimulus(const std::string& path, VerilatedVcdC* trace = nullptr);
+struct StimulusOp {
+    uint64_t op, a, b, c;
+};
+
+std::vector<StimulusOp> load_stimulus(const std::string& path);
+
+// With `vcd_path` (only in builds whose core was verilated with --trace),
+// every clock edge is also written to that VCD file.
+PlayResult play_stimulus(const std::vector<StimulusOp>& ops, const char* vcd_path = nullptr);
+PlayResult play_stimulus(const std::string& path, const char* vcd_path = nullptr);
 
 }  // namespace rsmsim::test
