@@ -94,7 +94,11 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
 }
 
 void Adapter::after_rtl_change(const sc_time& delay) {
-    rtl_.run();
+    // Clock the core until it waits for the outside world; a DMA packet that
+    // fails locally is answered at once, which gives the core more to do.
+    do {
+        rtl_.run();
+    } while (send_dma_packets(delay));
     uint16_t node = 0;
     uint32_t segid = 0;
     if (rtl_.take_conn_request(node, segid)) {
@@ -112,7 +116,6 @@ void Adapter::after_rtl_change(const sc_time& delay) {
         p.no_accumulate = b.no_accumulate;
         send_request(std::move(p), delay);
     }
-    send_dma_packets(delay);
     const bool level = rtl_.irq();
     if (level && !irq_level_) irq_raised_.notify(delay);
     irq_level_ = level;
@@ -125,7 +128,8 @@ void Adapter::send_request(Packet p, const sc_time& delay) {
     fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
 }
 
-void Adapter::send_dma_packets(const sc_time& delay) {
+bool Adapter::send_dma_packets(const sc_time& delay) {
+    bool answered_locally = false;
     // The core issued these packets in consecutive cycles; a put packet also
     // waits for its data from host memory, whose read channel is shared.
     const sc_time now = sc_core::sc_time_stamp();
@@ -154,12 +158,14 @@ void Adapter::send_dma_packets(const sc_time& delay) {
                 p.src = node_id_;
                 rtl_.event(RtlEvent::Issue, p.dst);
                 rtl_.dma_response(p.dst, d.entry, err);
+                answered_locally = true;
                 continue;
             }
         }
         send_request(std::move(p), depart);
     }
     dma_cycle_base_ = rtl_.cycles();
+    return answered_locally;
 }
 
 tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_time& delay) {

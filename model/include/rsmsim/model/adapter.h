@@ -50,7 +50,8 @@ private:
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     void after_rtl_change(const sc_core::sc_time& delay);
     void send_request(Packet p, const sc_core::sc_time& delay);
-    void send_dma_packets(const sc_core::sc_time& delay);
+    // Sends the packets the DMA engine issued; true if some were answered locally.
+    bool send_dma_packets(const sc_core::sc_time& delay);
     void on_response(const Packet& p);
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
