@@ -28,7 +28,8 @@ bool AdapterHal::attach() {
     if (!rd(r::NODE_ID, node)) return false;
     node_id_ = node & r::NODE_ID_f::ID_MASK;
     return wr(r::CTRL, r::CTRL_f::ENABLE_MASK) &&
-           wr(r::INTR_ENABLE, r::INTR_ENABLE_f::CONN_DONE_MASK);
+           wr(r::INTR_ENABLE, r::INTR_ENABLE_f::CONN_DONE_MASK | r::INTR_ENABLE_f::DMA_DONE_MASK |
+                                  r::INTR_ENABLE_f::DMA_ERR_MASK);
 }
 
 HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
@@ -119,22 +120,63 @@ bool AdapterHal::window_read(unsigned index, uint64_t offset, void* dst, size_t 
     return bus_.read_block(window_address(index, offset), dst, len);
 }
 
-bool AdapterHal::error_count(uint32_t& out) { return rd(r::ERR_COUNT, out); }
-
-bool AdapterHal::counters(Counters& out) {
-    return rd(r::TXN_ISSUED, out.issued) && rd(r::TXN_ACKED, out.acked) &&
-           rd(r::ERR_COUNT, out.errors) && rd(r::ERR_LAST, out.last_error_class);
+bool AdapterHal::select_node(uint32_t node) {
+    if (bar_selected_ == node) return true;
+    if (!wr(r::BAR_NODE, node)) return false;
+    bar_selected_ = node;
+    return true;
 }
 
-HwStatus AdapterHal::flush(uint64_t timeout_ns) {
+bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out) {
+    return select_node(node) && rd(r::BAR_ERRORS, out.errors) && rd(r::ROUTE_GEN, out.route);
+}
+
+HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
     // Polling: each register read costs bus time, so simulated time advances.
+    if (!select_node(node)) return HwStatus::BusFault;
     const uint64_t deadline = bus_.now_ns() + timeout_ns;
     uint32_t outstanding = 0;
     for (;;) {
-        if (!rd(r::OUTSTANDING, outstanding)) return HwStatus::BusFault;
+        if (!rd(r::BAR_OUTSTANDING, outstanding)) return HwStatus::BusFault;
         if (outstanding == 0) return HwStatus::Ok;
         if (bus_.now_ns() > deadline) return HwStatus::Timeout;
     }
 }
+
+DmaResult AdapterHal::dma_run(const DmaEntry* e, unsigned count, bool sigpost, bool no_accumulate,
+                              uint64_t timeout_ns) {
+    DmaResult res{HwStatus::BusFault, 0};
+    bool ok = true;
+    for (unsigned i = 0; ok && i < count; ++i) {
+        const uint32_t ctrl = (e[i].slot & r::DESC_CTRL_f::SLOT_MASK) | (e[i].write ? r::DESC_CTRL_f::WRITE_MASK : 0) |
+                              (e[i].barrier ? r::DESC_CTRL_f::BARRIER_MASK : 0);
+        ok = bus_.write64(r::DESC_LOCAL_LO(i), e[i].local) && wr(r::DESC_REMOTE(i), e[i].remote) &&
+             wr(r::DESC_LEN(i), e[i].len) && wr(r::DESC_CTRL(i), ctrl);
+    }
+    const uint32_t go = r::DMA_CTRL_f::GO_MASK | r::DMA_CTRL_f::IRQ_MASK |
+                        (sigpost ? r::DMA_CTRL_f::SIGPOST_MASK : 0) |
+                        (no_accumulate ? r::DMA_CTRL_f::NO_ACCUMULATE_MASK : 0);
+    if (!ok || !wr(r::DMA_COUNT, count) || !wr(r::DMA_CTRL, go)) return res;
+    // The chain ends with DMA_DONE or DMA_ERR; other causes may wake us first.
+    const uint64_t deadline = bus_.now_ns() + timeout_ns;
+    uint32_t st = 0;
+    for (;;) {
+        if (!rd(r::DMA_STATUS, st)) return res;
+        if (st & r::DMA_STATUS_f::DONE_MASK) break;
+        const uint64_t now = bus_.now_ns();
+        if (now > deadline || !bus_.wait_irq(deadline - now)) {
+            res.status = HwStatus::Timeout;
+            return res;
+        }
+        if (!wr(r::INTR_STATE, r::INTR_STATE_f::DMA_DONE_MASK | r::INTR_STATE_f::DMA_ERR_MASK)) return res;
+    }
+    if (!wr(r::INTR_STATE, r::INTR_STATE_f::DMA_DONE_MASK | r::INTR_STATE_f::DMA_ERR_MASK)) return res;
+    res.completed = (st & r::DMA_STATUS_f::COMPLETED_MASK) >> r::DMA_STATUS_f::COMPLETED_SHIFT;
+    res.status = (st & r::DMA_STATUS_f::ERROR_MASK)
+                     ? from_err_class((st & r::DMA_STATUS_f::CLASS_MASK) >> r::DMA_STATUS_f::CLASS_SHIFT)
+                     : HwStatus::Ok;
+    return res;
+}
+
 
 }  // namespace rsm::hal

@@ -37,11 +37,25 @@ struct LookupResult {
     bool write;
 };
 
-struct Counters {
-    uint32_t issued;
-    uint32_t acked;
+// What a barrier compares between open and close, for one remote node.
+struct BarrierSnapshot {
     uint32_t errors;
-    uint32_t last_error_class;
+    uint32_t route;
+};
+
+// One scatter-gather entry for the DMA engine.
+struct DmaEntry {
+    bool write;          // put: local -> remote
+    uint64_t local;      // host bus address
+    uint32_t remote;     // offset in the imported segment
+    uint32_t len;
+    unsigned slot;       // import entry
+    bool barrier;        // complete before the next entry starts
+};
+
+struct DmaResult {
+    HwStatus status;     // Ok, or the class that stopped the chain
+    unsigned completed;  // leading entries that completed
 };
 
 class AdapterHal {
@@ -71,11 +85,14 @@ public:
     [[nodiscard]] bool window_write(unsigned index, uint64_t offset, const void* src, size_t len);
     [[nodiscard]] bool window_read(unsigned index, uint64_t offset, void* dst, size_t len);
 
-    [[nodiscard]] bool counters(Counters& out);
-    // ERR_COUNT alone: what a barrier compares (one register read).
-    [[nodiscard]] bool error_count(uint32_t& out);
-    // Waits until every issued request has been answered (OUTSTANDING == 0).
-    [[nodiscard]] HwStatus flush(uint64_t timeout_ns);
+    // Per-remote-node barrier counters.
+    [[nodiscard]] bool bar_snapshot(uint32_t node, BarrierSnapshot& out);
+    // Waits until every request to `node` has been answered.
+    [[nodiscard]] HwStatus bar_flush(uint32_t node, uint64_t timeout_ns);
+
+    // Runs a DMA chain (1..16 entries) and waits for it to end.
+    [[nodiscard]] DmaResult dma_run(const DmaEntry* entries, unsigned count, bool sigpost,
+                                    bool no_accumulate, uint64_t timeout_ns);
 
     hw::Bus& bus() { return bus_; }
 
@@ -83,8 +100,11 @@ private:
     [[nodiscard]] bool wr(uint32_t reg, uint32_t value) { return bus_.write32(reg, value); }
     [[nodiscard]] bool rd(uint32_t reg, uint32_t& value) { return bus_.read32(reg, value); }
 
+    [[nodiscard]] bool select_node(uint32_t node);
+
     hw::Bus& bus_;
     uint32_t node_id_ = 0;
+    uint32_t bar_selected_ = ~0u;   // BAR_NODE as last written (this HAL is its only writer)
 };
 
 HwStatus from_err_class(uint32_t err_class);

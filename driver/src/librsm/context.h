@@ -66,7 +66,15 @@ struct ImportSegment : Segment {
 // Provider-level barrier state behind rsmapi_barrier_t::privdata.
 struct BarrierState {
     bool opened = false;
-    uint32_t err_snapshot = 0;
+    hal::BarrierSnapshot snap{};
+};
+
+// A local memory handle: a buffer pinned once for repeated putv/getv.
+struct LocalMemory {
+    Controller* ctrl;
+    void* vaddr;
+    size_t length;
+    uint64_t bus_addr;
 };
 
 }  // namespace rsm::lib

@@ -91,18 +91,20 @@ void fill_attributes(rsmapi_controller_attr_t& a) {
     a.attr_max_import_segments = regs::kAttEntries;
 }
 
-// ---- barriers over the adapter's transaction and error counters ----
+// ---- barriers over the adapter's per-node counters ----
 
-// Open: remember the error counter. Close: wait until every issued request is
-// answered, then the span succeeded iff the error counter did not move.
-int hw_open(Controller& c, uint32_t& snapshot) {
-    return c.agent.hal().error_count(snapshot) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
+// Open: remember the node's error counter and the route generation. Close:
+// wait until every request to the node is answered; the span succeeded iff
+// neither moved.
+int hw_open(Controller& c, uint32_t node, hal::BarrierSnapshot& snap) {
+    return c.agent.hal().bar_snapshot(node, snap) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
 }
 
-int hw_close(Controller& c, uint32_t snapshot) {
-    if (c.agent.hal().flush(agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
-    uint32_t errors = 0;
-    if (!c.agent.hal().error_count(errors) || errors != snapshot) return RSMERR_BARRIER_FAILURE;
+int hw_close(Controller& c, uint32_t node, const hal::BarrierSnapshot& snap) {
+    if (c.agent.hal().bar_flush(node, agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
+    hal::BarrierSnapshot now{};
+    if (!c.agent.hal().bar_snapshot(node, now) || now.errors != snap.errors || now.route != snap.route)
+        return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
 }
 
@@ -129,14 +131,14 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     Controller& c = *s->ctrl;
     auto& hal = c.agent.hal();
     const uint16_t gnum = s->gnum;
-    uint32_t snap = 0;
+    hal::BarrierSnapshot snap{};
     if (implicit) {
-        if (int e = hw_open(c, snap)) return e;
+        if (int e = hw_open(c, s->node, snap)) return e;
     }
     const bool ok = dir == Dir::Put ? hal.window_write(s->slot, off, data, nbytes)
                                     : hal.window_read(s->slot, off, data, nbytes);
     if (!implicit) return RSM_SUCCESS;   // explicit mode: errors surface at close_barrier
-    int e = hw_close(c, snap);
+    int e = hw_close(c, s->node, snap);
     if (e == RSM_SUCCESS && !ok) e = RSMERR_BARRIER_FAILURE;
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     return e;
@@ -395,7 +397,7 @@ RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     ImportSegment* s = barrier_segment(barrier);
     if (!s) return RSMERR_CONN_ABORTED;
     barrier->gnum = s->gnum;
-    if (hw_open(*s->ctrl, st->err_snapshot) != RSM_SUCCESS) return RSMERR_BARRIER_OPEN_FAILED;
+    if (hw_open(*s->ctrl, s->node, st->snap) != RSM_SUCCESS) return RSMERR_BARRIER_OPEN_FAILED;
     st->opened = true;
     return RSM_SUCCESS;
 }
@@ -408,7 +410,7 @@ RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     ImportSegment* s = barrier_segment(barrier);
     if (!s) return RSMERR_CONN_ABORTED;
     // Order = flush: everything issued so far completes before anything later.
-    if (s->ctrl->agent.hal().flush(rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
+    if (s->ctrl->agent.hal().bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
 }
@@ -421,7 +423,7 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     if (!s || barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
     st->opened = false;
-    return hw_close(*s->ctrl, st->err_snapshot);
+    return hw_close(*s->ctrl, s->node, st->snap);
 }
 
 RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
