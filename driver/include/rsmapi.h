@@ -337,6 +337,25 @@ int rsm_memseg_import_put16(rsm_memseg_import_handle_t im_memseg, off_t offset, 
 int rsm_memseg_import_put32(rsm_memseg_import_handle_t im_memseg, off_t offset, uint32_t *datap, ulong_t rep_cnt);
 int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg, off_t offset, uint64_t *datap, ulong_t rep_cnt);
 
+/* ---- scatter/gather and local memory handles ---- */
+
+/* Moves sg_io->io_request_count (1..RSM_MAX_SGIOREQS) entries between local
+ * buffers (virtual addresses or local memory handles) and the imported
+ * segment sg_io->remote_handle, as one chain on the adapter's DMA engine. The
+ * whole vector is started before returning and has completed when it
+ * returns. In IMPLICIT barrier mode entries complete in list order. On an
+ * error the vector stops; io_residual_count is the number of entries that did
+ * not complete or never started (0 on success). With RSM_IMPLICIT_SIGPOST
+ * (optionally | RSM_SIGPOST_NO_ACCUMULATE) the adapter signals the exporter
+ * once after the whole vector succeeded. Argument errors change nothing,
+ * io_residual_count included. */
+int rsm_memseg_import_putv(rsm_scat_gath_t *sg_io);
+int rsm_memseg_import_getv(rsm_scat_gath_t *sg_io);
+/* Pins [local_vaddr, local_vaddr+length) once for repeated putv/getv. */
+int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t *l_handle,
+                                  caddr_t local_vaddr, size_t length);
+int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle);
+
 /* ---- barriers ---- */
 int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
                                    rsmapi_barrier_t *barrier);

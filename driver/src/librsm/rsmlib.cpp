@@ -29,6 +29,7 @@ struct Registry {
     std::map<hw::Bus*, std::unique_ptr<Controller>> controllers;
     std::set<const void*> live_segments;
     std::set<const void*> live_barriers;
+    std::set<const void*> live_localmem;
 };
 
 Registry& reg() {
@@ -451,5 +452,123 @@ RSM_API int rsm_memseg_import_get_mode(rsm_memseg_import_handle_t memseg, rsm_ba
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (!mode) return RSMERR_BAD_ADDR;   // [PROJECT CHOICE] the original did not check
     *mode = s->mode;
+    return RSM_SUCCESS;
+}
+
+// ===================================================================== scatter/gather
+
+namespace rsm::lib {
+namespace {
+
+// The status of a stopped DMA chain as an rsmapi code.
+int sgio_error(hal::HwStatus st) {
+    switch (st) {
+    case hal::HwStatus::Unreachable: return RSMERR_REMOTE_NODE_UNREACHABLE;
+    case hal::HwStatus::HostBus: return RSMERR_BAD_ADDR;
+    case hal::HwStatus::Bounds:
+    case hal::HwStatus::BadDescriptor: return RSMERR_BAD_LENGTH;
+    case hal::HwStatus::Rights: return RSMERR_PERM_DENIED;
+    default: return RSMERR_BARRIER_FAILURE;   // the exporter refused or stopped answering
+    }
+}
+
+LocalMemory* as_localmem(rsm_localmemory_handle_t h) {
+    if (!h || !is_live(reg().live_localmem, h)) return nullptr;
+    return reinterpret_cast<LocalMemory*>(h);
+}
+
+int scatter_gather(rsm_scat_gath_t* sg, bool put) {
+    if (!sg) return RSMERR_BAD_SGIO;
+    ImportSegment* s = as_import(sg->remote_handle);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (sg->io_request_count == 0 || sg->io_request_count > RSM_MAX_SGIOREQS || !sg->iovec) return RSMERR_BAD_SGIO;
+    // [PROJECT CHOICE] the connect-time permission is enforced here too.
+    if (!(s->perm & (put ? RSM_PERM_WRITE : RSM_PERM_READ))) return RSMERR_PERM_DENIED;
+    const unsigned n = static_cast<unsigned>(sg->io_request_count);
+    hal::DmaEntry entries[RSM_MAX_SGIOREQS];
+    // Validate every entry before anything is pinned or programmed.
+    for (unsigned i = 0; i < n; ++i) {
+        const rsm_iovec_t& v = sg->iovec[i];
+        if (v.transfer_length == 0) return RSMERR_BAD_LENGTH;
+        if (v.remote_offset >= s->size) return RSMERR_BAD_OFFSET;
+        if (v.transfer_length > s->size - v.remote_offset) return RSMERR_BAD_LENGTH;
+        if (v.io_type == RSM_HANDLE_TYPE) {
+            LocalMemory* lm = as_localmem(v.local.handle);
+            if (!lm || lm->ctrl != s->ctrl) return RSMERR_BAD_SGIO;
+            if (v.local_offset > lm->length || v.transfer_length > lm->length - v.local_offset)
+                return RSMERR_BAD_LENGTH;
+        } else if (v.io_type == RSM_VA_TYPE) {
+            if (!v.local.vaddr) return RSMERR_BAD_ADDR;
+        } else {
+            return RSMERR_BAD_SGIO;
+        }
+    }
+    Controller& c = *s->ctrl;
+    const bool barrier = s->mode == RSM_BARRIER_MODE_IMPLICIT;
+    uint64_t pinned[RSM_MAX_SGIOREQS] = {};
+    int rc = RSM_SUCCESS;
+    unsigned npinned = 0;
+    for (unsigned i = 0; i < n && rc == RSM_SUCCESS; ++i, ++npinned) {
+        const rsm_iovec_t& v = sg->iovec[i];
+        uint64_t local = 0;
+        if (v.io_type == RSM_HANDLE_TYPE) {
+            local = as_localmem(v.local.handle)->bus_addr + v.local_offset;
+        } else {
+            // Virtual addresses are pinned for the duration of the call.
+            pinned[i] = c.bus->dma_map(v.local.vaddr + v.local_offset, v.transfer_length);
+            if (pinned[i] == 0) rc = RSMERR_BAD_ADDR;
+            local = pinned[i];
+        }
+        entries[i] = {put, local, static_cast<uint32_t>(v.remote_offset),
+                      static_cast<uint32_t>(v.transfer_length), s->slot, barrier};
+    }
+    if (rc == RSM_SUCCESS) {
+        const bool sigpost = sg->flags & RSM_IMPLICIT_SIGPOST;
+        const hal::DmaResult r = c.agent.hal().dma_run(entries, n, sigpost,
+                                                        sg->flags & RSM_SIGPOST_NO_ACCUMULATE,
+                                                        agent::kHwTimeoutNs);
+        sg->io_residual_count = n - std::min(r.completed, n);
+        if (r.status != hal::HwStatus::Ok) rc = sgio_error(r.status);
+    }
+    for (unsigned i = 0; i < npinned; ++i)
+        if (pinned[i]) c.bus->dma_unmap(pinned[i], sg->iovec[i].transfer_length);
+    return rc;
+}
+
+}  // namespace
+}  // namespace rsm::lib
+
+RSM_API int rsm_memseg_import_putv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, true); }
+RSM_API int rsm_memseg_import_getv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, false); }
+
+RSM_API int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t* l_handle,
+                                          caddr_t local_vaddr, size_t length) {
+    if (reinterpret_cast<uintptr_t>(local_vaddr) % kPageSize != 0 || !local_vaddr) return RSMERR_BAD_ADDR;
+    if (!handle) return RSMERR_BAD_CTLR_HNDL;
+    Controller* c = usable_controller(handle);
+    if (!c) return RSMERR_BAD_CTLR_HNDL;
+    if (!l_handle) return RSMERR_BAD_LOCALMEM_HNDL;
+    if (length == 0) return RSMERR_BAD_LENGTH;
+    const uint64_t bus_addr = c->bus->dma_map(local_vaddr, length);
+    if (bus_addr == 0) return RSMERR_BAD_ADDR;
+    auto* lm = new (std::nothrow) LocalMemory{c, local_vaddr, length, bus_addr};
+    if (!lm) {
+        c->bus->dma_unmap(bus_addr, length);
+        return RSMERR_INSUFFICIENT_MEM;
+    }
+    add_live(reg().live_localmem, lm);
+    *l_handle = reinterpret_cast<rsm_localmemory_handle_t>(lm);
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle) {
+    if (!handle) return RSMERR_BAD_CTLR_HNDL;
+    Controller* c = usable_controller(handle);
+    if (!c) return RSMERR_BAD_CTLR_HNDL;
+    LocalMemory* lm = as_localmem(l_handle);
+    if (!lm || lm->ctrl != c) return RSMERR_BAD_LOCALMEM_HNDL;
+    c->bus->dma_unmap(lm->bus_addr, lm->length);
+    drop_live(reg().live_localmem, lm);
+    delete lm;
     return RSM_SUCCESS;
 }
