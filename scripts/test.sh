@@ -11,7 +11,7 @@ bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSMSIM_WERROR=ON
 echo "== tests"
 (cd build && ctest -j"$jobs" --output-on-failure)
 echo "== build with AddressSanitizer + UndefinedBehaviorSanitizer"
-bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DRSMSIM_WERROR=ON -DRSMSIM_SANITIZE=ON > build-asan.log 2>&1 \
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DRSMSIM_WERROR=ON -DRSMSIM_SANITIZE=ON -DRSMSIM_BENCH=OFF > build-asan.log 2>&1 \
   || { tail -50 build-asan.log; exit 1; }
 echo "== tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
