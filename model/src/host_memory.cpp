@@ -12,11 +12,13 @@ HostMemory::HostMemory(sc_core::sc_module_name name, const TimingProfile& timing
 uint64_t HostMemory::pin(void* va, size_t len) {
     const auto addr = reinterpret_cast<uint64_t>(va);
     if (!va || len == 0 || addr + len < addr) return 0;
-    // Keep the offset inside the page, and leave an unmapped guard page
-    // between mappings so an overrun is a bus error, not a neighbour's data.
+    // Bus addresses depend only on the order and sizes of mappings, never on
+    // where the host put the buffer (that would make runs differ). An
+    // unmapped guard page separates mappings, so an overrun is a bus error,
+    // not a neighbour's data.
     const uint64_t page = 4096;
-    const uint64_t bus = next_bus_ + addr % page;
-    next_bus_ += (addr % page + len + page - 1) / page * page + page;
+    const uint64_t bus = next_bus_;
+    next_bus_ += (len + page - 1) / page * page + page;
     mappings_[bus] = Mapping{static_cast<uint8_t*>(va), len};
     return bus;
 }
