@@ -347,4 +347,78 @@ TEST(Barrier, ArgumentAndStateErrors) {
     });
 }
 
+TEST(Topology, ReflectsTheSimulatedFabric) {
+    run_nodes(4, [](int i, Cluster& cl) {
+        EXPECT_RSM(RSMERR_BAD_TOPOLOGY_PTR, rsm_get_interconnect_topology(nullptr));
+        rsm_topology_t* t = reinterpret_cast<rsm_topology_t*>(0x1);
+        ASSERT_RSM_OK(rsm_get_interconnect_topology(&t));
+        ASSERT_NE(t, nullptr);
+        EXPECT_EQ(t->topology_hdr.local_nodeid, Cluster::node_id(i));
+        ASSERT_EQ(t->topology_hdr.local_cntlr_count, 1u);
+        const rsm_connections_t* conn = t->connections[0];
+        EXPECT_STREQ(conn->hdr.cntlr_name, "sci0");
+        EXPECT_EQ(conn->hdr.local_hwaddr, Cluster::node_id(i));
+        ASSERT_EQ(conn->hdr.remote_cntlr_count, cl.size() - 1);
+        std::vector<rsm_node_id_t> seen;
+        for (int k = 0; k < conn->hdr.remote_cntlr_count; ++k) {
+            EXPECT_EQ(conn->remote_cntlr[k].connection_state, unsigned(RSM_CONNECTION_ACTIVE));
+            EXPECT_STREQ(conn->remote_cntlr[k].remote_cntlrname, "sci0");
+            seen.push_back(conn->remote_cntlr[k].remote_nodeid);
+        }
+        std::vector<rsm_node_id_t> want;
+        for (int k = 0; k < cl.size(); ++k)
+            if (k != i) want.push_back(Cluster::node_id(k));
+        EXPECT_EQ(seen, want);
+        rsm_free_interconnect_topology(t);
+        rsm_free_interconnect_topology(nullptr);
+    });
+}
+
+TEST(ExportRebind, MovesThePublishedSegmentUnderItsImporters) {
+    PageBuffer a(8192), b(8192), c8(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr, fixed = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, a.data(), 8192, RSM_ALLOW_REBIND));
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &fixed, c8.data(), 4096, 0));
+            EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_rebind(nullptr, b.data(), 0, 8192));
+            EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_export_rebind(ex, nullptr, 0, 8192));
+            EXPECT_RSM(RSMERR_REBIND_NOT_ALLOWED, rsm_memseg_export_rebind(fixed, b.data(), 0, 4096));
+            EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_export_rebind(ex, b.data(), 0, 4096));
+            EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_export_rebind(ex, b.data() + 16, 0, 8192));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+            cl.sync();   // importer writes "one"
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_rebind(ex, b.data(), 0, 8192));
+            EXPECT_FALSE(cl.node(0).memory.is_pinned(a.data(), 1)) << "old pages released";
+            cl.sync();   // importer writes "two" without reconnecting
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(fixed));
+        } else {
+            cl.sync();
+            rsm_memseg_import_handle_t im = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            rsmapi_barrier_t bar{};
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, 100, const_cast<char*>("one"), 4));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, 200, const_cast<char*>("two"), 4));
+            char back[4] = {};
+            ASSERT_RSM_OK(rsm_memseg_import_get(im, 100, back, 4));
+            EXPECT_EQ(back[0], 0) << "the new memory does not have the old data";
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            cl.sync();
+        }
+    });
+    EXPECT_STREQ(reinterpret_cast<char*>(a.data() + 100), "one");
+    EXPECT_EQ(a.data()[200], 0);
+    EXPECT_STREQ(reinterpret_cast<char*>(b.data() + 200), "two");
+}
+
 }  // namespace

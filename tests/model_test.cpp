@@ -57,9 +57,10 @@ TEST(Model, RegistersReadTheirResetValuesOverTlm) {
     run_nodes(2, [](int i, Cluster& c) {
         NodeBus& b = c.node(i).bus;
         for (const auto& reg : rsmsim::model::register_table()) {
-            // NODE_ID and STATUS.LINK_UP read the board straps / link state.
+            // NODE_ID, STATUS.LINK_UP and PEERS read the straps and the link layer.
             const uint32_t want = reg.offset == r::NODE_ID ? Cluster::node_id(i)
                                   : reg.offset == r::STATUS ? r::STATUS_f::LINK_UP_MASK
+                                  : reg.offset == r::PEERS_LO ? 0x3u
                                   : reg.access == rsmsim::model::RegAccess::WO ? 0 : reg.reset;
             EXPECT_EQ(rd(b, reg.offset), want) << reg.name;
         }
@@ -72,7 +73,7 @@ TEST(Model, MalformedAccessesAreBusErrorsAndChangeNothing) {
         uint32_t v = 0;
         uint64_t q = 0;
         uint8_t buf[8] = {};
-        EXPECT_FALSE(b.read32(0x03C, v)) << "unmapped register offset";
+        EXPECT_FALSE(b.read32(0x0B0, v)) << "unmapped register offset";
         EXPECT_FALSE(b.read32(0x2000, v)) << "between registers and window";
         EXPECT_FALSE(b.read32(0x022, v)) << "unaligned";
         EXPECT_FALSE(b.read64(0x024, q)) << "64-bit access must be 8-aligned";

@@ -230,7 +230,7 @@ TEST_F(Core, WriteToReadOnlyRegisterIsBusErrorAndChangesNothing) {
 }
 
 TEST_F(Core, UnmappedAndUnalignedOffsetsAreBusErrors) {
-    for (uint32_t a : {0x03Cu, 0x0FCu, 0xFFCu, 0x002u, 0x021u}) {
+    for (uint32_t a : {0x0B0u, 0x0FCu, 0xFFCu, 0x002u, 0x021u}) {
         bool err = false;
         EXPECT_EQ(rd(a, &err), 0u);
         EXPECT_TRUE(err) << std::hex << a;

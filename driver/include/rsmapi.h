@@ -295,6 +295,17 @@ int rsm_get_controller_attr(rsmapi_controller_handle_t chdl, rsmapi_controller_a
 /* Drops one reference. Errors: BAD_CTLR_HNDL (NULL, unknown, or no reference left). */
 int rsm_release_controller(rsmapi_controller_handle_t controller);
 
+/* ---- topology ---- */
+
+/* A freshly allocated snapshot of the calling node: its node id, its one
+ * controller ("sci0", hardware address = node id) and every other node the
+ * fabric reaches (state RSM_CONNECTION_ACTIVE). One block: free it with
+ * rsm_free_interconnect_topology. Errors: BAD_TOPOLOGY_PTR (NULL; otherwise
+ * *topology_data is set to NULL first), CTLR_NOT_PRESENT (no adapter),
+ * INSUFFICIENT_MEM. */
+int rsm_get_interconnect_topology(rsm_topology_t **topology_data);
+void rsm_free_interconnect_topology(rsm_topology_t *topology_data);
+
 /* ---- export side ---- */
 
 /* Binds [vaddr, vaddr+length) (page aligned) as an export segment; nothing is
@@ -304,6 +315,12 @@ int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
                              size_t length, uint_t flags);
 /* Unpublishes if needed and frees the segment; the memory stays the caller's. */
 int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg);
+/* Moves the segment onto new memory of the same length (page aligned),
+ * transparently to importers: a published segment's export entry is
+ * repointed in one table write. `off` is unused (must be 0 in the original;
+ * ignored here). Errors: BAD_SEG_HNDL, BAD_ADDR, REBIND_NOT_ALLOWED (created
+ * without RSM_ALLOW_REBIND), BAD_LENGTH (length differs). */
+int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void *vaddr, offset_t off, size_t length);
 /* Publishes under *segment_id (0: one is assigned and written back) with an
  * access list (NULL/0 entries: every node, default mode). On return the
  * adapter's export table admits remote requests that the list allows. */
@@ -355,6 +372,16 @@ int rsm_memseg_import_getv(rsm_scat_gath_t *sg_io);
 int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t *l_handle,
                                   caddr_t local_vaddr, size_t length);
 int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle);
+
+/* ---- segment id ranges ---- */
+
+/* Looks `appid` up in the segment-id file: lines "reserved APPID BASEHEX LENGTH";
+ * '#' starts a comment line; any other line with fewer than four fields
+ * (blank lines included) makes the file malformed. The file is
+ * $RSM_SEGMENTID_FILE if set, else /etc/rsm/rsm.segmentid.
+ * Errors: BAD_ADDR (NULL argument), BAD_CONF (missing or malformed file),
+ * BAD_APPID (appid not listed). */
+int rsm_get_segmentid_range(const char *appid, rsm_memseg_id_t *baseid, uint32_t *length);
 
 /* ---- barriers ---- */
 int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,

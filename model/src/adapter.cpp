@@ -29,6 +29,11 @@ Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
     dont_initialize();
 }
 
+void Adapter::end_of_elaboration() {
+    // Every node is attached by now: the link layer knows who is out there.
+    rtl_.set_peers(fabric_.peer_mask());
+}
+
 void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
     mmio_kind_ = kind;
     mmio_addr_ = addr;
@@ -114,6 +119,7 @@ void Adapter::after_rtl_change(const sc_time& delay) {
         p.dst = b.node;
         p.segid = b.segid;
         p.no_accumulate = b.no_accumulate;
+        p.to_importer = b.to_importer;
         send_request(std::move(p), delay);
     }
     const bool level = rtl_.irq();
@@ -278,17 +284,30 @@ void Adapter::receive(const Packet& p) {
         return;
     }
     case Cmd::Lookup: {
-        const ExportCheck c = rtl_.check_export(p.segid, p.src, 0, 0, false, true);
-        Packet r = p.response(Cmd::LookupResp, c.err);
-        r.size = c.err == kOk ? c.size : 0;
-        r.perm = c.err == kOk ? c.perm : 0;
+        const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+        Packet r = p.response(Cmd::LookupResp, m.check.err);
+        if (m.check.err == kOk) {
+            r.size = m.check.size;
+            r.perm = m.check.perm;
+            rtl_.importer_added(m.index, p.src);   // for export-side signal posts
+        }
         fabric_.send(std::move(r), delay);
-        return;
+        break;
     }
     case Cmd::Bell: {
-        const ExportMatch m = rtl_.probe_export(p.segid, p.src);
-        if (m.check.err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
-        fabric_.send(p.response(Cmd::BellAck, m.check.err), delay);
+        uint8_t err = kOk;
+        if (p.to_importer) {
+            // From an exporter: every local import entry of that segment counts it.
+            const uint64_t slots = rtl_.import_matches(p.src, p.segid);
+            if (slots == 0) err = static_cast<uint8_t>(regs::ErrClass::NO_ENTRY);
+            for (unsigned s = 0; s < 64; ++s)
+                if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
+        } else {
+            const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+            err = m.check.err;
+            if (err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
+        }
+        fabric_.send(p.response(Cmd::BellAck, err), delay);
         break;
     }
     case Cmd::Ack:

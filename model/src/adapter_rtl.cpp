@@ -23,6 +23,11 @@ AdapterRtl::AdapterRtl(uint16_t node_id, bool link_up)
 
 AdapterRtl::~AdapterRtl() { m_->final(); }
 
+void AdapterRtl::set_peers(uint64_t mask) {
+    m_->peers_i = mask;
+    m_->eval();
+}
+
 void AdapterRtl::idle_inputs() {
     m_->reg_req_i = 0;
     m_->reg_we_i = 0;
@@ -33,6 +38,8 @@ void AdapterRtl::idle_inputs() {
     m_->ev_route_i = 0;
     m_->conn_resp_i = 0;
     m_->bell_rx_i = 0;
+    m_->bell_imp_rx_i = 0;
+    m_->imp_add_i = 0;
     m_->dma_resp_valid_i = 0;
 }
 
@@ -58,7 +65,8 @@ void AdapterRtl::tick() {
         dma_out_.push_back({m_->dma_pkt_write_o != 0, m_->dma_pkt_entry_o, m_->dma_pkt_local_o,
                             m_->dma_pkt_node_o, m_->dma_pkt_segid_o, m_->dma_pkt_remote_o,
                             m_->dma_pkt_len_o, cycles_});
-    if (m_->bell_go_o) bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0});
+    if (m_->bell_go_o)
+        bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0});
     idle_inputs();
     m_->eval();
 }
@@ -152,6 +160,27 @@ void AdapterRtl::bell_received(uint8_t index, bool no_accumulate) {
     m_->bell_rx_i = 1;
     m_->bell_idx_i = index & 0x1F;
     m_->bell_noacc_i = no_accumulate;
+    tick();
+}
+
+void AdapterRtl::import_bell_received(uint8_t slot, bool no_accumulate) {
+    m_->bell_imp_rx_i = 1;
+    m_->bell_imp_slot_i = slot & 0x3F;
+    m_->bell_noacc_i = no_accumulate;
+    tick();
+}
+
+uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid) {
+    m_->im_node_i = node;
+    m_->im_segid_i = segid;
+    m_->eval();
+    return m_->im_match_o;
+}
+
+void AdapterRtl::importer_added(uint8_t index, uint16_t node) {
+    m_->imp_add_i = 1;
+    m_->imp_idx_i = index & 0x1F;
+    m_->imp_node_i = node;
     tick();
 }
 

@@ -19,6 +19,13 @@ Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing)
 
 void Fabric::attach(FabricPort& port) { ports_[port.fabric_node_id()] = &port; }
 
+uint64_t Fabric::peer_mask() const {
+    uint64_t m = 0;
+    for (const auto& [id, port] : ports_)
+        if (id % 4 == 0 && id >= 4 && id <= 256) m |= uint64_t{1} << (id / 4 - 1);
+    return m;
+}
+
 unsigned Fabric::hops(uint16_t src, uint16_t dst) const {
     if (src == dst) return 0;
     return ports_.size() <= 2 ? 1 : 2;   // two nodes: one cable; more: through a central switch

@@ -9,6 +9,7 @@ module adapter_core (
     input  wire        rst_n,
     input  wire [15:0] node_id_i,
     input  wire        link_up_i,
+    input  wire [63:0] peers_i,     // node slots the fabric reaches (from the link layer)
     // register bus
     input  wire        reg_req_i,
     input  wire        reg_we_i,
@@ -36,6 +37,14 @@ module adapter_core (
     output wire [31:0] ex_size_o,
     output wire [1:0]  ex_perm_o,
     output wire [4:0]  ex_idx_o,
+    // a LOOKUP of export entry imp_idx_i by node imp_node_i was answered OK
+    input  wire        imp_add_i,
+    input  wire [4:0]  imp_idx_i,
+    input  wire [15:0] imp_node_i,
+    // import entries that import <im_node_i, im_segid_i>
+    input  wire [15:0] im_node_i,
+    input  wire [31:0] im_segid_i,
+    output wire [63:0] im_match_o,
     // datapath packet events (for node ev_node_i)
     input  wire        ev_issue_i,
     input  wire        ev_ack_i,
@@ -57,8 +66,11 @@ module adapter_core (
     output wire [15:0] bell_node_o,
     output wire [31:0] bell_segid_o,
     output wire        bell_noacc_o,
-    input  wire        bell_rx_i,
+    output wire        bell_to_imp_o,   // BELL for an importer (export-side post)
+    input  wire        bell_rx_i,       // BELL for export entry bell_idx_i
     input  wire [4:0]  bell_idx_i,
+    input  wire        bell_imp_rx_i,   // BELL for import entry bell_imp_slot_i
+    input  wire [5:0]  bell_imp_slot_i,
     input  wire        bell_noacc_i,
     // DMA packets and their responses
     output wire        dma_pkt_valid_o,
@@ -100,6 +112,9 @@ module adapter_core (
     wire [63:0] exp_base, exp_rd_base;
     wire [3:0]  exp_ctrl, exp_rd_ctrl;
     wire [15:0] exp_acl_node;
+    wire [63:0] exp_rd_importers, ip_importers;
+    wire [31:0] ip_segid;
+    wire [4:0]  ip_idx;
     wire [1:0]  exp_acl_perm;
     wire        post_err, signal, dma_done, dma_err, sig_active, dma_active;
     assign active_o = sig_active || dma_active;
@@ -113,7 +128,7 @@ module adapter_core (
     wire [31:0] dx_segid, pl_segid;
 
     adapter_csr csr (
-        .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i),
+        .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i), .peers_i(peers_i),
         .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i), .reg_wdata_i(reg_wdata_i),
         .reg_rdata_o(csr_rdata), .enable_o(enable),
         .att_cmd_o(att_cmd), .att_op_o(att_op), .att_index_o(att_index),
@@ -124,7 +139,7 @@ module adapter_core (
         .exp_segid_o(exp_segid), .exp_base_o(exp_base), .exp_size_o(exp_size),
         .exp_ctrl_o(exp_ctrl), .exp_acl_node_o(exp_acl_node), .exp_acl_perm_o(exp_acl_perm),
         .exp_rd_segid_i(exp_rd_segid), .exp_rd_base_i(exp_rd_base),
-        .exp_rd_size_i(exp_rd_size), .exp_rd_ctrl_i(exp_rd_ctrl),
+        .exp_rd_size_i(exp_rd_size), .exp_rd_ctrl_i(exp_rd_ctrl), .exp_rd_importers_i(exp_rd_importers),
         .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
         .ev_xlate_err_i(ev_xlate_err_i), .ev_err_class_i(ev_err_class_i),
         .post_err_i(post_err), .signal_i(signal), .dma_done_i(dma_done), .dma_err_i(dma_err),
@@ -143,6 +158,7 @@ module adapter_core (
         .xl_err_o(xl_err_o), .xl_node_o(xl_node_o), .xl_segid_o(xl_segid_o),
         .dx_slot_i(dx_slot), .dx_off_i(dx_off), .dx_len_i(dx_len), .dx_write_i(dx_write),
         .dx_err_o(dx_err), .dx_node_o(dx_node), .dx_segid_o(dx_segid),
+        .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_match_o(im_match_o),
         .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );
 
@@ -152,7 +168,9 @@ module adapter_core (
         .wr_segid_i(exp_segid), .wr_base_i(exp_base), .wr_size_i(exp_size), .wr_ctrl_i(exp_ctrl),
         .wr_acl_node_i(exp_acl_node), .wr_acl_perm_i(exp_acl_perm),
         .rd_segid_o(exp_rd_segid), .rd_base_o(exp_rd_base), .rd_size_o(exp_rd_size),
-        .rd_ctrl_o(exp_rd_ctrl),
+        .rd_ctrl_o(exp_rd_ctrl), .rd_importers_o(exp_rd_importers),
+        .imp_add_i(imp_add_i), .imp_idx_i(imp_idx_i), .imp_node_i(imp_node_i),
+        .ip_idx_i(ip_idx), .ip_importers_o(ip_importers), .ip_segid_o(ip_segid),
         .ex_segid_i(ex_segid_i), .ex_src_i(ex_src_i), .ex_off_i(ex_off_i), .ex_len_i(ex_len_i),
         .ex_write_i(ex_write_i), .ex_probe_i(ex_probe_i),
         .ex_err_o(ex_err_o), .ex_addr_o(ex_addr_o), .ex_size_o(ex_size_o), .ex_perm_o(ex_perm_o),
@@ -167,15 +185,19 @@ module adapter_core (
     );
 
     wire exp_clear = exp_cmd && {1'b0, exp_op} == TABLE_OP_CLEAR;
+    wire att_clear = att_cmd && {1'b0, att_op} == TABLE_OP_CLEAR;
     signal_unit #(.ENTRIES(32)) sig (
         .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(sig_rdata),
         .dma_post_i(dma_post), .dma_post_slot_i(dma_post_slot), .dma_post_noacc_i(dma_post_noacc),
         .pl_slot_o(pl_slot), .pl_valid_i(pl_valid), .pl_node_i(pl_node), .pl_segid_i(pl_segid),
-        .bell_go_o(bell_go_o), .bell_node_o(bell_node_o), .bell_segid_o(bell_segid_o),
-        .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
+        .ip_idx_o(ip_idx), .ip_importers_i(ip_importers), .ip_segid_i(ip_segid),
+        .bell_go_o(bell_go_o), .bell_to_imp_o(bell_to_imp_o), .bell_node_o(bell_node_o),
+        .bell_segid_o(bell_segid_o), .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
         .bell_rx_i(bell_rx_i), .bell_idx_i(bell_idx_i), .bell_noacc_i(bell_noacc_i),
-        .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index), .signal_o(signal),
+        .bell_imp_rx_i(bell_imp_rx_i), .bell_imp_slot_i(bell_imp_slot_i),
+        .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index),
+        .att_clear_i(att_clear), .att_clear_idx_i(att_index), .signal_o(signal),
         .active_o(sig_active)
     );
 

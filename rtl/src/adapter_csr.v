@@ -10,6 +10,7 @@ module adapter_csr (
     input  wire        rst_n,
     input  wire [15:0] node_id_i,
     input  wire        link_up_i,
+    input  wire [63:0] peers_i,
     // register bus (accepted writes only)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
@@ -42,6 +43,7 @@ module adapter_csr (
     input  wire [63:0] exp_rd_base_i,
     input  wire [31:0] exp_rd_size_i,
     input  wire [3:0]  exp_rd_ctrl_i,
+    input  wire [63:0] exp_rd_importers_i,
     // datapath events, at most one of each per cycle
     input  wire        ev_issue_i,
     input  wire        ev_ack_i,
@@ -206,6 +208,8 @@ module adapter_csr (
             REG_OUTSTANDING:  reg_rdata_o = txn_issued - txn_acked;
             REG_ERR_COUNT:    reg_rdata_o = err_count;
             REG_ERR_LAST:     reg_rdata_o = {28'd0, err_last};
+            REG_PEERS_LO:     reg_rdata_o = peers_i[31:0];
+            REG_PEERS_HI:     reg_rdata_o = peers_i[63:32];
             REG_ATT_INDEX:    reg_rdata_o = {26'd0, att_index_o};
             REG_ATT_NODE:     reg_rdata_o = {16'd0, att_node_o};
             REG_ATT_SEGID:    reg_rdata_o = att_segid_o;
@@ -219,6 +223,8 @@ module adapter_csr (
             REG_EXP_CTRL:     reg_rdata_o = {28'd0, exp_ctrl_o};
             REG_EXP_ACL_NODE: reg_rdata_o = {16'd0, exp_acl_node_o};
             REG_EXP_ACL_PERM: reg_rdata_o = {30'd0, exp_acl_perm_o};
+            REG_EXP_IMPORTERS_LO: reg_rdata_o = exp_rd_importers_i[31:0];
+            REG_EXP_IMPORTERS_HI: reg_rdata_o = exp_rd_importers_i[63:32];
             REG_CONN_NODE:    reg_rdata_o = {16'd0, conn_node_o};
             REG_CONN_SEGID:   reg_rdata_o = conn_segid_o;
             REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 2'd0, conn_done, conn_busy};

@@ -25,6 +25,15 @@ module export_table #(
     output wire [63:0]   rd_base_o,
     output wire [31:0]   rd_size_o,
     output wire [3:0]    rd_ctrl_o,
+    output wire [63:0]   rd_importers_o,
+    // importers: a node whose LOOKUP of entry imp_idx_i was answered OK
+    input  wire          imp_add_i,
+    input  wire [IW-1:0] imp_idx_i,
+    input  wire [15:0]   imp_node_i,
+    // importers and id of entry ip_idx_i (for export-side signal posts)
+    input  wire [IW-1:0] ip_idx_i,
+    output wire [63:0]   ip_importers_o,
+    output wire [31:0]   ip_segid_o,
     // check of one incoming request (or a LOOKUP probe)
     input  wire [31:0]   ex_segid_i,
     input  wire [15:0]   ex_src_i,
@@ -46,12 +55,14 @@ module export_table #(
     reg [3:0]  ctrl_q  [0:ENTRIES-1];
     // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
     reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
+    reg [NODES-1:0]   imp_q [0:ENTRIES-1];   // importers, one bit per node slot
 
     // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
     function automatic node_ok(input [15:0] n);
         node_ok = (n[1:0] == 2'b00) && (n != 16'd0) && ({16'd0, n} <= 4 * NODES);
     endfunction
     wire [5:0] set_slot = wr_acl_node_i[7:2] - 6'd1;
+    wire [5:0] imp_slot = imp_node_i[7:2] - 6'd1;
     wire [5:0] src_slot = ex_src_i[7:2] - 6'd1;
 
     integer i;
@@ -63,8 +74,12 @@ module export_table #(
                 size_q[i]  <= 32'd0;
                 ctrl_q[i]  <= 4'd0;
                 acl_q[i]   <= {2*NODES{1'b0}};
+                imp_q[i]   <= {NODES{1'b0}};
             end
-        end else if (cmd_i) begin
+        end else begin
+            // A new importer; a table command in the same cycle comes after it.
+            if (imp_add_i && node_ok(imp_node_i)) imp_q[imp_idx_i][imp_slot] <= 1'b1;
+            if (cmd_i) begin
             case ({1'b0, op_i})
                 TABLE_OP_WRITE: begin
                     segid_q[index_i] <= wr_segid_i;
@@ -75,12 +90,14 @@ module export_table #(
                 TABLE_OP_CLEAR: begin
                     ctrl_q[index_i] <= 4'd0;
                     acl_q[index_i]  <= {2*NODES{1'b0}};
+                    imp_q[index_i]  <= {NODES{1'b0}};
                 end
                 TABLE_OP_ACL_SET:
                     if (node_ok(wr_acl_node_i))
                         acl_q[index_i][{set_slot, 1'b0} +: 2] <= wr_acl_perm_i;
                 default: ;
             endcase
+            end
         end
     end
 
@@ -88,6 +105,9 @@ module export_table #(
     assign rd_base_o  = base_q[index_i];
     assign rd_size_o  = size_q[index_i];
     assign rd_ctrl_o  = ctrl_q[index_i];
+    assign rd_importers_o = imp_q[index_i];
+    assign ip_importers_o = imp_q[ip_idx_i];
+    assign ip_segid_o     = segid_q[ip_idx_i];
 
     // Associative search: the lowest valid entry with a matching segment id.
     reg          hit;

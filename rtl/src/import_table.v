@@ -38,6 +38,10 @@ module import_table #(
     output wire [3:0]    dx_err_o,
     output wire [15:0]   dx_node_o,
     output wire [31:0]   dx_segid_o,
+    // entries importing <node, segment> (for signals from their exporter)
+    input  wire [15:0]   im_node_i,
+    input  wire [31:0]   im_segid_i,
+    output reg  [ENTRIES-1:0] im_match_o,
     // lookup of a signal post's entry (valid only; any rights)
     input  wire [IW-1:0] pl_slot_i,
     output wire          pl_valid_o,
@@ -98,6 +102,10 @@ module import_table #(
     assign dx_err_o   = check(enable_i, ctrl_q[dx_slot_i], size_q[dx_slot_i], dx_off_i, dx_len_i, dx_write_i);
     assign dx_node_o  = node_q[dx_slot_i];
     assign dx_segid_o = segid_q[dx_slot_i];
+    always @(*) begin
+        for (i = 0; i < ENTRIES; i = i + 1)
+            im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && segid_q[i] == im_segid_i;
+    end
     assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][0];
     assign pl_node_o  = node_q[pl_slot_i];
     assign pl_segid_o = segid_q[pl_slot_i];

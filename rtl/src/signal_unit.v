@@ -24,8 +24,13 @@ module signal_unit #(
     input  wire        pl_valid_i,
     input  wire [15:0] pl_node_i,
     input  wire [31:0] pl_segid_i,
-    // BELL request to the datapath (one-cycle pulse)
+    // importers of the export entry named by SIG_POST_EXPORT
+    output wire [4:0]  ip_idx_o,
+    input  wire [63:0] ip_importers_i,
+    input  wire [31:0] ip_segid_i,
+    // BELL request to the datapath (one-cycle pulse); to_imp: for an importer
     output reg         bell_go_o,
+    output reg         bell_to_imp_o,
     output reg  [15:0] bell_node_o,
     output reg  [31:0] bell_segid_o,
     output reg         bell_noacc_o,
@@ -34,15 +39,27 @@ module signal_unit #(
     input  wire        bell_rx_i,
     input  wire [4:0]  bell_idx_i,
     input  wire        bell_noacc_i,
-    // export entry cleared (unpublished): its events go with it
+    // BELL from an exporter received for import entry bell_imp_slot_i
+    input  wire        bell_imp_rx_i,
+    input  wire [5:0]  bell_imp_slot_i,
+    // entries cleared (unpublished, disconnected): their events go with them
     input  wire        exp_clear_i,
     input  wire [4:0]  exp_clear_idx_i,
+    input  wire        att_clear_i,
+    input  wire [5:0]  att_clear_idx_i,
     output reg         signal_o,
     output wire        active_o     // a post to resolve, or a pulse to be latched
 );
 `include "adapter_regs.vh"
 
     reg [7:0]  count_q [0:ENTRIES-1];
+    reg [7:0]  icount_q [0:63];          // per import entry
+    reg [5:0]  imp_index;
+    // Export-side post in progress: importers still to be signalled.
+    reg [63:0] walk_mask;
+    reg [4:0]  walk_idx;
+    reg        walk_noacc;
+    reg [31:0] walk_segid;
     reg [4:0]  sig_index;
     reg [31:0] dropped /*verilator public*/;
     // Posts wait here for the lookup: a CSR post and a DMA post may arrive
@@ -52,6 +69,18 @@ module signal_unit #(
     reg        csr_noacc, dma_noacc;
 
     wire csr_post = reg_wr_i && reg_addr_i == REG_SIG_POST;
+    wire exp_post = reg_wr_i && reg_addr_i == REG_SIG_POST_EXPORT && walk_mask == 64'd0;
+    wire iconsume = reg_wr_i && reg_addr_i == REG_SIG_IMP_CONSUME;
+    wire [5:0] iconsume_slot = reg_wdata_i[5:0];
+    assign ip_idx_o = reg_wdata_i[4:0];
+    // Lowest importer still to signal.
+    reg [5:0]  walk_slot;
+    integer    w;
+    always @(*) begin
+        walk_slot = 6'd0;
+        for (w = 63; w >= 0; w = w - 1)
+            if (walk_mask[w]) walk_slot = w[5:0];
+    end
     wire consume  = reg_wr_i && reg_addr_i == REG_SIG_CONSUME;
     wire [4:0] consume_idx = reg_wdata_i[4:0];
     wire use_dma  = dma_pend;
@@ -61,13 +90,23 @@ module signal_unit #(
     wire [7:0] count_c = count_q[consume_idx];
     // Saturating; with NO_ACCUMULATE only when none is pending.
     wire bell_counts = bell_rx_i && !(bell_noacc_i && count_b != 8'd0) && count_b != 8'hFF;
-    assign active_o = firing || signal_o || post_err_o;
+    assign active_o = firing || walk_mask != 64'd0 || signal_o || post_err_o;
+    wire [7:0] icount_b = icount_q[bell_imp_slot_i];
+    wire [7:0] icount_c = icount_q[iconsume_slot];
+    wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != 8'd0) && icount_b != 8'hFF;
 
     wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
             for (i = 0; i < ENTRIES; i = i + 1) count_q[i] <= 8'd0;
+            for (i = 0; i < 64; i = i + 1) icount_q[i] <= 8'd0;
+            imp_index <= 6'd0;
+            walk_mask <= 64'd0;
+            walk_idx <= 5'd0;
+            walk_noacc <= 1'b0;
+            walk_segid <= 32'd0;
+            bell_to_imp_o <= 1'b0;
             sig_index <= 5'd0;
             dropped <= 32'd0;
             csr_pend <= 1'b0;
@@ -86,7 +125,24 @@ module signal_unit #(
             bell_go_o <= 1'b0;
             post_err_o <= 1'b0;
             signal_o <= 1'b0;
+            bell_to_imp_o <= 1'b0;
             if (reg_wr_i && reg_addr_i == REG_SIG_INDEX) sig_index <= reg_wdata_i[4:0];
+            if (reg_wr_i && reg_addr_i == REG_SIG_IMP_INDEX) imp_index <= reg_wdata_i[5:0];
+            // An export-side post snapshots the entry's importers, then sends
+            // one BELL per cycle when no importer-side post is waiting.
+            if (exp_post) begin
+                walk_mask <= ip_importers_i;
+                walk_idx <= reg_wdata_i[4:0];
+                walk_noacc <= reg_wdata_i[8];
+                walk_segid <= ip_segid_i;
+            end else if (!firing && walk_mask != 64'd0) begin
+                bell_go_o <= 1'b1;
+                bell_to_imp_o <= 1'b1;
+                bell_node_o <= {8'd0, walk_slot, 2'b00} + 16'd4;
+                bell_segid_o <= walk_segid;
+                bell_noacc_o <= walk_noacc;
+                walk_mask[walk_slot] <= 1'b0;
+            end
 
             // Send side: resolve one pending post per cycle.
             if (firing) begin
@@ -118,17 +174,31 @@ module signal_unit #(
                 if (bell_counts) count_q[bell_idx_i] <= count_b + 8'd1;
                 if (consume && count_c != 8'd0) count_q[consume_idx] <= count_c - 8'd1;
             end
-            if (exp_clear_i) count_q[exp_clear_idx_i] <= 8'd0;
+            if (exp_clear_i) begin
+                count_q[exp_clear_idx_i] <= 8'd0;
+                if (exp_clear_idx_i == walk_idx) walk_mask <= 64'd0;   // unpublished: stop signalling
+            end
+            if (!(ibell_counts && iconsume && iconsume_slot == bell_imp_slot_i)) begin
+                if (ibell_counts) icount_q[bell_imp_slot_i] <= icount_b + 8'd1;
+                if (iconsume && icount_c != 8'd0) icount_q[iconsume_slot] <= icount_c - 8'd1;
+            end
+            if (att_clear_i) icount_q[att_clear_idx_i] <= 8'd0;
             if (bell_rx_i) begin
                 if (bell_noacc_i && count_b != 8'd0) dropped <= dropped + 32'd1;
+                else signal_o <= 1'b1;
+            end
+            if (bell_imp_rx_i) begin
+                if (bell_noacc_i && icount_b != 8'd0) dropped <= dropped + 32'd1;
                 else signal_o <= 1'b1;
             end
         end
     end
 
     reg [31:0] pending;
+    reg [63:0] ipending;
     always @(*) begin
         for (i = 0; i < ENTRIES; i = i + 1) pending[i] = count_q[i] != 8'd0;
+        for (i = 0; i < 64; i = i + 1) ipending[i] = icount_q[i] != 8'd0;
     end
 
     always @(*) begin
@@ -137,6 +207,10 @@ module signal_unit #(
             REG_SIG_INDEX:   reg_rdata_o = {27'd0, sig_index};
             REG_SIG_COUNT:   reg_rdata_o = {24'd0, count_q[sig_index]};
             REG_SIG_DROPPED: reg_rdata_o = dropped;
+            REG_SIG_IMP_PENDING_LO: reg_rdata_o = ipending[31:0];
+            REG_SIG_IMP_PENDING_HI: reg_rdata_o = ipending[63:32];
+            REG_SIG_IMP_INDEX:      reg_rdata_o = {26'd0, imp_index};
+            REG_SIG_IMP_COUNT:      reg_rdata_o = {24'd0, icount_q[imp_index]};
             default:         reg_rdata_o = 32'd0;
         endcase
     end

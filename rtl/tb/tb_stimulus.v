@@ -59,7 +59,7 @@ module tb_stimulus;
     wire        active, irq;
 
     adapter_core dut (
-        .clk(clk), .rst_n(rst_n), .node_id_i(16'd8), .link_up_i(1'b1),
+        .clk(clk), .rst_n(rst_n), .node_id_i(16'd8), .link_up_i(1'b1), .peers_i(64'h0000_0000_0000_001F),
         .reg_req_i(reg_req), .reg_we_i(reg_we), .reg_addr_i(reg_addr), .reg_wdata_i(reg_wdata),
         .reg_rdata_o(reg_rdata), .reg_err_o(reg_err),
         .xl_slot_i(xl_slot), .xl_off_i(xl_off), .xl_len_i(xl_len), .xl_write_i(xl_write),
@@ -67,14 +67,16 @@ module tb_stimulus;
         .ex_segid_i(ex_segid), .ex_src_i(ex_src), .ex_off_i(ex_off), .ex_len_i(33'd4),
         .ex_write_i(1'b0), .ex_probe_i(1'b0), .ex_err_o(ex_err), .ex_addr_o(ex_addr),
         .ex_size_o(ex_size), .ex_perm_o(ex_perm), .ex_idx_o(ex_idx),
+        .imp_add_i(1'b0), .imp_idx_i(5'd0), .imp_node_i(16'd0),
+        .im_node_i(16'd0), .im_segid_i(32'd0), .im_match_o(),
         .ev_issue_i(ev_issue), .ev_ack_i(ev_ack), .ev_err_i(ev_err), .ev_xlate_err_i(ev_xlate),
         .ev_err_class_i(ev_class), .ev_node_i(ev_node), .ev_route_i(ev_route),
         .conn_go_o(conn_go), .conn_node_o(conn_node), .conn_segid_o(conn_segid),
         .conn_resp_i(conn_resp), .conn_result_i(conn_result), .conn_size_i(conn_size),
         .conn_perm_i(conn_perm),
         .bell_go_o(bell_go), .bell_node_o(bell_node), .bell_segid_o(bell_segid),
-        .bell_noacc_o(bell_noacc), .bell_rx_i(bell_rx), .bell_idx_i(bell_idx),
-        .bell_noacc_i(bell_rx_noacc),
+        .bell_noacc_o(bell_noacc), .bell_to_imp_o(), .bell_rx_i(bell_rx), .bell_idx_i(bell_idx),
+        .bell_imp_rx_i(1'b0), .bell_imp_slot_i(6'd0), .bell_noacc_i(bell_rx_noacc),
         .dma_pkt_valid_o(pkt_valid), .dma_pkt_write_o(pkt_write), .dma_pkt_entry_o(pkt_entry),
         .dma_pkt_local_o(pkt_local), .dma_pkt_node_o(pkt_node), .dma_pkt_segid_o(pkt_segid),
         .dma_pkt_remote_o(pkt_remote), .dma_pkt_len_o(pkt_len),

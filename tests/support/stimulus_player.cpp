@@ -38,6 +38,7 @@ public:
 #endif
         m_->node_id_i = 8;
         m_->link_up_i = 1;
+        m_->peers_i = 0x1F;
         m_->ex_len_i = 4;
         m_->ex_write_i = 0;
         m_->ex_probe_i = 0;

@@ -20,14 +20,18 @@ HwStatus from_err_class(uint32_t err_class) {
     return HwStatus::BusFault;
 }
 
-bool AdapterHal::attach() {
-    uint32_t ident = 0, version = 0, node = 0;
+bool AdapterHal::identify(uint32_t& node) {
+    uint32_t ident = 0, version = 0;
     if (!rd(r::ID, ident) || ident != r::kIdent) return false;
     // Same major version: the register layout is what this driver was built for.
     if (!rd(r::VERSION, version) || (version >> 16) != (r::kVersion >> 16)) return false;
     if (!rd(r::NODE_ID, node)) return false;
-    node_id_ = node & r::NODE_ID_f::ID_MASK;
-    return wr(r::CTRL, r::CTRL_f::ENABLE_MASK) &&
+    node &= r::NODE_ID_f::ID_MASK;
+    return true;
+}
+
+bool AdapterHal::attach() {
+    return identify(node_id_) && wr(r::CTRL, r::CTRL_f::ENABLE_MASK) &&
            wr(r::INTR_ENABLE, r::INTR_ENABLE_f::CONN_DONE_MASK | r::INTR_ENABLE_f::DMA_DONE_MASK |
                                   r::INTR_ENABLE_f::DMA_ERR_MASK);
 }
@@ -55,6 +59,15 @@ HwStatus AdapterHal::clear_export(unsigned index) {
     bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, static_cast<uint32_t>(r::TableOp::CLEAR));
     return ok ? HwStatus::Ok : HwStatus::BusFault;
 }
+
+HwStatus AdapterHal::rebind_export(unsigned index, uint64_t bus_addr) {
+    const auto op = [](r::TableOp o) { return static_cast<uint32_t>(o); };
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::READ)) &&
+              bus_.write64(r::EXP_BASE_LO, bus_addr) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+bool AdapterHal::peers(uint64_t& mask) { return bus_.read64(r::PEERS_LO, mask); }
 
 LookupResult AdapterHal::lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns) {
     LookupResult res{HwStatus::BusFault, 0, false, false};

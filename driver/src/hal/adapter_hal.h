@@ -64,6 +64,8 @@ public:
 
     // Identifies the adapter and enables it. False if the ID or version is wrong.
     [[nodiscard]] bool attach();
+    // Identifies the adapter without changing it: its node id.
+    [[nodiscard]] bool identify(uint32_t& node);
     uint32_t node_id() const { return node_id_; }
 
     // Export table. write_export installs the access list first and sets VALID
@@ -72,6 +74,12 @@ public:
                                         uint32_t size, const AclRight* acl, size_t acl_len,
                                         bool is_public, bool pub_read, bool pub_write);
     [[nodiscard]] HwStatus clear_export(unsigned index);
+    // Points entry `index` at new host memory; id, size, rights and access
+    // list stay as they are (one table write: no window without the entry).
+    [[nodiscard]] HwStatus rebind_export(unsigned index, uint64_t bus_addr);
+
+    // Node slots (id / 4 - 1) the fabric reaches.
+    [[nodiscard]] bool peers(uint64_t& mask);
 
     // Sends a LOOKUP for <node, segid> and waits (timeout_ns) for the answer.
     [[nodiscard]] LookupResult lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns);

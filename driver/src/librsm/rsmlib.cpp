@@ -3,12 +3,15 @@
 // check fails, so a rejected call changes nothing.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "adapter_regs.h"
 #include "librsm/context.h"
@@ -281,6 +284,29 @@ RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
     if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
     s->state = SegState::ExportBind;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* vaddr, offset_t off,
+                                     size_t length) {
+    (void)off;   // "currently unused" in the original
+    ExportSegment* s = as_export(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (!vaddr) return RSMERR_BAD_ADDR;
+    if (!(s->flags & RSM_ALLOW_REBIND)) return RSMERR_REBIND_NOT_ALLOWED;
+    if (length != s->length) return RSMERR_BAD_LENGTH;
+    if (reinterpret_cast<uintptr_t>(vaddr) % kPageSize) return RSMERR_BAD_ADDR;
+    if (vaddr == s->vaddr) return RSM_SUCCESS;
+    const uint64_t bus_addr = s->ctrl->bus->dma_map(vaddr, length);
+    if (bus_addr == 0) return RSMERR_BAD_ADDR;
+    if (s->state == SegState::ExportPublished &&
+        s->ctrl->agent.hal().rebind_export(s->slot, bus_addr) != rsm::hal::HwStatus::Ok) {
+        s->ctrl->bus->dma_unmap(bus_addr, length);
+        return RSMERR_INTERNAL_ERROR;
+    }
+    s->ctrl->bus->dma_unmap(s->bus_addr, s->length);
+    s->vaddr = vaddr;
+    s->bus_addr = bus_addr;
     return RSM_SUCCESS;
 }
 
@@ -572,3 +598,45 @@ RSM_API int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_l
     delete lm;
     return RSM_SUCCESS;
 }
+
+// ===================================================================== topology
+
+RSM_API int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
+    if (!topology_data) return RSMERR_BAD_TOPOLOGY_PTR;
+    *topology_data = nullptr;
+    rsm::hw::Bus* bus = rsm::hw::current_bus();
+    if (!bus) return RSMERR_CTLR_NOT_PRESENT;
+    // The adapter's own view: its node id and the fabric's peers.
+    rsm::hal::AdapterHal hal(*bus);
+    uint64_t peers = 0;
+    uint32_t node = 0;
+    if (!hal.identify(node) || !hal.peers(peers)) return RSMERR_CTLR_NOT_PRESENT;
+    std::vector<rsm_node_id_t> remote;
+    for (unsigned slot = 0; slot < 64; ++slot)
+        if ((peers >> slot) & 1 && 4 * (slot + 1) != node) remote.push_back(4 * (slot + 1));
+    // One block: header with its pointer array, then the connections record
+    // and its remote controllers (the layout the original KA returned).
+    const size_t conn_off = (sizeof(rsm_topology_t) + 7) & ~size_t{7};
+    const size_t conn_size = sizeof(rsm_connections_t) + (remote.empty() ? 0 : remote.size() - 1) * sizeof(rsm_remote_cntlr_t);
+    auto* block = static_cast<char*>(std::calloc(1, conn_off + conn_size));
+    if (!block) return RSMERR_INSUFFICIENT_MEM;
+    auto* topo = reinterpret_cast<rsm_topology_t*>(block);
+    auto* conn = reinterpret_cast<rsm_connections_t*>(block + conn_off);
+    topo->topology_hdr.local_nodeid = node;
+    topo->topology_hdr.local_cntlr_count = 1;
+    topo->connections[0] = conn;
+    std::snprintf(conn->hdr.cntlr_name, sizeof conn->hdr.cntlr_name, "sci0");
+    conn->hdr.local_hwaddr = node;
+    conn->hdr.remote_cntlr_count = static_cast<int>(remote.size());
+    for (size_t i = 0; i < remote.size(); ++i) {
+        rsm_remote_cntlr_t& rc = conn->remote_cntlr[i];
+        rc.remote_nodeid = remote[i];
+        std::snprintf(rc.remote_cntlrname, sizeof rc.remote_cntlrname, "sci0");
+        rc.remote_hwaddr = remote[i];
+        rc.connection_state = RSM_CONNECTION_ACTIVE;
+    }
+    *topology_data = topo;
+    return RSM_SUCCESS;
+}
+
+RSM_API void rsm_free_interconnect_topology(rsm_topology_t* topology_data) { std::free(topology_data); }

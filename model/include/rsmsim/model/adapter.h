@@ -45,6 +45,7 @@ public:
     enum MmioKind : uint8_t { Idle = 0, RegRead = 1, RegWrite = 2, WinRead = 3, WinWrite = 4, BusError = 15 };
 
 private:
+    void end_of_elaboration() override;
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status register_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);

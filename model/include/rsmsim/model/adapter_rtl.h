@@ -52,6 +52,7 @@ struct BellRequest {
     uint16_t node;
     uint32_t segid;
     bool no_accumulate;
+    bool to_importer;   // an export-side post: the receiver matches its import entries
 };
 
 class AdapterRtl {
@@ -62,6 +63,8 @@ public:
     AdapterRtl& operator=(const AdapterRtl&) = delete;
 
     void reset();
+    // The node slots the fabric reaches (the link layer's view; an input pin).
+    void set_peers(uint64_t mask);
 
     // Register access (offset inside the register space). False = bus error;
     // a refused write changes nothing. Writes take one clock.
@@ -81,6 +84,12 @@ public:
     void dma_response(uint16_t node, uint8_t entry, uint8_t err_class);
     // A BELL arrived for export entry `index` (one clock).
     void bell_received(uint8_t index, bool no_accumulate);
+    // A BELL from an exporter arrived for import entry `slot` (one clock).
+    void import_bell_received(uint8_t slot, bool no_accumulate);
+    // Import entries that import <node, segid> (combinational).
+    uint64_t import_matches(uint16_t node, uint32_t segid);
+    // Node `node` looked export entry `index` up successfully (one clock).
+    void importer_added(uint8_t index, uint16_t node);
     // The fabric rerouted: ROUTE_GEN moves (one clock).
     void route_changed();
     // Clocks the core while it can make progress on its own (a DMA chain not

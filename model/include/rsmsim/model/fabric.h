@@ -35,6 +35,8 @@ public:
     // Sends p, leaving the sender `delay` after the current time. A packet to
     // an unknown node is answered by the fabric with ERR_CLASS UNREACHABLE.
     void send(Packet p, sc_core::sc_time delay);
+    // Node slots (id / 4 - 1) of every attached node.
+    uint64_t peer_mask() const;
     // Hops between two nodes in the topology (0 = same node).
     unsigned hops(uint16_t src, uint16_t dst) const;
 
