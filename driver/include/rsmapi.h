@@ -354,6 +354,21 @@ int rsm_memseg_import_put16(rsm_memseg_import_handle_t im_memseg, off_t offset, 
 int rsm_memseg_import_put32(rsm_memseg_import_handle_t im_memseg, off_t offset, uint32_t *datap, ulong_t rep_cnt);
 int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg, off_t offset, uint64_t *datap, ulong_t rep_cnt);
 
+/* ---- events ---- */
+
+/* memseg is an import or an export handle. From an import handle: one event
+ * for the exporting node's segment (returns REMOTE_NODE_UNREACHABLE or
+ * CONN_ABORTED if it could not be delivered). From an export handle: one event
+ * for every node that connected to the published segment; send failures are
+ * ignored. flags: RSM_SIGPOST_NO_ACCUMULATE drops the event at a receiver that
+ * has one pending already. */
+int rsm_intr_signal_post(void *memseg, uint_t flags);
+/* Waits until an event is pending for memseg, then consumes one. timeout in
+ * milliseconds of simulated time: -1 forever, 0 check only. N posts give N
+ * successful waits (unless NO_ACCUMULATE dropped some). Errors: BAD_SEG_HNDL,
+ * TIMEOUT. */
+int rsm_intr_signal_wait(void *memseg, int timeout);
+
 /* ---- scatter/gather and local memory handles ---- */
 
 /* Moves sg_io->io_request_count (1..RSM_MAX_SGIOREQS) entries between local

@@ -33,7 +33,7 @@ bool AdapterHal::identify(uint32_t& node) {
 bool AdapterHal::attach() {
     return identify(node_id_) && wr(r::CTRL, r::CTRL_f::ENABLE_MASK) &&
            wr(r::INTR_ENABLE, r::INTR_ENABLE_f::CONN_DONE_MASK | r::INTR_ENABLE_f::DMA_DONE_MASK |
-                                  r::INTR_ENABLE_f::DMA_ERR_MASK);
+                                  r::INTR_ENABLE_f::DMA_ERR_MASK | r::INTR_ENABLE_f::SIGNAL_MASK);
 }
 
 HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
@@ -154,6 +154,39 @@ HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
         if (outstanding == 0) return HwStatus::Ok;
         if (bus_.now_ns() > deadline) return HwStatus::Timeout;
     }
+}
+
+bool AdapterHal::bar_last_error(uint32_t node, uint32_t& err_class) {
+    return select_node(node) && rd(r::BAR_LAST_ERR, err_class);
+}
+
+bool AdapterHal::signal_import_side(unsigned slot, bool no_accumulate) {
+    return wr(r::SIG_POST, (slot & r::SIG_POST_f::SLOT_MASK) | (no_accumulate ? r::SIG_POST_f::NO_ACCUMULATE_MASK : 0));
+}
+
+bool AdapterHal::signal_export_side(unsigned index, bool no_accumulate) {
+    return wr(r::SIG_POST_EXPORT, (index & r::SIG_POST_EXPORT_f::IDX_MASK) |
+                                      (no_accumulate ? r::SIG_POST_EXPORT_f::NO_ACCUMULATE_MASK : 0));
+}
+
+bool AdapterHal::signal_take(bool import, unsigned index, bool& taken) {
+    // One read of the pending bitmap, one consume write: a waiter per
+    // segment never races itself.
+    taken = false;
+    if (import) {
+        uint64_t pending = 0;
+        if (!bus_.read64(r::SIG_IMP_PENDING_LO, pending)) return false;
+        taken = (pending >> index) & 1;
+        return !taken || wr(r::SIG_IMP_CONSUME, index);
+    }
+    uint32_t pending = 0;
+    if (!rd(r::SIG_PENDING, pending)) return false;
+    taken = (pending >> index) & 1;
+    return !taken || wr(r::SIG_CONSUME, index);
+}
+
+bool AdapterHal::signal_wait_irq(uint64_t timeout_ns) {
+    return bus_.wait_irq(timeout_ns) && wr(r::INTR_STATE, r::INTR_STATE_f::SIGNAL_MASK);
 }
 
 DmaResult AdapterHal::dma_run(const DmaEntry* e, unsigned count, bool sigpost, bool no_accumulate,

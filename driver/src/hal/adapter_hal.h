@@ -98,6 +98,18 @@ public:
     // Waits until every request to `node` has been answered.
     [[nodiscard]] HwStatus bar_flush(uint32_t node, uint64_t timeout_ns);
 
+    [[nodiscard]] bool bar_last_error(uint32_t node, uint32_t& err_class);
+
+    // Signal posts: to the exporter behind import entry `slot`, or to every
+    // importer of export entry `index`.
+    [[nodiscard]] bool signal_import_side(unsigned slot, bool no_accumulate);
+    [[nodiscard]] bool signal_export_side(unsigned index, bool no_accumulate);
+    // Takes one pending event of an export entry (or, with `import`, of an
+    // import entry). `taken` says whether one was pending.
+    [[nodiscard]] bool signal_take(bool import, unsigned index, bool& taken);
+    // Waits for an interrupt and acknowledges SIGNAL; false on timeout.
+    [[nodiscard]] bool signal_wait_irq(uint64_t timeout_ns);
+
     // Runs a DMA chain (1..16 entries) and waits for it to end.
     [[nodiscard]] DmaResult dma_run(const DmaEntry* entries, unsigned count, bool sigpost,
                                     bool no_accumulate, uint64_t timeout_ns);

@@ -640,3 +640,62 @@ RSM_API int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
 }
 
 RSM_API void rsm_free_interconnect_topology(rsm_topology_t* topology_data) { std::free(topology_data); }
+
+// ===================================================================== events
+
+RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
+    if (!memseg) return RSMERR_BAD_SEG_HNDL;
+    const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
+    if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
+        auto& hal = s->ctrl->agent.hal();
+        rsm::hal::BarrierSnapshot before{}, after{};
+        if (!hal.bar_snapshot(s->node, before) || !hal.signal_import_side(s->slot, noacc))
+            return RSMERR_INTERNAL_ERROR;
+        // Delivered when its answer is back without an error.
+        if (hal.bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
+            return RSMERR_REMOTE_NODE_UNREACHABLE;
+        if (!hal.bar_snapshot(s->node, after)) return RSMERR_INTERNAL_ERROR;
+        if (after.errors == before.errors) return RSM_SUCCESS;
+        uint32_t cls = 0;
+        if (hal.bar_last_error(s->node, cls) && rsm::hal::from_err_class(cls) == rsm::hal::HwStatus::Unreachable)
+            return RSMERR_REMOTE_NODE_UNREACHABLE;
+        return RSMERR_CONN_ABORTED;   // the exporter no longer has the segment for us
+    }
+    if (ExportSegment* s = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
+        if (s->state != SegState::ExportPublished) return RSM_SUCCESS;   // nobody can be importing it
+        return s->ctrl->agent.hal().signal_export_side(s->slot, noacc) ? RSM_SUCCESS : RSMERR_INTERNAL_ERROR;
+    }
+    return RSMERR_BAD_SEG_HNDL;
+}
+
+RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
+    if (!memseg) return RSMERR_BAD_SEG_HNDL;
+    Controller* c = nullptr;
+    bool import = false;
+    unsigned index = 0;
+    if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
+        c = s->ctrl;
+        import = true;
+        index = s->slot;
+    } else if (ExportSegment* e = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
+        c = e->ctrl;
+        index = e->slot;
+        if (e->state != SegState::ExportPublished) index = ~0u;   // no entry: nothing can arrive
+    } else {
+        return RSMERR_BAD_SEG_HNDL;
+    }
+    auto& hal = c->agent.hal();
+    const uint64_t start = c->bus->now_ns();
+    const bool forever = timeout < 0;
+    const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
+    for (;;) {
+        bool taken = false;
+        if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
+        if (taken) return RSM_SUCCESS;
+        const uint64_t waited = c->bus->now_ns() - start;
+        if (!forever && waited >= limit) return RSMERR_TIMEOUT;
+        // Any interrupt wakes us; we re-check our own segment's events.
+        const uint64_t slice = forever ? rsm::agent::kHwTimeoutNs : limit - waited;
+        (void)hal.signal_wait_irq(slice);
+    }
+}
