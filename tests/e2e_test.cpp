@@ -125,7 +125,7 @@ TEST(EndToEnd, ThreeNodesThroughASwitchEachWriteTheirOwnSlice) {
         for (size_t k = 0; k < 4096; ++k) ASSERT_EQ(mem.data()[i * 4096 + k], pat(k, i)) << i << ":" << k;
 }
 
-TEST(EndToEnd, ExplicitBarrierReportsAWriteThatFailedRemotely) {
+TEST(EndToEnd, ExplicitBarrierReportsTheForcedDisconnect) {
     PageBuffer mem(kSeg);
     run_nodes(2, [&](int i, Cluster& cl) {
         rsmapi_controller_handle_t c = controller();
@@ -157,11 +157,12 @@ TEST(EndToEnd, ExplicitBarrierReportsAWriteThatFailedRemotely) {
         word = 0xBADBAD00;
         ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
         EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_put(im, 12, &word, 4)) << "explicit mode: silent until close";
-        EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_close_barrier(&bar));
+        // Unpublish force-disconnected us: the close reports the connection lost.
+        EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_close_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_set_mode(im, RSM_BARRIER_MODE_IMPLICIT));
-        EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_put(im, 16, &word, 4));
+        EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_put(im, 16, &word, 4));
         uint32_t got = 0x12345678;
-        EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_get(im, 8, &got, 4));
+        EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_get(im, 8, &got, 4));
         EXPECT_EQ(got, 0x12345678u) << "a failed get leaves the destination alone";
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));

@@ -205,7 +205,8 @@ TEST(ScatterGather, AVectorCutShortByUnpublishReportsItsResidual) {
             sg.io_request_count = 16;
             sg.remote_handle = im;
             sg.iovec = iov;
-            EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_putv(&sg));
+            // Unpublishing force-disconnects the import: BAD_SGIO, as the original agent says.
+            EXPECT_RSM(RSMERR_BAD_SGIO, rsm_memseg_import_putv(&sg));
             residual = sg.io_residual_count;
             ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
         },

@@ -120,6 +120,7 @@ void Adapter::after_rtl_change(const sc_time& delay) {
         p.segid = b.segid;
         p.no_accumulate = b.no_accumulate;
         p.to_importer = b.to_importer;
+        p.revoke = b.revoke;
         send_request(std::move(p), delay);
     }
     const bool level = rtl_.irq();
@@ -186,7 +187,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     const Translation x = rtl_.translate(slot, offset, len, write);
     if (x.err != kOk) {
         // Refused before anything leaves the adapter: counted and flagged.
-        rtl_.event(RtlEvent::XlateError, 0, x.err);
+        rtl_.event(RtlEvent::XlateError, x.node, x.err);   // counted against the entry's node
         after_rtl_change(delay);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
@@ -300,8 +301,12 @@ void Adapter::receive(const Packet& p) {
             // From an exporter: every local import entry of that segment counts it.
             const uint64_t slots = rtl_.import_matches(p.src, p.segid);
             if (slots == 0) err = static_cast<uint8_t>(regs::ErrClass::NO_ENTRY);
-            for (unsigned s = 0; s < 64; ++s)
-                if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
+            if (p.revoke) {
+                rtl_.revoke(slots);
+            } else {
+                for (unsigned s = 0; s < 64; ++s)
+                    if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
+            }
         } else {
             const ExportMatch m = rtl_.probe_export(p.segid, p.src);
             err = m.check.err;

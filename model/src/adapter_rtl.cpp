@@ -40,6 +40,7 @@ void AdapterRtl::idle_inputs() {
     m_->bell_rx_i = 0;
     m_->bell_imp_rx_i = 0;
     m_->imp_add_i = 0;
+    m_->revoke_rx_i = 0;
     m_->dma_resp_valid_i = 0;
 }
 
@@ -66,7 +67,8 @@ void AdapterRtl::tick() {
                             m_->dma_pkt_node_o, m_->dma_pkt_segid_o, m_->dma_pkt_remote_o,
                             m_->dma_pkt_len_o, cycles_});
     if (m_->bell_go_o)
-        bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0});
+        bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0,
+                              m_->bell_revoke_o != 0});
     idle_inputs();
     m_->eval();
 }
@@ -175,6 +177,12 @@ uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid) {
     m_->im_segid_i = segid;
     m_->eval();
     return m_->im_match_o;
+}
+
+void AdapterRtl::revoke(uint64_t slots) {
+    m_->revoke_rx_i = 1;
+    m_->revoke_mask_i = slots;
+    tick();
 }
 
 void AdapterRtl::importer_added(uint8_t index, uint16_t node) {

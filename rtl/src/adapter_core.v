@@ -67,6 +67,9 @@ module adapter_core (
     output wire [31:0] bell_segid_o,
     output wire        bell_noacc_o,
     output wire        bell_to_imp_o,   // BELL for an importer (export-side post)
+    output wire        bell_revoke_o,   // ... that revokes its import entries (unpublish)
+    input  wire        revoke_rx_i,     // a REVOKE arrived for the import entries in revoke_mask_i
+    input  wire [63:0] revoke_mask_i,
     input  wire        bell_rx_i,       // BELL for export entry bell_idx_i
     input  wire [4:0]  bell_idx_i,
     input  wire        bell_imp_rx_i,   // BELL for import entry bell_imp_slot_i
@@ -115,6 +118,8 @@ module adapter_core (
     wire [63:0] exp_rd_importers, ip_importers;
     wire [31:0] ip_segid;
     wire [4:0]  ip_idx;
+    wire [63:0] att_revoked;
+    wire        revoking;
     wire [1:0]  exp_acl_perm;
     wire        post_err, signal, dma_done, dma_err, sig_active, dma_active;
     assign active_o = sig_active || dma_active;
@@ -128,13 +133,14 @@ module adapter_core (
     wire [31:0] dx_segid, pl_segid;
 
     adapter_csr csr (
-        .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i), .peers_i(peers_i),
+        .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i), .revoking_i(revoking),
+        .peers_i(peers_i),
         .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i), .reg_wdata_i(reg_wdata_i),
         .reg_rdata_o(csr_rdata), .enable_o(enable),
         .att_cmd_o(att_cmd), .att_op_o(att_op), .att_index_o(att_index),
         .att_node_o(att_node), .att_segid_o(att_segid), .att_size_o(att_size),
         .att_ctrl_o(att_ctrl), .att_rd_node_i(att_rd_node), .att_rd_segid_i(att_rd_segid),
-        .att_rd_size_i(att_rd_size), .att_rd_ctrl_i(att_rd_ctrl),
+        .att_rd_size_i(att_rd_size), .att_rd_ctrl_i(att_rd_ctrl), .att_revoked_i(att_revoked),
         .exp_cmd_o(exp_cmd), .exp_op_o(exp_op), .exp_index_o(exp_index),
         .exp_segid_o(exp_segid), .exp_base_o(exp_base), .exp_size_o(exp_size),
         .exp_ctrl_o(exp_ctrl), .exp_acl_node_o(exp_acl_node), .exp_acl_perm_o(exp_acl_perm),
@@ -159,6 +165,7 @@ module adapter_core (
         .dx_slot_i(dx_slot), .dx_off_i(dx_off), .dx_len_i(dx_len), .dx_write_i(dx_write),
         .dx_err_o(dx_err), .dx_node_o(dx_node), .dx_segid_o(dx_segid),
         .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_match_o(im_match_o),
+        .rv_i(revoke_rx_i), .rv_mask_i(revoke_mask_i), .revoked_o(att_revoked),
         .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );
 
@@ -180,7 +187,8 @@ module adapter_core (
     barrier_counters #(.NODES(64)) bar (
         .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(bar_rdata),
-        .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i), .ev_node_i(ev_node_i),
+        .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
+        .ev_xlate_err_i(ev_xlate_err_i), .ev_node_i(ev_node_i),
         .ev_err_class_i(ev_err_class_i), .ev_route_i(ev_route_i)
     );
 
@@ -192,7 +200,8 @@ module adapter_core (
         .dma_post_i(dma_post), .dma_post_slot_i(dma_post_slot), .dma_post_noacc_i(dma_post_noacc),
         .pl_slot_o(pl_slot), .pl_valid_i(pl_valid), .pl_node_i(pl_node), .pl_segid_i(pl_segid),
         .ip_idx_o(ip_idx), .ip_importers_i(ip_importers), .ip_segid_i(ip_segid),
-        .bell_go_o(bell_go_o), .bell_to_imp_o(bell_to_imp_o), .bell_node_o(bell_node_o),
+        .bell_go_o(bell_go_o), .bell_to_imp_o(bell_to_imp_o), .bell_revoke_o(bell_revoke_o),
+        .revoking_o(revoking), .bell_node_o(bell_node_o),
         .bell_segid_o(bell_segid_o), .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
         .bell_rx_i(bell_rx_i), .bell_idx_i(bell_idx_i), .bell_noacc_i(bell_noacc_i),
         .bell_imp_rx_i(bell_imp_rx_i), .bell_imp_slot_i(bell_imp_slot_i),

@@ -10,6 +10,7 @@ module adapter_csr (
     input  wire        rst_n,
     input  wire [15:0] node_id_i,
     input  wire        link_up_i,
+    input  wire        revoking_i,
     input  wire [63:0] peers_i,
     // register bus (accepted writes only)
     input  wire        reg_wr_i,
@@ -29,6 +30,7 @@ module adapter_csr (
     input  wire [31:0] att_rd_segid_i,
     input  wire [31:0] att_rd_size_i,
     input  wire [2:0]  att_rd_ctrl_i,
+    input  wire [63:0] att_revoked_i,
     // export table
     output wire        exp_cmd_o,
     output wire [2:0]  exp_op_o,
@@ -199,7 +201,7 @@ module adapter_csr (
             REG_VERSION:      reg_rdata_o = DEV_VERSION;
             REG_NODE_ID:      reg_rdata_o = {16'd0, node_id_i};
             REG_CTRL:         reg_rdata_o = {31'd0, ctrl_enable};
-            REG_STATUS:       reg_rdata_o = {30'd0, conn_busy, link_up_i};
+            REG_STATUS:       reg_rdata_o = {29'd0, revoking_i, conn_busy, link_up_i};
             REG_INTR_STATE:   reg_rdata_o = {26'd0, intr_state};
             REG_INTR_ENABLE:  reg_rdata_o = {26'd0, intr_enable};
             REG_SCRATCH:      reg_rdata_o = scratch;
@@ -215,6 +217,8 @@ module adapter_csr (
             REG_ATT_SEGID:    reg_rdata_o = att_segid_o;
             REG_ATT_SIZE:     reg_rdata_o = att_size_o;
             REG_ATT_CTRL:     reg_rdata_o = {29'd0, att_ctrl_o};
+            REG_ATT_REVOKED_LO: reg_rdata_o = att_revoked_i[31:0];
+            REG_ATT_REVOKED_HI: reg_rdata_o = att_revoked_i[63:32];
             REG_EXP_INDEX:    reg_rdata_o = {27'd0, exp_index_o};
             REG_EXP_SEGID:    reg_rdata_o = exp_segid_o;
             REG_EXP_BASE_LO:  reg_rdata_o = exp_base_lo;

@@ -16,6 +16,7 @@ module barrier_counters #(
     input  wire        ev_issue_i,
     input  wire        ev_ack_i,
     input  wire        ev_err_i,
+    input  wire        ev_xlate_err_i,  // a window access to node ev_node_i refused locally
     input  wire [15:0] ev_node_i,
     input  wire [3:0]  ev_err_class_i,
     input  wire        ev_route_i      // the fabric rerouted
@@ -54,7 +55,8 @@ module barrier_counters #(
             if (ev_route_i) route_gen <= route_gen + 32'd1;
             if (ev_ok && ev_issue_i) issued_q[ev_slot] <= issued_q[ev_slot] + 32'd1;
             if (ev_ok && ev_ack_i)   acked_q[ev_slot] <= acked_q[ev_slot] + 32'd1;
-            if (ev_ok && ev_err_i) begin
+            // A refused access is an error of the span too: it never left.
+            if (ev_ok && (ev_err_i || ev_xlate_err_i)) begin
                 errors_q[ev_slot] <= errors_q[ev_slot] + 32'd1;
                 last_q[ev_slot] <= ev_err_class_i;
             end

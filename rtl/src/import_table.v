@@ -42,6 +42,10 @@ module import_table #(
     input  wire [15:0]   im_node_i,
     input  wire [31:0]   im_segid_i,
     output reg  [ENTRIES-1:0] im_match_o,
+    // the exporter revoked the entries in rv_mask_i (one-cycle strobe)
+    input  wire          rv_i,
+    input  wire [ENTRIES-1:0] rv_mask_i,
+    output wire [ENTRIES-1:0] revoked_o,
     // lookup of a signal post's entry (valid only; any rights)
     input  wire [IW-1:0] pl_slot_i,
     output wire          pl_valid_o,
@@ -54,6 +58,7 @@ module import_table #(
     reg [31:0] segid_q [0:ENTRIES-1];
     reg [31:0] size_q  [0:ENTRIES-1];
     reg [2:0]  ctrl_q  [0:ENTRIES-1];
+    reg [ENTRIES-1:0] revoked_q;
 
     integer i;
     always @(posedge clk or negedge rst_n) begin
@@ -64,7 +69,19 @@ module import_table #(
                 size_q[i]  <= 32'd0;
                 ctrl_q[i]  <= 3'd0;
             end
-        end else if (cmd_i) begin
+            revoked_q <= {ENTRIES{1'b0}};
+        end else begin
+            // Revocation first: a table command in the same cycle wins.
+            if (rv_i) begin
+                for (i = 0; i < ENTRIES; i = i + 1)
+                    if (rv_mask_i[i] && ctrl_q[i][0]) begin
+                        ctrl_q[i] <= 3'd0;
+                        revoked_q[i] <= 1'b1;
+                    end
+            end
+            if (cmd_i && ({1'b0, op_i} == TABLE_OP_WRITE || {1'b0, op_i} == TABLE_OP_CLEAR))
+                revoked_q[index_i] <= 1'b0;
+            if (cmd_i) begin
             if ({1'b0, op_i} == TABLE_OP_WRITE) begin
                 node_q[index_i]  <= wr_node_i;
                 segid_q[index_i] <= wr_segid_i;
@@ -73,8 +90,10 @@ module import_table #(
             end else if ({1'b0, op_i} == TABLE_OP_CLEAR) begin
                 ctrl_q[index_i]  <= 3'd0;
             end
+            end
         end
     end
+    assign revoked_o = revoked_q;
 
     assign rd_node_o  = node_q[index_i];
     assign rd_segid_o = segid_q[index_i];

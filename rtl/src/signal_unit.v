@@ -31,6 +31,8 @@ module signal_unit #(
     // BELL request to the datapath (one-cycle pulse); to_imp: for an importer
     output reg         bell_go_o,
     output reg         bell_to_imp_o,
+    output reg         bell_revoke_o,   // a REVOKE for an importer (the entry was unpublished)
+    output wire        revoking_o,
     output reg  [15:0] bell_node_o,
     output reg  [31:0] bell_segid_o,
     output reg         bell_noacc_o,
@@ -60,6 +62,9 @@ module signal_unit #(
     reg [4:0]  walk_idx;
     reg        walk_noacc;
     reg [31:0] walk_segid;
+    // Unpublish in progress: importers still to be told (REVOKE BELLs).
+    reg [63:0] rv_mask;
+    reg [31:0] rv_segid;
     reg [4:0]  sig_index;
     reg [31:0] dropped /*verilator public*/;
     // Posts wait here for the lookup: a CSR post and a DMA post may arrive
@@ -72,14 +77,17 @@ module signal_unit #(
     wire exp_post = reg_wr_i && reg_addr_i == REG_SIG_POST_EXPORT && walk_mask == 64'd0;
     wire iconsume = reg_wr_i && reg_addr_i == REG_SIG_IMP_CONSUME;
     wire [5:0] iconsume_slot = reg_wdata_i[5:0];
-    assign ip_idx_o = reg_wdata_i[4:0];
-    // Lowest importer still to signal.
+    assign ip_idx_o = exp_clear_i ? exp_clear_idx_i : reg_wdata_i[4:0];
+    assign revoking_o = rv_mask != 64'd0;
+    // Lowest importer still to tell: revocations before posts.
+    wire        rv_turn = rv_mask != 64'd0;
+    wire [63:0] next_mask = rv_turn ? rv_mask : walk_mask;
     reg [5:0]  walk_slot;
     integer    w;
     always @(*) begin
         walk_slot = 6'd0;
         for (w = 63; w >= 0; w = w - 1)
-            if (walk_mask[w]) walk_slot = w[5:0];
+            if (next_mask[w]) walk_slot = w[5:0];
     end
     wire consume  = reg_wr_i && reg_addr_i == REG_SIG_CONSUME;
     wire [4:0] consume_idx = reg_wdata_i[4:0];
@@ -90,7 +98,7 @@ module signal_unit #(
     wire [7:0] count_c = count_q[consume_idx];
     // Saturating; with NO_ACCUMULATE only when none is pending.
     wire bell_counts = bell_rx_i && !(bell_noacc_i && count_b != 8'd0) && count_b != 8'hFF;
-    assign active_o = firing || walk_mask != 64'd0 || signal_o || post_err_o;
+    assign active_o = firing || walk_mask != 64'd0 || rv_mask != 64'd0 || signal_o || post_err_o;
     wire [7:0] icount_b = icount_q[bell_imp_slot_i];
     wire [7:0] icount_c = icount_q[iconsume_slot];
     wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != 8'd0) && icount_b != 8'hFF;
@@ -106,7 +114,10 @@ module signal_unit #(
             walk_idx <= 5'd0;
             walk_noacc <= 1'b0;
             walk_segid <= 32'd0;
+            rv_mask <= 64'd0;
+            rv_segid <= 32'd0;
             bell_to_imp_o <= 1'b0;
+            bell_revoke_o <= 1'b0;
             sig_index <= 5'd0;
             dropped <= 32'd0;
             csr_pend <= 1'b0;
@@ -126,6 +137,7 @@ module signal_unit #(
             post_err_o <= 1'b0;
             signal_o <= 1'b0;
             bell_to_imp_o <= 1'b0;
+            bell_revoke_o <= 1'b0;
             if (reg_wr_i && reg_addr_i == REG_SIG_INDEX) sig_index <= reg_wdata_i[4:0];
             if (reg_wr_i && reg_addr_i == REG_SIG_IMP_INDEX) imp_index <= reg_wdata_i[5:0];
             // An export-side post snapshots the entry's importers, then sends
@@ -135,13 +147,15 @@ module signal_unit #(
                 walk_idx <= reg_wdata_i[4:0];
                 walk_noacc <= reg_wdata_i[8];
                 walk_segid <= ip_segid_i;
-            end else if (!firing && walk_mask != 64'd0) begin
+            end else if (!firing && next_mask != 64'd0) begin
                 bell_go_o <= 1'b1;
                 bell_to_imp_o <= 1'b1;
+                bell_revoke_o <= rv_turn;
                 bell_node_o <= {8'd0, walk_slot, 2'b00} + 16'd4;
-                bell_segid_o <= walk_segid;
-                bell_noacc_o <= walk_noacc;
-                walk_mask[walk_slot] <= 1'b0;
+                bell_segid_o <= rv_turn ? rv_segid : walk_segid;
+                bell_noacc_o <= rv_turn ? 1'b0 : walk_noacc;
+                if (rv_turn) rv_mask[walk_slot] <= 1'b0;
+                else walk_mask[walk_slot] <= 1'b0;
             end
 
             // Send side: resolve one pending post per cycle.
@@ -177,6 +191,12 @@ module signal_unit #(
             if (exp_clear_i) begin
                 count_q[exp_clear_idx_i] <= 8'd0;
                 if (exp_clear_idx_i == walk_idx) walk_mask <= 64'd0;   // unpublished: stop signalling
+                // Tell every recorded importer (software waits for REVOKING
+                // to drop before clearing another entry).
+                if (ip_importers_i != 64'd0) begin
+                    rv_mask <= rv_mask | ip_importers_i;
+                    rv_segid <= ip_segid_i;
+                end
             end
             if (!(ibell_counts && iconsume && iconsume_slot == bell_imp_slot_i)) begin
                 if (ibell_counts) icount_q[bell_imp_slot_i] <= icount_b + 8'd1;

@@ -41,10 +41,27 @@ int Agent::publish(uint32_t& segid, uint64_t bus_addr, uint32_t size, const hal:
 }
 
 int Agent::unpublish(uint32_t segid, unsigned slot) {
-    if (hal_.clear_export(slot) != HwStatus::Ok) return RSMERR_INTERNAL_ERROR;
+    // New lookups fail from the CLEAR on; the adapter then revokes the entry
+    // at every node that connected to it. Wait until they have all been told
+    // (their REVOKEs answered) before reporting success.
+    uint64_t importers = 0;
+    if (!hal_.export_importers(slot, importers) || hal_.clear_export(slot) != HwStatus::Ok ||
+        hal_.wait_revoked_sent(kHwTimeoutNs) != HwStatus::Ok)
+        return RSMERR_INTERNAL_ERROR;
+    for (unsigned n = 0; n < regs::kMaxNodes; ++n)
+        if ((importers >> n) & 1) (void)hal_.bar_flush(4 * (n + 1), kHwTimeoutNs);   // an unreachable node is gone anyway
     export_used_.reset(slot);
     published_.erase(segid);
     return RSM_SUCCESS;
+}
+
+bool Agent::revoked(unsigned slot) {
+    if (revoked_[slot]) return true;
+    uint64_t map = 0;
+    if (!hal_.revoked(map) || !((map >> slot) & 1)) return false;
+    revoked_.set(slot);
+    ++gen_[slot];
+    return true;
 }
 
 int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_write,
@@ -67,6 +84,7 @@ int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_writ
         return RSMERR_INTERNAL_ERROR;
     }
     import_used_.set(*slot);
+    revoked_.reset(*slot);
     ++gen_[*slot];
     out = ImportGrant{*slot, lr.size, lr.read, lr.write};
     return RSM_SUCCESS;
@@ -75,6 +93,7 @@ int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_writ
 int Agent::disconnect(unsigned slot) {
     if (hal_.clear_import(slot) != HwStatus::Ok) return RSMERR_INTERNAL_ERROR;
     import_used_.reset(slot);
+    revoked_.reset(slot);
     ++gen_[slot];
     return RSM_SUCCESS;
 }

@@ -40,9 +40,15 @@ public:
     int connect(uint32_t node, uint32_t segid, bool want_read, bool want_write, ImportGrant& out);
     int disconnect(unsigned slot);
 
-    // Generation numbers, one per import slot, bumped on connect and on
-    // disconnect: a barrier or implicit access that straddles either fails.
+    // Generation numbers, one per import slot, bumped on connect, on
+    // disconnect and when the exporter revokes the connection (forced
+    // disconnect): a barrier or implicit access that straddles one fails.
     uint16_t generation(unsigned slot) const { return gen_[slot]; }
+
+    // Whether the exporter revoked import `slot` (it unpublished). Reads the
+    // adapter's revoked map; the first time it sees a revocation it bumps
+    // the slot's generation.
+    bool revoked(unsigned slot);
 
 private:
     hal::AdapterHal hal_;
@@ -51,6 +57,7 @@ private:
     std::map<uint32_t, unsigned> published_;   // segment id -> export slot
     uint32_t next_auto_id_ = 0x80000000u;
     uint16_t gen_[regs::kAttEntries] = {};
+    std::bitset<regs::kAttEntries> revoked_;
 };
 
 // How long the driver waits for the adapter to answer a lookup or a flush.

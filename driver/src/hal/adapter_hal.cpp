@@ -69,6 +69,22 @@ HwStatus AdapterHal::rebind_export(unsigned index, uint64_t bus_addr) {
 
 bool AdapterHal::peers(uint64_t& mask) { return bus_.read64(r::PEERS_LO, mask); }
 
+bool AdapterHal::export_importers(unsigned index, uint64_t& slots) {
+    return wr(r::EXP_INDEX, index) && bus_.read64(r::EXP_IMPORTERS_LO, slots);
+}
+
+HwStatus AdapterHal::wait_revoked_sent(uint64_t timeout_ns) {
+    const uint64_t deadline = bus_.now_ns() + timeout_ns;
+    uint32_t st = 0;
+    for (;;) {
+        if (!rd(r::STATUS, st)) return HwStatus::BusFault;
+        if (!(st & r::STATUS_f::REVOKING_MASK)) return HwStatus::Ok;
+        if (bus_.now_ns() > deadline) return HwStatus::Timeout;
+    }
+}
+
+bool AdapterHal::revoked(uint64_t& slots) { return bus_.read64(r::ATT_REVOKED_LO, slots); }
+
 LookupResult AdapterHal::lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns) {
     LookupResult res{HwStatus::BusFault, 0, false, false};
     uint32_t status = 0;

@@ -78,6 +78,13 @@ public:
     // list stay as they are (one table write: no window without the entry).
     [[nodiscard]] HwStatus rebind_export(unsigned index, uint64_t bus_addr);
 
+    // Importers recorded for export entry `index` (node slots).
+    [[nodiscard]] bool export_importers(unsigned index, uint64_t& slots);
+    // Waits until the REVOKE BELLs of a cleared entry have all been sent.
+    [[nodiscard]] HwStatus wait_revoked_sent(uint64_t timeout_ns);
+    // Import entries the exporters revoked.
+    [[nodiscard]] bool revoked(uint64_t& slots);
+
     // Node slots (id / 4 - 1) the fabric reaches.
     [[nodiscard]] bool peers(uint64_t& mask);
 

@@ -135,6 +135,7 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     Controller& c = *s->ctrl;
     auto& hal = c.agent.hal();
     const uint16_t gnum = s->gnum;
+    if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;   // known forced disconnect
     hal::BarrierSnapshot snap{};
     if (implicit) {
         if (int e = hw_open(c, s->node, snap)) return e;
@@ -144,6 +145,8 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     if (!implicit) return RSM_SUCCESS;   // explicit mode: errors surface at close_barrier
     int e = hw_close(c, s->node, snap);
     if (e == RSM_SUCCESS && !ok) e = RSMERR_BARRIER_FAILURE;
+    // A failure may be the exporter having revoked the connection.
+    if (e != RSM_SUCCESS) (void)c.agent.revoked(s->slot);
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     return e;
 }
@@ -424,6 +427,9 @@ RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     ImportSegment* s = barrier_segment(barrier);
     if (!s) return RSMERR_CONN_ABORTED;
     barrier->gnum = s->gnum;
+    // A connection the exporter revoked: the original reports this
+    // CONN_ABORTED through BARRIER_OPEN_FAILED.
+    if (s->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_BARRIER_OPEN_FAILED;
     if (hw_open(*s->ctrl, s->node, st->snap) != RSM_SUCCESS) return RSMERR_BARRIER_OPEN_FAILED;
     st->opened = true;
     return RSM_SUCCESS;
@@ -450,7 +456,9 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     if (!s || barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
     st->opened = false;
-    return hw_close(*s->ctrl, s->node, st->snap);
+    const int e = hw_close(*s->ctrl, s->node, st->snap);
+    if (e != RSM_SUCCESS && s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;
+    return e;
 }
 
 RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
@@ -530,6 +538,8 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
         }
     }
     Controller& c = *s->ctrl;
+    // A force-disconnected import gets BAD_SGIO, as from the original agent.
+    if (s->gnum != c.agent.generation(s->slot)) return RSMERR_BAD_SGIO;
     const bool barrier = s->mode == RSM_BARRIER_MODE_IMPLICIT;
     uint64_t pinned[RSM_MAX_SGIOREQS] = {};
     int rc = RSM_SUCCESS;
@@ -554,7 +564,7 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
                                                         sg->flags & RSM_SIGPOST_NO_ACCUMULATE,
                                                         agent::kHwTimeoutNs);
         sg->io_residual_count = n - std::min(r.completed, n);
-        if (r.status != hal::HwStatus::Ok) rc = sgio_error(r.status);
+        if (r.status != hal::HwStatus::Ok) rc = c.agent.revoked(s->slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
     }
     for (unsigned i = 0; i < npinned; ++i)
         if (pinned[i]) c.bus->dma_unmap(pinned[i], sg->iovec[i].transfer_length);
@@ -648,6 +658,7 @@ RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
     const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
     if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
         auto& hal = s->ctrl->agent.hal();
+        if (s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
         rsm::hal::BarrierSnapshot before{}, after{};
         if (!hal.bar_snapshot(s->node, before) || !hal.signal_import_side(s->slot, noacc))
             return RSMERR_INTERNAL_ERROR;

@@ -53,6 +53,7 @@ struct BellRequest {
     uint32_t segid;
     bool no_accumulate;
     bool to_importer;   // an export-side post: the receiver matches its import entries
+    bool revoke;        // ... and revokes them (the exporter unpublished the segment)
 };
 
 class AdapterRtl {
@@ -88,6 +89,8 @@ public:
     void import_bell_received(uint8_t slot, bool no_accumulate);
     // Import entries that import <node, segid> (combinational).
     uint64_t import_matches(uint16_t node, uint32_t segid);
+    // The exporter revoked these import entries (one clock).
+    void revoke(uint64_t slots);
     // Node `node` looked export entry `index` up successfully (one clock).
     void importer_added(uint8_t index, uint16_t node);
     // The fabric rerouted: ROUTE_GEN moves (one clock).

@@ -35,6 +35,7 @@ struct Packet {
     uint8_t perm = 0;        // LookupResp: {WRITE, READ}
     bool no_accumulate = false;   // Bell
     bool to_importer = false;     // Bell: from an exporter to its importers
+    bool revoke = false;          // Bell to importers: the segment was unpublished
     std::vector<uint8_t> data;
     // Simulation bookkeeping, not on the wire (the hardware keeps it in its
     // transaction table): the DMA descriptor and host address of a DMA
