@@ -61,6 +61,20 @@ uint64_t NodeBus::now_ns() {
 uint64_t NodeBus::dma_map(void* va, size_t len) { return memory_.pin(va, len); }
 void NodeBus::dma_unmap(uint64_t bus_addr, size_t len) { memory_.unpin(bus_addr, len); }
 
+void NodeBus::lock() {
+    const sc_core::sc_object* me = sc_core::sc_get_current_process_handle().get_process_object();
+    while (owner_ && owner_ != me) wait(unlocked_);
+    owner_ = me;
+    ++depth_;
+}
+
+void NodeBus::unlock() {
+    if (depth_ > 0 && --depth_ == 0) {
+        owner_ = nullptr;
+        unlocked_.notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
 Node::Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,
            const model::TimingProfile& timing)
     : memory((name + "_mem").c_str(), timing), adapter((name + "_adapter").c_str(), node_id, fabric, timing),

@@ -37,10 +37,29 @@ public:
     // Monotonic time in nanoseconds (simulated time in the simulator).
     [[nodiscard]] virtual uint64_t now_ns() = 0;
 
+    // Serialises the node's threads around sequences of register accesses
+    // (staging and index registers, DMA descriptors). Recursive: the owner
+    // may lock again. Held across accesses and waits, so it must be a lock of
+    // the platform's threads (SystemC threads in the simulator).
+    virtual void lock() = 0;
+    virtual void unlock() = 0;
+
     // Pins [va, va+len) for device access (like an IOMMU mapping) and returns
     // its bus address, or 0 if the range cannot be pinned.
     [[nodiscard]] virtual uint64_t dma_map(void* va, size_t len) = 0;
     virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
+};
+
+// Holds a Bus's lock for a scope.
+class BusLock {
+public:
+    explicit BusLock(Bus& b) : bus_(b) { bus_.lock(); }
+    ~BusLock() { bus_.unlock(); }
+    BusLock(const BusLock&) = delete;
+    BusLock& operator=(const BusLock&) = delete;
+
+private:
+    Bus& bus_;
 };
 
 // How librsm finds the adapter of the calling node: the platform (the

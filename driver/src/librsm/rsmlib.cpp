@@ -134,6 +134,7 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
 
     Controller& c = *s->ctrl;
     auto& hal = c.agent.hal();
+    hw::BusLock guard(*c.bus);
     const uint16_t gnum = s->gnum;
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;   // known forced disconnect
     hal::BarrierSnapshot snap{};
@@ -187,6 +188,7 @@ RSM_API int rsm_get_controller(char* name, rsmapi_controller_handle_t* controlle
         if (!slot) slot = std::make_unique<Controller>(bus);
         c = slot.get();
     }
+    rsm::hw::BusLock guard(*bus);
     if (c->refcount == 0) {
         if (!c->agent.attach()) return RSMERR_CTLR_NOT_PRESENT;
         fill_attributes(c->attr);
@@ -269,6 +271,8 @@ RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_mem
     const bool is_public = access_list_length == 0;
     uint32_t id = want;
     unsigned slot = 0;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
+    if (s->state != SegState::ExportBind) return RSMERR_SEG_ALREADY_PUBLISHED;   // another thread was first
     int e = s->ctrl->agent.publish(id, s->bus_addr, static_cast<uint32_t>(s->length), acl,
                                    access_list_length, is_public,
                                    is_public && (kDefaultMode & RSM_PERM_READ),
@@ -284,6 +288,7 @@ RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_mem
 RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
     if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
     s->state = SegState::ExportBind;
@@ -300,6 +305,7 @@ RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* va
     if (length != s->length) return RSMERR_BAD_LENGTH;
     if (reinterpret_cast<uintptr_t>(vaddr) % kPageSize) return RSMERR_BAD_ADDR;
     if (vaddr == s->vaddr) return RSM_SUCCESS;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     const uint64_t bus_addr = s->ctrl->bus->dma_map(vaddr, length);
     if (bus_addr == 0) return RSMERR_BAD_ADDR;
     if (s->state == SegState::ExportPublished &&
@@ -316,6 +322,7 @@ RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* va
 RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->state == SegState::ExportPublished) {
         if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
     }
@@ -338,6 +345,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
     if (perm & ~static_cast<rsm_permission_t>(RSM_PERM_RDWR)) return RSMERR_PERM_DENIED;
     if (!valid_node_id(node_id)) return RSMERR_REMOTE_NODE_UNREACHABLE;
     rsm::agent::ImportGrant g{};
+    rsm::hw::BusLock guard(*c->bus);
     if (int e = c->agent.connect(node_id, segment_id, perm & RSM_PERM_READ, perm & RSM_PERM_WRITE, g))
         return e;
     auto* seg = new (std::nothrow)
@@ -354,6 +362,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
 RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     if (int e = s->ctrl->agent.disconnect(s->slot)) return e;
     drop_live(reg().live_segments, static_cast<Segment*>(s));
     delete s;
@@ -426,6 +435,7 @@ RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
     ImportSegment* s = barrier_segment(barrier);
     if (!s) return RSMERR_CONN_ABORTED;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     barrier->gnum = s->gnum;
     // A connection the exporter revoked: the original reports this
     // CONN_ABORTED through BARRIER_OPEN_FAILED.
@@ -443,6 +453,7 @@ RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     ImportSegment* s = barrier_segment(barrier);
     if (!s) return RSMERR_CONN_ABORTED;
     // Order = flush: everything issued so far completes before anything later.
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->ctrl->agent.hal().bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
@@ -456,6 +467,7 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     if (!s || barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
     st->opened = false;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
     const int e = hw_close(*s->ctrl, s->node, st->snap);
     if (e != RSM_SUCCESS && s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;
     return e;
@@ -538,6 +550,7 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
         }
     }
     Controller& c = *s->ctrl;
+    hw::BusLock guard(*c.bus);
     // A force-disconnected import gets BAD_SGIO, as from the original agent.
     if (s->gnum != c.agent.generation(s->slot)) return RSMERR_BAD_SGIO;
     const bool barrier = s->mode == RSM_BARRIER_MODE_IMPLICIT;
@@ -617,6 +630,7 @@ RSM_API int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
     rsm::hw::Bus* bus = rsm::hw::current_bus();
     if (!bus) return RSMERR_CTLR_NOT_PRESENT;
     // The adapter's own view: its node id and the fabric's peers.
+    rsm::hw::BusLock guard(*bus);
     rsm::hal::AdapterHal hal(*bus);
     uint64_t peers = 0;
     uint32_t node = 0;
@@ -658,6 +672,7 @@ RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
     const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
     if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
         auto& hal = s->ctrl->agent.hal();
+        rsm::hw::BusLock guard(*s->ctrl->bus);
         if (s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
         rsm::hal::BarrierSnapshot before{}, after{};
         if (!hal.bar_snapshot(s->node, before) || !hal.signal_import_side(s->slot, noacc))
@@ -673,6 +688,7 @@ RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
         return RSMERR_CONN_ABORTED;   // the exporter no longer has the segment for us
     }
     if (ExportSegment* s = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
+        rsm::hw::BusLock guard(*s->ctrl->bus);
         if (s->state != SegState::ExportPublished) return RSM_SUCCESS;   // nobody can be importing it
         return s->ctrl->agent.hal().signal_export_side(s->slot, noacc) ? RSM_SUCCESS : RSMERR_INTERNAL_ERROR;
     }
@@ -701,7 +717,10 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
     for (;;) {
         bool taken = false;
-        if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
+        {
+            rsm::hw::BusLock guard(*c->bus);   // not held while waiting
+            if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
+        }
         if (taken) return RSM_SUCCESS;
         const uint64_t waited = c->bus->now_ns() - start;
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;

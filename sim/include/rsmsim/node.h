@@ -30,6 +30,8 @@ public:
     uint64_t now_ns() override;
     uint64_t dma_map(void* va, size_t len) override;
     void dma_unmap(uint64_t bus_addr, size_t len) override;
+    void lock() override;
+    void unlock() override;
 
     uint64_t accesses() const { return accesses_; }
 
@@ -39,6 +41,9 @@ private:
     model::Adapter& adapter_;
     model::HostMemory& memory_;
     uint64_t accesses_ = 0;
+    const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
+    unsigned depth_ = 0;
+    sc_core::sc_event unlocked_;
 };
 
 class Node {
