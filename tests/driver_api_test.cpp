@@ -374,6 +374,63 @@ TEST(Topology, ReflectsTheSimulatedFabric) {
     });
 }
 
+TEST(ExportRepublish, NewListGovernsNewConnectionsOnly) {
+    PageBuffer mem(4096);
+    run_nodes(3, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), 4096, 0));
+            rsmapi_access_entry_t to8[1] = {{8, 0600}}, to12[1] = {{12, 0600}}, bad[1] = {{5, 0600}};
+            EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_export_republish(nullptr, to12, 1));
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED, rsm_memseg_export_republish(ex, to12, 1));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, to8, 1));
+            cl.sync();   // 1: node 8 connects
+            cl.sync();   // 2
+            EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_republish(ex, nullptr, 1));
+            EXPECT_RSM(RSMERR_BAD_ACL, rsm_memseg_export_republish(ex, bad, 1));
+            ASSERT_RSM_OK(rsm_memseg_export_republish(ex, to12, 1));
+            cl.sync();   // 3: node 8 keeps its connection, node 12 may connect now
+            cl.sync();   // 4
+            ASSERT_RSM_OK(rsm_memseg_export_republish(ex, nullptr, 0));   // everyone
+            cl.sync();   // 5
+            cl.sync();   // 6
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        rsm_memseg_import_handle_t im = nullptr, again = nullptr;
+        rsmapi_barrier_t bar{};
+        cl.sync();   // 1
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        } else {
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED_TO_NODE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &again));
+        }
+        cl.sync();   // 2
+        cl.sync();   // 3: republished to node 12 only
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, 0, const_cast<char*>("kept"), 5)) << "existing connection untouched";
+            EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED_TO_NODE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &again))
+                << "but node 8 may not connect again";
+        } else {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &again));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(again));
+        }
+        cl.sync();   // 4
+        cl.sync();   // 5: republished to everyone
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &again));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(again));
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();   // 6
+    });
+    EXPECT_STREQ(reinterpret_cast<char*>(mem.data()), "kept");
+}
+
 TEST(ExportRebind, MovesThePublishedSegmentUnderItsImporters) {
     PageBuffer a(8192), b(8192), c8(4096);
     run_nodes(2, [&](int i, Cluster& cl) {

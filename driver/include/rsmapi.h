@@ -326,8 +326,15 @@ int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void *vaddr, off
  * adapter's export table admits remote requests that the list allows. */
 int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_memseg_id_t *segment_id,
                               rsmapi_access_entry_t access_list[], uint_t access_list_length);
-/* Removes the segment from the adapter's export table: later remote requests fail. */
+/* Removes the segment from the adapter's export table (new connections fail)
+ * and force-disconnects every importer: their accesses then fail with
+ * RSMERR_CONN_ABORTED. Returns once every importer has been told. */
 int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg);
+/* Replaces the access list of a published segment. Existing connections keep
+ * the rights they were granted; the new list governs new connections only.
+ * Errors: BAD_SEG_HNDL, SEG_NOT_PUBLISHED, BAD_ACL. */
+int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access_entry_t access_list[],
+                                uint_t access_list_length);
 
 /* ---- import side ---- */
 

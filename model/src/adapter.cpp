@@ -290,7 +290,7 @@ void Adapter::receive(const Packet& p) {
         if (m.check.err == kOk) {
             r.size = m.check.size;
             r.perm = m.check.perm;
-            rtl_.importer_added(m.index, p.src);   // for export-side signal posts
+            rtl_.importer_added(m.index, p.src, m.check.perm);   // its rights from now on
         }
         fabric_.send(std::move(r), delay);
         break;

@@ -185,10 +185,11 @@ void AdapterRtl::revoke(uint64_t slots) {
     tick();
 }
 
-void AdapterRtl::importer_added(uint8_t index, uint16_t node) {
+void AdapterRtl::importer_added(uint8_t index, uint16_t node, uint8_t perm) {
     m_->imp_add_i = 1;
     m_->imp_idx_i = index & 0x1F;
     m_->imp_node_i = node;
+    m_->imp_perm_i = perm & 3;
     tick();
 }
 

@@ -41,6 +41,7 @@ module adapter_core (
     input  wire        imp_add_i,
     input  wire [4:0]  imp_idx_i,
     input  wire [15:0] imp_node_i,
+    input  wire [1:0]  imp_perm_i,
     // import entries that import <im_node_i, im_segid_i>
     input  wire [15:0] im_node_i,
     input  wire [31:0] im_segid_i,
@@ -176,7 +177,7 @@ module adapter_core (
         .wr_acl_node_i(exp_acl_node), .wr_acl_perm_i(exp_acl_perm),
         .rd_segid_o(exp_rd_segid), .rd_base_o(exp_rd_base), .rd_size_o(exp_rd_size),
         .rd_ctrl_o(exp_rd_ctrl), .rd_importers_o(exp_rd_importers),
-        .imp_add_i(imp_add_i), .imp_idx_i(imp_idx_i), .imp_node_i(imp_node_i),
+        .imp_add_i(imp_add_i), .imp_idx_i(imp_idx_i), .imp_node_i(imp_node_i), .imp_perm_i(imp_perm_i),
         .ip_idx_i(ip_idx), .ip_importers_o(ip_importers), .ip_segid_o(ip_segid),
         .ex_segid_i(ex_segid_i), .ex_src_i(ex_src_i), .ex_off_i(ex_off_i), .ex_len_i(ex_len_i),
         .ex_write_i(ex_write_i), .ex_probe_i(ex_probe_i),

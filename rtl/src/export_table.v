@@ -30,6 +30,7 @@ module export_table #(
     input  wire          imp_add_i,
     input  wire [IW-1:0] imp_idx_i,
     input  wire [15:0]   imp_node_i,
+    input  wire [1:0]    imp_perm_i,    // rights the LOOKUP granted
     // importers and id of entry ip_idx_i (for export-side signal posts)
     input  wire [IW-1:0] ip_idx_i,
     output wire [63:0]   ip_importers_o,
@@ -55,7 +56,10 @@ module export_table #(
     reg [3:0]  ctrl_q  [0:ENTRIES-1];
     // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
     reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
-    reg [NODES-1:0]   imp_q [0:ENTRIES-1];   // importers, one bit per node slot
+    // Rights granted to each importer at its last LOOKUP ({WRITE, READ} per
+    // node slot; 0 = not an importer). Its requests are checked against
+    // these, so a new access list governs new connections only.
+    reg [2*NODES-1:0] grant_q [0:ENTRIES-1];
 
     // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
     function automatic node_ok(input [15:0] n);
@@ -74,11 +78,11 @@ module export_table #(
                 size_q[i]  <= 32'd0;
                 ctrl_q[i]  <= 4'd0;
                 acl_q[i]   <= {2*NODES{1'b0}};
-                imp_q[i]   <= {NODES{1'b0}};
+                grant_q[i] <= {2*NODES{1'b0}};
             end
         end else begin
             // A new importer; a table command in the same cycle comes after it.
-            if (imp_add_i && node_ok(imp_node_i)) imp_q[imp_idx_i][imp_slot] <= 1'b1;
+            if (imp_add_i && node_ok(imp_node_i)) grant_q[imp_idx_i][{imp_slot, 1'b0} +: 2] <= imp_perm_i;
             if (cmd_i) begin
             case ({1'b0, op_i})
                 TABLE_OP_WRITE: begin
@@ -90,8 +94,10 @@ module export_table #(
                 TABLE_OP_CLEAR: begin
                     ctrl_q[index_i] <= 4'd0;
                     acl_q[index_i]  <= {2*NODES{1'b0}};
-                    imp_q[index_i]  <= {NODES{1'b0}};
+                    grant_q[index_i] <= {2*NODES{1'b0}};
                 end
+                TABLE_OP_ACL_CLEAR:
+                    acl_q[index_i] <= {2*NODES{1'b0}};
                 TABLE_OP_ACL_SET:
                     if (node_ok(wr_acl_node_i))
                         acl_q[index_i][{set_slot, 1'b0} +: 2] <= wr_acl_perm_i;
@@ -105,8 +111,15 @@ module export_table #(
     assign rd_base_o  = base_q[index_i];
     assign rd_size_o  = size_q[index_i];
     assign rd_ctrl_o  = ctrl_q[index_i];
-    assign rd_importers_o = imp_q[index_i];
-    assign ip_importers_o = imp_q[ip_idx_i];
+    // An importer is a node with granted rights.
+    function automatic [NODES-1:0] importers(input [2*NODES-1:0] g);
+        integer k;
+        begin
+            for (k = 0; k < NODES; k = k + 1) importers[k] = g[2*k] | g[2*k+1];
+        end
+    endfunction
+    assign rd_importers_o = importers(grant_q[index_i]);
+    assign ip_importers_o = importers(grant_q[ip_idx_i]);
     assign ip_segid_o     = segid_q[ip_idx_i];
 
     // Associative search: the lowest valid entry with a matching segment id.
@@ -128,7 +141,13 @@ module export_table #(
     wire        unused_valid = hctrl[0];   // VALID is already part of hit
     wire [2*NODES-1:0] hacl = acl_q[hit_idx];
     wire [1:0]  acl   = hacl[{src_slot, 1'b0} +: 2];
-    wire [1:0]  perm  = (!hit || !node_ok(ex_src_i)) ? 2'b00 : (hctrl[1] ? hctrl[3:2] : acl);
+    wire [2*NODES-1:0] hgrant = grant_q[hit_idx];
+    wire [1:0]  grant = hgrant[{src_slot, 1'b0} +: 2];
+    // The access list decides lookups (new connections); an importer's data
+    // requests use what its lookup granted, a non-importer's the list.
+    wire [1:0]  listed = hctrl[1] ? hctrl[3:2] : acl;
+    wire [1:0]  perm   = (!hit || !node_ok(ex_src_i)) ? 2'b00 :
+                         (!ex_probe_i && grant != 2'b00) ? grant : listed;
     wire [33:0] end_b = {2'd0, ex_off_i} + {1'b0, ex_len_i};
 
     always @(*) begin

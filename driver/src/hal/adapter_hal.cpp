@@ -36,32 +36,49 @@ bool AdapterHal::attach() {
                                   r::INTR_ENABLE_f::DMA_ERR_MASK | r::INTR_ENABLE_f::SIGNAL_MASK);
 }
 
-HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
-                                  uint32_t size, const AclRight* acl, size_t acl_len,
-                                  bool is_public, bool pub_read, bool pub_write) {
-    const auto op = [](r::TableOp o) { return static_cast<uint32_t>(o); };
-    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::CLEAR));
+namespace {
+uint32_t op(r::TableOp o) { return static_cast<uint32_t>(o); }
+uint32_t export_ctrl(bool is_public, bool pub_read, bool pub_write) {
+    return r::EXP_CTRL_f::VALID_MASK | (is_public ? r::EXP_CTRL_f::PUBLIC_MASK : 0) |
+           (pub_read ? r::EXP_CTRL_f::PUB_READ_MASK : 0) | (pub_write ? r::EXP_CTRL_f::PUB_WRITE_MASK : 0);
+}
+}  // namespace
+
+bool AdapterHal::set_acl(const AclRight* acl, size_t acl_len) {
+    bool ok = true;
     for (size_t i = 0; ok && i < acl_len; ++i) {
         uint32_t perm = (acl[i].read ? r::EXP_ACL_PERM_f::READ_MASK : 0) |
                         (acl[i].write ? r::EXP_ACL_PERM_f::WRITE_MASK : 0);
-        ok = wr(r::EXP_ACL_NODE, acl[i].node) && wr(r::EXP_ACL_PERM, perm) &&
-             wr(r::EXP_CMD, op(r::TableOp::ACL_SET));
+        ok = wr(r::EXP_ACL_NODE, acl[i].node) && wr(r::EXP_ACL_PERM, perm) && wr(r::EXP_CMD, op(r::TableOp::ACL_SET));
     }
-    uint32_t ctrl = r::EXP_CTRL_f::VALID_MASK | (is_public ? r::EXP_CTRL_f::PUBLIC_MASK : 0) |
-                    (pub_read ? r::EXP_CTRL_f::PUB_READ_MASK : 0) |
-                    (pub_write ? r::EXP_CTRL_f::PUB_WRITE_MASK : 0);
-    ok = ok && wr(r::EXP_SEGID, segid) && bus_.write64(r::EXP_BASE_LO, bus_addr) && wr(r::EXP_SIZE, size) &&
-         wr(r::EXP_CTRL, ctrl) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
+    return ok;
+}
+
+HwStatus AdapterHal::write_export(unsigned index, uint32_t segid, uint64_t bus_addr,
+                                  uint32_t size, const AclRight* acl, size_t acl_len,
+                                  bool is_public, bool pub_read, bool pub_write) {
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::CLEAR)) && set_acl(acl, acl_len) &&
+              wr(r::EXP_SEGID, segid) && bus_.write64(r::EXP_BASE_LO, bus_addr) && wr(r::EXP_SIZE, size) &&
+              wr(r::EXP_CTRL, export_ctrl(is_public, pub_read, pub_write)) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
+    return ok ? HwStatus::Ok : HwStatus::BusFault;
+}
+
+HwStatus AdapterHal::rewrite_acl(unsigned index, const AclRight* acl, size_t acl_len, bool is_public,
+                                 bool pub_read, bool pub_write) {
+    // READ loads the entry into the staging registers, so the final WRITE
+    // keeps its id, address and size.
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::ACL_CLEAR)) && set_acl(acl, acl_len) &&
+              wr(r::EXP_CMD, op(r::TableOp::READ)) && wr(r::EXP_CTRL, export_ctrl(is_public, pub_read, pub_write)) &&
+              wr(r::EXP_CMD, op(r::TableOp::WRITE));
     return ok ? HwStatus::Ok : HwStatus::BusFault;
 }
 
 HwStatus AdapterHal::clear_export(unsigned index) {
-    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, static_cast<uint32_t>(r::TableOp::CLEAR));
+    bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::CLEAR));
     return ok ? HwStatus::Ok : HwStatus::BusFault;
 }
 
 HwStatus AdapterHal::rebind_export(unsigned index, uint64_t bus_addr) {
-    const auto op = [](r::TableOp o) { return static_cast<uint32_t>(o); };
     bool ok = wr(r::EXP_INDEX, index) && wr(r::EXP_CMD, op(r::TableOp::READ)) &&
               bus_.write64(r::EXP_BASE_LO, bus_addr) && wr(r::EXP_CMD, op(r::TableOp::WRITE));
     return ok ? HwStatus::Ok : HwStatus::BusFault;

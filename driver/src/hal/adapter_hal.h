@@ -74,6 +74,10 @@ public:
                                         uint32_t size, const AclRight* acl, size_t acl_len,
                                         bool is_public, bool pub_read, bool pub_write);
     [[nodiscard]] HwStatus clear_export(unsigned index);
+    // Replaces the access list of published entry `index`; rights already
+    // granted to importers stay (republish governs new connections only).
+    [[nodiscard]] HwStatus rewrite_acl(unsigned index, const AclRight* acl, size_t acl_len, bool is_public,
+                                       bool pub_read, bool pub_write);
     // Points entry `index` at new host memory; id, size, rights and access
     // list stay as they are (one table write: no window without the entry).
     [[nodiscard]] HwStatus rebind_export(unsigned index, uint64_t bus_addr);
@@ -128,6 +132,7 @@ private:
     [[nodiscard]] bool rd(uint32_t reg, uint32_t& value) { return bus_.read32(reg, value); }
 
     [[nodiscard]] bool select_node(uint32_t node);
+    [[nodiscard]] bool set_acl(const AclRight* acl, size_t acl_len);
 
     hw::Bus& bus_;
     uint32_t node_id_ = 0;

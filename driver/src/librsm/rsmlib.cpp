@@ -95,6 +95,19 @@ void fill_attributes(rsmapi_controller_attr_t& a) {
     a.attr_max_import_segments = regs::kAttEntries;
 }
 
+// Validates an access list (spec section 8) into the hardware's form: the
+// owner read/write bits per node (the simulated cluster runs every node
+// program as one user).
+int parse_acl(const rsmapi_access_entry_t* list, uint_t n, hal::AclRight* out) {
+    if (n > regs::kMaxNodes) return RSMERR_BAD_ACL;
+    for (uint_t i = 0; i < n; ++i) {
+        const auto& e = list[i];
+        if (!valid_node_id(e.ae_node) || e.ae_permission > 0666) return RSMERR_BAD_ACL;
+        out[i] = {e.ae_node, (e.ae_permission & RSM_PERM_READ) != 0, (e.ae_permission & RSM_PERM_WRITE) != 0};
+    }
+    return RSM_SUCCESS;
+}
+
 // ---- barriers over the adapter's per-node counters ----
 
 // Open: remember the node's error counter and the route generation. Close:
@@ -258,16 +271,8 @@ RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_mem
     const rsm_memseg_id_t want = *segment_id;
     if (want != 0 && (want <= RSM_DLPI_ID_END || want >= RSM_USER_APP_ID_BASE))
         return RSMERR_RESERVED_SEGID;
-    if (access_list_length > rsm::regs::kMaxNodes) return RSMERR_BAD_ACL;
-    // The hardware list carries the owner read/write bits per node; the
-    // simulated cluster runs every node program as one user.
     rsm::hal::AclRight acl[rsm::regs::kMaxNodes];
-    for (uint_t i = 0; i < access_list_length; ++i) {
-        const auto& e = access_list[i];
-        if (!valid_node_id(e.ae_node) || e.ae_permission > 0666) return RSMERR_BAD_ACL;
-        acl[i] = {e.ae_node, (e.ae_permission & RSM_PERM_READ) != 0,
-                  (e.ae_permission & RSM_PERM_WRITE) != 0};
-    }
+    if (int e = parse_acl(access_list, access_list_length, acl)) return e;
     const bool is_public = access_list_length == 0;
     uint32_t id = want;
     unsigned slot = 0;
@@ -292,6 +297,24 @@ RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
     if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
     s->state = SegState::ExportBind;
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access_entry_t access_list[],
+                                        uint_t access_list_length) {
+    ExportSegment* s = as_export(memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
+    if (access_list_length > 0 && !access_list) return RSMERR_BAD_ACL;
+    rsm::hal::AclRight acl[rsm::regs::kMaxNodes];
+    if (int e = parse_acl(access_list, access_list_length, acl)) return e;
+    const bool is_public = access_list_length == 0;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
+    if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
+    if (s->ctrl->agent.hal().rewrite_acl(s->slot, acl, access_list_length, is_public,
+                                         is_public && (kDefaultMode & RSM_PERM_READ),
+                                         is_public && (kDefaultMode & RSM_PERM_WRITE)) != rsm::hal::HwStatus::Ok)
+        return RSMERR_INTERNAL_ERROR;
     return RSM_SUCCESS;
 }
 

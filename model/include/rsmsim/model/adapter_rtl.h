@@ -91,8 +91,8 @@ public:
     uint64_t import_matches(uint16_t node, uint32_t segid);
     // The exporter revoked these import entries (one clock).
     void revoke(uint64_t slots);
-    // Node `node` looked export entry `index` up successfully (one clock).
-    void importer_added(uint8_t index, uint16_t node);
+    // Node `node` looked export entry `index` up and was granted `perm` (one clock).
+    void importer_added(uint8_t index, uint16_t node, uint8_t perm);
     // The fabric rerouted: ROUTE_GEN moves (one clock).
     void route_changed();
     // Clocks the core while it can make progress on its own (a DMA chain not
