@@ -376,6 +376,20 @@ int rsm_intr_signal_post(void *memseg, uint_t flags);
  * TIMEOUT. */
 int rsm_intr_signal_wait(void *memseg, int timeout);
 
+/* A descriptor (fd->fd, events POLLRDNORM) that is readable while an event
+ * is pending for memseg; adds a reference (destroy/disconnect then fail with
+ * POLLFD_IN_USE until every reference is released). A plain poll() sees it
+ * too, but only the rsmapi consumes events. Errors: BAD_SEG_HNDL, BAD_ADDR,
+ * INSUFFICIENT_RESOURCES. */
+int rsm_memseg_get_pollfd(void *memseg, struct pollfd *fd);
+/* Drops one reference (never below zero). Errors: BAD_SEG_HNDL. */
+int rsm_memseg_release_pollfd(void *memseg);
+/* poll() over rsmapi pollfds and ordinary descriptors, in simulated time
+ * (timeout in ms, -1 forever): for every ready rsmapi pollfd one event is
+ * consumed. *numfdsp (optional) = entries with events. Errors: TIMEOUT (none),
+ * BAD_ADDR, INTERRUPTED, BAD_ARGS_ERRORS. */
+int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int *numfdsp);
+
 /* ---- scatter/gather and local memory handles ---- */
 
 /* Moves sg_io->io_request_count (1..RSM_MAX_SGIOREQS) entries between local

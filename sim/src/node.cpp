@@ -9,6 +9,21 @@ using sc_core::sc_time;
 NodeBus::NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory)
     : sc_module(name), cpu("cpu"), adapter_(adapter), memory_(memory) {
     cpu.bind(adapter.mmio);
+    SC_THREAD(interrupt_thread);
+}
+
+void NodeBus::interrupt_thread() {
+    // The node's interrupt context: runs the driver's handler on each rising
+    // edge of the adapter's interrupt line. Waiting costs nothing.
+    for (;;) {
+        wait(adapter_.irq_raised());
+        if (isr_) isr_(isr_context_);
+    }
+}
+
+void NodeBus::set_interrupt_handler(InterruptHandler handler, void* context) {
+    isr_ = handler;
+    isr_context_ = context;
 }
 
 bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len) {

@@ -44,6 +44,12 @@ public:
     virtual void lock() = 0;
     virtual void unlock() = 0;
 
+    // Installs the driver's interrupt handler (nullptr removes it). The
+    // platform calls it each time the interrupt line rises, on a thread of
+    // its own that may access registers and take the lock.
+    using InterruptHandler = void (*)(void* context);
+    virtual void set_interrupt_handler(InterruptHandler handler, void* context) = 0;
+
     // Pins [va, va+len) for device access (like an IOMMU mapping) and returns
     // its bus address, or 0 if the range cannot be pinned.
     [[nodiscard]] virtual uint64_t dma_map(void* va, size_t len) = 0;

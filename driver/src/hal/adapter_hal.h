@@ -118,6 +118,8 @@ public:
     // Takes one pending event of an export entry (or, with `import`, of an
     // import entry). `taken` says whether one was pending.
     [[nodiscard]] bool signal_take(bool import, unsigned index, bool& taken);
+    // Which export entries and which import entries have events pending.
+    [[nodiscard]] bool signal_pending(uint32_t& exports, uint64_t& imports);
     // Waits for an interrupt and acknowledges SIGNAL; false on timeout.
     [[nodiscard]] bool signal_wait_irq(uint64_t timeout_ns);
 

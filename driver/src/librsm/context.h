@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "agent/agent.h"
@@ -22,6 +23,8 @@ struct Controller {
     agent::Agent agent;
     int refcount = 0;
     rsmapi_controller_attr_t attr{};
+    std::set<struct Segment*> polled;   // segments with a pollfd
+    bool isr_installed = false;
     explicit Controller(hw::Bus* b) : bus(b), agent(*b) {}
 };
 
@@ -32,6 +35,11 @@ struct Segment {
     SegKind kind;
     SegState state;
     Controller* ctrl;
+    // pollfd: a pipe whose read end is readable while an event is pending.
+    int poll_read = -1;
+    int poll_write = -1;
+    int pollfd_refs = 0;
+    bool poll_ready = false;
     Segment(SegKind k, SegState s, Controller* c) : kind(k), state(s), ctrl(c) {}
     virtual ~Segment() = default;
 };

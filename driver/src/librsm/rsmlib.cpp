@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <poll.h>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,21 @@ int access_n(rsm_memseg_import_handle_t h, off_t offset, T* datap, ulong_t rep_c
 }
 
 }  // namespace
+
+unsigned segment_slot(const Segment& s) {
+    return s.kind == SegKind::Export ? static_cast<const ExportSegment&>(s).slot
+                                     : static_cast<const ImportSegment&>(s).slot;
+}
+
+bool segment_has_entry(const Segment& s) {
+    return s.state == SegState::ExportPublished || s.state == SegState::ImportConnected;
+}
+
+void sync_pollfds(Controller& c);                        // pollfd.cpp
+int get_pollfd(Segment& s, struct pollfd* fd);          // pollfd.cpp
+void release_pollfd(Segment& s);                        // pollfd.cpp
+Segment* segment_of_pollfd(int fd);                     // pollfd.cpp
+
 }  // namespace rsm::lib
 
 using namespace rsm::lib;
@@ -345,6 +361,7 @@ RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* va
 RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->state == SegState::ExportPublished) {
         if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
@@ -385,6 +402,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
 RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (int e = s->ctrl->agent.disconnect(s->slot)) return e;
     drop_live(reg().live_segments, static_cast<Segment*>(s));
@@ -743,6 +761,7 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
         {
             rsm::hw::BusLock guard(*c->bus);   // not held while waiting
             if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
+            if (taken) sync_pollfds(*c);
         }
         if (taken) return RSM_SUCCESS;
         const uint64_t waited = c->bus->now_ns() - start;
@@ -750,5 +769,77 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
         // Any interrupt wakes us; we re-check our own segment's events.
         const uint64_t slice = forever ? rsm::agent::kHwTimeoutNs : limit - waited;
         (void)hal.signal_wait_irq(slice);
+    }
+}
+
+// ===================================================================== pollfds
+
+namespace {
+Segment* any_segment(void* memseg) {
+    if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) return s;
+    if (ExportSegment* e = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) return e;
+    return nullptr;
+}
+}  // namespace
+
+RSM_API int rsm_memseg_get_pollfd(void* memseg, struct pollfd* fd) {
+    Segment* s = memseg ? any_segment(memseg) : nullptr;
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (!fd) return RSMERR_BAD_ADDR;   // [PROJECT CHOICE] the original did not check
+    return get_pollfd(*s, fd);
+}
+
+RSM_API int rsm_memseg_release_pollfd(void* memseg) {
+    Segment* s = memseg ? any_segment(memseg) : nullptr;
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    release_pollfd(*s);
+    return RSM_SUCCESS;
+}
+
+RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
+    if (numfdsp) *numfdsp = 0;
+    if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
+    rsm::hw::Bus* bus = rsm::hw::current_bus();
+    const uint64_t start = bus ? bus->now_ns() : 0;
+    const bool forever = timeout < 0;
+    const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
+    for (;;) {
+        // Bring the segments' descriptors up to date, then ask the kernel.
+        std::set<Controller*> ctrls;
+        for (nfds_t i = 0; i < nfds; ++i)
+            if (Segment* s = segment_of_pollfd(fds[i].fd)) ctrls.insert(s->ctrl);
+        for (Controller* c : ctrls) {
+            rsm::hw::BusLock guard(*c->bus);
+            sync_pollfds(*c);
+        }
+        if (::poll(fds, nfds, 0) < 0) {
+            if (errno == EFAULT) return RSMERR_BAD_ADDR;
+            if (errno == EINTR) return RSMERR_INTERRUPTED;
+            if (errno == EAGAIN) return RSMERR_INSUFFICIENT_RESOURCES;
+            return RSMERR_BAD_ARGS_ERRORS;
+        }
+        int n = 0;
+        for (nfds_t i = 0; i < nfds; ++i) {
+            Segment* s = segment_of_pollfd(fds[i].fd);
+            if (s && fds[i].revents == POLLRDNORM) {
+                // One event consumed per ready segment; lost races clear revents.
+                rsm::hw::BusLock guard(*s->ctrl->bus);
+                bool taken = false;
+                if (!segment_has_entry(*s) ||
+                    !s->ctrl->agent.hal().signal_take(s->kind == SegKind::Import, segment_slot(*s), taken))
+                    taken = false;
+                if (!taken) fds[i].revents = 0;
+                sync_pollfds(*s->ctrl);
+            }
+            if (fds[i].revents) ++n;
+        }
+        if (n > 0) {
+            if (numfdsp) *numfdsp = n;
+            return RSM_SUCCESS;
+        }
+        if (!bus) return RSMERR_TIMEOUT;   // outside a node: nothing can make time pass
+        const uint64_t waited = bus->now_ns() - start;
+        if (!forever && waited >= limit) return RSMERR_TIMEOUT;
+        (void)bus->wait_irq(forever ? rsm::agent::kHwTimeoutNs : limit - waited);
     }
 }

@@ -18,6 +18,7 @@ class NodeBus : public sc_core::sc_module, public rsm::hw::Bus {
 public:
     tlm_utils::simple_initiator_socket<NodeBus> cpu;
 
+    SC_HAS_PROCESS(NodeBus);
     NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory);
 
     bool read32(uint64_t offset, uint32_t& value) override;
@@ -32,10 +33,12 @@ public:
     void dma_unmap(uint64_t bus_addr, size_t len) override;
     void lock() override;
     void unlock() override;
+    void set_interrupt_handler(InterruptHandler handler, void* context) override;
 
     uint64_t accesses() const { return accesses_; }
 
 private:
+    void interrupt_thread();
     bool transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len);
 
     model::Adapter& adapter_;
@@ -44,6 +47,8 @@ private:
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
     unsigned depth_ = 0;
     sc_core::sc_event unlocked_;
+    InterruptHandler isr_ = nullptr;
+    void* isr_context_ = nullptr;
 };
 
 class Node {
