@@ -107,17 +107,10 @@ void Adapter::after_rtl_change(const sc_time& delay) {
     uint16_t node = 0;
     uint32_t segid = 0;
     if (rtl_.take_conn_request(node, segid)) {
-        Packet p;
-        p.cmd = Cmd::Lookup;
-        p.dst = node;
-        p.segid = segid;
-        send_request(std::move(p), delay);
+        send_request(Packet::request(Cmd::Lookup, node, segid), delay);
     }
     for (const BellRequest& b : rtl_.take_bells()) {
-        Packet p;
-        p.cmd = Cmd::Bell;
-        p.dst = b.node;
-        p.segid = b.segid;
+        Packet p = Packet::request(Cmd::Bell, b.node, b.segid);
         p.no_accumulate = b.no_accumulate;
         p.to_importer = b.to_importer;
         p.revoke = b.revoke;
@@ -143,12 +136,7 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     if (dma_host_free_ < now) dma_host_free_ = now;
     for (const DmaPacket& d : rtl_.take_dma_packets()) {
         const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
-        Packet p;
-        p.cmd = d.write ? Cmd::Write : Cmd::Read;
-        p.dst = d.node;
-        p.segid = d.segid;
-        p.offset = d.remote;
-        p.len = d.len;
+        Packet p = Packet::request(d.write ? Cmd::Write : Cmd::Read, d.node, d.segid, d.remote, d.len);
         p.dma_entry = d.entry;
         p.local = d.local;
         sc_time depart = issued;
@@ -208,12 +196,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
         // leave as the data streams in.
         const sc_time start = delay;
         for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
-            Packet p;
-            p.cmd = Cmd::Write;
-            p.dst = x.node;
-            p.segid = x.segid;
-            p.offset = at;
-            p.len = n;
+            Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
             p.data.assign(data + done, data + done + n);
             const sc_time streamed = start + ns(transfer_ns(double(done + n), timing_.pio_MBps));
             send_request(std::move(p), streamed);
@@ -229,12 +212,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     PendingRead pr{data, 0, kOk, {}};
     mark_mmio(WinRead, t.get_address(), len, ns(timing_.mmio_read_ns));
     for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
-        Packet p;
-        p.cmd = Cmd::Read;
-        p.dst = x.node;
-        p.segid = x.segid;
-        p.offset = at;
-        p.len = n;
+        Packet p = Packet::request(Cmd::Read, x.node, x.segid, at, n);
         const uint32_t txn = next_txn_;
         reads_[txn] = {&pr, done};
         ++pr.remaining;

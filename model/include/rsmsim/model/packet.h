@@ -53,6 +53,17 @@ struct Packet {
         return kHeaderBytes + payload + kCrcBytes;
     }
 
+    // A request to <dst, segid, offset>; the adapter fills in src and txn.
+    static Packet request(Cmd c, uint16_t dst, uint32_t segid, uint64_t offset = 0, uint32_t len = 0) {
+        Packet p;
+        p.cmd = c;
+        p.dst = dst;
+        p.segid = segid;
+        p.offset = offset;
+        p.len = len;
+        return p;
+    }
+
     Packet response(Cmd c, uint8_t err_class) const {
         Packet r;
         r.cmd = c;
