@@ -19,6 +19,9 @@ else
 fi
 check "the VCD holds MMIO, fabric packets and RTL internals" \
   "grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+check "every signal of waveforms/rsmsim.gtkw is in the VCD" \
+  "python3 $here/check_gtkw.py waveforms/rsmsim.vcd $here/../waveforms/rsmsim.gtkw"
 mv waveforms/rsmsim.vcd first.vcd
 "$sim" > run2.txt 2>&1
 check "a second run prints the same report" "diff -q run1.txt run2.txt > /dev/null"
