@@ -2,6 +2,7 @@
 # Checks the rsmsim program as a user runs it.
 set -u
 sim="$1"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
@@ -19,7 +20,6 @@ else
 fi
 check "the VCD holds MMIO, fabric packets and RTL internals" \
   "grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 check "every signal of waveforms/rsmsim.gtkw is in the VCD" \
   "python3 $here/check_gtkw.py waveforms/rsmsim.vcd $here/../waveforms/rsmsim.gtkw"
 mv waveforms/rsmsim.vcd first.vcd
