@@ -346,6 +346,23 @@ int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm_node_id
                               rsm_memseg_import_handle_t *im_memseg);
 int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg);
 
+/* Maps [offset, offset+length) of the segment (offset page aligned) at
+ * *address (RSM_MAP_FIXED: exactly there; else chosen and returned), readable
+ * with RSM_PERM_READ, writable with RSM_PERM_WRITE, within the connection's
+ * rights. One mapping per handle. The mapping is release-consistent: loads
+ * see the segment as of the map and of every open_barrier of this import;
+ * stores reach the segment at the next close_barrier, order_barrier or unmap
+ * (only the bytes that changed are written). All transfers go through the
+ * adapter's window and are timed and traced; the loads and stores themselves
+ * take no simulated time. While mapped, put/get must stay inside the mapped
+ * range (BAD_OFFSET). Errors: BAD_SEG_HNDL, BAD_ADDR, SEG_ALREADY_MAPPED,
+ * BAD_PERMS, BAD_LENGTH, BAD_MEM_ALIGNMENT, CONN_ABORTED, MAP_FAILED. */
+int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void **address, rsm_attribute_t attr,
+                          rsm_permission_t perm, off_t offset, size_t length);
+/* Writes back pending stores and removes the mapping. Errors: BAD_SEG_HNDL,
+ * SEG_NOT_MAPPED. Disconnect fails with SEG_STILL_MAPPED while mapped. */
+int rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg);
+
 /* get/put copy length bytes (or rep_cnt items) between local memory and the
  * segment at offset, through the adapter's remote-access window. In IMPLICIT
  * barrier mode the call returns after the data has landed (or with the error);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "agent/agent.h"
 #include "rsm/bus.h"
@@ -56,6 +57,18 @@ struct ExportSegment : Segment {
           bus_addr(ba) {}
 };
 
+// A mapping of (part of) an imported segment: local pages that loads and
+// stores use, kept coherent at barrier boundaries (see mapping.cpp).
+struct Mapping {
+    uint8_t* addr;
+    size_t length;       // bytes of the segment mapped
+    size_t pages;        // bytes reserved (whole pages)
+    size_t seg_offset;   // where in the segment the mapping starts
+    bool readable;
+    bool writable;
+    std::vector<uint8_t> twin;   // contents as last read from / written to the segment
+};
+
 struct ImportSegment : Segment {
     rsm_node_id_t node;
     rsm_memseg_id_t segid;
@@ -65,6 +78,7 @@ struct ImportSegment : Segment {
     uint16_t gnum;                // generation number obtained at connect
     rsm_barrier_mode_t mode = RSM_BARRIER_MODE_IMPLICIT;
     rsmapi_barrier_t* barrier = nullptr;   // registered by init_barrier
+    std::unique_ptr<Mapping> map;          // set by rsm_memseg_import_map
     ImportSegment(Controller* c, rsm_node_id_t n, rsm_memseg_id_t id, rsm_permission_t p,
                   size_t sz, unsigned sl, uint16_t g)
         : Segment(SegKind::Import, SegState::ImportConnected, c), node(n), segid(id), perm(p),
@@ -84,5 +98,14 @@ struct LocalMemory {
     size_t length;
     uint64_t bus_addr;
 };
+
+// mapping.cpp. Callers hold the Bus lock.
+int map_segment(ImportSegment& s, void** address, rsm_attribute_t attr, rsm_permission_t perm, off_t offset,
+                size_t length);
+int unmap_segment(ImportSegment& s);
+// Writes the stores made through the mapping back to the segment.
+void flush_mapping(ImportSegment& s);
+// flush_mapping, then re-reads the mapped range from the segment.
+void refresh_mapping(ImportSegment& s);
 
 }  // namespace rsm::lib

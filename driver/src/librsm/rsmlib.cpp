@@ -142,6 +142,12 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     if (!(s->perm & need)) return RSMERR_PERM_DENIED;
     if (offset < 0) return RSMERR_BAD_OFFSET;
     const uint64_t off = static_cast<uint64_t>(offset);
+    if (s->map) {
+        // Mapped: the access must lie in the mapped window.
+        const Mapping& m = *s->map;
+        if (off < m.seg_offset || off >= m.seg_offset + m.length || nbytes > m.seg_offset + m.length - off)
+            return RSMERR_BAD_OFFSET;
+    }
     if (nbytes == 0 || off > s->size || nbytes > s->size - off) return RSMERR_BAD_LENGTH;
     const bool implicit = s->mode == RSM_BARRIER_MODE_IMPLICIT;
     if (implicit && !s->barrier) return RSMERR_BARRIER_UNINITIALIZED;
@@ -402,6 +408,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
 RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->map) return RSMERR_SEG_STILL_MAPPED;
     if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (int e = s->ctrl->agent.disconnect(s->slot)) return e;
@@ -482,6 +489,7 @@ RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     // CONN_ABORTED through BARRIER_OPEN_FAILED.
     if (s->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_BARRIER_OPEN_FAILED;
     if (hw_open(*s->ctrl, s->node, st->snap) != RSM_SUCCESS) return RSMERR_BARRIER_OPEN_FAILED;
+    refresh_mapping(*s);   // mapped loads see the segment as of the open
     st->opened = true;
     return RSM_SUCCESS;
 }
@@ -495,6 +503,7 @@ RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     if (!s) return RSMERR_CONN_ABORTED;
     // Order = flush: everything issued so far completes before anything later.
     rsm::hw::BusLock guard(*s->ctrl->bus);
+    flush_mapping(*s);
     if (s->ctrl->agent.hal().bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
@@ -509,6 +518,7 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
     st->opened = false;
     rsm::hw::BusLock guard(*s->ctrl->bus);
+    flush_mapping(*s);   // mapped stores join the span
     const int e = hw_close(*s->ctrl, s->node, st->snap);
     if (e != RSM_SUCCESS && s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;
     return e;
@@ -842,4 +852,25 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;
         (void)bus->wait_irq(forever ? rsm::agent::kHwTimeoutNs : limit - waited);
     }
+}
+
+// ===================================================================== mapping
+
+RSM_API int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void** address, rsm_attribute_t attr,
+                                  rsm_permission_t perm, off_t offset, size_t length) {
+    if (!im_memseg) return RSMERR_BAD_SEG_HNDL;
+    ImportSegment* s = as_import(im_memseg);
+    if (!address) return RSMERR_BAD_ADDR;
+    if (s && s->map) return RSMERR_SEG_ALREADY_MAPPED;
+    // [DIFF] the man page says SEG_NOT_CONNECTED; the original returns BAD_SEG_HNDL.
+    if (!s || s->state != SegState::ImportConnected) return RSMERR_BAD_SEG_HNDL;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
+    return map_segment(*s, address, attr, perm, offset, length);
+}
+
+RSM_API int rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg) {
+    ImportSegment* s = as_import(im_memseg);
+    if (!s) return RSMERR_BAD_SEG_HNDL;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
+    return unmap_segment(*s);
 }
