@@ -347,6 +347,42 @@ TEST(Barrier, ArgumentAndStateErrors) {
     });
 }
 
+TEST(Resources, ExhaustedAdapterTablesAreReportedAndRecover) {
+    PageBuffer mem(33 * 4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            // 32 export entries: the 33rd publish has no slot.
+            std::vector<rsm_memseg_export_handle_t> ex(33, nullptr);
+            for (int k = 0; k < 33; ++k)
+                ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex[k], mem.data() + 4096 * k, 4096, 0));
+            for (int k = 0; k < 32; ++k) {
+                rsm_memseg_id_t id = kId + 100 + k;
+                ASSERT_RSM_OK(rsm_memseg_export_publish(ex[k], &id, nullptr, 0)) << k;
+            }
+            rsm_memseg_id_t id = kId + 200;
+            EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rsm_memseg_export_publish(ex[32], &id, nullptr, 0));
+            EXPECT_EQ(id, kId + 200u);
+            cl.sync();   // 1: the importer fills its 64 import entries
+            cl.sync();   // 2
+            ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex[0]));
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex[32], &id, nullptr, 0)) << "a freed slot is reused";
+            for (auto* e : ex) ASSERT_RSM_OK(rsm_memseg_export_destroy(e));
+            return;
+        }
+        cl.sync();   // 1
+        std::vector<rsm_memseg_import_handle_t> im(65, nullptr);
+        for (int k = 0; k < 64; ++k)
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId + 100 + (k % 32), RSM_PERM_RDWR, &im[k])) << k;
+        EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rsm_memseg_import_connect(c, 4, kId + 101, RSM_PERM_RDWR, &im[64]));
+        EXPECT_EQ(im[64], nullptr);
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im[5]));
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId + 101, RSM_PERM_RDWR, &im[5])) << "a freed entry is reused";
+        for (int k = 0; k < 64; ++k) ASSERT_RSM_OK(rsm_memseg_import_disconnect(im[k]));
+        cl.sync();   // 2
+    });
+}
+
 TEST(Topology, ReflectsTheSimulatedFabric) {
     run_nodes(4, [](int i, Cluster& cl) {
         EXPECT_RSM(RSMERR_BAD_TOPOLOGY_PTR, rsm_get_interconnect_topology(nullptr));
