@@ -181,10 +181,24 @@ int sc_main(int argc, char* argv[]) {
         ->check(CLI::Range(size_t{1}, size_t{1} << 20));
     bool list = false;
     app.add_flag("--list-profiles", list, "print the timing profiles and exit");
+    std::string segid_file;
+    app.add_option("--segid-file", segid_file,
+                   "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (!segid_file.empty()) {
+        // Check the file now, so a bad one is reported before the run.
+        setenv("RSM_SEGMENTID_FILE", segid_file.c_str(), 1);
+        rsm_memseg_id_t base = 0;
+        uint32_t len = 0;
+        if (rsm_get_segmentid_range("rsmsim-probe", &base, &len) == RSMERR_BAD_CONF) {
+            fmt::print(stderr, "rsmsim: --segid-file {}: missing or malformed (lines: reserved APPID BASEHEX COUNT; "
+                               "'#' comments; no blank lines)\n", segid_file);
+            return 2;
+        }
     }
     if (list) {
         for (const auto& p : rsmsim::model::timing_profiles()) fmt::print("{:<10} {}\n", p.name, p.description);
