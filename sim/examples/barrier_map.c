@@ -5,10 +5,6 @@
  * unpublishes, and the close after node 8's next store reports the forced
  * disconnect (RSMERR_CONN_ABORTED).
  */
-#define _POSIX_C_SOURCE 200112L
-#include <stdlib.h>
-#include <string.h>
-
 #include "common.h"
 
 static rsm_memseg_id_t seg_id;
@@ -54,10 +50,9 @@ static void program(int node, void *arg) {
 }
 
 int main(void) {
-    void *mem = NULL;
+    void *mem = alloc_pages(4096);
     int rc;
-    if (posix_memalign(&mem, 4096, 4096) != 0) return 1;
-    memset(mem, 0, 4096);
+    if (!mem) return 1;
     rc = run_example("barrier_map", 2, program, mem);
     free(mem);
     return rc;

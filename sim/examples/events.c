@@ -2,12 +2,8 @@
  * events.c - signals and pollfds: node 4 publishes two segments and waits on
  * both with rsm_intr_signal_wait_pollfd; node 8 signals one of them.
  */
-#define _XOPEN_SOURCE 600 /* POLLRDNORM, posix_memalign */
-#include <poll.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "common.h"
+#include <poll.h>
 
 static rsm_memseg_id_t ids[2];
 
@@ -45,10 +41,9 @@ static void program(int node, void *arg) {
 }
 
 int main(void) {
-    void *mem = NULL;
+    void *mem = alloc_pages(8192);
     int rc;
-    if (posix_memalign(&mem, 4096, 8192) != 0) return 1;
-    memset(mem, 0, 8192);
+    if (!mem) return 1;
     rc = run_example("events", 2, program, mem);
     free(mem);
     return rc;

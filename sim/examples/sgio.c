@@ -4,10 +4,6 @@
  * signals node 4 after the whole vector (RSM_IMPLICIT_SIGPOST), node 4 wakes
  * in rsm_intr_signal_wait and checks the data.
  */
-#define _POSIX_C_SOURCE 200112L
-#include <stdlib.h>
-#include <string.h>
-
 #include "common.h"
 
 #define SEG 16384
@@ -58,10 +54,9 @@ static void program(int node, void *arg) {
 }
 
 int main(void) {
-    void *mem = NULL;
+    void *mem = alloc_pages(SEG);
     int rc;
-    if (posix_memalign(&mem, 4096, SEG) != 0) return 1;
-    memset(mem, 0, SEG);
+    if (!mem) return 1;
     rc = run_example("sgio", 2, program, mem);
     free(mem);
     return rc;
