@@ -58,6 +58,7 @@ TEST(Pollfd, ReadyWhilePendingAcrossSegmentsAndOrdinaryFds) {
             EXPECT_EQ(n, 1);
             EXPECT_EQ(fds[2].revents, POLLIN);
             EXPECT_RSM(RSMERR_POLLFD_IN_USE, rsm_memseg_export_destroy(eb));
+            EXPECT_RSM(RSMERR_POLLFD_IN_USE, rsm_memseg_export_unpublish(eb)) << "man page, not the original's bug";
             ASSERT_RSM_OK(rsm_memseg_release_pollfd(eb));
             ASSERT_RSM_OK(rsm_memseg_release_pollfd(eb)) << "never below zero";
             EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_release_pollfd(nullptr));
@@ -107,7 +108,11 @@ TEST(Pollfd, ImportSideDescriptorSeesTheExportersPost) {
             EXPECT_EQ(n, 1);
             EXPECT_GT(Cluster::now_ns(), t0) << "it waited for the BELL in simulated time";
             EXPECT_RSM(RSMERR_POLLFD_IN_USE, rsm_memseg_import_disconnect(im));
+            void* addr = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_READ, 0, 4096));
+            EXPECT_RSM(RSMERR_POLLFD_IN_USE, rsm_memseg_import_unmap(im));
             ASSERT_RSM_OK(rsm_memseg_release_pollfd(im));
+            ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
             ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
             cl.sync();   // 3
         }

@@ -394,8 +394,8 @@ int rsm_intr_signal_post(void *memseg, uint_t flags);
 int rsm_intr_signal_wait(void *memseg, int timeout);
 
 /* A descriptor (fd->fd, events POLLRDNORM) that is readable while an event
- * is pending for memseg; adds a reference (destroy/disconnect then fail with
- * POLLFD_IN_USE until every reference is released). A plain poll() sees it
+ * is pending for memseg; adds a reference (destroy, unpublish, disconnect and
+ * unmap then fail with POLLFD_IN_USE until every reference is released). A plain poll() sees it
  * too, but only the rsmapi consumes events. Errors: BAD_SEG_HNDL, BAD_ADDR,
  * INSUFFICIENT_RESOURCES. */
 int rsm_memseg_get_pollfd(void *memseg, struct pollfd *fd);

@@ -315,6 +315,8 @@ RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_mem
 RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
+    if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;   // as the man page says (the original did not check)
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
     if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
@@ -871,6 +873,8 @@ RSM_API int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void** a
 RSM_API int rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
+    if (!s->map) return RSMERR_SEG_NOT_MAPPED;
+    if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;   // as the man page says (the original did not check)
     rsm::hw::BusLock guard(*s->ctrl->bus);
     return unmap_segment(*s);
 }
