@@ -31,13 +31,17 @@ check "a second run writes the same VCD (but the date)" "[ -s first.vcd ] && [ -
 "$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
 check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
 check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
+for topo in ring torus; do
+  "$sim" --nodes 9 --topology $topo --no-vcd > topo.txt 2>&1; rc=$?
+  check "9 nodes on a $topo: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' topo.txt"
+done
 printf 'reserved app 0x600000 10\n\nreserved b 0x700000 1\n' > bad.segid
 "$sim" --segid-file bad.segid --no-vcd > bad.txt 2>&1; rc=$?
 check "rejects a malformed --segid-file with a message" "[ $rc -ne 0 ] && grep -q 'malformed' bad.txt"
 printf '# ok\nreserved app 0x600000 10\n' > good.segid
 "$sim" --segid-file good.segid --no-vcd > good.txt 2>&1; rc=$?
 check "accepts a well-formed --segid-file" "[ $rc -eq 0 ]"
-for bad in "--nodes 1" "--nodes 65" "--profile nosuch" "--bytes 0" "--frobnicate"; do
+for bad in "--nodes 1" "--nodes 65" "--profile nosuch" "--topology mesh" "--bytes 0" "--frobnicate"; do
   "$sim" $bad > bad.txt 2>&1; rc=$?
   check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ]"
 done

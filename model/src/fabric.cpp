@@ -10,8 +10,8 @@ namespace rsmsim::model {
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
-Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing)
-    : sc_module(name), timing_(timing) {
+Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing, TopologyKind topology)
+    : sc_module(name), timing_(timing), kind_(topology) {
     SC_METHOD(deliver);
     sensitive << wake_;
     dont_initialize();
@@ -26,9 +26,20 @@ uint64_t Fabric::peer_mask() const {
     return m;
 }
 
+void Fabric::end_of_elaboration() { (void)topology(); }
+
+const Topology& Fabric::topology() {
+    if (!topology_) {
+        std::vector<uint16_t> ids;
+        for (const auto& [id, port] : ports_) ids.push_back(id);
+        topology_ = std::make_unique<Topology>(kind_, ids);
+        link_free_.assign(static_cast<size_t>(topology_->link_count()), sc_core::SC_ZERO_TIME);
+    }
+    return *topology_;
+}
+
 unsigned Fabric::hops(uint16_t src, uint16_t dst) const {
-    if (src == dst) return 0;
-    return ports_.size() <= 2 ? 1 : 2;   // two nodes: one cable; more: through a central switch
+    return topology_ ? static_cast<unsigned>(topology_->route(src, dst).size()) : 0;
 }
 
 void Fabric::send(Packet p, sc_time delay) {
@@ -42,24 +53,23 @@ void Fabric::send(Packet p, sc_time delay) {
         arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
         p = std::move(r);
     } else {
-        const unsigned h = hops(p.src, p.dst);
         // The receiving adapter's ingress decode is part of delivery, so the
         // packet is acted on at `arrive`.
         const sc_time ingress(timing_.adapter_ns, SC_NS);
-        if (h == 0) {
+        const std::vector<int> links = topology().route(p.src, p.dst);
+        if (links.empty()) {
             arrive = depart + ingress;   // loopback inside the adapter
         } else {
-            // Serialise on the sender's link, cross h hops, serialise on the
-            // receiver's link; both links are shared by every flow using them.
             const sc_time wire(transfer_ns(p.wire_bytes(), timing_.link_MBps), SC_NS);
-            sc_time& tx = tx_free_[p.src];
-            const sc_time tx_start = std::max(depart, tx);
-            tx = tx_start + wire;
-            sc_time& rx = rx_free_[p.dst];
-            const sc_time rx_start = std::max(tx_start + sc_time(h * timing_.hop_ns, SC_NS), rx);
-            rx = rx_start + wire;   // cut-through: the tail arrives one wire time after the head
-            arrive = rx + ingress;
-            wire_bytes_ += p.wire_bytes();
+            const sc_time hop(timing_.hop_ns, SC_NS);
+            sc_time head = depart;   // when the packet's head reaches the next link
+            for (int l : links) {
+                const sc_time start = std::max(head, link_free_[static_cast<size_t>(l)]);
+                link_free_[static_cast<size_t>(l)] = start + wire;
+                head = start + hop;
+            }
+            arrive = head + wire + ingress;   // the tail, one wire time after the head
+            wire_bytes_ += uint64_t{p.wire_bytes()} * links.size();
         }
     }
     const sc_time wake_in = arrive - now;

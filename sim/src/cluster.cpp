@@ -16,7 +16,7 @@ std::string without_vcd_suffix(const std::string& p) {
 }
 }  // namespace
 
-Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.timing) {
+Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.timing, cfg_.topology) {
     if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");
     if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));

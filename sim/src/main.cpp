@@ -26,6 +26,7 @@ namespace {
 struct Options {
     int nodes = 2;
     std::string profile = "pci-sci";
+    std::string topology = "switch";
     std::string vcd = "waveforms/rsmsim.vcd";
     bool no_vcd = false;
     size_t bytes = 256;
@@ -175,6 +176,8 @@ int sc_main(int argc, char* argv[]) {
     std::vector<std::string> names;
     for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
     app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names));
+    app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
+        ->check(CLI::IsMember({"switch", "ring", "torus"}));
     app.add_option("--vcd", opt.vcd, "waveform file to write");
     app.add_flag("--no-vcd", opt.no_vcd, "write no waveform");
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
@@ -209,6 +212,7 @@ int sc_main(int argc, char* argv[]) {
     rsmsim::ClusterConfig cfg;
     cfg.nodes = opt.nodes;
     cfg.timing = *rsmsim::model::find_profile(opt.profile);
+    cfg.topology = *rsmsim::model::parse_topology(opt.topology);
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
 
     Scenario s;
@@ -223,8 +227,8 @@ int sc_main(int argc, char* argv[]) {
     std::memset(mem.get(), 0, s.seg_len);
     s.seg_mem = mem.get();
 
-    fmt::print("rsmsim: {} nodes, profile {} ({}), {} B per importer, waveform {}\n", opt.nodes,
-               cfg.timing.name, cfg.timing.description, opt.bytes, opt.no_vcd ? "off" : opt.vcd);
+    fmt::print("rsmsim: {} nodes ({}), profile {} ({}), {} B per importer, waveform {}\n", opt.nodes,
+               opt.topology, cfg.timing.name, cfg.timing.description, opt.bytes, opt.no_vcd ? "off" : opt.vcd);
     bool finished = false;
     {
         rsmsim::Cluster cluster(cfg);

@@ -18,6 +18,7 @@
 
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/timing.h"
+#include "rsmsim/model/topology.h"
 #include "rsmsim/model/waves.h"
 #include "rsmsim/node.h"
 
@@ -26,6 +27,7 @@ namespace rsmsim {
 struct ClusterConfig {
     int nodes = 2;
     model::TimingProfile timing = model::timing_profiles().front();
+    model::TopologyKind topology = model::TopologyKind::Switch;
     std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional
 };
 

@@ -1,18 +1,25 @@
-// Fabric: the interconnect joining the nodes' adapters. Timing is computed
-// per packet (serialisation on the sender's link and on the receiver's link,
-// plus per-hop latency), with one delivery event per packet; idle links cost
-// nothing. Delivery is in order per source -> target.
+// Fabric: the interconnect joining the nodes' adapters, in a Topology.
+// Timing is computed per packet along its route: on every link it waits for
+// the link to be free and occupies it for its wire time (cut-through: the
+// head moves on after the per-hop latency), so flows sharing a link share
+// its bandwidth. Links are reserved in the order packets are sent, so a
+// later packet never overtakes an earlier one on a shared link, even where
+// it could have used an idle gap before it (a conservative approximation;
+// it also keeps delivery in order per source -> target). One delivery event
+// per packet; idle links cost nothing.
 #pragma once
 
 #include <systemc>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <queue>
 #include <vector>
 
 #include "rsmsim/model/packet.h"
 #include "rsmsim/model/timing.h"
+#include "rsmsim/model/topology.h"
 
 namespace rsmsim::model {
 
@@ -29,7 +36,8 @@ public:
 class Fabric : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(Fabric);
-    Fabric(sc_core::sc_module_name name, const TimingProfile& timing);
+    Fabric(sc_core::sc_module_name name, const TimingProfile& timing,
+           TopologyKind topology = TopologyKind::Switch);
 
     void attach(FabricPort& port);
     // Sends p, leaving the sender `delay` after the current time. A packet to
@@ -37,8 +45,10 @@ public:
     void send(Packet p, sc_core::sc_time delay);
     // Node slots (id / 4 - 1) of every attached node.
     uint64_t peer_mask() const;
-    // Hops between two nodes in the topology (0 = same node).
+    // Hops between two nodes in the topology (0 = same node). Valid once
+    // every node is attached (after elaboration).
     unsigned hops(uint16_t src, uint16_t dst) const;
+    TopologyKind topology_kind() const { return kind_; }
 
     uint64_t packets_delivered() const { return delivered_; }
     uint64_t bytes_on_wire() const { return wire_bytes_; }
@@ -52,11 +62,14 @@ private:
         bool operator>(const InFlight& o) const { return at != o.at ? at > o.at : seq > o.seq; }
     };
     void deliver();
+    void end_of_elaboration() override;
+    const Topology& topology();
 
     const TimingProfile& timing_;
     std::map<uint16_t, FabricPort*> ports_;
-    std::map<uint16_t, sc_core::sc_time> tx_free_;   // sender link busy until
-    std::map<uint16_t, sc_core::sc_time> rx_free_;   // receiver link busy until
+    TopologyKind kind_;
+    std::unique_ptr<Topology> topology_;       // built once every node is attached
+    std::vector<sc_core::sc_time> link_free_;   // per link: busy until
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;

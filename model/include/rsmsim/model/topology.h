@@ -1,0 +1,47 @@
+// Topology: which directed links a packet crosses between two nodes.
+//
+//  - Switch: every node has a link to and from a central switch (two hops);
+//    two nodes are cabled back to back (one hop).
+//  - Ring: one unidirectional SCI ringlet in node-id order; a packet passes
+//    the bypass of every node between source and target, and the response
+//    continues around the ring back to the source.
+//  - Torus: a 2-D grid (W = ceil(sqrt(N)) columns) of unidirectional
+//    ringlets, one per row and one per column; dimension-order routing
+//    (along the row first, unless the target's column is missing from the
+//    source's row, then along the column first).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rsmsim::model {
+
+enum class TopologyKind { Switch, Ring, Torus };
+
+std::optional<TopologyKind> parse_topology(const std::string& name);
+const char* topology_name(TopologyKind k);
+
+class Topology {
+public:
+    Topology(TopologyKind kind, std::vector<uint16_t> nodes);
+
+    // Link ids, in order, from src to dst (empty for the same node).
+    std::vector<int> route(uint16_t src, uint16_t dst) const;
+    int link_count() const { return links_; }
+    TopologyKind kind() const { return kind_; }
+
+private:
+    int index(uint16_t node) const;
+    // Walks a ringlet (successor table) from a to b, appending link ids.
+    void walk(const std::vector<int>& next, int link_base, int a, int b, std::vector<int>& out) const;
+
+    TopologyKind kind_;
+    std::vector<uint16_t> nodes_;   // sorted node ids
+    int width_ = 1;                 // torus columns
+    int links_ = 0;
+    std::vector<int> x_next_, y_next_;   // torus successors along the row / column
+};
+
+}  // namespace rsmsim::model

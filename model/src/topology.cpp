@@ -1,0 +1,91 @@
+#include "rsmsim/model/topology.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace rsmsim::model {
+
+std::optional<TopologyKind> parse_topology(const std::string& name) {
+    if (name == "switch") return TopologyKind::Switch;
+    if (name == "ring") return TopologyKind::Ring;
+    if (name == "torus") return TopologyKind::Torus;
+    return std::nullopt;
+}
+
+const char* topology_name(TopologyKind k) {
+    switch (k) {
+    case TopologyKind::Switch: return "switch";
+    case TopologyKind::Ring: return "ring";
+    case TopologyKind::Torus: return "torus";
+    }
+    return "?";
+}
+
+Topology::Topology(TopologyKind kind, std::vector<uint16_t> nodes) : kind_(kind), nodes_(std::move(nodes)) {
+    std::sort(nodes_.begin(), nodes_.end());
+    const int n = static_cast<int>(nodes_.size());
+    switch (kind_) {
+    case TopologyKind::Switch:
+        links_ = n == 2 ? 2 : 2 * n;   // cable each way, or up and down links per node
+        break;
+    case TopologyKind::Ring:
+        links_ = n;   // node i -> node i+1
+        break;
+    case TopologyKind::Torus: {
+        width_ = std::max(1, static_cast<int>(std::ceil(std::sqrt(double(n)))));
+        x_next_.assign(n, 0);
+        y_next_.assign(n, 0);
+        for (int k = 0; k < n; ++k) {
+            const int row = k / width_, col = k % width_;
+            const int row_len = std::min(width_, n - row * width_);
+            x_next_[k] = row * width_ + (col + 1) % row_len;
+            const int col_len = (n - 1 - col) / width_ + 1;   // rows that have this column
+            y_next_[k] = ((row + 1) % col_len) * width_ + col;
+        }
+        links_ = 2 * n;   // one row link and one column link leave every node
+        break;
+    }
+    }
+}
+
+int Topology::index(uint16_t node) const {
+    auto it = std::lower_bound(nodes_.begin(), nodes_.end(), node);
+    if (it == nodes_.end() || *it != node) throw std::out_of_range("node not in the topology");
+    return static_cast<int>(it - nodes_.begin());
+}
+
+void Topology::walk(const std::vector<int>& next, int link_base, int a, int b, std::vector<int>& out) const {
+    for (int k = a; k != b; k = next[k]) out.push_back(link_base + k);
+}
+
+std::vector<int> Topology::route(uint16_t src, uint16_t dst) const {
+    std::vector<int> out;
+    if (src == dst) return out;
+    const int s = index(src), d = index(dst), n = static_cast<int>(nodes_.size());
+    switch (kind_) {
+    case TopologyKind::Switch:
+        if (n == 2) out.push_back(s);   // the cable leaving s
+        else out = {s, n + d};          // up to the switch, down to d
+        break;
+    case TopologyKind::Ring:
+        for (int k = s; k != d; k = (k + 1) % n) out.push_back(k);
+        break;
+    case TopologyKind::Torus: {
+        const int d_col = d % width_;
+        const int corner_x = (s / width_) * width_ + d_col;   // source row, target column
+        if (corner_x < n) {
+            walk(x_next_, 0, s, corner_x, out);
+            walk(y_next_, n, corner_x, d, out);
+        } else {
+            const int corner_y = (d / width_) * width_ + s % width_;   // target row, source column
+            walk(y_next_, n, s, corner_y, out);
+            walk(x_next_, 0, corner_y, d, out);
+        }
+        break;
+    }
+    }
+    return out;
+}
+
+}  // namespace rsmsim::model

@@ -1,0 +1,132 @@
+// The fabric on its own: routes of each topology, per-hop and per-link
+// timing, contention on a shared link, in-order delivery; and the whole stack
+// on 64 nodes in each topology.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <vector>
+
+#include "rsmsim/model/fabric.h"
+#include "rsmsim/model/topology.h"
+#include "support/cluster_run.h"
+#include "support/rsm_helpers.h"
+
+namespace {
+
+using namespace rsmsim::model;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+using sc_core::SC_ZERO_TIME;
+
+TEST(Routes, OfEachTopology) {
+    std::vector<uint16_t> ids;
+    for (int k = 1; k <= 9; ++k) ids.push_back(static_cast<uint16_t>(4 * k));
+    Topology ring(TopologyKind::Ring, ids), sw(TopologyKind::Switch, ids), torus(TopologyKind::Torus, ids);
+    EXPECT_EQ(ring.route(4, 8).size(), 1u);
+    EXPECT_EQ(ring.route(8, 4).size(), 8u) << "unidirectional: all the way round";
+    EXPECT_EQ(ring.route(4, 36).size(), 8u);
+    EXPECT_EQ(sw.route(4, 36).size(), 2u);
+    EXPECT_TRUE(sw.route(12, 12).empty());
+    // 3 x 3 torus: node 4 is (0,0), node 36 is (2,2): two along the row, two along the column.
+    EXPECT_EQ(torus.route(4, 36).size(), 4u);
+    EXPECT_EQ(torus.route(4, 8).size(), 1u);
+    EXPECT_EQ(torus.route(8, 4).size(), 2u) << "row ringlet is unidirectional";
+    Topology two(TopologyKind::Switch, {4, 8});
+    EXPECT_EQ(two.route(4, 8).size(), 1u) << "two nodes: a cable";
+    // A partial last row (10 nodes, 4 columns): every pair has a route.
+    ids.push_back(40);
+    Topology t10(TopologyKind::Torus, ids);
+    for (uint16_t a : ids)
+        for (uint16_t b : ids)
+            if (a != b) {
+                EXPECT_FALSE(t10.route(a, b).empty()) << a << "->" << b;
+            }
+    EXPECT_EQ(parse_topology("ring"), TopologyKind::Ring);
+    EXPECT_FALSE(parse_topology("mesh").has_value());
+}
+
+// A port that records when packets arrive.
+struct Probe : FabricPort {
+    uint16_t id;
+    std::vector<std::pair<double, uint32_t>> got;   // arrival ns, txn
+    explicit Probe(uint16_t i) : id(i) {}
+    uint16_t fabric_node_id() const override { return id; }
+    void receive(const Packet& p) override { got.push_back({sc_core::sc_time_stamp().to_seconds() * 1e9, p.txn}); }
+};
+
+TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
+    const TimingProfile t = timing_profiles().front();
+    Fabric fabric("fabric", t, TopologyKind::Ring);
+    std::vector<std::unique_ptr<Probe>> ports;
+    for (int k = 1; k <= 4; ++k) {
+        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
+        fabric.attach(*ports.back());
+    }
+    auto write = [](uint16_t src, uint16_t dst, uint32_t txn) {
+        Packet p = Packet::request(Cmd::Write, dst, 1, 0, 64);
+        p.src = src;
+        p.txn = txn;
+        p.data.assign(64, 0);
+        return p;
+    };
+    sc_core::sc_start(SC_ZERO_TIME);   // elaboration: the topology is built
+    const double wire = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
+    // 4 -> 16 crosses three links; 8 -> 16 shares the last two, one wire later.
+    fabric.send(write(4, 16, 1), SC_ZERO_TIME);
+    fabric.send(write(8, 16, 2), SC_ZERO_TIME);
+    for (uint32_t k = 0; k < 5; ++k) fabric.send(write(4, 12, 10 + k), SC_ZERO_TIME);
+    sc_core::sc_start();
+    const auto& g16 = ports[3]->got;
+    ASSERT_EQ(g16.size(), 2u);
+    EXPECT_EQ(g16[0].second, 1u);
+    EXPECT_NEAR(g16[0].first, 3 * hop + wire + in, 1e-3) << "three hops, no contention";
+    // Links are reserved in the order packets are sent: the second flow
+    // shares links 8->12 and 12->16 and follows the first by one wire time.
+    EXPECT_EQ(g16[1].second, 2u);
+    EXPECT_NEAR(g16[1].first, 3 * hop + 2 * wire + in, 1e-3);
+    const auto& g12 = ports[2]->got;
+    ASSERT_EQ(g12.size(), 5u);
+    for (size_t k = 0; k < 5; ++k) EXPECT_EQ(g12[k].second, 10 + k) << "in order per source and target";
+    for (size_t k = 1; k < 5; ++k) EXPECT_NEAR(g12[k].first - g12[k - 1].first, wire, 1e-3) << "back to back on the link";
+    EXPECT_EQ(fabric.hops(4, 16), 3u);
+    EXPECT_EQ(fabric.hops(16, 4), 1u);
+}
+
+// 64 nodes, each importing from node 4 and writing its own slice.
+void all_to_one(TopologyKind kind) {
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(64);
+    cfg.topology = kind;
+    rsmsim::test::PageBuffer mem(64 * 256);
+    rsm_memseg_id_t seg = 0x400090;
+    rsmsim::test::run_nodes(cfg, [&](int i, rsmsim::Cluster& cl) {
+        rsmapi_controller_handle_t c = rsmsim::test::controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), mem.len, 0));
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &seg, nullptr, 0));
+        }
+        cl.sync();
+        if (i > 0) {
+            rsm_memseg_import_handle_t im = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, seg, RSM_PERM_RDWR, &im));
+            rsmapi_barrier_t bar{};
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+            std::vector<uint8_t> d(256, static_cast<uint8_t>(i));
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, i * 256, d.data(), d.size()));
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        }
+    });
+    for (int i = 1; i < 64; ++i)
+        for (int k = 0; k < 256; k += 51) ASSERT_EQ(mem.data()[i * 256 + k], i) << "node " << 4 * (i + 1);
+}
+
+TEST(Fabric, SixtyFourNodesThroughASwitch) { all_to_one(TopologyKind::Switch); }
+TEST(Fabric, SixtyFourNodesOnARing) { all_to_one(TopologyKind::Ring); }
+TEST(Fabric, SixtyFourNodesInATorus) { all_to_one(TopologyKind::Torus); }
+
+}  // namespace
