@@ -28,6 +28,11 @@ uint64_t Fabric::peer_mask() const {
 
 void Fabric::end_of_elaboration() { (void)topology(); }
 
+void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
+    crc_rate_ = rate;
+    rng_.seed(seed);
+}
+
 const Topology& Fabric::topology() {
     if (!topology_) {
         std::vector<uint16_t> ids;
@@ -62,14 +67,25 @@ void Fabric::send(Packet p, sc_time delay) {
         } else {
             const sc_time wire(transfer_ns(p.wire_bytes(), timing_.link_MBps), SC_NS);
             const sc_time hop(timing_.hop_ns, SC_NS);
+            // A request corrupted on the way is sent again by the link layer
+            // (the route again); past the retries it arrives corrupt.
+            const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
             sc_time head = depart;   // when the packet's head reaches the next link
-            for (int l : links) {
-                const sc_time start = std::max(head, link_free_[static_cast<size_t>(l)]);
-                link_free_[static_cast<size_t>(l)] = start + wire;
-                head = start + hop;
+            for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
+                for (int l : links) {
+                    const sc_time start = std::max(head, link_free_[static_cast<size_t>(l)]);
+                    link_free_[static_cast<size_t>(l)] = start + wire;
+                    head = start + hop;
+                }
+                wire_bytes_ += uint64_t{p.wire_bytes()} * links.size();
+                const bool bad = crc_rate_ > 0 && !is_response(p.cmd) &&
+                                 std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < crc_rate_;
+                if (!bad) break;
+                ++crc_errors_;
+                if (attempt + 1 == attempts_allowed) p.corrupt = true;
+                head += wire;   // the tail must arrive before the CRC is checked
             }
             arrive = head + wire + ingress;   // the tail, one wire time after the head
-            wire_bytes_ += uint64_t{p.wire_bytes()} * links.size();
         }
     }
     const sc_time wake_in = arrive - now;
@@ -86,6 +102,11 @@ void Fabric::deliver() {
         const Packet& p = f.packet;
         tv_ = TraceView{static_cast<uint32_t>(++delivered_), p.segid, p.len, p.txn, p.offset,
                         p.src, p.dst, static_cast<uint8_t>(p.cmd), p.err};
+        if (p.corrupt) {
+            // The target's link layer discards it and NACKs the sender.
+            send(p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::CRC)), sc_core::SC_ZERO_TIME);
+            continue;
+        }
         auto it = ports_.find(p.dst);
         if (it != ports_.end()) it->second->receive(p);
     }

@@ -9,12 +9,12 @@ const std::vector<TimingProfile>& timing_profiles() {
          "PCI-SCI adapter (Dolphin D33x era): 64-bit/66 MHz PCI host bus, 400 MB/s SCI links",
          /*clk_ns*/ 6.0, /*mmio_write_ns*/ 60.0, /*mmio_read_ns*/ 900.0, /*pio_MBps*/ 264.0,
          /*link_MBps*/ 400.0, /*hop_ns*/ 300.0, /*adapter_ns*/ 200.0, /*host_mem_ns*/ 250.0,
-         /*host_MBps*/ 528.0},
+         /*host_MBps*/ 528.0, /*crc_retries*/ 3},
         {"pcie-ntb",
          "PCIe Gen3 x8 NTB adapter (Dolphin PXH/IX class)",
          /*clk_ns*/ 4.0, /*mmio_write_ns*/ 30.0, /*mmio_read_ns*/ 700.0, /*pio_MBps*/ 4000.0,
          /*link_MBps*/ 7600.0, /*hop_ns*/ 100.0, /*adapter_ns*/ 60.0, /*host_mem_ns*/ 150.0,
-         /*host_MBps*/ 8000.0},
+         /*host_MBps*/ 8000.0, /*crc_retries*/ 3},
     };
     return profiles;
 }

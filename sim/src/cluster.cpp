@@ -21,6 +21,7 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
     if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
     g_current = this;
+    fabric_.set_crc_error_rate(cfg.crc_error_rate, cfg.seed);
     for (int i = 0; i < cfg.nodes; ++i)
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
                                                 fabric_, cfg_.timing));

@@ -27,6 +27,8 @@ struct Options {
     int nodes = 2;
     std::string profile = "pci-sci";
     std::string topology = "switch";
+    double crc_error_rate = 0;
+    uint64_t seed = 1;
     std::string vcd = "waveforms/rsmsim.vcd";
     bool no_vcd = false;
     size_t bytes = 256;
@@ -182,6 +184,10 @@ int sc_main(int argc, char* argv[]) {
     app.add_flag("--no-vcd", opt.no_vcd, "write no waveform");
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
         ->check(CLI::Range(size_t{1}, size_t{1} << 20));
+    app.add_option("--crc-error-rate", opt.crc_error_rate,
+                   "fault injection: probability that a request packet is corrupted on the fabric (per attempt)")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--seed", opt.seed, "seed of every random choice (fault injection)");
     bool list = false;
     app.add_flag("--list-profiles", list, "print the timing profiles and exit");
     std::string segid_file;
@@ -213,6 +219,8 @@ int sc_main(int argc, char* argv[]) {
     cfg.nodes = opt.nodes;
     cfg.timing = *rsmsim::model::find_profile(opt.profile);
     cfg.topology = *rsmsim::model::parse_topology(opt.topology);
+    cfg.crc_error_rate = opt.crc_error_rate;
+    cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
 
     Scenario s;
@@ -235,8 +243,9 @@ int sc_main(int argc, char* argv[]) {
         cluster.spawn(0, [&] { s.exporter(cluster); });
         for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
         finished = cluster.run();
-        fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}\n",
-                   rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered());
+        fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
+                   rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
+                   cluster.fabric().crc_errors());
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (!finished) fmt::print("node programs were left blocked\n");

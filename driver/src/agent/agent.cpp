@@ -74,6 +74,7 @@ int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_writ
     case HwStatus::NoEntry: return RSMERR_SEG_NOT_PUBLISHED;
     case HwStatus::NotToNode: return RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
     case HwStatus::Unreachable:
+    case HwStatus::Crc:   // the fabric kept corrupting the lookup
     case HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;
     default: return RSMERR_INTERNAL_ERROR;
     }

@@ -16,6 +16,7 @@ HwStatus from_err_class(uint32_t err_class) {
     case r::ErrClass::UNREACHABLE: return HwStatus::Unreachable;
     case r::ErrClass::HOST_BUS: return HwStatus::HostBus;
     case r::ErrClass::BAD_DESC: return HwStatus::BadDescriptor;
+    case r::ErrClass::CRC: return HwStatus::Crc;
     }
     return HwStatus::BusFault;
 }

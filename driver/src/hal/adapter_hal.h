@@ -20,6 +20,7 @@ enum class HwStatus {
     Unreachable,
     HostBus,
     BadDescriptor,   // DMA chain or descriptor refused
+    Crc,             // corrupted on the fabric beyond the link layer's retries
     BusFault,     // a register access itself was refused
     Timeout,      // the adapter did not answer in time
 };

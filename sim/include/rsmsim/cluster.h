@@ -28,6 +28,8 @@ struct ClusterConfig {
     int nodes = 2;
     model::TimingProfile timing = model::timing_profiles().front();
     model::TopologyKind topology = model::TopologyKind::Switch;
+    double crc_error_rate = 0;   // per request packet and attempt (fault injection)
+    uint64_t seed = 1;           // for every random choice of the run
     std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional
 };
 

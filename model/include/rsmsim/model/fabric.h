@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <random>
 #include <vector>
 
 #include "rsmsim/model/packet.h"
@@ -50,6 +51,14 @@ public:
     unsigned hops(uint16_t src, uint16_t dst) const;
     TopologyKind topology_kind() const { return kind_; }
 
+    // Fault injection: every request packet is corrupted on its way with
+    // probability `rate` (per attempt, from a generator seeded with `seed`).
+    // The link layer retransmits it up to the profile's crc_retries times
+    // (each attempt costs the route again); after that the target discards
+    // it and the sender gets a NACK with ERR_CLASS CRC.
+    void set_crc_error_rate(double rate, uint64_t seed);
+    uint64_t crc_errors() const { return crc_errors_; }
+
     uint64_t packets_delivered() const { return delivered_; }
     uint64_t bytes_on_wire() const { return wire_bytes_; }
     void trace(Waves& w);
@@ -73,6 +82,9 @@ private:
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;
+    double crc_rate_ = 0;
+    std::mt19937_64 rng_{0};
+    uint64_t crc_errors_ = 0;   // corrupted attempts, retried or not
     uint64_t delivered_ = 0;
     uint64_t wire_bytes_ = 0;
 

@@ -42,6 +42,7 @@ struct Packet {
     // packet, echoed in the response.
     int dma_entry = -1;
     uint64_t local = 0;
+    bool corrupt = false;   // arrives with a bad CRC: the target discards it
 
     static constexpr uint32_t kHeaderBytes = 16;
     static constexpr uint32_t kCrcBytes = 2;

@@ -21,6 +21,7 @@ struct TimingProfile {
     double adapter_ns;      // per-packet processing in an adapter (each end)
     double host_mem_ns;     // fixed cost of one adapter DMA access to host memory
     double host_MBps;       // adapter <-> host memory DMA bandwidth
+    int crc_retries;        // link-layer retransmissions of a corrupted packet before it is NACKed
 };
 
 // The built-in profiles; the first is the default.
