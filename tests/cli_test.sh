@@ -35,6 +35,10 @@ for topo in ring torus; do
   "$sim" --nodes 9 --topology $topo --no-vcd > topo.txt 2>&1; rc=$?
   check "9 nodes on a $topo: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' topo.txt"
 done
+"$sim" --nodes 4 --topology ring --link-down 8-12@20 --no-vcd > fault.txt 2>&1; rc=$?
+check "a broken ring is reported: non-zero exit, failures listed" "[ $rc -ne 0 ] && grep -q 'fault: link 8->12 down' fault.txt && grep -q 'BARRIER_FAILURE' fault.txt"
+"$sim" --crash oops > bad.txt 2>&1; rc=$?
+check "rejects a malformed --crash" "[ $rc -ne 0 ] && grep -q 'bad fault' bad.txt"
 printf 'reserved app 0x600000 10\n\nreserved b 0x700000 1\n' > bad.segid
 "$sim" --segid-file bad.segid --no-vcd > bad.txt 2>&1; rc=$?
 check "rejects a malformed --segid-file with a message" "[ $rc -ne 0 ] && grep -q 'malformed' bad.txt"

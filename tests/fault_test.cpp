@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "rsmsim/model/topology.h"
 #include "support/cluster_run.h"
 #include "support/rsm_helpers.h"
 
@@ -131,6 +132,148 @@ TEST(CrcFaults, TheLinkLayerRetriesTransparently) {
         }
     });
     for (size_t b = 0; b < 4096; ++b) ASSERT_EQ(mem.data()[b], 0x5A);
+}
+
+}  // namespace
+
+namespace {
+
+using rsmsim::model::TopologyKind;
+
+// Node 20 exports; node 4 imports it. In a 3 x 3 torus the route 4 -> 20
+// goes 4 -> 8 (row) then 8 -> 20 (column); with link 4 -> 8 down it goes
+// 4 -> 16 (column) then 16 -> 20 (row).
+TEST(LinkFaults, TorusReroutesAndFailsTheBarrierThatSpannedIt) {
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(9);
+    cfg.topology = TopologyKind::Torus;
+    PageBuffer mem(4096);
+    rsmsim::test::run_nodes(cfg, [&](int i, Cluster& cl) {
+        if (i != 0 && i != 4) {   // node 4 (index 0) imports, node 20 (index 4) exports
+            cl.sync();
+            cl.sync();
+            if (i == 8) {
+                ASSERT_TRUE(cl.fabric().set_link(4, 8, false));   // the operator pulls a cable
+            }
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 4) {
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), mem.len, 0));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+        }
+        cl.sync();   // 1
+        rsm_memseg_import_handle_t im = nullptr;
+        rsmapi_barrier_t bar{};
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 20, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_set_mode(im, RSM_BARRIER_MODE_EXPLICIT));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+            ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, 0, const_cast<char*>("first"), 6));
+        }
+        cl.sync();   // 2
+        cl.sync();   // 3: the link is down, routes changed
+        if (i == 0) {
+            EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_close_barrier(&bar)) << "ROUTE_GEN moved";
+            ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_put(im, 100, const_cast<char*>("second"), 7));
+            ASSERT_RSM_OK(rsm_memseg_import_close_barrier(&bar)) << "the rerouted span is clean";
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();   // 4
+        if (i == 4) {
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        }
+    });
+    EXPECT_STREQ(reinterpret_cast<char*>(mem.data()), "first") << "it did land; the span just cannot vouch for it";
+    EXPECT_STREQ(reinterpret_cast<char*>(mem.data()) + 100, "second");
+}
+
+TEST(LinkFaults, ABrokenRingMakesNodesUnreachable) {
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(4);
+    cfg.topology = TopologyKind::Ring;
+    PageBuffer mem(4096);
+    rsmsim::test::run_nodes(cfg, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        rsm_memseg_import_handle_t im = nullptr;
+        rsmapi_barrier_t bar{};
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), mem.len, 0));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+        }
+        cl.sync();   // 1
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        }
+        cl.sync();   // 2
+        if (i == 3) {
+            ASSERT_TRUE(cl.fabric().set_link(12, 16, false));   // 8 -> 4 runs 8, 12, 16, 4
+        }
+        cl.sync();   // 3
+        if (i == 1) {
+            EXPECT_RSM(RSMERR_BARRIER_FAILURE, rsm_memseg_import_put(im, 0, const_cast<char*>("lost"), 5));
+            rsm_memseg_import_handle_t again = nullptr;
+            EXPECT_RSM(RSMERR_REMOTE_NODE_UNREACHABLE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &again));
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();   // 4
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        }
+    });
+    for (size_t b = 0; b < mem.len; ++b) ASSERT_EQ(mem.data()[b], 0) << "nothing landed";
+}
+
+TEST(NodeFaults, ACrashedExporterAbortsItsImportersAndOthersContinue) {
+    PageBuffer a(4096), b(4096);
+    rsmsim::test::run_nodes(3, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i < 2) {   // nodes 4 and 8 each export a segment
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, i == 0 ? a.data() : b.data(), 4096, 0));
+            rsm_memseg_id_t id = kId;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+        }
+        cl.sync();   // 1
+        if (i == 2) {   // node 12 imports both
+            rsm_memseg_import_handle_t from4 = nullptr, from8 = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &from4));
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 8, kId, RSM_PERM_RDWR, &from8));
+            rsmapi_barrier_t b4{}, b8{};
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(from4, RSM_BAR_DEFAULT, &b4));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(from8, RSM_BAR_DEFAULT, &b8));
+            ASSERT_RSM_OK(rsm_memseg_import_put(from4, 0, const_cast<char*>("before"), 7));
+            cl.sync();   // 2
+            cl.fabric().crash_node(4);
+            EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_put(from4, 16, const_cast<char*>("after"), 6));
+            ASSERT_RSM_OK(rsm_memseg_import_put(from8, 0, const_cast<char*>("others"), 7)) << "node 8 continues";
+            rsm_memseg_import_handle_t again = nullptr;
+            EXPECT_RSM(RSMERR_REMOTE_NODE_UNREACHABLE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &again));
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&b4));
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&b8));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(from4));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(from8));
+            cl.sync();   // 3
+            return;
+        }
+        cl.sync();   // 2
+        cl.sync();   // 3
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));   // node 4 crashed: its handle just stays
+        }
+    });
+    EXPECT_STREQ(reinterpret_cast<char*>(a.data()), "before") << "data before the crash stays";
+    EXPECT_EQ(a.data()[16], 0);
+    EXPECT_STREQ(reinterpret_cast<char*>(b.data()), "others");
 }
 
 }  // namespace

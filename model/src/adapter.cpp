@@ -303,6 +303,18 @@ void Adapter::receive(const Packet& p) {
     after_rtl_change(sc_core::SC_ZERO_TIME);
 }
 
+void Adapter::route_changed() {
+    rtl_.route_changed();
+    after_rtl_change(sc_core::SC_ZERO_TIME);
+}
+
+void Adapter::node_lost(uint16_t node) {
+    // Like an unpublish of everything the node exported: revoke our imports.
+    const uint64_t slots = rtl_.import_matches(node, 0, true);
+    if (slots) rtl_.revoke(slots);
+    after_rtl_change(sc_core::SC_ZERO_TIME);
+}
+
 void Adapter::on_response(const Packet& p) {
     if (p.dma_entry >= 0) {
         uint8_t err = p.err;

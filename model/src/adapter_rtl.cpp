@@ -172,9 +172,10 @@ void AdapterRtl::import_bell_received(uint8_t slot, bool no_accumulate) {
     tick();
 }
 
-uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid) {
+uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid, bool any_segment) {
     m_->im_node_i = node;
     m_->im_segid_i = segid;
+    m_->im_any_segid_i = any_segment;
     m_->eval();
     return m_->im_match_o;
 }

@@ -28,6 +28,24 @@ uint64_t Fabric::peer_mask() const {
 
 void Fabric::end_of_elaboration() { (void)topology(); }
 
+bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
+    if (!ports_.count(from) || !ports_.count(to)) return false;
+    const int l = topology().link_between(from, to);
+    if (l < 0) return false;
+    if (link_down_[static_cast<size_t>(l)] == !up) return true;
+    link_down_[static_cast<size_t>(l)] = !up;
+    if (topology().has_alternatives())
+        for (auto& [id, port] : ports_) port->route_changed();
+    return true;
+}
+
+void Fabric::crash_node(uint16_t node) {
+    if (!ports_.count(node)) return;
+    for (int l : topology().links_from(node)) link_down_[static_cast<size_t>(l)] = true;
+    ports_.erase(node);   // requests to it are answered UNREACHABLE from now on
+    for (auto& [id, port] : ports_) port->node_lost(node);
+}
+
 void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
     crc_rate_ = rate;
     rng_.seed(seed);
@@ -39,6 +57,7 @@ const Topology& Fabric::topology() {
         for (const auto& [id, port] : ports_) ids.push_back(id);
         topology_ = std::make_unique<Topology>(kind_, ids);
         link_free_.assign(static_cast<size_t>(topology_->link_count()), sc_core::SC_ZERO_TIME);
+        link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
     }
     return *topology_;
 }
@@ -51,17 +70,37 @@ void Fabric::send(Packet p, sc_time delay) {
     const sc_time now = sc_core::sc_time_stamp();
     const sc_time depart = now + delay;
     sc_time arrive;
-    if (!ports_.count(p.dst)) {
-        // No such node: the fabric answers for it, as SCI's scrubber would.
-        if (is_response(p.cmd)) return;   // a response to a vanished node is dropped
-        Packet r = p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE));
+    // The first route whose links are all up.
+    std::vector<int> links;
+    bool routed = ports_.count(p.dst) != 0;
+    if (routed && p.src != p.dst) {
+        routed = false;
+        for (auto& r : topology().routes(p.src, p.dst)) {
+            if (std::none_of(r.begin(), r.end(), [&](int l) { return link_down_[static_cast<size_t>(l)]; })) {
+                links = std::move(r);
+                routed = true;
+                break;
+            }
+        }
+    }
+    const auto unreachable = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
+    if (!routed && is_response(p.cmd)) {
+        // The answer cannot get back: the requester's adapter times the
+        // transaction out and counts it as an error.
+        if (!ports_.count(p.dst)) return;
+        p.err = unreachable;
+        p.data.clear();
+        arrive = depart + sc_time(kResponseTimeoutNs, SC_NS);
+    } else if (!routed) {
+        // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
+        if (!ports_.count(p.src)) return;   // nobody to tell
+        Packet r = p.response(response_to(p.cmd), unreachable);
         arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
         p = std::move(r);
     } else {
         // The receiving adapter's ingress decode is part of delivery, so the
         // packet is acted on at `arrive`.
         const sc_time ingress(timing_.adapter_ns, SC_NS);
-        const std::vector<int> links = topology().route(p.src, p.dst);
         if (links.empty()) {
             arrive = depart + ingress;   // loopback inside the adapter
         } else {

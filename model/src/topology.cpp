@@ -71,21 +71,68 @@ std::vector<int> Topology::route(uint16_t src, uint16_t dst) const {
     case TopologyKind::Ring:
         for (int k = s; k != d; k = (k + 1) % n) out.push_back(k);
         break;
-    case TopologyKind::Torus: {
-        const int d_col = d % width_;
-        const int corner_x = (s / width_) * width_ + d_col;   // source row, target column
-        if (corner_x < n) {
-            walk(x_next_, 0, s, corner_x, out);
-            walk(y_next_, n, corner_x, d, out);
-        } else {
-            const int corner_y = (d / width_) * width_ + s % width_;   // target row, source column
-            walk(y_next_, n, s, corner_y, out);
-            walk(x_next_, 0, corner_y, d, out);
-        }
+    case TopologyKind::Torus:
+        out = torus_route(s, d, true);
+        if (out.empty()) out = torus_route(s, d, false);
         break;
     }
+    return out;
+}
+
+std::vector<int> Topology::torus_route(int s, int d, bool x_first) const {
+    // Dimension order: along the row to the target's column, then along the
+    // column (x_first), or the other way round. Empty if the corner node
+    // does not exist (a partial last row).
+    const int n = static_cast<int>(nodes_.size());
+    std::vector<int> out;
+    if (x_first) {
+        const int corner = (s / width_) * width_ + d % width_;
+        if (corner >= n) return out;
+        walk(x_next_, 0, s, corner, out);
+        walk(y_next_, n, corner, d, out);
+    } else {
+        const int corner = (d / width_) * width_ + s % width_;
+        if (corner >= n) return out;
+        walk(y_next_, n, s, corner, out);
+        walk(x_next_, 0, corner, d, out);
     }
     return out;
+}
+
+std::vector<std::vector<int>> Topology::routes(uint16_t src, uint16_t dst) const {
+    std::vector<std::vector<int>> out{route(src, dst)};
+    if (kind_ == TopologyKind::Torus && src != dst) {
+        const int s = index(src), d = index(dst);
+        for (bool x_first : {true, false}) {
+            auto r = torus_route(s, d, x_first);
+            if (!r.empty() && r != out.front()) out.push_back(r);
+        }
+    }
+    return out;
+}
+
+int Topology::link_between(uint16_t from, uint16_t to) const {
+    const int n = static_cast<int>(nodes_.size());
+    const int a = index(from), b = index(to);
+    switch (kind_) {
+    case TopologyKind::Ring: return (a + 1) % n == b ? a : -1;
+    case TopologyKind::Torus:
+        if (x_next_[a] == b && a != b) return a;
+        if (y_next_[a] == b && a != b) return n + a;
+        return -1;
+    case TopologyKind::Switch: return n == 2 ? a : -1;   // the cable; a switch port is not a node-to-node link
+    }
+    return -1;
+}
+
+std::vector<int> Topology::links_from(uint16_t node) const {
+    const int n = static_cast<int>(nodes_.size()), a = index(node);
+    switch (kind_) {
+    case TopologyKind::Ring: return {a};
+    case TopologyKind::Torus: return {a, n + a};
+    case TopologyKind::Switch: return n == 2 ? std::vector<int>{a} : std::vector<int>{a, n + a};   // up and down
+    }
+    return {};
 }
 
 }  // namespace rsmsim::model

@@ -45,6 +45,7 @@ module adapter_core (
     // import entries that import <im_node_i, im_segid_i>
     input  wire [15:0] im_node_i,
     input  wire [31:0] im_segid_i,
+    input  wire        im_any_segid_i,
     output wire [63:0] im_match_o,
     // datapath packet events (for node ev_node_i)
     input  wire        ev_issue_i,
@@ -165,7 +166,7 @@ module adapter_core (
         .xl_err_o(xl_err_o), .xl_node_o(xl_node_o), .xl_segid_o(xl_segid_o),
         .dx_slot_i(dx_slot), .dx_off_i(dx_off), .dx_len_i(dx_len), .dx_write_i(dx_write),
         .dx_err_o(dx_err), .dx_node_o(dx_node), .dx_segid_o(dx_segid),
-        .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_match_o(im_match_o),
+        .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_any_segid_i(im_any_segid_i), .im_match_o(im_match_o),
         .rv_i(revoke_rx_i), .rv_mask_i(revoke_mask_i), .revoked_o(att_revoked),
         .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );

@@ -41,6 +41,7 @@ module import_table #(
     // entries importing <node, segment> (for signals from their exporter)
     input  wire [15:0]   im_node_i,
     input  wire [31:0]   im_segid_i,
+    input  wire          im_any_segid_i,   // match every segment of im_node_i (node lost)
     output reg  [ENTRIES-1:0] im_match_o,
     // the exporter revoked the entries in rv_mask_i (one-cycle strobe)
     input  wire          rv_i,
@@ -123,7 +124,7 @@ module import_table #(
     assign dx_segid_o = segid_q[dx_slot_i];
     always @(*) begin
         for (i = 0; i < ENTRIES; i = i + 1)
-            im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && segid_q[i] == im_segid_i;
+            im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
     end
     assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][0];
     assign pl_node_o  = node_q[pl_slot_i];

@@ -68,7 +68,7 @@ module tb_stimulus;
         .ex_write_i(1'b0), .ex_probe_i(1'b0), .ex_err_o(ex_err), .ex_addr_o(ex_addr),
         .ex_size_o(ex_size), .ex_perm_o(ex_perm), .ex_idx_o(ex_idx),
         .imp_add_i(1'b0), .imp_idx_i(5'd0), .imp_node_i(16'd0), .imp_perm_i(2'd0),
-        .im_node_i(16'd0), .im_segid_i(32'd0), .im_match_o(),
+        .im_node_i(16'd0), .im_segid_i(32'd0), .im_any_segid_i(1'b0), .im_match_o(),
         .ev_issue_i(ev_issue), .ev_ack_i(ev_ack), .ev_err_i(ev_err), .ev_xlate_err_i(ev_xlate),
         .ev_err_class_i(ev_class), .ev_node_i(ev_node), .ev_route_i(ev_route),
         .conn_go_o(conn_go), .conn_node_o(conn_node), .conn_segid_o(conn_segid),

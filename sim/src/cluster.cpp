@@ -69,6 +69,15 @@ void Cluster::spawn(int index, std::function<void()> program) {
     programs_[h.get_process_object()] = index;
 }
 
+void Cluster::fault_at(double at_ns, std::function<void()> fault) {
+    sc_core::sc_spawn(
+        [at_ns, fault = std::move(fault)]() {
+            sc_core::wait(sc_core::sc_time(at_ns, sc_core::SC_NS));
+            fault();
+        },
+        ("fault_" + std::to_string(spawned_++)).c_str());
+}
+
 void Cluster::program_done() {
     --running_;
     // A program that ends releases a rendezvous the others now complete.

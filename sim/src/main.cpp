@@ -29,6 +29,8 @@ struct Options {
     std::string topology = "switch";
     double crc_error_rate = 0;
     uint64_t seed = 1;
+    std::vector<std::string> link_down;   // "A-B@US"
+    std::vector<std::string> crash;       // "N@US"
     std::string vcd = "waveforms/rsmsim.vcd";
     bool no_vcd = false;
     size_t bytes = 256;
@@ -188,6 +190,8 @@ int sc_main(int argc, char* argv[]) {
                    "fault injection: probability that a request packet is corrupted on the fabric (per attempt)")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", opt.seed, "seed of every random choice (fault injection)");
+    app.add_option("--link-down", opt.link_down, "fault: the link from node A to its neighbour B fails at T us (A-B@T)");
+    app.add_option("--crash", opt.crash, "fault: node N crashes at T us (N@T)");
     bool list = false;
     app.add_flag("--list-profiles", list, "print the timing profiles and exit");
     std::string segid_file;
@@ -223,6 +227,30 @@ int sc_main(int argc, char* argv[]) {
     cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
 
+    // Faults: "A-B@T" and "N@T", T in microseconds.
+    struct Fault {
+        unsigned a, b;
+        double at_us;
+        bool crash;
+    };
+    std::vector<Fault> faults;
+    auto parse_fault = [&](const std::string& text, bool crash) {
+        Fault f{0, 0, 0, crash};
+        char tail = 0;
+        const int n = crash ? std::sscanf(text.c_str(), "%u@%lf%c", &f.a, &f.at_us, &tail)
+                            : std::sscanf(text.c_str(), "%u-%u@%lf%c", &f.a, &f.b, &f.at_us, &tail);
+        if (n != (crash ? 2 : 3) || f.at_us < 0) {
+            fmt::print(stderr, "rsmsim: bad fault '{}': expected {}\n", text, crash ? "NODE@MICROSECONDS" : "A-B@MICROSECONDS");
+            return false;
+        }
+        faults.push_back(f);
+        return true;
+    };
+    for (const auto& f : opt.link_down)
+        if (!parse_fault(f, false)) return 2;
+    for (const auto& f : opt.crash)
+        if (!parse_fault(f, true)) return 2;
+
     Scenario s;
     s.opt = opt;
     s.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
@@ -242,6 +270,24 @@ int sc_main(int argc, char* argv[]) {
         rsmsim::Cluster cluster(cfg);
         cluster.spawn(0, [&] { s.exporter(cluster); });
         for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
+        for (const Fault& f : faults) {
+            const auto a = static_cast<uint16_t>(f.a), b = static_cast<uint16_t>(f.b);
+            if (!f.crash && cluster.fabric().topology_kind() == rsmsim::model::TopologyKind::Switch && opt.nodes > 2) {
+                fmt::print(stderr, "rsmsim: --link-down needs neighbouring nodes: use --topology ring or torus\n");
+                return 2;
+            }
+            cluster.fault_at(f.at_us * 1000.0, [&cluster, f, a, b] {
+                if (f.crash) {
+                    cluster.fabric().crash_node(a);
+                    fmt::print("[{:>11.3f} us] fault: node {} crashed\n", rsmsim::Cluster::now_ns() / 1000.0, a);
+                } else if (cluster.fabric().set_link(a, b, false)) {
+                    fmt::print("[{:>11.3f} us] fault: link {}->{} down\n", rsmsim::Cluster::now_ns() / 1000.0, a, b);
+                } else {
+                    fmt::print("[{:>11.3f} us] fault: no link {}->{} in this topology\n",
+                               rsmsim::Cluster::now_ns() / 1000.0, a, b);
+                }
+            });
+        }
         finished = cluster.run();
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
                    rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),

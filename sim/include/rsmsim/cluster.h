@@ -51,6 +51,10 @@ public:
 
     // Adds a program on node `index`; it starts at time 0 of run().
     void spawn(int index, std::function<void()> program);
+    // Runs `fault` (for example fabric().set_link or crash_node) at simulated
+    // time `at_ns`. Not a node program: sync() does not wait for it.
+    void fault_at(double at_ns, std::function<void()> fault);
+
     // Runs until every program has returned and the fabric is idle. Returns
     // false if programs were left blocked (a deadlock in the testbench).
     bool run();

@@ -34,6 +34,8 @@ public:
 
     uint16_t fabric_node_id() const override { return node_id_; }
     void receive(const Packet& p) override;
+    void route_changed() override;
+    void node_lost(uint16_t node) override;
 
     bool irq_level() const { return irq_level_; }
     const sc_core::sc_event& irq_raised() const { return irq_raised_; }

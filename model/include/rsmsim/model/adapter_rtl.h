@@ -87,8 +87,9 @@ public:
     void bell_received(uint8_t index, bool no_accumulate);
     // A BELL from an exporter arrived for import entry `slot` (one clock).
     void import_bell_received(uint8_t slot, bool no_accumulate);
-    // Import entries that import <node, segid> (combinational).
-    uint64_t import_matches(uint16_t node, uint32_t segid);
+    // Import entries that import <node, segid>, or every segment of `node`
+    // with any_segment (combinational).
+    uint64_t import_matches(uint16_t node, uint32_t segid, bool any_segment = false);
     // The exporter revoked these import entries (one clock).
     void revoke(uint64_t slots);
     // Node `node` looked export entry `index` up and was granted `perm` (one clock).

@@ -32,10 +32,19 @@ public:
     virtual uint16_t fabric_node_id() const = 0;
     // Called at the packet's arrival time; must not block.
     virtual void receive(const Packet& p) = 0;
+    // The fabric changed its routes (a link failed or came back where the
+    // topology can route around it).
+    virtual void route_changed() {}
+    // `node` crashed: nothing it exported exists any more.
+    virtual void node_lost(uint16_t node) { (void)node; }
 };
 
 class Fabric : public sc_core::sc_module {
 public:
+    // A requester whose answer cannot be routed back sees the transaction
+    // time out (and counted as UNREACHABLE) after this long.
+    static constexpr double kResponseTimeoutNs = 20'000;
+
     SC_HAS_PROCESS(Fabric);
     Fabric(sc_core::sc_module_name name, const TimingProfile& timing,
            TopologyKind topology = TopologyKind::Switch);
@@ -57,6 +66,14 @@ public:
     // (each attempt costs the route again); after that the target discards
     // it and the sender gets a NACK with ERR_CLASS CRC.
     void set_crc_error_rate(double rate, uint64_t seed);
+    // A link between neighbouring nodes goes down or up. Packets take another
+    // route where the topology has one (every adapter's ROUTE_GEN moves, so
+    // open barriers fail), else they are answered UNREACHABLE. False if the
+    // two nodes are not neighbours in this topology.
+    bool set_link(uint16_t from, uint16_t to, bool up);
+    // A node crashes: its adapter stops answering, its links go down, and
+    // every other adapter drops its imports from it (as a node-lost event).
+    void crash_node(uint16_t node);
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
@@ -79,6 +96,7 @@ private:
     TopologyKind kind_;
     std::unique_ptr<Topology> topology_;       // built once every node is attached
     std::vector<sc_core::sc_time> link_free_;   // per link: busy until
+    std::vector<bool> link_down_;
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;

@@ -29,11 +29,19 @@ public:
 
     // Link ids, in order, from src to dst (empty for the same node).
     std::vector<int> route(uint16_t src, uint16_t dst) const;
+    // Every route, preferred first (the torus has a second dimension order).
+    std::vector<std::vector<int>> routes(uint16_t src, uint16_t dst) const;
+    // The link from `from` straight to `to` (neighbours on a ringlet), or -1.
+    int link_between(uint16_t from, uint16_t to) const;
+    // Links leaving `node` (its outputs: a crashed node forwards nothing).
+    std::vector<int> links_from(uint16_t node) const;
+    bool has_alternatives() const { return kind_ == TopologyKind::Torus; }
     int link_count() const { return links_; }
     TopologyKind kind() const { return kind_; }
 
 private:
     int index(uint16_t node) const;
+    std::vector<int> torus_route(int s, int d, bool x_first) const;
     // Walks a ringlet (successor table) from a to b, appending link ids.
     void walk(const std::vector<int>& next, int link_base, int a, int b, std::vector<int>& out) const;
 
