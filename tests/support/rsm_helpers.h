@@ -24,4 +24,14 @@ inline rsmapi_controller_handle_t controller() {
     return c;
 }
 
+// Creates an export segment over [mem, mem+len) and publishes it as `id` to
+// every node. Use ASSERT_NO_FATAL_FAILURE around it.
+inline void export_segment(rsmapi_controller_handle_t c, void* mem, size_t len, rsm_memseg_id_t id,
+                           rsm_memseg_export_handle_t& ex) {
+    ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem, len, 0));
+    rsm_memseg_id_t got = id;
+    ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &got, nullptr, 0));
+    ASSERT_EQ(got, id);
+}
+
 }  // namespace rsmsim::test
