@@ -31,6 +31,8 @@ check "a second run writes the same VCD (but the date)" "[ -s first.vcd ] && [ -
 "$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
 check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
 check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
+"$sim" --nodes 6 --workload all-to-all --topology torus --no-vcd > a2a.txt 2>&1; rc=$?
+check "all-to-all on 6 nodes: exits 0 and every node verifies" "[ $rc -eq 0 ] && [ \$(grep -c 'verify the slots of 5 nodes.*ok' a2a.txt) -eq 6 ]"
 for topo in ring torus; do
   "$sim" --nodes 9 --topology $topo --no-vcd > topo.txt 2>&1; rc=$?
   check "9 nodes on a $topo: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' topo.txt"

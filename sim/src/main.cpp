@@ -27,6 +27,7 @@ struct Options {
     int nodes = 2;
     std::string profile = "pci-sci";
     std::string topology = "switch";
+    std::string workload = "putget";
     double crc_error_rate = 0;
     uint64_t seed = 1;
     std::vector<std::string> link_down;   // "A-B@US"
@@ -170,6 +171,59 @@ struct Scenario {
     }
 };
 
+// Every node exports one slot per node and puts `bytes` into its slot on
+// every other node; then each node verifies what arrived.
+struct AllToAll {
+    Options opt;
+    Report& report;
+    std::vector<uint8_t*> mem;   // one segment per node
+    size_t seg_len = 0;
+
+    static rsm_memseg_id_t id_of(int node_index) { return 0x500000u + static_cast<rsm_memseg_id_t>(node_index); }
+
+    void run(rsmsim::Cluster& c, int me) {
+        const int n = c.size();
+        rsmapi_controller_handle_t ctl = nullptr;
+        int rc = rsm_get_controller(const_cast<char*>("sci0"), &ctl);
+        if (rc) return report.line(me, "rsm_get_controller", rc);
+        rsm_memseg_export_handle_t ex = nullptr;
+        rsm_memseg_id_t id = id_of(me);
+        rc = rsm_memseg_export_create(ctl, &ex, mem[static_cast<size_t>(me)], seg_len, 0);
+        if (!rc) rc = rsm_memseg_export_publish(ex, &id, nullptr, 0);
+        if (rc) report.line(me, "export", rc);
+        c.sync();
+        std::vector<uint8_t> data(opt.bytes);
+        for (size_t k = 0; k < opt.bytes; ++k) data[k] = pattern(me, k);
+        int failures = 0;
+        for (int peer = 0; peer < n; ++peer) {
+            if (peer == me) continue;
+            rsm_memseg_import_handle_t im = nullptr;
+            rsmapi_barrier_t bar{};
+            rc = rsm_memseg_import_connect(ctl, rsmsim::Cluster::node_id(peer), id_of(peer), RSM_PERM_RDWR, &im);
+            if (!rc) rc = rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar);
+            if (!rc) rc = rsm_memseg_import_put(im, static_cast<off_t>(static_cast<size_t>(me) * opt.bytes), data.data(), data.size());
+            if (rc) ++failures;
+            if (im) {
+                (void)rsm_memseg_import_destroy_barrier(&bar);
+                (void)rsm_memseg_import_disconnect(im);
+            }
+        }
+        report.line(me, fmt::format("put {} B to each of {} nodes ({} failed)", opt.bytes, n - 1, failures),
+                    failures ? RSMERR_BARRIER_FAILURE : RSM_SUCCESS);
+        c.sync();
+        bool ok = true;
+        for (int peer = 0; peer < n; ++peer) {
+            if (peer == me) continue;
+            const uint8_t* slot = mem[static_cast<size_t>(me)] + static_cast<size_t>(peer) * opt.bytes;
+            for (size_t k = 0; k < opt.bytes; ++k) ok = ok && slot[k] == pattern(peer, k);
+        }
+        report.check(me, fmt::format("verify the slots of {} nodes", n - 1), ok);
+        c.sync();
+        (void)rsm_memseg_export_destroy(ex);
+        (void)rsm_release_controller(ctl);
+    }
+};
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -180,6 +234,9 @@ int sc_main(int argc, char* argv[]) {
     std::vector<std::string> names;
     for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
     app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names));
+    app.add_option("-w,--workload", opt.workload,
+                   "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every other")
+        ->check(CLI::IsMember({"putget", "all-to-all"}));
     app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
         ->check(CLI::IsMember({"switch", "ring", "torus"}));
     app.add_option("--vcd", opt.vcd, "waveform file to write");
@@ -253,6 +310,19 @@ int sc_main(int argc, char* argv[]) {
 
     Scenario s;
     s.opt = opt;
+    AllToAll a2a{opt, s.report, {}, round_up(opt.bytes * static_cast<size_t>(opt.nodes), 4096)};
+    std::vector<std::unique_ptr<uint8_t, decltype(&std::free)>> a2a_mem;
+    if (opt.workload == "all-to-all") {
+        for (int i = 0; i < opt.nodes; ++i) {
+            a2a_mem.emplace_back(static_cast<uint8_t*>(std::aligned_alloc(4096, a2a.seg_len)), &std::free);
+            if (!a2a_mem.back()) {
+                fmt::print(stderr, "rsmsim: cannot allocate {} bytes\n", a2a.seg_len);
+                return 1;
+            }
+            std::memset(a2a_mem.back().get(), 0, a2a.seg_len);
+            a2a.mem.push_back(a2a_mem.back().get());
+        }
+    }
     s.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
     std::unique_ptr<uint8_t, decltype(&std::free)> mem(
         static_cast<uint8_t*>(std::aligned_alloc(4096, s.seg_len)), &std::free);
@@ -263,13 +333,18 @@ int sc_main(int argc, char* argv[]) {
     std::memset(mem.get(), 0, s.seg_len);
     s.seg_mem = mem.get();
 
-    fmt::print("rsmsim: {} nodes ({}), profile {} ({}), {} B per importer, waveform {}\n", opt.nodes,
-               opt.topology, cfg.timing.name, cfg.timing.description, opt.bytes, opt.no_vcd ? "off" : opt.vcd);
+    fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
+               opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
+               opt.no_vcd ? "off" : opt.vcd);
     bool finished = false;
     {
         rsmsim::Cluster cluster(cfg);
-        cluster.spawn(0, [&] { s.exporter(cluster); });
-        for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
+        if (opt.workload == "all-to-all") {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
+        } else {
+            cluster.spawn(0, [&] { s.exporter(cluster); });
+            for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
+        }
         for (const Fault& f : faults) {
             const auto a = static_cast<uint16_t>(f.a), b = static_cast<uint16_t>(f.b);
             if (!f.crash && cluster.fabric().topology_kind() == rsmsim::model::TopologyKind::Switch && opt.nodes > 2) {
