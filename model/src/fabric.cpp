@@ -116,7 +116,6 @@ void Fabric::send(Packet p, sc_time delay) {
                     link_free_[static_cast<size_t>(l)] = start + wire;
                     head = start + hop;
                 }
-                wire_bytes_ += uint64_t{p.wire_bytes()} * links.size();
                 const bool bad = crc_rate_ > 0 && !is_response(p.cmd) &&
                                  std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < crc_rate_;
                 if (!bad) break;

@@ -49,13 +49,11 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
     const size_t len = t.get_data_length();
     if (t.get_byte_enable_ptr() || t.get_streaming_width() != len) {
         t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-        ++refused_;
         return;
     }
     uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len);
     if (!host) {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        ++refused_;
         return;
     }
     if (t.is_write())

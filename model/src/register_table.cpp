@@ -11,10 +11,4 @@ const std::vector<RegInfo>& register_table() {
     return table;
 }
 
-const RegInfo* find_register(uint32_t offset) {
-    for (const auto& r : register_table())
-        if (r.offset == offset) return &r;
-    return nullptr;
-}
-
 }  // namespace rsmsim::model

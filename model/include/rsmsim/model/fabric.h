@@ -77,7 +77,6 @@ public:
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
-    uint64_t bytes_on_wire() const { return wire_bytes_; }
     void trace(Waves& w);
 
 private:
@@ -104,7 +103,6 @@ private:
     std::mt19937_64 rng_{0};
     uint64_t crc_errors_ = 0;   // corrupted attempts, retried or not
     uint64_t delivered_ = 0;
-    uint64_t wire_bytes_ = 0;
 
     // Waveform view of the last delivered packet.
     struct TraceView {

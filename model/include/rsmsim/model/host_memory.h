@@ -1,7 +1,7 @@
 // HostMemory: a node's memory as the adapter sees it through an IOMMU. The
 // node program's buffers are real process memory; the driver pins ranges
 // (Bus::dma_map) and gets bus addresses for them; the adapter's DMA may touch
-// mapped bus addresses only. Any other access is a bus error that is counted,
+// mapped bus addresses only. Any other access is a bus error (the adapter counts and reports it),
 // never a wild write. Bus addresses are handed out in order from a fixed base,
 // so runs are reproducible whatever the host's address-space layout.
 #pragma once
@@ -32,7 +32,6 @@ public:
     uint8_t* host_pointer(uint64_t bus_addr, size_t len) const;
     // Whether host memory [va, va+len) lies in one pinned range.
     bool is_pinned(const void* va, size_t len) const;
-    uint64_t refused() const { return refused_; }
 
 private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
@@ -44,7 +43,6 @@ private:
     };
     std::map<uint64_t, Mapping> mappings_;   // bus address -> host range
     uint64_t next_bus_ = kBusBase;
-    uint64_t refused_ = 0;
 };
 
 }  // namespace rsmsim::model

@@ -18,6 +18,5 @@ struct RegInfo {
 };
 
 const std::vector<RegInfo>& register_table();
-const RegInfo* find_register(uint32_t offset);
 
 }  // namespace rsmsim::model
