@@ -139,11 +139,11 @@ TEST(Model, RemoteWriteLandsAtTheTimeTheProfileGives) {
     uint32_t got = 0;
     std::memcpy(&got, mem.data() + 100, 4);
     EXPECT_EQ(got, 0x11223344u);
-    // Stream 4 B over PIO, adapter egress, one hop, the packet's tail after one
+    // The posted write crosses the host bus, streams 4 B, adapter egress, one hop, the packet's tail after one
     // wire time of its 34 bytes (cut-through), adapter ingress; then the DMA
     // writes host memory.
     const double wire = rsmsim::model::transfer_ns(34, t.link_MBps);
-    const double expect = rsmsim::model::transfer_ns(4, t.pio_MBps) + t.adapter_ns + t.hop_ns + wire + t.adapter_ns;
+    const double expect = t.mmio_write_ns + rsmsim::model::transfer_ns(4, t.pio_MBps) + t.adapter_ns + t.hop_ns + wire + t.adapter_ns;
     EXPECT_NEAR(landed_ns - issued_ns, expect, 0.01);
 }
 

@@ -523,19 +523,19 @@ TEST_F(Core, DmaBarrierEntryCompletesBeforeTheNextStarts) {
     EXPECT_EQ(completed(), 2u);
 }
 
-TEST_F(Core, DmaKeepsAtMost16PacketsInFlightAndStallsWithoutCost) {
+TEST_F(Core, DmaKeepsAtMost128PacketsInFlightAndStallsWithoutCost) {
     dma_setup();
-    desc(0, 0, 0, 64 * 40, 2 | kWrite);
+    desc(0, 0, 0, 64 * 140, 2 | kWrite);
     ASSERT_TRUE(wr(r::DMA_COUNT, 1));
     ASSERT_TRUE(wr(r::DMA_CTRL, kGo));
-    run(100);
-    EXPECT_EQ(pkts.size(), 16u);
+    run(300);
+    EXPECT_EQ(pkts.size(), 128u);
     EXPECT_FALSE(m->active_o) << "waiting for answers: nothing to clock";
     respond();
     EXPECT_TRUE(m->active_o);
     run(5);
-    EXPECT_EQ(pkts.size(), 16u) << "one answered, one more issued";
-    EXPECT_EQ(drain(), 40 - 1);
+    EXPECT_EQ(pkts.size(), 128u) << "one answered, one more issued";
+    EXPECT_EQ(drain(), 140 - 1);
     EXPECT_EQ(completed(), 1u);
 }
 

@@ -198,7 +198,9 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
         for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
             Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
             p.data.assign(data + done, data + done + n);
-            const sc_time streamed = start + ns(transfer_ns(double(done + n), timing_.pio_MBps));
+            // The posted write reaches the adapter after the host-bus latency.
+            const sc_time streamed =
+                start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
             send_request(std::move(p), streamed);
         });
         delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));

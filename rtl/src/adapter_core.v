@@ -212,7 +212,7 @@ module adapter_core (
         .active_o(sig_active)
     );
 
-    dma_engine #(.WINDOW(16)) dma (
+    dma_engine #(.WINDOW(128)) dma (
         .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(dma_rdata),
         .dx_slot_o(dx_slot), .dx_off_o(dx_off), .dx_len_o(dx_len), .dx_write_o(dx_write),

@@ -9,7 +9,7 @@
 // the chain runs.
 `default_nettype none
 module dma_engine #(
-    parameter integer WINDOW = 16
+    parameter integer WINDOW = 128
 ) (
     input  wire        clk,
     input  wire        rst_n,
@@ -50,6 +50,11 @@ module dma_engine #(
 
     localparam [2:0] S_IDLE = 3'd0, S_CHECK = 3'd1, S_ISSUE = 3'd2, S_WAIT = 3'd3, S_DRAIN = 3'd4;
     localparam [31:0] MAX_LEN = 32'h1000_0000;   // one window slot
+    // In-flight counters count 0..WINDOW.
+    localparam integer CW = $clog2(WINDOW + 1);
+    localparam [CW-1:0] WIN = WINDOW[CW-1:0];
+    localparam [CW-1:0] ONE = {{(CW-1){1'b0}}, 1'b1};
+    localparam [CW-1:0] ZERO = {CW{1'b0}};
 
     reg [31:0] lo_q [0:15];
     reg [31:0] hi_q [0:15];
@@ -62,8 +67,8 @@ module dma_engine #(
     reg [31:0] off;
     reg [15:0] node;
     reg [31:0] segid;
-    reg [4:0]  outstanding [0:15];
-    reg [4:0]  total_out  /*verilator public*/;
+    reg [CW-1:0] outstanding [0:15];
+    reg [CW-1:0] total_out  /*verilator public*/;
     reg [15:0] issued_all;
     reg        busy       /*verilator public*/;
     reg        done_st, error_st;
@@ -90,12 +95,12 @@ module dma_engine #(
     assign dx_write_o = c_ctl[8];
 
     wire        unused_ctl = |{c_ctl[10], c_ctl[7:6]};   // IRQ is read per entry below
-    wire can_issue = state == S_ISSUE && !error_st && total_out < WINDOW[4:0];
+    wire can_issue = state == S_ISSUE && !error_st && total_out < WIN;
     wire resp_bad;
     wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
-    wire waiting   = (state == S_ISSUE && total_out >= WINDOW[4:0]) ||
-                     (state == S_WAIT && outstanding[cur] != 5'd0) ||
-                     (state == S_DRAIN && total_out != 5'd0);
+    wire waiting   = (state == S_ISSUE && total_out >= WIN) ||
+                     (state == S_WAIT && outstanding[cur] != ZERO) ||
+                     (state == S_DRAIN && total_out != ZERO);
     // Also active for the cycle after a pulse, so other blocks latch it.
     assign active_o = (busy && !waiting) || done_o || err_o || post_o;
 
@@ -126,7 +131,7 @@ module dma_engine #(
                 rem_q[i] <= 32'd0;
                 len_q[i] <= 32'd0;
                 ctl_q[i] <= 11'd0;
-                outstanding[i] <= 5'd0;
+                outstanding[i] <= ZERO;
             end
             count <= 5'd0;
             state <= S_IDLE;
@@ -134,7 +139,7 @@ module dma_engine #(
             off <= 32'd0;
             node <= 16'd0;
             segid <= 32'd0;
-            total_out <= 5'd0;
+            total_out <= ZERO;
             issued_all <= 16'd0;
             busy <= 1'b0;
             done_st <= 1'b0;
@@ -181,15 +186,15 @@ module dma_engine #(
             // Packets in flight: this cycle's issue and response together
             // (only the two entries involved change; same entry: no change).
             if (issue_now && !(resp_valid_i && resp_entry_i == cur))
-                outstanding[cur] <= outstanding[cur] + 5'd1;
+                outstanding[cur] <= outstanding[cur] + ONE;
             if (resp_valid_i && !(issue_now && resp_entry_i == cur))
-                outstanding[resp_entry_i] <= outstanding[resp_entry_i] - 5'd1;
-            total_out <= total_out + (issue_now ? 5'd1 : 5'd0) - (resp_valid_i ? 5'd1 : 5'd0);
+                outstanding[resp_entry_i] <= outstanding[resp_entry_i] - ONE;
+            total_out <= total_out + (issue_now ? ONE : ZERO) - (resp_valid_i ? ONE : ZERO);
             if (resp_bad) fail(resp_err_i, resp_entry_i);
 
             // Progress: leading entries fully issued and fully answered.
             if (busy && completed < count && issued_all[completed[3:0]] &&
-                outstanding[completed[3:0]] == 5'd0 && !(error_st && completed[3:0] >= fail_entry)) begin
+                outstanding[completed[3:0]] == ZERO && !(error_st && completed[3:0] >= fail_entry)) begin
                 completed <= completed + 5'd1;
                 if (ctl_q[completed[3:0]][10]) done_o <= 1'b1;
             end
@@ -263,7 +268,7 @@ module dma_engine #(
                 S_WAIT:
                     if (error_st || resp_bad) begin
                         state <= S_DRAIN;
-                    end else if (outstanding[cur] == 5'd0) begin
+                    end else if (outstanding[cur] == ZERO) begin
                         if (last_ent) state <= S_DRAIN;
                         else begin
                             cur <= cur + 4'd1;
@@ -271,7 +276,7 @@ module dma_engine #(
                         end
                     end
                 S_DRAIN:
-                    if (total_out == 5'd0 && !resp_valid_i) begin
+                    if (total_out == ZERO && !resp_valid_i) begin
                         busy <= 1'b0;
                         done_st <= 1'b1;
                         state <= S_IDLE;

@@ -86,7 +86,7 @@ module tb_stimulus;
     );
 
     integer fd, out, n, k, guard, answers;
-    reg [3:0]  fifo [0:63];      // entries of issued, unanswered DMA packets
+    reg [3:0]  fifo [0:255];      // entries of issued, unanswered DMA packets
     integer    head, tail;
     reg [31:0] op, a, b, c;
     reg        last_irq;
@@ -97,7 +97,7 @@ module tb_stimulus;
     task answer(input [3:0] cls, input [15:0] node);
         begin
             if (head != tail) begin
-                resp_valid = 1'b1; resp_entry = fifo[head % 64]; resp_err = cls;
+                resp_valid = 1'b1; resp_entry = fifo[head % 256]; resp_err = cls;
                 ev_ack = 1'b1; ev_err = cls != 4'd0; ev_node = node; ev_class = cls;
                 head = head + 1;
             end
@@ -122,7 +122,7 @@ module tb_stimulus;
             if (pkt_valid) begin
                 $fdisplay(out, "P %0d %0d %h %h %h %h %0d", pkt_write, pkt_entry, pkt_local,
                           pkt_node, pkt_segid, pkt_remote, pkt_len);
-                fifo[tail % 64] = pkt_entry;
+                fifo[tail % 256] = pkt_entry;
                 tail = tail + 1;
             end
             if (bell_go) $fdisplay(out, "B %h %h %0d", bell_node, bell_segid, bell_noacc);

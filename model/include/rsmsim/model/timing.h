@@ -22,6 +22,10 @@ struct TimingProfile {
     double host_mem_ns;     // fixed cost of one adapter DMA access to host memory
     double host_MBps;       // adapter <-> host memory DMA bandwidth
     int crc_retries;        // link-layer retransmissions of a corrupted packet before it is NACKed
+    // What the profile is calibrated to (docs/timing.md gives the sources);
+    // tests/calibration_test.cpp measures both through the driver.
+    double target_latency_ns;   // one-way latency of a 4-byte rsm_memseg_import_put (half a ping-pong)
+    double target_dma_MBps;     // bandwidth of one large rsm_memseg_import_putv
 };
 
 // The built-in profiles; the first is the default.
