@@ -39,11 +39,31 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
     return true;
 }
 
+bool Fabric::set_link_speed(uint16_t from, uint16_t to, double factor) {
+    if (!(factor >= 1.0) || !ports_.count(from) || !ports_.count(to)) return false;
+    const int l = topology().link_between(from, to);
+    if (l < 0) return false;
+    link_slowdown_[static_cast<size_t>(l)] = factor;
+    return true;
+}
+
+std::vector<std::pair<uint16_t, uint16_t>> Fabric::neighbour_links() { return topology().neighbour_links(); }
+
+bool Fabric::alive(uint16_t node) const { return ports_.count(node) != 0 && crashed_.count(node) == 0; }
+
 void Fabric::crash_node(uint16_t node) {
-    if (!ports_.count(node)) return;
+    if (!alive(node)) return;
     for (int l : topology().links_from(node)) link_down_[static_cast<size_t>(l)] = true;
-    ports_.erase(node);   // requests to it are answered UNREACHABLE from now on
-    for (auto& [id, port] : ports_) port->node_lost(node);
+    crashed_.insert(node);   // requests to it are answered UNREACHABLE from now on
+    for (auto& [id, port] : ports_)
+        if (alive(id)) port->node_lost(node);
+}
+
+void Fabric::time_out(const Packet& request, sc_time at) {
+    Packet r = request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE));
+    const sc_time wake_in = at - sc_core::sc_time_stamp();
+    in_flight_.push(InFlight{at, seq_++, std::move(r)});
+    wake_.notify(wake_in);
 }
 
 void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
@@ -58,6 +78,7 @@ const Topology& Fabric::topology() {
         topology_ = std::make_unique<Topology>(kind_, ids);
         link_free_.assign(static_cast<size_t>(topology_->link_count()), sc_core::SC_ZERO_TIME);
         link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
+        link_slowdown_.assign(static_cast<size_t>(topology_->link_count()), 1.0);
     }
     return *topology_;
 }
@@ -71,8 +92,14 @@ void Fabric::send(Packet p, sc_time delay) {
     const sc_time depart = now + delay;
     sc_time arrive;
     // The first route whose links are all up.
+    if (crashed_.count(p.src)) {
+        // A crashed node's adapter answers nothing; what its software still
+        // sends gets no echo, and its own link layer times it out.
+        if (!is_response(p.cmd)) time_out(p, depart + sc_time(kResponseTimeoutNs, SC_NS));
+        return;
+    }
     std::vector<int> links;
-    bool routed = ports_.count(p.dst) != 0;
+    bool routed = alive(p.dst);
     if (routed && p.src != p.dst) {
         routed = false;
         for (auto& r : topology().routes(p.src, p.dst)) {
@@ -87,13 +114,13 @@ void Fabric::send(Packet p, sc_time delay) {
     if (!routed && is_response(p.cmd)) {
         // The answer cannot get back: the requester's adapter times the
         // transaction out and counts it as an error.
-        if (!ports_.count(p.dst)) return;
+        if (!alive(p.dst)) return;
         p.err = unreachable;
         p.data.clear();
         arrive = depart + sc_time(kResponseTimeoutNs, SC_NS);
     } else if (!routed) {
         // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
-        if (!ports_.count(p.src)) return;   // nobody to tell
+        if (!alive(p.src)) return;   // nobody to tell
         Packet r = p.response(response_to(p.cmd), unreachable);
         arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
         p = std::move(r);
@@ -104,26 +131,32 @@ void Fabric::send(Packet p, sc_time delay) {
         if (links.empty()) {
             arrive = depart + ingress;   // loopback inside the adapter
         } else {
-            const sc_time wire(transfer_ns(p.wire_bytes(), timing_.link_MBps), SC_NS);
+            const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps);
             const sc_time hop(timing_.hop_ns, SC_NS);
             // A request corrupted on the way is sent again by the link layer
             // (the route again); past the retries it arrives corrupt.
             const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
             sc_time head = depart;   // when the packet's head reaches the next link
+            sc_time tail = depart;   // when its tail has crossed the last link so far
             for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
                 for (int l : links) {
-                    const sc_time start = std::max(head, link_free_[static_cast<size_t>(l)]);
-                    link_free_[static_cast<size_t>(l)] = start + wire;
+                    const auto li = static_cast<size_t>(l);
+                    const sc_time wire(wire_ns * link_slowdown_[li], SC_NS);
+                    const sc_time start = std::max(head, link_free_[li]);
+                    link_free_[li] = start + wire;
                     head = start + hop;
+                    // Cut-through: the tail follows one wire time behind the
+                    // head, and no faster than it crossed a slower link before.
+                    tail = std::max(head + wire, tail + hop);
                 }
                 const bool bad = crc_rate_ > 0 && !is_response(p.cmd) &&
                                  std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < crc_rate_;
                 if (!bad) break;
                 ++crc_errors_;
                 if (attempt + 1 == attempts_allowed) p.corrupt = true;
-                head += wire;   // the tail must arrive before the CRC is checked
+                head = tail;   // the tail must arrive before the CRC is checked
             }
-            arrive = head + wire + ingress;   // the tail, one wire time after the head
+            arrive = tail + ingress;
         }
     }
     const sc_time wake_in = arrive - now;
@@ -143,6 +176,11 @@ void Fabric::deliver() {
         if (p.corrupt) {
             // The target's link layer discards it and NACKs the sender.
             send(p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::CRC)), sc_core::SC_ZERO_TIME);
+            continue;
+        }
+        if (crashed_.count(p.dst) && !is_response(p.cmd)) {
+            // It crashed while the request was on its way: no answer comes.
+            time_out(p, now + sc_time(kResponseTimeoutNs, SC_NS));
             continue;
         }
         auto it = ports_.find(p.dst);

@@ -1,5 +1,7 @@
 #include "rsmsim/model/timing.h"
 
+#include <sstream>
+
 namespace rsmsim::model {
 
 // Figures and their sources: docs/timing.md (from shared/notes/hardware-figures.md).
@@ -19,6 +21,62 @@ const std::vector<TimingProfile>& timing_profiles() {
          /*target_latency_ns*/ 300.0, /*target_dma_MBps*/ 10400.0},
     };
     return profiles;
+}
+
+namespace {
+enum class Range { Time, Rate, Count };
+struct Param {
+    const char* name;
+    double TimingProfile::*field;   // null for crc_retries (an int)
+    Range range;
+};
+const Param kParams[] = {
+    {"clk_ns", &TimingProfile::clk_ns, Range::Rate},   // a clock period of 0 would stop time
+    {"mmio_write_ns", &TimingProfile::mmio_write_ns, Range::Time},
+    {"mmio_read_ns", &TimingProfile::mmio_read_ns, Range::Time},
+    {"pio_MBps", &TimingProfile::pio_MBps, Range::Rate},
+    {"link_MBps", &TimingProfile::link_MBps, Range::Rate},
+    {"hop_ns", &TimingProfile::hop_ns, Range::Time},
+    {"adapter_ns", &TimingProfile::adapter_ns, Range::Time},
+    {"host_mem_ns", &TimingProfile::host_mem_ns, Range::Time},
+    {"host_MBps", &TimingProfile::host_MBps, Range::Rate},
+    {"crc_retries", nullptr, Range::Count},
+    {"target_latency_ns", &TimingProfile::target_latency_ns, Range::Rate},
+    {"target_dma_MBps", &TimingProfile::target_dma_MBps, Range::Rate},
+};
+}  // namespace
+
+bool set_parameter(TimingProfile& p, const std::string& name, double value, std::string& error) {
+    for (const Param& k : kParams) {
+        if (name != k.name) continue;
+        const bool ok = k.range == Range::Time    ? value >= 0 && value < 1e12
+                        : k.range == Range::Rate  ? value > 0 && value < 1e12
+                                                  : value >= 0 && value <= 100 && value == static_cast<int>(value);
+        if (!ok) {
+            std::ostringstream v;
+            v << value;
+            error = name + " = " + v.str() + " is out of range (" +
+                    (k.range == Range::Time ? "ns >= 0" : k.range == Range::Rate ? "> 0" : "a whole number 0..100") + ")";
+            return false;
+        }
+        if (k.field) p.*k.field = value;
+        else p.crc_retries = static_cast<int>(value);
+        return true;
+    }
+    error = "unknown timing parameter '" + name + "'";
+    return false;
+}
+
+std::vector<std::string> parameter_names() {
+    std::vector<std::string> names;
+    for (const Param& k : kParams) names.emplace_back(k.name);
+    return names;
+}
+
+std::optional<double> get_parameter(const TimingProfile& p, const std::string& name) {
+    for (const Param& k : kParams)
+        if (name == k.name) return k.field ? p.*k.field : double(p.crc_retries);
+    return std::nullopt;
 }
 
 std::optional<TimingProfile> find_profile(const std::string& name) {

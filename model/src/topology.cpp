@@ -125,6 +125,14 @@ int Topology::link_between(uint16_t from, uint16_t to) const {
     return -1;
 }
 
+std::vector<std::pair<uint16_t, uint16_t>> Topology::neighbour_links() const {
+    std::vector<std::pair<uint16_t, uint16_t>> out;
+    for (uint16_t a : nodes_)
+        for (uint16_t b : nodes_)
+            if (a != b && link_between(a, b) >= 0) out.emplace_back(a, b);
+    return out;
+}
+
 std::vector<int> Topology::links_from(uint16_t node) const {
     const int n = static_cast<int>(nodes_.size()), a = index(node);
     switch (kind_) {

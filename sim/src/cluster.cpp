@@ -1,5 +1,6 @@
 #include "rsmsim/cluster.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -33,6 +34,47 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
         for (auto& n : nodes_) n->adapter.trace(*waves_);
     }
     rsm::hw::set_bus_resolver(&Cluster::resolve, this);
+    try {
+        schedule_faults();
+    } catch (...) {
+        rsm::hw::set_bus_resolver(nullptr, nullptr);
+        g_current = nullptr;
+        throw;
+    }
+}
+
+void Cluster::schedule_faults() {
+    const auto links = fabric_.neighbour_links();
+    std::vector<uint16_t> ids;
+    for (int i = 0; i < size(); ++i) ids.push_back(node_id(i));
+    for (const FaultEvent& e : cfg_.faults.events) {
+        const bool known = e.kind == FaultEvent::Kind::Crash
+                               ? std::find(ids.begin(), ids.end(), e.a) != ids.end()
+                               : std::find(links.begin(), links.end(), std::make_pair(e.a, e.b)) != links.end();
+        if (!known)
+            throw std::invalid_argument("fault '" + describe(e) + "': no such " +
+                                        (e.kind == FaultEvent::Kind::Crash ? "node" : "link in this topology"));
+        schedule_.push_back(e);
+    }
+    if (cfg_.faults.random.any()) {
+        std::string error;
+        auto drawn = draw_faults(cfg_.faults.random, links, ids, cfg_.seed, error);
+        if (!drawn) throw std::invalid_argument(error);
+        schedule_.insert(schedule_.end(), drawn->begin(), drawn->end());
+    }
+    std::stable_sort(schedule_.begin(), schedule_.end(),
+                     [](const FaultEvent& x, const FaultEvent& y) { return x.at_ns < y.at_ns; });
+    for (const FaultEvent& e : schedule_) fault_at(e.at_ns, [this, e] { apply(e); });
+}
+
+void Cluster::apply(const FaultEvent& e) {
+    switch (e.kind) {
+    case FaultEvent::Kind::LinkDown: fabric_.set_link(e.a, e.b, false); break;
+    case FaultEvent::Kind::LinkUp: fabric_.set_link(e.a, e.b, true); break;
+    case FaultEvent::Kind::SlowLink: fabric_.set_link_speed(e.a, e.b, e.factor); break;
+    case FaultEvent::Kind::Crash: fabric_.crash_node(e.a); break;
+    }
+    if (cfg_.on_fault) cfg_.on_fault(now_ns(), e);
 }
 
 Cluster::~Cluster() {

@@ -9,6 +9,7 @@
 // with getv; node 4 verifies that too; everything is torn down.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -20,6 +21,8 @@
 #include "rsmapi.h"
 #include "rsmsim/cluster.h"
 #include "rsmsim/errors.h"
+#include "rsmsim/faults.h"
+#include "rsmsim/profile_config.h"
 
 namespace {
 
@@ -30,8 +33,11 @@ struct Options {
     std::string workload = "putget";
     double crc_error_rate = 0;
     uint64_t seed = 1;
-    std::vector<std::string> link_down;   // "A-B@US"
-    std::vector<std::string> crash;       // "N@US"
+    std::vector<std::string> faults;      // rsmsim/faults.h syntax
+    std::vector<std::string> link_down;   // "A-B@US": shorthand for down:A-B@US
+    std::vector<std::string> crash;       // "N@US": shorthand for crash:N@US
+    std::string profile_file;
+    std::vector<std::string> overrides;   // "NAME=VALUE"
     std::string vcd = "waveforms/rsmsim.vcd";
     bool no_vcd = false;
     size_t bytes = 256;
@@ -224,6 +230,11 @@ struct AllToAll {
     }
 };
 
+void print_parameters(const rsmsim::model::TimingProfile& p) {
+    for (const auto& name : rsmsim::model::parameter_names())
+        fmt::print("    {:<18} {:g}\n", name, *rsmsim::model::get_parameter(p, name));
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -247,10 +258,17 @@ int sc_main(int argc, char* argv[]) {
                    "fault injection: probability that a request packet is corrupted on the fabric (per attempt)")
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", opt.seed, "seed of every random choice (fault injection)");
+    app.add_option("--fault", opt.faults,
+                   "fault: down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crash:NODE@US, or "
+                   "random:down=N,slow=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable");
     app.add_option("--link-down", opt.link_down, "fault: the link from node A to its neighbour B fails at T us (A-B@T)");
     app.add_option("--crash", opt.crash, "fault: node N crashes at T us (N@T)");
+    app.add_option("--profile-file", opt.profile_file,
+                   "TOML file of timing parameters applied on top of --profile (may name its own base)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable");
     bool list = false;
-    app.add_flag("--list-profiles", list, "print the timing profiles and exit");
+    app.add_flag("--list-profiles", list, "print the timing profiles and their parameters, and exit");
     std::string segid_file;
     app.add_option("--segid-file", segid_file,
                    "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)");
@@ -270,43 +288,54 @@ int sc_main(int argc, char* argv[]) {
             return 2;
         }
     }
+    rsmsim::ClusterConfig cfg;
+    cfg.timing = *rsmsim::model::find_profile(opt.profile);
+    std::string error;
+    if (!opt.profile_file.empty()) {
+        auto p = rsmsim::load_profile_file(opt.profile_file, cfg.timing, error);
+        if (!p) {
+            fmt::print(stderr, "rsmsim: --profile-file {}\n", error);
+            return 2;
+        }
+        cfg.timing = *p;
+    }
+    for (const auto& o : opt.overrides) {
+        if (!rsmsim::apply_override(cfg.timing, o, error)) {
+            fmt::print(stderr, "rsmsim: --set: {} (parameters: {})\n", error,
+                       fmt::join(rsmsim::model::parameter_names(), ", "));
+            return 2;
+        }
+    }
     if (list) {
-        for (const auto& p : rsmsim::model::timing_profiles()) fmt::print("{:<10} {}\n", p.name, p.description);
+        for (const auto& p : rsmsim::model::timing_profiles()) {
+            fmt::print("{:<10} {}\n", p.name, p.description);
+            print_parameters(p);
+        }
+        if (!opt.profile_file.empty() || !opt.overrides.empty()) {
+            fmt::print("{:<10} (in effect: --profile, then --profile-file, then --set)\n", cfg.timing.name);
+            print_parameters(cfg.timing);
+        }
         return 0;
     }
 
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    rsmsim::ClusterConfig cfg;
     cfg.nodes = opt.nodes;
-    cfg.timing = *rsmsim::model::find_profile(opt.profile);
     cfg.topology = *rsmsim::model::parse_topology(opt.topology);
     cfg.crc_error_rate = opt.crc_error_rate;
     cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
 
-    // Faults: "A-B@T" and "N@T", T in microseconds.
-    struct Fault {
-        unsigned a, b;
-        double at_us;
-        bool crash;
-    };
-    std::vector<Fault> faults;
-    auto parse_fault = [&](const std::string& text, bool crash) {
-        Fault f{0, 0, 0, crash};
-        char tail = 0;
-        const int n = crash ? std::sscanf(text.c_str(), "%u@%lf%c", &f.a, &f.at_us, &tail)
-                            : std::sscanf(text.c_str(), "%u-%u@%lf%c", &f.a, &f.b, &f.at_us, &tail);
-        if (n != (crash ? 2 : 3) || f.at_us < 0) {
-            fmt::print(stderr, "rsmsim: bad fault '{}': expected {}\n", text, crash ? "NODE@MICROSECONDS" : "A-B@MICROSECONDS");
-            return false;
+    for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);
+    for (const auto& f : opt.crash) opt.faults.push_back("crash:" + f);
+    for (const auto& f : opt.faults) {
+        if (!rsmsim::parse_fault(f, cfg.faults, error)) {
+            fmt::print(stderr, "rsmsim: {}\n", error);
+            return 2;
         }
-        faults.push_back(f);
-        return true;
+    }
+    cfg.on_fault = [](double now_ns, const rsmsim::FaultEvent& e) {
+        fmt::print("[{:>11.3f} us] fault: {}\n", now_ns / 1000.0, rsmsim::describe(e));
     };
-    for (const auto& f : opt.link_down)
-        if (!parse_fault(f, false)) return 2;
-    for (const auto& f : opt.crash)
-        if (!parse_fault(f, true)) return 2;
 
     Scenario s;
     s.opt = opt;
@@ -338,30 +367,19 @@ int sc_main(int argc, char* argv[]) {
                opt.no_vcd ? "off" : opt.vcd);
     bool finished = false;
     {
-        rsmsim::Cluster cluster(cfg);
+        std::unique_ptr<rsmsim::Cluster> built;
+        try {
+            built = std::make_unique<rsmsim::Cluster>(cfg);
+        } catch (const std::invalid_argument& e) {
+            fmt::print(stderr, "rsmsim: {}\n", e.what());
+            return 2;
+        }
+        rsmsim::Cluster& cluster = *built;
         if (opt.workload == "all-to-all") {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
         } else {
             cluster.spawn(0, [&] { s.exporter(cluster); });
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
-        }
-        for (const Fault& f : faults) {
-            const auto a = static_cast<uint16_t>(f.a), b = static_cast<uint16_t>(f.b);
-            if (!f.crash && cluster.fabric().topology_kind() == rsmsim::model::TopologyKind::Switch && opt.nodes > 2) {
-                fmt::print(stderr, "rsmsim: --link-down needs neighbouring nodes: use --topology ring or torus\n");
-                return 2;
-            }
-            cluster.fault_at(f.at_us * 1000.0, [&cluster, f, a, b] {
-                if (f.crash) {
-                    cluster.fabric().crash_node(a);
-                    fmt::print("[{:>11.3f} us] fault: node {} crashed\n", rsmsim::Cluster::now_ns() / 1000.0, a);
-                } else if (cluster.fabric().set_link(a, b, false)) {
-                    fmt::print("[{:>11.3f} us] fault: link {}->{} down\n", rsmsim::Cluster::now_ns() / 1000.0, a, b);
-                } else {
-                    fmt::print("[{:>11.3f} us] fault: no link {}->{} in this topology\n",
-                               rsmsim::Cluster::now_ns() / 1000.0, a, b);
-                }
-            });
         }
         finished = cluster.run();
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",

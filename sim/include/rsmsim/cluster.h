@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "rsmsim/faults.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/timing.h"
 #include "rsmsim/model/topology.h"
@@ -30,6 +31,11 @@ struct ClusterConfig {
     model::TopologyKind topology = model::TopologyKind::Switch;
     double crc_error_rate = 0;   // per request packet and attempt (fault injection)
     uint64_t seed = 1;           // for every random choice of the run
+    // Link/node faults (rsmsim/faults.h); checked against the topology when
+    // the cluster is built (std::invalid_argument names a bad one).
+    FaultPlan faults;
+    // Told of every fault as it happens (e.g. to print it).
+    std::function<void(double now_ns, const FaultEvent&)> on_fault;
     std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional
 };
 
@@ -51,6 +57,8 @@ public:
 
     // Adds a program on node `index`; it starts at time 0 of run().
     void spawn(int index, std::function<void()> program);
+    // The faults of the configuration's plan, random ones drawn, by time.
+    const std::vector<FaultEvent>& fault_schedule() const { return schedule_; }
     // Runs `fault` (for example fabric().set_link or crash_node) at simulated
     // time `at_ns`. Not a node program: sync() does not wait for it.
     void fault_at(double at_ns, std::function<void()> fault);
@@ -67,6 +75,8 @@ public:
 
 private:
     static rsm::hw::Bus* resolve(void* self);
+    void schedule_faults();
+    void apply(const FaultEvent& e);
     void program_done();
 
     ClusterConfig cfg_;
@@ -74,6 +84,7 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;
     std::unique_ptr<model::Waves> waves_;
     std::map<const sc_core::sc_object*, int> programs_;   // process -> node index
+    std::vector<FaultEvent> schedule_;
     int spawned_ = 0;
     int running_ = 0;
     int arrived_ = 0;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "rsmsim/model/packet.h"
@@ -71,9 +72,18 @@ public:
     // open barriers fail), else they are answered UNREACHABLE. False if the
     // two nodes are not neighbours in this topology.
     bool set_link(uint16_t from, uint16_t to, bool up);
+    // A slow link: its bandwidth is divided by `factor` (>= 1; 1 restores
+    // full speed), as when a link trains down to fewer lanes. Packets keep
+    // their route; only their wire time on that link grows. False if the
+    // two nodes are not neighbours or the factor is below 1.
+    bool set_link_speed(uint16_t from, uint16_t to, double factor);
+    // The node pairs set_link/set_link_speed accept. Valid after elaboration.
+    std::vector<std::pair<uint16_t, uint16_t>> neighbour_links();
     // A node crashes: its adapter stops answering, its links go down, and
     // every other adapter drops its imports from it (as a node-lost event).
+    // Whatever software still runs there sees its requests time out.
     void crash_node(uint16_t node);
+    bool alive(uint16_t node) const;
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
@@ -87,15 +97,19 @@ private:
         bool operator>(const InFlight& o) const { return at != o.at ? at > o.at : seq > o.seq; }
     };
     void deliver();
+    // Answers `request` with UNREACHABLE at `at`, as the requester's timeout.
+    void time_out(const Packet& request, sc_core::sc_time at);
     void end_of_elaboration() override;
     const Topology& topology();
 
     const TimingProfile& timing_;
     std::map<uint16_t, FabricPort*> ports_;
+    std::set<uint16_t> crashed_;
     TopologyKind kind_;
     std::unique_ptr<Topology> topology_;       // built once every node is attached
     std::vector<sc_core::sc_time> link_free_;   // per link: busy until
     std::vector<bool> link_down_;
+    std::vector<double> link_slowdown_;         // per link: wire-time factor (1 = full speed)
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;

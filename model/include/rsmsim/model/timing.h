@@ -32,6 +32,16 @@ struct TimingProfile {
 const std::vector<TimingProfile>& timing_profiles();
 std::optional<TimingProfile> find_profile(const std::string& name);
 
+// Overrides one numeric parameter by its field name ("link_MBps", ...).
+// Refuses unknown names and values out of range (times >= 0, rates > 0,
+// crc_retries a whole number 0..100), leaving the profile unchanged, and
+// says why in `error`.
+bool set_parameter(TimingProfile& p, const std::string& name, double value, std::string& error);
+// The names set_parameter accepts, in declaration order.
+std::vector<std::string> parameter_names();
+// The value of a parameter by name (nullopt if there is none).
+std::optional<double> get_parameter(const TimingProfile& p, const std::string& name);
+
 // Nanoseconds to move `bytes` at `MBps` (10^6 bytes per second).
 inline double transfer_ns(double bytes, double MBps) { return bytes * 1000.0 / MBps; }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rsmsim::model {
@@ -33,6 +34,9 @@ public:
     std::vector<std::vector<int>> routes(uint16_t src, uint16_t dst) const;
     // The link from `from` straight to `to` (neighbours on a ringlet), or -1.
     int link_between(uint16_t from, uint16_t to) const;
+    // Every (from, to) pair that link_between() knows, in node order: the
+    // links a fault can name.
+    std::vector<std::pair<uint16_t, uint16_t>> neighbour_links() const;
     // Links leaving `node` (its outputs: a crashed node forwards nothing).
     std::vector<int> links_from(uint16_t node) const;
     bool has_alternatives() const { return kind_ == TopologyKind::Torus; }

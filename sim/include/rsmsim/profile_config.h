@@ -1,0 +1,27 @@
+// Timing profiles a user adjusts: a profile file and NAME=VALUE overrides
+// on top of a built-in profile (docs/timing.md lists the parameters).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "rsmsim/model/timing.h"
+
+namespace rsmsim {
+
+// A TOML profile file:
+//   base = "pcie-ntb"            # optional: start from this built-in profile
+//   name = "my-card"             # optional
+//   description = "..."          # optional
+//   link_MBps = 5000             # any parameter of the profile
+// Keys are applied on top of `base` (or of the file's own base). Unknown
+// keys, wrong types and out-of-range values are errors: nullopt, `error` says
+// which key of which file.
+std::optional<model::TimingProfile> load_profile_file(const std::string& path, const model::TimingProfile& base,
+                                                      std::string& error);
+
+// "NAME=VALUE" (a parameter and a number). False and `error` if malformed;
+// the profile is then unchanged.
+bool apply_override(model::TimingProfile& p, const std::string& assignment, std::string& error);
+
+}  // namespace rsmsim
