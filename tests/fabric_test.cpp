@@ -92,6 +92,71 @@ TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
     EXPECT_EQ(fabric.hops(16, 4), 1u);
 }
 
+Packet write_packet(uint16_t src, uint16_t dst, uint32_t txn) {
+    Packet p = Packet::request(Cmd::Write, dst, 1, 0, 64);
+    p.src = src;
+    p.txn = txn;
+    p.data.assign(64, 0);
+    return p;
+}
+
+// A slow link stretches only its own wire time; a link that fails answers
+// UNREACHABLE and, once up again, carries packets as before; a crashed
+// node's own requests time out. Ring of four: 4 -> 8 -> 12 -> 16 -> 4.
+TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
+    const TimingProfile t = timing_profiles().front();
+    Fabric fabric("fabric", t, TopologyKind::Ring);
+    std::vector<std::unique_ptr<Probe>> ports;
+    for (int k = 1; k <= 4; ++k) {
+        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
+        fabric.attach(*ports.back());
+    }
+    sc_core::sc_start(SC_ZERO_TIME);
+    const std::vector<std::pair<uint16_t, uint16_t>> ring = {{4, 8}, {8, 12}, {12, 16}, {16, 4}};
+    EXPECT_EQ(fabric.neighbour_links(), ring);
+    const double wire = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
+    auto last_arrival = [&](int index) { return ports[static_cast<size_t>(index)]->got.back().first; };
+
+    // 8 -> 12 four times slower: 4 -> 16 crosses it in the middle. The tail
+    // leaves the slow link 4 wires after its head entered it, and the fast
+    // link after it cannot make up for that.
+    EXPECT_FALSE(fabric.set_link_speed(4, 12, 2.0)) << "not neighbours";
+    EXPECT_FALSE(fabric.set_link_speed(8, 12, 0.5)) << "a factor below 1 is not a slowdown";
+    ASSERT_TRUE(fabric.set_link_speed(8, 12, 4.0));
+    double t0 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    fabric.send(write_packet(4, 16, 1), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_NEAR(last_arrival(3) - t0, 3 * hop + 4 * wire + in, 1e-3);
+    ASSERT_TRUE(fabric.set_link_speed(8, 12, 1.0));
+    t0 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    fabric.send(write_packet(4, 16, 2), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_NEAR(last_arrival(3) - t0, 3 * hop + wire + in, 1e-3) << "full speed again";
+
+    // Down: the fabric answers the sender UNREACHABLE; up: delivered again.
+    ASSERT_TRUE(fabric.set_link(8, 12, false));
+    const size_t before = ports[3]->got.size();
+    fabric.send(write_packet(4, 16, 3), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_EQ(ports[3]->got.size(), before) << "nothing crosses a dead link";
+    ASSERT_EQ(ports[0]->got.back().second, 3u) << "the sender got an answer";
+    ASSERT_TRUE(fabric.set_link(8, 12, true));
+    fabric.send(write_packet(4, 16, 4), SC_ZERO_TIME);
+    sc_core::sc_start();
+    ASSERT_EQ(ports[3]->got.size(), before + 1);
+    EXPECT_EQ(ports[3]->got.back().second, 4u);
+
+    // A crashed node's request is answered by its own timeout.
+    fabric.crash_node(12);
+    EXPECT_FALSE(fabric.alive(12));
+    t0 = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    fabric.send(write_packet(12, 16, 5), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_EQ(ports[3]->got.back().second, 4u) << "a dead node sends nothing";
+    ASSERT_EQ(ports[2]->got.back().second, 5u);
+    EXPECT_NEAR(last_arrival(2) - t0, Fabric::kResponseTimeoutNs, 1e-3);
+}
+
 // 64 nodes, each importing from node 4 and writing its own slice.
 void all_to_one(TopologyKind kind) {
     rsmsim::ClusterConfig cfg = rsmsim::test::config(64);

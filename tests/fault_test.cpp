@@ -33,7 +33,7 @@ TEST_P(CrcFaults, ReportedNeverSilent) {
         rsmapi_controller_handle_t c = controller();
         if (i == 0) {
             rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_NO_FATAL_FAILURE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
+            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
             cl.sync();
             cl.sync();
             ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
@@ -108,7 +108,7 @@ TEST(CrcFaults, TheLinkLayerRetriesTransparently) {
         rsmapi_controller_handle_t c = controller();
         rsm_memseg_export_handle_t ex = nullptr;
         if (i == 0) {
-            ASSERT_NO_FATAL_FAILURE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
+            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
         }
         cl.sync();
         if (i == 1) {
@@ -157,7 +157,7 @@ TEST(LinkFaults, TorusReroutesAndFailsTheBarrierThatSpannedIt) {
         rsmapi_controller_handle_t c = controller();
         rsm_memseg_export_handle_t ex = nullptr;
         if (i == 4) {
-            ASSERT_NO_FATAL_FAILURE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
+            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
         }
         cl.sync();   // 1
         rsm_memseg_import_handle_t im = nullptr;
@@ -198,7 +198,7 @@ TEST(LinkFaults, ABrokenRingMakesNodesUnreachable) {
         rsm_memseg_import_handle_t im = nullptr;
         rsmapi_barrier_t bar{};
         if (i == 0) {
-            ASSERT_NO_FATAL_FAILURE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
+            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
         }
         cl.sync();   // 1
         if (i == 1) {
@@ -267,5 +267,211 @@ TEST(NodeFaults, ACrashedExporterAbortsItsImportersAndOthersContinue) {
     EXPECT_EQ(a.data()[16], 0);
     EXPECT_STREQ(reinterpret_cast<char*>(b.data()), "others");
 }
+
+}  // namespace
+
+namespace {
+
+using rsmsim::FaultEvent;
+using rsmsim::model::TopologyKind;
+
+// A slow link stretches a link-bound transfer by its factor, and nothing is
+// lost: the data arrives, only later.
+TEST(SlowLink, ALargePutvTakesFactorTimesLonger) {
+    constexpr size_t kLen = 256 * 1024;
+    PageBuffer remote(2 * kLen), local(kLen);
+    for (size_t k = 0; k < kLen; ++k) local.data()[k] = static_cast<uint8_t>(k * 13 + 5);
+    double fast_ns = 0, slow_ns = 0;
+    rsmsim::test::run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr;
+            ASSERT_TRUE(rsmsim::test::export_segment(c, remote.data(), remote.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        auto putv_at = [&](size_t remote_offset) {
+            rsm_iovec_t iov{};
+            iov.io_type = RSM_VA_TYPE;
+            iov.local.vaddr = reinterpret_cast<caddr_t>(local.data());
+            iov.remote_offset = remote_offset;
+            iov.transfer_length = kLen;
+            rsm_scat_gath_t sg{};
+            sg.io_request_count = 1;
+            sg.remote_handle = im;
+            sg.iovec = &iov;
+            const double t0 = Cluster::now_ns();
+            EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_putv(&sg));
+            return Cluster::now_ns() - t0;
+        };
+        fast_ns = putv_at(0);
+        ASSERT_TRUE(cl.fabric().set_link_speed(8, 4, 4.0));   // the link the data crosses
+        slow_ns = putv_at(kLen);
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+    EXPECT_EQ(std::memcmp(remote.data(), local.data(), kLen), 0);
+    EXPECT_EQ(std::memcmp(remote.data() + kLen, local.data(), kLen), 0) << "slow, but all there";
+    EXPECT_NEAR(slow_ns / fast_ns, 4.0, 0.2) << "fast " << fast_ns << " ns, slow " << slow_ns << " ns";
+}
+
+// Random link flaps, slow links and a node crash, drawn from the seed, while
+// every node puts into every other node. Every call either succeeds -- and
+// then its data is there -- or returns one of the documented failures; a
+// failed span holds its old or its new bytes, never anything else; bytes
+// outside every span never change; once the faults have healed, every
+// surviving pair works again.
+struct RandomCase {
+    TopologyKind topology;
+    int nodes;
+    int seed;
+    friend void PrintTo(const RandomCase& c, std::ostream* os) {
+        *os << c.nodes << " nodes, " << rsmsim::model::topology_name(c.topology) << ", seed " << c.seed;
+    }
+};
+
+class RandomFaultsThroughTheRsmapi : public ::testing::TestWithParam<RandomCase> {};
+
+constexpr int kRounds = 6;
+constexpr size_t kSpan = 64, kStride = 128;   // a span, then a gap that must stay zero
+constexpr double kWindowNs = 150'000;
+
+uint8_t pattern(int writer, int round, size_t b) { return static_cast<uint8_t>(writer * 37 + round * 11 + b + 1); }
+
+TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
+    const RandomCase rc = GetParam();
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(rc.nodes);
+    cfg.topology = rc.topology;
+    cfg.seed = static_cast<uint64_t>(rc.seed);
+    std::string err;
+    ASSERT_TRUE(rsmsim::parse_fault("random:down=2,slow=2,crash=1@150", cfg.faults, err)) << err;
+    const int n = rc.nodes;
+    const size_t seg = (static_cast<size_t>(n) * (kRounds + 1) * kStride + 4095) / 4096 * 4096;
+    std::vector<std::unique_ptr<PageBuffer>> mem;
+    for (int i = 0; i < n; ++i) mem.push_back(std::make_unique<PageBuffer>(seg));
+    // outcome[writer][target][round]: the last return code (round kRounds: after healing).
+    std::vector<std::vector<std::vector<int>>> outcome(
+        static_cast<size_t>(n), std::vector<std::vector<int>>(static_cast<size_t>(n), std::vector<int>(kRounds + 1, -1)));
+    double crash_ns = -1;
+    uint16_t crashed = 0;
+    rsmsim::test::run_nodes(cfg, [&](int me, Cluster& cl) {
+        for (const FaultEvent& e : cl.fault_schedule())
+            if (e.kind == FaultEvent::Kind::Crash) {
+                crash_ns = e.at_ns;
+                crashed = e.a;
+            }
+        const bool i_crash = Cluster::node_id(me) == crashed;
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem[static_cast<size_t>(me)]->data(), seg, 0));
+        rsm_memseg_id_t id = kId + static_cast<rsm_memseg_id_t>(me);
+        ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
+        cl.sync();
+        std::vector<rsm_memseg_import_handle_t> im(static_cast<size_t>(n), nullptr);
+        std::vector<rsmapi_barrier_t> bar(static_cast<size_t>(n));
+        auto allowed = [](int r) {
+            return r == RSM_SUCCESS || r == RSMERR_BARRIER_FAILURE || r == RSMERR_CONN_ABORTED ||
+                   r == RSMERR_REMOTE_NODE_UNREACHABLE;
+        };
+        // False on a failure that must stop this program (reported already).
+        auto put = [&](int target, int round) -> bool {
+            int& out = outcome[static_cast<size_t>(me)][static_cast<size_t>(target)][static_cast<size_t>(round)];
+            auto& h = im[static_cast<size_t>(target)];
+            for (int tries = 0; tries < 3; ++tries) {
+                if (!h) {
+                    out = rsm_memseg_import_connect(c, Cluster::node_id(target), kId + static_cast<rsm_memseg_id_t>(target),
+                                                    RSM_PERM_RDWR, &h);
+                    EXPECT_TRUE(allowed(out)) << rsmsim::rsm_error_name(out);
+                    if (!allowed(out)) return false;
+                    if (out != RSM_SUCCESS) continue;
+                    const int rb = rsm_memseg_import_init_barrier(h, RSM_BAR_DEFAULT, &bar[static_cast<size_t>(target)]);
+                    EXPECT_RSM(RSM_SUCCESS, rb);
+                    if (rb != RSM_SUCCESS) return false;
+                }
+                uint8_t d[kSpan];
+                for (size_t b = 0; b < kSpan; ++b) d[b] = pattern(me, round, b);
+                const auto off = static_cast<off_t>((static_cast<size_t>(me) * (kRounds + 1) + static_cast<size_t>(round)) * kStride);
+                out = rsm_memseg_import_put(h, off, d, kSpan);
+                EXPECT_TRUE(allowed(out)) << rsmsim::rsm_error_name(out);
+                if (!allowed(out)) return false;
+                if (out == RSM_SUCCESS || out == RSMERR_CONN_ABORTED) return true;
+            }
+            return true;
+        };
+        for (int round = 0; round < kRounds; ++round)
+            for (int k = 1; k < n; ++k) ASSERT_TRUE(put((me + k) % n, round));
+        // After the window every fault has healed but the crash.
+        while (Cluster::now_ns() < kWindowNs) sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
+        if (!i_crash) {
+            for (int k = 1; k < n; ++k) ASSERT_TRUE(put((me + k) % n, kRounds));
+        }
+        cl.sync();
+        for (int t = 0; t < n; ++t) {
+            auto& h = im[static_cast<size_t>(t)];
+            if (!h) continue;
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar[static_cast<size_t>(t)]));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(h));
+        }
+        cl.sync();
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+    ASSERT_GE(crash_ns, 0) << "the draw has a crash";
+    int failures = 0, successes = 0;
+    for (int w = 0; w < n; ++w)
+        for (int t = 0; t < n; ++t) {
+            if (w == t) continue;
+            const uint8_t* m = mem[static_cast<size_t>(t)]->data();
+            for (int r = 0; r <= kRounds; ++r) {
+                const int out = outcome[static_cast<size_t>(w)][static_cast<size_t>(t)][static_cast<size_t>(r)];
+                const size_t at = (static_cast<size_t>(w) * (kRounds + 1) + static_cast<size_t>(r)) * kStride;
+                bool all_new = true, all_old = true;
+                for (size_t b = 0; b < kSpan; ++b) {
+                    all_new = all_new && m[at + b] == pattern(w, r, b);
+                    all_old = all_old && m[at + b] == 0;
+                }
+                for (size_t b = kSpan; b < kStride; ++b) ASSERT_EQ(m[at + b], 0) << "gap after " << w << "->" << t;
+                if (out == RSM_SUCCESS) {
+                    ++successes;
+                    EXPECT_TRUE(all_new) << "node " << Cluster::node_id(w) << " -> " << Cluster::node_id(t)
+                                         << " round " << r << " reported success";
+                } else {
+                    EXPECT_TRUE(all_new || all_old) << "a failed span holds old or new bytes only";
+                    if (r < kRounds || out != -1) ++failures;
+                }
+                const bool survivors = Cluster::node_id(w) != crashed && Cluster::node_id(t) != crashed;
+                if (r == kRounds && survivors) {
+                    EXPECT_EQ(out, RSM_SUCCESS) << "after healing: node " << Cluster::node_id(w) << " -> "
+                                                << Cluster::node_id(t) << " got " << rsmsim::rsm_error_name(out);
+                }
+                if (r == kRounds && Cluster::node_id(t) == crashed && Cluster::node_id(w) != crashed) {
+                    EXPECT_TRUE(out == RSMERR_CONN_ABORTED || out == RSMERR_REMOTE_NODE_UNREACHABLE)
+                        << "imports from the crashed node: " << rsmsim::rsm_error_name(out);
+                }
+            }
+        }
+    EXPECT_GT(successes, 0);
+    EXPECT_GT(failures, 0) << "the faults were felt";
+}
+
+std::vector<RandomCase> random_cases() {
+    std::vector<RandomCase> v;
+    for (int s = 1; s <= 8; ++s) v.push_back({TopologyKind::Ring, 4, s});
+    for (int s = 1; s <= 8; ++s) v.push_back({TopologyKind::Torus, 6, s});
+    return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomFaultsThroughTheRsmapi, ::testing::ValuesIn(random_cases()),
+                         [](const ::testing::TestParamInfo<RandomCase>& p) {
+                             return std::string(rsmsim::model::topology_name(p.param.topology)) + "_seed" +
+                                    std::to_string(p.param.seed);
+                         });
 
 }  // namespace

@@ -53,7 +53,8 @@ bool Fabric::alive(uint16_t node) const { return ports_.count(node) != 0 && cras
 
 void Fabric::crash_node(uint16_t node) {
     if (!alive(node)) return;
-    for (int l : topology().links_from(node)) link_down_[static_cast<size_t>(l)] = true;
+    // Its host is dead but the link controller still forwards what passes
+    // through (a ringlet stays closed); see fabric.h.
     crashed_.insert(node);   // requests to it are answered UNREACHABLE from now on
     for (auto& [id, port] : ports_)
         if (alive(id)) port->node_lost(node);
@@ -184,7 +185,12 @@ void Fabric::deliver() {
             continue;
         }
         auto it = ports_.find(p.dst);
-        if (it != ports_.end()) it->second->receive(p);
+        if (it == ports_.end()) continue;
+        it->second->receive(p);
+        // An answer that left before its sender crashed (a connect's lookup,
+        // say) may set up state the node-lost event has already swept:
+        // repeat the event after it.
+        if (crashed_.count(p.src) && alive(p.dst)) it->second->node_lost(p.src);
     }
     if (!in_flight_.empty()) wake_.notify(in_flight_.top().at - now);
 }

@@ -133,14 +133,4 @@ std::vector<std::pair<uint16_t, uint16_t>> Topology::neighbour_links() const {
     return out;
 }
 
-std::vector<int> Topology::links_from(uint16_t node) const {
-    const int n = static_cast<int>(nodes_.size()), a = index(node);
-    switch (kind_) {
-    case TopologyKind::Ring: return {a};
-    case TopologyKind::Torus: return {a, n + a};
-    case TopologyKind::Switch: return n == 2 ? std::vector<int>{a} : std::vector<int>{a, n + a};   // up and down
-    }
-    return {};
-}
-
 }  // namespace rsmsim::model

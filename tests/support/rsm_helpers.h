@@ -25,13 +25,24 @@ inline rsmapi_controller_handle_t controller() {
 }
 
 // Creates an export segment over [mem, mem+len) and publishes it as `id` to
-// every node. Use ASSERT_NO_FATAL_FAILURE around it.
-inline void export_segment(rsmapi_controller_handle_t c, void* mem, size_t len, rsm_memseg_id_t id,
-                           rsm_memseg_export_handle_t& ex) {
-    ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem, len, 0));
+// every node; false (with the failure reported) if either call fails.
+//
+// Use ASSERT_TRUE around helpers like this one, never ASSERT_NO_FATAL_FAILURE
+// around anything that takes simulated time in a node program: that macro
+// installs a per-thread failure reporter for the duration of the statement,
+// and node programs are coroutines on one OS thread, so interleaved
+// statements restore each other's reporters out of order and leave a
+// dangling one behind (a later failure then crashes the test binary).
+[[nodiscard]] inline bool export_segment(rsmapi_controller_handle_t c, void* mem, size_t len, rsm_memseg_id_t id,
+                                         rsm_memseg_export_handle_t& ex) {
+    const int rc = rsm_memseg_export_create(c, &ex, mem, len, 0);
+    EXPECT_RSM(RSM_SUCCESS, rc);
+    if (rc != RSM_SUCCESS) return false;
     rsm_memseg_id_t got = id;
-    ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &got, nullptr, 0));
-    ASSERT_EQ(got, id);
+    const int rp = rsm_memseg_export_publish(ex, &got, nullptr, 0);
+    EXPECT_RSM(RSM_SUCCESS, rp);
+    EXPECT_EQ(got, id);
+    return rp == RSM_SUCCESS && got == id;
 }
 
 }  // namespace rsmsim::test

@@ -79,9 +79,12 @@ public:
     bool set_link_speed(uint16_t from, uint16_t to, double factor);
     // The node pairs set_link/set_link_speed accept. Valid after elaboration.
     std::vector<std::pair<uint16_t, uint16_t>> neighbour_links();
-    // A node crashes: its adapter stops answering, its links go down, and
-    // every other adapter drops its imports from it (as a node-lost event).
-    // Whatever software still runs there sees its requests time out.
+    // A node crashes: its adapter stops answering and every other adapter
+    // drops its imports from it (as a node-lost event); whatever software
+    // still runs there sees its requests time out. Its link controller keeps
+    // forwarding traffic that passes through (an SCI bypass is powered from
+    // the card, not the host), so a ring or torus stays connected; a link
+    // that fails as well is a separate fault (set_link).
     void crash_node(uint16_t node);
     bool alive(uint16_t node) const;
     uint64_t crc_errors() const { return crc_errors_; }

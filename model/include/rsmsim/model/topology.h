@@ -37,8 +37,6 @@ public:
     // Every (from, to) pair that link_between() knows, in node order: the
     // links a fault can name.
     std::vector<std::pair<uint16_t, uint16_t>> neighbour_links() const;
-    // Links leaving `node` (its outputs: a crashed node forwards nothing).
-    std::vector<int> links_from(uint16_t node) const;
     bool has_alternatives() const { return kind_ == TopologyKind::Torus; }
     int link_count() const { return links_; }
     TopologyKind kind() const { return kind_; }
