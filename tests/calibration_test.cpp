@@ -33,7 +33,7 @@ rsmsim::ClusterConfig profile_config(const std::string& name) {
 // Spins on a word the other node writes, as a ping-pong program does; the
 // 1 ns polling step bounds the measuring error.
 void wait_for(volatile uint32_t* word, uint32_t value) {
-    while (*word != value) sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
+    while (*word != value) Cluster::delay_ns(1);
 }
 
 class Calibration : public ::testing::TestWithParam<std::string> {};

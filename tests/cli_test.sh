@@ -39,6 +39,31 @@ for topo in ring torus; do
 done
 "$sim" --nodes 4 --topology ring --link-down 8-12@20 --no-vcd > fault.txt 2>&1; rc=$?
 check "a broken ring is reported: non-zero exit, failures listed" "[ $rc -ne 0 ] && grep -q 'fault: link 8->12 down' fault.txt && grep -q 'BARRIER_FAILURE' fault.txt"
+"$sim" --nodes 4 --topology ring --fault down:8-12@20 --fault up:8-12@40 --no-vcd > flap.txt 2>&1
+check "a link that comes back: both events printed, later calls succeed again" \
+  "grep -q 'fault: link 8->12 down' flap.txt && grep -q 'fault: link 8->12 up' flap.txt && grep -q 'node 8 .*import_getv.*RSM_SUCCESS' flap.txt"
+"$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 5 --no-vcd > r1.txt 2>&1
+"$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 5 --no-vcd > r2.txt 2>&1
+"$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 6 --no-vcd > r3.txt 2>&1
+check "random faults: same seed, same run; another seed, other faults" \
+  "[ \$(grep -c 'fault:' r1.txt) -eq 9 ] && diff -q r1.txt r2.txt > /dev/null && ! diff -q <(grep 'fault:' r1.txt) <(grep 'fault:' r3.txt) > /dev/null"
+"$sim" --nodes 2 --fault slow:8-4@0/8 --no-vcd > slow.txt 2>&1; rc=$?
+check "a slow link: the run passes, only later" \
+  "[ $rc -eq 0 ] && grep -q 'slowed 8x' slow.txt && [ \$(grep '^simulated time' slow.txt | tr -dc '0-9.' | cut -d. -f1) -gt \$(grep '^simulated time' run1.txt | tr -dc '0-9.' | cut -d. -f1) ]"
+"$sim" --set hop_ns=3000 --no-vcd > hop.txt 2>&1; rc=$?
+check "--set changes the timing (one 4-byte put is slower)" \
+  "[ $rc -eq 0 ] && ! diff -q <(grep '4-byte put' hop.txt) <(grep '4-byte put' run1.txt) > /dev/null"
+printf 'base = "pcie-ntb"\nname = "custom"\nadapter_ns = 75\n' > custom.toml
+"$sim" --profile-file custom.toml --no-vcd > custom.txt 2>&1; rc=$?
+check "--profile-file: runs with the file's profile" "[ $rc -eq 0 ] && grep -q 'profile custom' custom.txt"
+"$sim" --profile-file custom.toml --list-profiles > list.txt 2>&1
+check "--list-profiles shows the parameters in effect" "grep -q 'adapter_ns  *75' list.txt"
+printf 'adapter_ns = "slow"\n' > bad.toml
+for bad in "--set nosuch=1" "--set hop_ns=-5" "--profile-file bad.toml" "--profile-file missing.toml" \
+           "--fault melt:4@1" "--fault down:4-12@3" "--fault crash:99@1" "--nodes 3 --fault random:down=1" "--crc-error-rate 2"; do
+  "$sim" $bad --no-vcd > bad.txt 2>&1; rc=$?
+  check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ] && ! grep -q '^result:' bad.txt"
+done
 "$sim" --crash oops > bad.txt 2>&1; rc=$?
 check "rejects a malformed --crash" "[ $rc -ne 0 ] && grep -q 'bad fault' bad.txt"
 printf 'reserved app 0x600000 10\n\nreserved b 0x700000 1\n' > bad.segid

@@ -9,6 +9,7 @@
 
 #include "rsmsim/faults.h"
 #include "rsmsim/profile_config.h"
+#include "rsmsim/testbench.h"
 
 namespace {
 
@@ -168,6 +169,31 @@ TEST(Overrides, NameEqualsValue) {
         ASSERT_TRUE(rsmsim::model::set_parameter(q, name, 3, err)) << name << ": " << err;
         EXPECT_DOUBLE_EQ(*rsmsim::model::get_parameter(q, name), 3) << name;
     }
+}
+
+// The C testbench API refuses bad options before it builds anything (so
+// several refusals fit in one process) and never runs the program.
+TEST(TestbenchOptions, BadOptionsAreRefused) {
+    int ran = 0;
+    auto program = [](int, void* arg) { ++*static_cast<int*>(arg); };
+    rsmsim_options o;
+    rsmsim_options_init(&o);
+    EXPECT_EQ(o.nodes, 2);
+    EXPECT_EQ(o.faults, nullptr);
+    EXPECT_EQ(rsmsim_run(nullptr, program, &ran), -1);
+    const auto refused = [&](void (*set)(rsmsim_options&)) {
+        rsmsim_options b;
+        rsmsim_options_init(&b);
+        set(b);
+        return rsmsim_run(&b, program, &ran) == -1;
+    };
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.profile = "nosuch"; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.topology = "mesh"; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.overrides = "hop_ns=1;link_MBps=-3"; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.profile_file = "/nonexistent/p.toml"; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.crc_error_rate = 1.5; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.faults = "down:4-8@1;melt:8@2"; }));
+    EXPECT_EQ(ran, 0);
 }
 
 }  // namespace

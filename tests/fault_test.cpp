@@ -409,7 +409,7 @@ TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
         for (int round = 0; round < kRounds; ++round)
             for (int k = 1; k < n; ++k) ASSERT_TRUE(put((me + k) % n, round));
         // After the window every fault has healed but the crash.
-        while (Cluster::now_ns() < kWindowNs) sc_core::wait(sc_core::sc_time(1, sc_core::SC_US));
+        while (Cluster::now_ns() < kWindowNs) Cluster::delay_ns(1000);
         if (!i_crash) {
             for (int k = 1; k < n; ++k) ASSERT_TRUE(put((me + k) % n, kRounds));
         }

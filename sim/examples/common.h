@@ -38,9 +38,8 @@ static inline void *alloc_pages(size_t n) {
 static inline int run_example(const char *name, int nodes, rsmsim_program program, void *arg) {
     rsmsim_options opts;
     int rc;
+    rsmsim_options_init(&opts);
     opts.nodes = nodes;
-    opts.profile = NULL;
-    opts.vcd_path = NULL;
     rc = rsmsim_run(&opts, program, arg);
     printf("%s: %s\n", name, rc == 0 && failures == 0 ? "PASS" : "FAIL");
     return rc == 0 && failures == 0 ? 0 : 1;

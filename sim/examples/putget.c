@@ -77,9 +77,8 @@ int main(void) {
     if (posix_memalign(&mem, 4096, SEG_LEN) != 0) return 1;
     segment = mem;
     memset(segment, 0, SEG_LEN);
+    rsmsim_options_init(&opts);
     opts.nodes = 3;
-    opts.profile = NULL;
-    opts.vcd_path = NULL;
     rc = rsmsim_run(&opts, program, segment);
     free(segment);
     if (rc != 0 || failures != 0) {

@@ -143,6 +143,10 @@ void Cluster::sync() {
 
 double Cluster::now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
+void Cluster::delay_ns(double ns) {
+    if (ns > 0) sc_core::wait(sc_core::sc_time(ns, sc_core::SC_NS));
+}
+
 bool Cluster::run() {
     sc_core::sc_start();
     return running_ == 0;

@@ -362,9 +362,6 @@ int sc_main(int argc, char* argv[]) {
     std::memset(mem.get(), 0, s.seg_len);
     s.seg_mem = mem.get();
 
-    fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
-               opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
-               opt.no_vcd ? "off" : opt.vcd);
     bool finished = false;
     {
         std::unique_ptr<rsmsim::Cluster> built;
@@ -375,6 +372,9 @@ int sc_main(int argc, char* argv[]) {
             return 2;
         }
         rsmsim::Cluster& cluster = *built;
+        fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
+                   opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
+                   opt.no_vcd ? "off" : opt.vcd);
         if (opt.workload == "all-to-all") {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
         } else {

@@ -2,8 +2,11 @@
 
 #include <cstdio>
 #include <exception>
+#include <sstream>
+#include <string>
 
 #include "rsmsim/cluster.h"
+#include "rsmsim/profile_config.h"
 
 // Programs built on rsmsim_run() have their own main(); libsystemc still
 // needs an sc_main symbol. A program that defines sc_main (rsmsim, the tests)
@@ -13,22 +16,76 @@ extern "C" __attribute__((weak)) int sc_main(int, char*[]) {
     return 1;
 }
 
+extern "C" void rsmsim_options_init(rsmsim_options* opts) {
+    if (!opts) return;
+    *opts = rsmsim_options{};
+    opts->nodes = 2;
+}
+
+namespace {
+
+// The options as a cluster configuration; false (message on stderr) if any is bad.
+bool configure(const rsmsim_options& o, rsmsim::ClusterConfig& cfg) {
+    std::string error;
+    cfg.nodes = o.nodes;
+    if (o.profile) {
+        auto p = rsmsim::model::find_profile(o.profile);
+        if (!p) {
+            std::fprintf(stderr, "rsmsim_run: unknown timing profile '%s'\n", o.profile);
+            return false;
+        }
+        cfg.timing = *p;
+    }
+    if (o.profile_file) {
+        auto p = rsmsim::load_profile_file(o.profile_file, cfg.timing, error);
+        if (!p) {
+            std::fprintf(stderr, "rsmsim_run: profile file %s\n", error.c_str());
+            return false;
+        }
+        cfg.timing = *p;
+    }
+    if (o.overrides) {
+        std::stringstream ss(o.overrides);
+        std::string item;
+        while (std::getline(ss, item, ';')) {
+            if (item.empty()) continue;
+            if (!rsmsim::apply_override(cfg.timing, item, error)) {
+                std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
+                return false;
+            }
+        }
+    }
+    if (o.topology) {
+        auto t = rsmsim::model::parse_topology(o.topology);
+        if (!t) {
+            std::fprintf(stderr, "rsmsim_run: unknown topology '%s' (switch, ring or torus)\n", o.topology);
+            return false;
+        }
+        cfg.topology = *t;
+    }
+    if (!(o.crc_error_rate >= 0 && o.crc_error_rate <= 1)) {
+        std::fprintf(stderr, "rsmsim_run: crc_error_rate must be within 0..1\n");
+        return false;
+    }
+    cfg.crc_error_rate = o.crc_error_rate;
+    cfg.seed = o.seed;
+    if (o.faults && !rsmsim::parse_faults(o.faults, cfg.faults, error)) {
+        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
+        return false;
+    }
+    if (o.vcd_path) cfg.vcd_path = o.vcd_path;
+    return true;
+}
+
+}  // namespace
+
 extern "C" int rsmsim_run(const rsmsim_options* opts, rsmsim_program program, void* arg) {
     if (!opts || !program) {
         std::fprintf(stderr, "rsmsim_run: options and program are required\n");
         return -1;
     }
     rsmsim::ClusterConfig cfg;
-    cfg.nodes = opts->nodes;
-    if (opts->profile) {
-        auto p = rsmsim::model::find_profile(opts->profile);
-        if (!p) {
-            std::fprintf(stderr, "rsmsim_run: unknown timing profile '%s'\n", opts->profile);
-            return -1;
-        }
-        cfg.timing = *p;
-    }
-    if (opts->vcd_path) cfg.vcd_path = opts->vcd_path;
+    if (!configure(*opts, cfg)) return -1;
     try {
         rsmsim::Cluster cluster(cfg);
         for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [=] { program(i, arg); });
@@ -42,6 +99,8 @@ extern "C" int rsmsim_run(const rsmsim_options* opts, rsmsim_program program, vo
 extern "C" void rsmsim_sync(void) {
     if (auto* c = rsmsim::Cluster::current()) c->sync();
 }
+
+extern "C" void rsmsim_delay_ns(uint64_t ns) { rsmsim::Cluster::delay_ns(static_cast<double>(ns)); }
 
 extern "C" uint64_t rsmsim_now_ns(void) {
     return static_cast<uint64_t>(rsmsim::Cluster::now_ns() + 0.5);

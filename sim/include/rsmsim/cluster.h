@@ -72,6 +72,8 @@ public:
     int current_node_index() const;   // node of the calling program, -1 outside one
     void sync();                      // rendezvous of all running programs (no simulated cost)
     static double now_ns();
+    // The calling program computes (or polls) for `ns` of simulated time.
+    static void delay_ns(double ns);
 
 private:
     static rsm::hw::Bus* resolve(void* self);

@@ -25,19 +25,33 @@
 extern "C" {
 #endif
 
+/* Set every field with rsmsim_options_init() (or zero the struct) first:
+ * a zero or NULL field means the default. */
 typedef struct {
-    int nodes;             /* 1..64 */
-    const char *profile;   /* timing profile name; NULL = default ("pci-sci") */
-    const char *vcd_path;  /* waveform file; NULL = none */
+    int nodes;                 /* 1..64 */
+    const char *profile;       /* timing profile name; NULL = default ("pci-sci") */
+    const char *vcd_path;      /* waveform file; NULL = none */
+    const char *topology;      /* "switch" (NULL), "ring" or "torus" */
+    const char *profile_file;  /* TOML file of timing parameters over `profile`; NULL = none */
+    const char *overrides;     /* timing overrides "NAME=VALUE;NAME=VALUE"; NULL = none */
+    double crc_error_rate;     /* probability that a request packet is corrupted, per attempt */
+    uint64_t seed;             /* seed of every random choice (CRC errors, random faults) */
+    const char *faults;        /* fault plan, ';'-separated, e.g. "down:8-12@20;up:8-12@60;crash:16@90"
+                                  or "random:down=2,slow=1@200" (syntax: rsmsim/faults.h) */
 } rsmsim_options;
+
+/* Defaults: 2 nodes, every other field zero/NULL. */
+void rsmsim_options_init(rsmsim_options *opts);
 
 typedef void (*rsmsim_program)(int node_index, void *arg);
 
-/* 0: every program ran to the end. -1: bad options (message on stderr) or
- * programs left blocked when the simulation ran out of events. */
+/* 0: every program ran to the end. -1: bad options, a bad profile file,
+ * override or fault (message on stderr), or programs left blocked when the
+ * simulation ran out of events. */
 int rsmsim_run(const rsmsim_options *opts, rsmsim_program program, void *arg);
 
 void rsmsim_sync(void);                        /* rendezvous of all node programs */
+void rsmsim_delay_ns(uint64_t ns);             /* the calling program computes for ns (simulated) */
 uint64_t rsmsim_now_ns(void);                  /* current simulated time */
 rsm_node_id_t rsmsim_node_id(int node_index);  /* 4, 8, 12, ... */
 int rsmsim_node_index(void);                   /* index of the calling program's node */
