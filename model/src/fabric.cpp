@@ -34,6 +34,7 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
     if (l < 0) return false;
     if (link_down_[static_cast<size_t>(l)] == !up) return true;
     link_down_[static_cast<size_t>(l)] = !up;
+    links_down_ = static_cast<uint16_t>(up ? links_down_ - 1 : links_down_ + 1);
     if (topology().has_alternatives())
         for (auto& [id, port] : ports_) port->route_changed();
     return true;
@@ -43,7 +44,9 @@ bool Fabric::set_link_speed(uint16_t from, uint16_t to, double factor) {
     if (!(factor >= 1.0) || !ports_.count(from) || !ports_.count(to)) return false;
     const int l = topology().link_between(from, to);
     if (l < 0) return false;
-    link_slowdown_[static_cast<size_t>(l)] = factor;
+    double& f = link_slowdown_[static_cast<size_t>(l)];
+    if ((f == 1.0) != (factor == 1.0)) links_slow_ = static_cast<uint16_t>(factor == 1.0 ? links_slow_ - 1 : links_slow_ + 1);
+    f = factor;
     return true;
 }
 
@@ -56,6 +59,7 @@ void Fabric::crash_node(uint16_t node) {
     // Its host is dead but the link controller still forwards what passes
     // through (a ringlet stays closed); see fabric.h.
     crashed_.insert(node);   // requests to it are answered UNREACHABLE from now on
+    nodes_crashed_ = static_cast<uint16_t>(crashed_.size());
     for (auto& [id, port] : ports_)
         if (alive(id)) port->node_lost(node);
 }
@@ -206,6 +210,10 @@ void Fabric::trace(Waves& w) {
     w.trace(tv_.offset, p + ".pkt.offset", 64);
     w.trace(tv_.len, p + ".pkt.len", 32);
     w.trace(tv_.err, p + ".pkt.err", 4);
+    w.trace(links_down_, p + ".fault.links_down", 16);
+    w.trace(links_slow_, p + ".fault.links_slow", 16);
+    w.trace(nodes_crashed_, p + ".fault.nodes_crashed", 16);
+    w.trace(crc_errors_, p + ".fault.crc_errors", 64);
 }
 
 }  // namespace rsmsim::model

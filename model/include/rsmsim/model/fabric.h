@@ -121,6 +121,10 @@ private:
     uint64_t crc_errors_ = 0;   // corrupted attempts, retried or not
     uint64_t delivered_ = 0;
 
+    // Waveform view of the faults in effect (counts, so a user sees when
+    // they start and end next to the packets they hit).
+    uint16_t links_down_ = 0, links_slow_ = 0, nodes_crashed_ = 0;
+
     // Waveform view of the last delivered packet.
     struct TraceView {
         uint32_t seq = 0, segid = 0, len = 0, txn = 0;
