@@ -65,10 +65,13 @@ void Fabric::crash_node(uint16_t node) {
 }
 
 void Fabric::time_out(const Packet& request, sc_time at) {
-    Packet r = request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE));
+    schedule(request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE)), at);
+}
+
+void Fabric::schedule(Packet p, sc_time at) {
     const sc_time wake_in = at - sc_core::sc_time_stamp();
-    in_flight_.push(InFlight{at, seq_++, std::move(r)});
-    wake_.notify(wake_in);
+    in_flight_.push(InFlight{at, seq_++, std::move(p)});
+    wake_.notify(wake_in);   // an earlier notification wins over a later pending one
 }
 
 void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
@@ -96,13 +99,13 @@ void Fabric::send(Packet p, sc_time delay) {
     const sc_time now = sc_core::sc_time_stamp();
     const sc_time depart = now + delay;
     sc_time arrive;
-    // The first route whose links are all up.
     if (crashed_.count(p.src)) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
         if (!is_response(p.cmd)) time_out(p, depart + sc_time(kResponseTimeoutNs, SC_NS));
         return;
     }
+    // The first route whose links are all up.
     std::vector<int> links;
     bool routed = alive(p.dst);
     if (routed && p.src != p.dst) {
@@ -164,9 +167,7 @@ void Fabric::send(Packet p, sc_time delay) {
             arrive = tail + ingress;
         }
     }
-    const sc_time wake_in = arrive - now;
-    in_flight_.push(InFlight{arrive, seq_++, std::move(p)});
-    wake_.notify(wake_in);   // an earlier notification wins over a later pending one
+    schedule(std::move(p), arrive);
 }
 
 void Fabric::deliver() {
@@ -178,14 +179,14 @@ void Fabric::deliver() {
         const Packet& p = f.packet;
         tv_ = TraceView{static_cast<uint32_t>(++delivered_), p.segid, p.len, p.txn, p.offset,
                         p.src, p.dst, static_cast<uint8_t>(p.cmd), p.err};
-        if (p.corrupt) {
-            // The target's link layer discards it and NACKs the sender.
-            send(p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::CRC)), sc_core::SC_ZERO_TIME);
-            continue;
-        }
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
             time_out(p, now + sc_time(kResponseTimeoutNs, SC_NS));
+            continue;
+        }
+        if (p.corrupt) {
+            // The target's link layer discards it and NACKs the sender.
+            send(p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::CRC)), sc_core::SC_ZERO_TIME);
             continue;
         }
         auto it = ports_.find(p.dst);

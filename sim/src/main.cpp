@@ -9,7 +9,6 @@
 // with getv; node 4 verifies that too; everything is torn down.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -291,20 +290,9 @@ int sc_main(int argc, char* argv[]) {
     rsmsim::ClusterConfig cfg;
     cfg.timing = *rsmsim::model::find_profile(opt.profile);
     std::string error;
-    if (!opt.profile_file.empty()) {
-        auto p = rsmsim::load_profile_file(opt.profile_file, cfg.timing, error);
-        if (!p) {
-            fmt::print(stderr, "rsmsim: --profile-file {}\n", error);
-            return 2;
-        }
-        cfg.timing = *p;
-    }
-    for (const auto& o : opt.overrides) {
-        if (!rsmsim::apply_override(cfg.timing, o, error)) {
-            fmt::print(stderr, "rsmsim: --set: {} (parameters: {})\n", error,
-                       fmt::join(rsmsim::model::parameter_names(), ", "));
-            return 2;
-        }
+    if (!rsmsim::adjust_profile(cfg.timing, opt.profile_file, opt.overrides, error)) {
+        fmt::print(stderr, "rsmsim: {}\n", error);
+        return 2;
     }
     if (list) {
         for (const auto& p : rsmsim::model::timing_profiles()) {

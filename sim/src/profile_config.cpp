@@ -73,4 +73,27 @@ bool apply_override(model::TimingProfile& p, const std::string& assignment, std:
     return true;
 }
 
+bool adjust_profile(model::TimingProfile& p, const std::string& file, const std::vector<std::string>& overrides,
+                    std::string& error) {
+    model::TimingProfile q = p;
+    if (!file.empty()) {
+        auto loaded = load_profile_file(file, q, error);
+        if (!loaded) {
+            error = "profile file " + error;
+            return false;
+        }
+        q = *loaded;
+    }
+    for (const auto& o : overrides) {
+        if (!apply_override(q, o, error)) {
+            std::string names;
+            for (const auto& n : model::parameter_names()) names += (names.empty() ? "" : ", ") + n;
+            error += " (parameters: " + names + ")";
+            return false;
+        }
+    }
+    p = q;
+    return true;
+}
+
 }  // namespace rsmsim

@@ -4,6 +4,7 @@
 #include <exception>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "rsmsim/cluster.h"
 #include "rsmsim/profile_config.h"
@@ -36,24 +37,16 @@ bool configure(const rsmsim_options& o, rsmsim::ClusterConfig& cfg) {
         }
         cfg.timing = *p;
     }
-    if (o.profile_file) {
-        auto p = rsmsim::load_profile_file(o.profile_file, cfg.timing, error);
-        if (!p) {
-            std::fprintf(stderr, "rsmsim_run: profile file %s\n", error.c_str());
-            return false;
-        }
-        cfg.timing = *p;
-    }
+    std::vector<std::string> overrides;
     if (o.overrides) {
         std::stringstream ss(o.overrides);
         std::string item;
-        while (std::getline(ss, item, ';')) {
-            if (item.empty()) continue;
-            if (!rsmsim::apply_override(cfg.timing, item, error)) {
-                std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
-                return false;
-            }
-        }
+        while (std::getline(ss, item, ';'))
+            if (!item.empty()) overrides.push_back(item);
+    }
+    if (!rsmsim::adjust_profile(cfg.timing, o.profile_file ? o.profile_file : "", overrides, error)) {
+        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
+        return false;
     }
     if (o.topology) {
         auto t = rsmsim::model::parse_topology(o.topology);

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rsmsim/model/timing.h"
 
@@ -23,5 +24,10 @@ std::optional<model::TimingProfile> load_profile_file(const std::string& path, c
 // "NAME=VALUE" (a parameter and a number). False and `error` if malformed;
 // the profile is then unchanged.
 bool apply_override(model::TimingProfile& p, const std::string& assignment, std::string& error);
+
+// Applies a profile file (if `file` is not empty), then each override, in
+// order. False with `error` on the first bad one; `p` is then unchanged.
+bool adjust_profile(model::TimingProfile& p, const std::string& file, const std::vector<std::string>& overrides,
+                    std::string& error);
 
 }  // namespace rsmsim

@@ -102,6 +102,8 @@ private:
     void deliver();
     // Answers `request` with UNREACHABLE at `at`, as the requester's timeout.
     void time_out(const Packet& request, sc_core::sc_time at);
+    // Delivers p at `at` (one event; ties in scheduling order).
+    void schedule(Packet p, sc_core::sc_time at);
     void end_of_elaboration() override;
     const Topology& topology();
 
