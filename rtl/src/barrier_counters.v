@@ -30,10 +30,7 @@ module barrier_counters #(
     reg [31:0] route_gen /*verilator public*/;
     reg [15:0] sel;
 
-    // Node ids are multiples of 4 from 4 to 4*NODES; slot = id / 4 - 1.
-    function automatic node_ok(input [15:0] n);
-        node_ok = (n[1:0] == 2'b00) && (n != 16'd0) && ({16'd0, n} <= 4 * NODES);
-    endfunction
+    `include "sci_node.vh"
     wire [5:0] ev_slot  = ev_node_i[7:2] - 6'd1;
     wire [5:0] sel_slot = sel[7:2] - 6'd1;
     wire       ev_ok    = node_ok(ev_node_i);

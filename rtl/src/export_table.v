@@ -62,9 +62,7 @@ module export_table #(
     reg [2*NODES-1:0] grant_q [0:ENTRIES-1];
 
     // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
-    function automatic node_ok(input [15:0] n);
-        node_ok = (n[1:0] == 2'b00) && (n != 16'd0) && ({16'd0, n} <= 4 * NODES);
-    endfunction
+    `include "sci_node.vh"
     wire [5:0] set_slot = wr_acl_node_i[7:2] - 6'd1;
     wire [5:0] imp_slot = imp_node_i[7:2] - 6'd1;
     wire [5:0] src_slot = ex_src_i[7:2] - 6'd1;
