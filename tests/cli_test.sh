@@ -50,6 +50,11 @@ check "random faults: same seed, same run; another seed, other faults" \
 "$sim" --nodes 2 --fault slow:8-4@0/8 --no-vcd > slow.txt 2>&1; rc=$?
 check "a slow link: the run passes, only later" \
   "[ $rc -eq 0 ] && grep -q 'slowed 8x' slow.txt && [ \$(grep '^simulated time' slow.txt | tr -dc '0-9.' | cut -d. -f1) -gt \$(grep '^simulated time' run1.txt | tr -dc '0-9.' | cut -d. -f1) ]"
+"$sim" -w calibrate --no-vcd > cal.txt 2>&1; rc=$?
+check "-w calibrate: both figures within 10 % of the pci-sci targets" \
+  "[ $rc -eq 0 ] && [ \$(grep -c 'within 10 %' cal.txt) -eq 2 ]"
+"$sim" -w calibrate --set link_MBps=100 --no-vcd > cal2.txt 2>&1
+check "-w calibrate: a slower link shows as off target" "grep -q 'DMA put bandwidth.*OFF by more than 10 %' cal2.txt"
 "$sim" --set hop_ns=3000 --no-vcd > hop.txt 2>&1; rc=$?
 check "--set changes the timing (one 4-byte put is slower)" \
   "[ $rc -eq 0 ] && ! diff -q <(grep '4-byte put' hop.txt) <(grep '4-byte put' run1.txt) > /dev/null"

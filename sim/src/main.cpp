@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "rsmsim/errors.h"
 #include "rsmsim/faults.h"
 #include "rsmsim/profile_config.h"
+#include "rsmsim/profile_probe.h"
 
 namespace {
 
@@ -234,6 +236,26 @@ void print_parameters(const rsmsim::model::TimingProfile& p) {
         fmt::print("    {:<18} {:g}\n", name, *rsmsim::model::get_parameter(p, name));
 }
 
+// What -w calibrate measured, against the profile's documented targets.
+void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model::TimingProfile& t, Report& report) {
+    for (const auto& e : m.errors) {
+        fmt::print("calibrate: {}\n", e);
+        ++report.failures;
+    }
+    auto line = [](const std::string& what, double got, double target, const char* unit) {
+        const double dev = 100.0 * (got - target) / target;
+        fmt::print("{:<44} {:>10.1f} {:<5} (profile target {:g} {}: {:+.1f} %, {})\n", what, got, unit, target, unit,
+                   dev, std::abs(dev) <= 10.0 ? "within 10 %" : "OFF by more than 10 %");
+    };
+    if (m.one_way_ns > 0) line("4-byte put one-way latency (ping-pong / 2):", m.one_way_ns, t.target_latency_ns, "ns");
+    if (m.dma_MBps > 0)
+        line(fmt::format("DMA put bandwidth (one {} B putv):", m.dma_bytes), m.dma_MBps, t.target_dma_MBps, "MB/s");
+    if (!m.dma_data_ok) {
+        fmt::print("calibrate: the putv data did not arrive intact\n");
+        ++report.failures;
+    }
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -245,8 +267,9 @@ int sc_main(int argc, char* argv[]) {
     for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
     app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names));
     app.add_option("-w,--workload", opt.workload,
-                   "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every other")
-        ->check(CLI::IsMember({"putget", "all-to-all"}));
+                   "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
+                   "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8)")
+        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate"}));
     app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
         ->check(CLI::IsMember({"switch", "ring", "torus"}));
     app.add_option("--vcd", opt.vcd, "waveform file to write");
@@ -350,6 +373,9 @@ int sc_main(int argc, char* argv[]) {
     std::memset(mem.get(), 0, s.seg_len);
     s.seg_mem = mem.get();
 
+    std::unique_ptr<rsmsim::ProfileProbe> probe;
+    if (opt.workload == "calibrate")
+        probe = std::make_unique<rsmsim::ProfileProbe>(rsmsim::ProfileProbe::default_dma_bytes(cfg.timing));
     bool finished = false;
     {
         std::unique_ptr<rsmsim::Cluster> built;
@@ -365,6 +391,8 @@ int sc_main(int argc, char* argv[]) {
                    opt.no_vcd ? "off" : opt.vcd);
         if (opt.workload == "all-to-all") {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
+        } else if (probe) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { probe->run(cluster, i); });
         } else {
             cluster.spawn(0, [&] { s.exporter(cluster); });
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
@@ -375,6 +403,7 @@ int sc_main(int argc, char* argv[]) {
                    cluster.fabric().crc_errors());
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
+    if (probe) report_calibration(probe->result(), cfg.timing, s.report);
     if (!finished) fmt::print("node programs were left blocked\n");
     const bool ok = finished && s.report.failures == 0;
     fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
