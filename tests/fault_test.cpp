@@ -463,15 +463,17 @@ TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
 
 std::vector<RandomCase> random_cases() {
     std::vector<RandomCase> v;
-    for (int s = 1; s <= 8; ++s) v.push_back({TopologyKind::Ring, 4, s});
-    for (int s = 1; s <= 8; ++s) v.push_back({TopologyKind::Torus, 6, s});
+    for (int s = 1; s <= 16; ++s) v.push_back({TopologyKind::Ring, 4, s});
+    for (int s = 1; s <= 16; ++s) v.push_back({TopologyKind::Torus, 6, s});
+    v.push_back({TopologyKind::Torus, 64, 1});   // the largest cluster
+    v.push_back({TopologyKind::Ring, 16, 2});
     return v;
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomFaultsThroughTheRsmapi, ::testing::ValuesIn(random_cases()),
                          [](const ::testing::TestParamInfo<RandomCase>& p) {
-                             return std::string(rsmsim::model::topology_name(p.param.topology)) + "_seed" +
-                                    std::to_string(p.param.seed);
+                             return std::string(rsmsim::model::topology_name(p.param.topology)) +
+                                    std::to_string(p.param.nodes) + "_seed" + std::to_string(p.param.seed);
                          });
 
 }  // namespace
