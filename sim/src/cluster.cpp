@@ -62,8 +62,7 @@ void Cluster::schedule_faults() {
         if (!drawn) throw std::invalid_argument(error);
         schedule_.insert(schedule_.end(), drawn->begin(), drawn->end());
     }
-    std::stable_sort(schedule_.begin(), schedule_.end(),
-                     [](const FaultEvent& x, const FaultEvent& y) { return x.at_ns < y.at_ns; });
+    sort_by_time(schedule_);
     for (const FaultEvent& e : schedule_) fault_at(e.at_ns, [this, e] { apply(e); });
 }
 

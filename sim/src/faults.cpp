@@ -131,8 +131,13 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
         out.push_back({FaultEvent::Kind::Crash, alive[i], 0, uniform(0, w), 1});
         alive.erase(alive.begin() + static_cast<std::ptrdiff_t>(i));
     }
-    std::stable_sort(out.begin(), out.end(), [](const FaultEvent& x, const FaultEvent& y) { return x.at_ns < y.at_ns; });
+    sort_by_time(out);
     return out;
+}
+
+void sort_by_time(std::vector<FaultEvent>& events) {
+    std::stable_sort(events.begin(), events.end(),
+                     [](const FaultEvent& x, const FaultEvent& y) { return x.at_ns < y.at_ns; });
 }
 
 std::string describe(const FaultEvent& e) {

@@ -56,6 +56,9 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
                                                    const std::vector<uint16_t>& nodes, uint64_t seed,
                                                    std::string& error);
 
+// Orders events by time; events at the same time keep their order.
+void sort_by_time(std::vector<FaultEvent>& events);
+
 // "link 8->12 down", "node 12 crashed", ...
 std::string describe(const FaultEvent& e);
 
