@@ -128,6 +128,7 @@ protected:
         m->ex_len_i = len;
         m->ex_write_i = write;
         m->ex_probe_i = probe;
+        m->ex_query_i = 1;
         m->eval();
         return m->ex_err_o;
     }

@@ -42,6 +42,8 @@ void AdapterRtl::idle_inputs() {
     m_->imp_add_i = 0;
     m_->revoke_rx_i = 0;
     m_->dma_resp_valid_i = 0;
+    m_->ex_query_i = 0;
+    m_->im_query_i = 0;
 }
 
 void AdapterRtl::reset() {
@@ -119,21 +121,28 @@ Translation AdapterRtl::translate(unsigned slot, uint32_t offset, uint32_t len, 
     return {m_->xl_err_o, m_->xl_node_o, m_->xl_segid_o};
 }
 
-ExportCheck AdapterRtl::check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
-                                     bool write, bool probe) {
+ExportMatch AdapterRtl::query_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len, bool write,
+                                     bool probe) {
     m_->ex_segid_i = segid;
     m_->ex_src_i = src;
     m_->ex_off_i = offset;
     m_->ex_len_i = len & 0x1FFFFFFFFull;
     m_->ex_write_i = write;
     m_->ex_probe_i = probe;
+    m_->ex_query_i = 1;
     m_->eval();
-    return {m_->ex_err_o, m_->ex_addr_o, m_->ex_size_o, m_->ex_perm_o};
+    const ExportMatch m{{m_->ex_err_o, m_->ex_addr_o, m_->ex_size_o, m_->ex_perm_o}, m_->ex_idx_o};
+    m_->ex_query_i = 0;   // the search idles until the next query
+    return m;
+}
+
+ExportCheck AdapterRtl::check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
+                                     bool write, bool probe) {
+    return query_export(segid, src, offset, len, write, probe).check;
 }
 
 ExportMatch AdapterRtl::probe_export(uint32_t segid, uint16_t src) {
-    ExportCheck c = check_export(segid, src, 0, 0, false, true);
-    return {c, m_->ex_idx_o};
+    return query_export(segid, src, 0, 0, false, true);
 }
 
 void AdapterRtl::event(RtlEvent ev, uint16_t node, uint8_t err_class) {
@@ -176,8 +185,11 @@ uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid, bool any_segm
     m_->im_node_i = node;
     m_->im_segid_i = segid;
     m_->im_any_segid_i = any_segment;
+    m_->im_query_i = 1;
     m_->eval();
-    return m_->im_match_o;
+    const uint64_t match = m_->im_match_o;
+    m_->im_query_i = 0;
+    return match;
 }
 
 void AdapterRtl::revoke(uint64_t slots) {

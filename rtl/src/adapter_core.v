@@ -26,6 +26,7 @@ module adapter_core (
     output wire [15:0] xl_node_o,
     output wire [31:0] xl_segid_o,
     // incoming request check
+    input  wire        ex_query_i,
     input  wire [31:0] ex_segid_i,
     input  wire [15:0] ex_src_i,
     input  wire [31:0] ex_off_i,
@@ -43,6 +44,7 @@ module adapter_core (
     input  wire [15:0] imp_node_i,
     input  wire [1:0]  imp_perm_i,
     // import entries that import <im_node_i, im_segid_i>
+    input  wire        im_query_i,
     input  wire [15:0] im_node_i,
     input  wire [31:0] im_segid_i,
     input  wire        im_any_segid_i,
@@ -166,7 +168,7 @@ module adapter_core (
         .xl_err_o(xl_err_o), .xl_node_o(xl_node_o), .xl_segid_o(xl_segid_o),
         .dx_slot_i(dx_slot), .dx_off_i(dx_off), .dx_len_i(dx_len), .dx_write_i(dx_write),
         .dx_err_o(dx_err), .dx_node_o(dx_node), .dx_segid_o(dx_segid),
-        .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_any_segid_i(im_any_segid_i), .im_match_o(im_match_o),
+        .im_query_i(im_query_i), .im_node_i(im_node_i), .im_segid_i(im_segid_i), .im_any_segid_i(im_any_segid_i), .im_match_o(im_match_o),
         .rv_i(revoke_rx_i), .rv_mask_i(revoke_mask_i), .revoked_o(att_revoked),
         .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );
@@ -180,7 +182,7 @@ module adapter_core (
         .rd_ctrl_o(exp_rd_ctrl), .rd_importers_o(exp_rd_importers),
         .imp_add_i(imp_add_i), .imp_idx_i(imp_idx_i), .imp_node_i(imp_node_i), .imp_perm_i(imp_perm_i),
         .ip_idx_i(ip_idx), .ip_importers_o(ip_importers), .ip_segid_o(ip_segid),
-        .ex_segid_i(ex_segid_i), .ex_src_i(ex_src_i), .ex_off_i(ex_off_i), .ex_len_i(ex_len_i),
+        .ex_query_i(ex_query_i), .ex_segid_i(ex_segid_i), .ex_src_i(ex_src_i), .ex_off_i(ex_off_i), .ex_len_i(ex_len_i),
         .ex_write_i(ex_write_i), .ex_probe_i(ex_probe_i),
         .ex_err_o(ex_err_o), .ex_addr_o(ex_addr_o), .ex_size_o(ex_size_o), .ex_perm_o(ex_perm_o),
         .ex_idx_o(ex_idx_o)

@@ -35,7 +35,9 @@ module export_table #(
     input  wire [IW-1:0] ip_idx_i,
     output wire [63:0]   ip_importers_o,
     output wire [31:0]   ip_segid_o,
-    // check of one incoming request (or a LOOKUP probe)
+    // check of one incoming request (or a LOOKUP probe); outputs are
+    // meaningful while ex_query_i is high
+    input  wire          ex_query_i,
     input  wire [31:0]   ex_segid_i,
     input  wire [15:0]   ex_src_i,
     input  wire [31:0]   ex_off_i,
@@ -56,10 +58,12 @@ module export_table #(
     reg [3:0]  ctrl_q  [0:ENTRIES-1];
     // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
     reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
-    // Rights granted to each importer at its last LOOKUP ({WRITE, READ} per
-    // node slot; 0 = not an importer). Its requests are checked against
-    // these, so a new access list governs new connections only.
-    reg [2*NODES-1:0] grant_q [0:ENTRIES-1];
+    // Rights granted to each importer at its last LOOKUP (READ and WRITE
+    // bit per node slot; neither = not an importer). Its requests are
+    // checked against these, so a new access list governs new connections
+    // only. Two vectors, so "every importer" is one OR, not a bit loop.
+    reg [NODES-1:0] grant_rd_q [0:ENTRIES-1];
+    reg [NODES-1:0] grant_wr_q [0:ENTRIES-1];
 
     // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
     `include "sci_node.vh"
@@ -76,11 +80,15 @@ module export_table #(
                 size_q[i]  <= 32'd0;
                 ctrl_q[i]  <= 4'd0;
                 acl_q[i]   <= {2*NODES{1'b0}};
-                grant_q[i] <= {2*NODES{1'b0}};
+                grant_rd_q[i] <= {NODES{1'b0}};
+                grant_wr_q[i] <= {NODES{1'b0}};
             end
         end else begin
             // A new importer; a table command in the same cycle comes after it.
-            if (imp_add_i && node_ok(imp_node_i)) grant_q[imp_idx_i][{imp_slot, 1'b0} +: 2] <= imp_perm_i;
+            if (imp_add_i && node_ok(imp_node_i)) begin
+                grant_rd_q[imp_idx_i][imp_slot] <= imp_perm_i[0];
+                grant_wr_q[imp_idx_i][imp_slot] <= imp_perm_i[1];
+            end
             if (cmd_i) begin
             case ({1'b0, op_i})
                 TABLE_OP_WRITE: begin
@@ -92,7 +100,8 @@ module export_table #(
                 TABLE_OP_CLEAR: begin
                     ctrl_q[index_i] <= 4'd0;
                     acl_q[index_i]  <= {2*NODES{1'b0}};
-                    grant_q[index_i] <= {2*NODES{1'b0}};
+                    grant_rd_q[index_i] <= {NODES{1'b0}};
+                    grant_wr_q[index_i] <= {NODES{1'b0}};
                 end
                 TABLE_OP_ACL_CLEAR:
                     acl_q[index_i] <= {2*NODES{1'b0}};
@@ -110,37 +119,34 @@ module export_table #(
     assign rd_size_o  = size_q[index_i];
     assign rd_ctrl_o  = ctrl_q[index_i];
     // An importer is a node with granted rights.
-    function automatic [NODES-1:0] importers(input [2*NODES-1:0] g);
-        integer k;
-        begin
-            for (k = 0; k < NODES; k = k + 1) importers[k] = g[2*k] | g[2*k+1];
-        end
-    endfunction
-    assign rd_importers_o = importers(grant_q[index_i]);
-    assign ip_importers_o = importers(grant_q[ip_idx_i]);
+    assign rd_importers_o = grant_rd_q[index_i] | grant_wr_q[index_i];
+    assign ip_importers_o = grant_rd_q[ip_idx_i] | grant_wr_q[ip_idx_i];
     assign ip_segid_o     = segid_q[ip_idx_i];
 
-    // Associative search: the lowest valid entry with a matching segment id.
+    // Associative search: the lowest valid entry with a matching segment
+    // id, only while a request is presented (see import_table.v).
     reg          hit;
     reg [IW-1:0] hit_idx;
     integer      e;
     always @(*) begin
         hit = 1'b0;
         hit_idx = {IW{1'b0}};
-        for (e = ENTRIES - 1; e >= 0; e = e - 1) begin
-            if (ctrl_q[e][0] && segid_q[e] == ex_segid_i) begin
-                hit = 1'b1;
-                hit_idx = e[IW-1:0];
+        if (ex_query_i)
+            for (e = ENTRIES - 1; e >= 0; e = e - 1) begin
+                if (ctrl_q[e][0] && segid_q[e] == ex_segid_i) begin
+                    hit = 1'b1;
+                    hit_idx = e[IW-1:0];
+                end
             end
-        end
     end
 
     wire [3:0]  hctrl = ctrl_q[hit_idx];
     wire        unused_valid = hctrl[0];   // VALID is already part of hit
     wire [2*NODES-1:0] hacl = acl_q[hit_idx];
     wire [1:0]  acl   = hacl[{src_slot, 1'b0} +: 2];
-    wire [2*NODES-1:0] hgrant = grant_q[hit_idx];
-    wire [1:0]  grant = hgrant[{src_slot, 1'b0} +: 2];
+    wire [NODES-1:0] hgrant_rd = grant_rd_q[hit_idx];
+    wire [NODES-1:0] hgrant_wr = grant_wr_q[hit_idx];
+    wire [1:0]  grant = {hgrant_wr[src_slot], hgrant_rd[src_slot]};
     // The access list decides lookups (new connections); an importer's data
     // requests use what its lookup granted, a non-importer's the list.
     wire [1:0]  listed = hctrl[1] ? hctrl[3:2] : acl;

@@ -39,6 +39,7 @@ module import_table #(
     output wire [15:0]   dx_node_o,
     output wire [31:0]   dx_segid_o,
     // entries importing <node, segment> (for signals from their exporter)
+    input  wire          im_query_i,       // a match is asked for; im_match_o is 0 otherwise
     input  wire [15:0]   im_node_i,
     input  wire [31:0]   im_segid_i,
     input  wire          im_any_segid_i,   // match every segment of im_node_i (node lost)
@@ -122,9 +123,13 @@ module import_table #(
     assign dx_err_o   = check(enable_i, ctrl_q[dx_slot_i], size_q[dx_slot_i], dx_off_i, dx_len_i, dx_write_i);
     assign dx_node_o  = node_q[dx_slot_i];
     assign dx_segid_o = segid_q[dx_slot_i];
+    // Gated by the query strobe, as the request-valid of a real port; a
+    // cycle simulator then skips the 64 comparisons when nobody asks.
     always @(*) begin
-        for (i = 0; i < ENTRIES; i = i + 1)
-            im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
+        im_match_o = {ENTRIES{1'b0}};
+        if (im_query_i)
+            for (i = 0; i < ENTRIES; i = i + 1)
+                im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
     end
     assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][0];
     assign pl_node_o  = node_q[pl_slot_i];

@@ -27,6 +27,7 @@ module tb_stimulus;
     wire [15:0] xl_node;
     wire [31:0] xl_segid;
     reg  [31:0] ex_segid = 32'd0, ex_off = 32'd0;
+    reg         ex_query = 1'b0;
     reg  [15:0] ex_src = 16'd0;
     wire [3:0]  ex_err;
     wire [63:0] ex_addr;
@@ -64,11 +65,11 @@ module tb_stimulus;
         .reg_rdata_o(reg_rdata), .reg_err_o(reg_err),
         .xl_slot_i(xl_slot), .xl_off_i(xl_off), .xl_len_i(xl_len), .xl_write_i(xl_write),
         .xl_err_o(xl_err), .xl_node_o(xl_node), .xl_segid_o(xl_segid),
-        .ex_segid_i(ex_segid), .ex_src_i(ex_src), .ex_off_i(ex_off), .ex_len_i(33'd4),
+        .ex_query_i(ex_query), .ex_segid_i(ex_segid), .ex_src_i(ex_src), .ex_off_i(ex_off), .ex_len_i(33'd4),
         .ex_write_i(1'b0), .ex_probe_i(1'b0), .ex_err_o(ex_err), .ex_addr_o(ex_addr),
         .ex_size_o(ex_size), .ex_perm_o(ex_perm), .ex_idx_o(ex_idx),
         .imp_add_i(1'b0), .imp_idx_i(5'd0), .imp_node_i(16'd0), .imp_perm_i(2'd0),
-        .im_node_i(16'd0), .im_segid_i(32'd0), .im_any_segid_i(1'b0), .im_match_o(),
+        .im_query_i(1'b0), .im_node_i(16'd0), .im_segid_i(32'd0), .im_any_segid_i(1'b0), .im_match_o(),
         .ev_issue_i(ev_issue), .ev_ack_i(ev_ack), .ev_err_i(ev_err), .ev_xlate_err_i(ev_xlate),
         .ev_err_class_i(ev_class), .ev_node_i(ev_node), .ev_route_i(ev_route),
         .conn_go_o(conn_go), .conn_node_o(conn_node), .conn_segid_o(conn_segid),
@@ -193,8 +194,9 @@ module tb_stimulus;
                         #1 $fdisplay(out, "X %0d %h %h", xl_err, xl_node, xl_segid);
                     end
                     8: begin
-                        ex_segid = a; ex_src = b[15:0]; ex_off = c;
+                        ex_segid = a; ex_src = b[15:0]; ex_off = c; ex_query = 1'b1;
                         #1 $fdisplay(out, "Y %0d %h %0d %0d", ex_err, ex_addr, ex_perm, ex_idx);
+                        ex_query = 1'b0;
                     end
                     default: $fdisplay(out, "? %h", op);
                 endcase

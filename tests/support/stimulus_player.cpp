@@ -131,9 +131,11 @@ public:
             m_->ex_segid_i = static_cast<uint32_t>(a);
             m_->ex_src_i = b & 0xFFFF;
             m_->ex_off_i = static_cast<uint32_t>(c);
+            m_->ex_query_i = 1;
             m_->eval();
             print("Y %d %016" PRIx64 " %d %d\n", int(m_->ex_err_o), uint64_t(m_->ex_addr_o),
                   int(m_->ex_perm_o), int(m_->ex_idx_o));
+            m_->ex_query_i = 0;
             break;
         default:
             print("? %" PRIx64 "\n", o);

@@ -115,6 +115,7 @@ public:
 
 private:
     void tick();   // one rising clock edge
+    ExportMatch query_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len, bool write, bool probe);
     void idle_inputs();
 
     std::unique_ptr<VerilatedContext> ctx_;
