@@ -86,8 +86,9 @@ module signal_unit #(
     integer    w;
     always @(*) begin
         walk_slot = 6'd0;
-        for (w = 63; w >= 0; w = w - 1)
-            if (next_mask[w]) walk_slot = w[5:0];
+        if (next_mask != 64'd0)   // mostly idle: skip the encoder (see import_table.v)
+            for (w = 63; w >= 0; w = w - 1)
+                if (next_mask[w]) walk_slot = w[5:0];
     end
     wire consume  = reg_wr_i && reg_addr_i == REG_SIG_CONSUME;
     wire [4:0] consume_idx = reg_wdata_i[4:0];
@@ -214,21 +215,21 @@ module signal_unit #(
         end
     end
 
-    reg [31:0] pending;
-    reg [63:0] ipending;
+    // The PENDING words are built only when addressed, so the comparisons
+    // cost nothing in the cycles nobody reads them.
+    integer r;
     always @(*) begin
-        for (i = 0; i < ENTRIES; i = i + 1) pending[i] = count_q[i] != 8'd0;
-        for (i = 0; i < 64; i = i + 1) ipending[i] = icount_q[i] != 8'd0;
-    end
-
-    always @(*) begin
+        reg_rdata_o = 32'd0;
         case (reg_addr_i)
-            REG_SIG_PENDING: reg_rdata_o = pending;
+            REG_SIG_PENDING:
+                for (r = 0; r < ENTRIES; r = r + 1) reg_rdata_o[r] = count_q[r] != 8'd0;
             REG_SIG_INDEX:   reg_rdata_o = {27'd0, sig_index};
             REG_SIG_COUNT:   reg_rdata_o = {24'd0, count_q[sig_index]};
             REG_SIG_DROPPED: reg_rdata_o = dropped;
-            REG_SIG_IMP_PENDING_LO: reg_rdata_o = ipending[31:0];
-            REG_SIG_IMP_PENDING_HI: reg_rdata_o = ipending[63:32];
+            REG_SIG_IMP_PENDING_LO:
+                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r] != 8'd0;
+            REG_SIG_IMP_PENDING_HI:
+                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r + 32] != 8'd0;
             REG_SIG_IMP_INDEX:      reg_rdata_o = {26'd0, imp_index};
             REG_SIG_IMP_COUNT:      reg_rdata_o = {24'd0, icount_q[imp_index]};
             default:         reg_rdata_o = 32'd0;
