@@ -69,6 +69,13 @@ for bad in "--set nosuch=1" "--set hop_ns=-5" "--profile-file bad.toml" "--profi
   "$sim" $bad --no-vcd > bad.txt 2>&1; rc=$?
   check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ] && ! grep -q '^result:' bad.txt"
 done
+printf '# a 4-node ring with a link flap\nnodes = 4\ntopology = "ring"\nno-vcd = true\nfault = ["down:8-12@20", "up:8-12@40"]\nset = ["hop_ns=350"]\n' > run.toml
+"$sim" --config run.toml > cfg1.txt 2>&1
+"$sim" --nodes 4 --topology ring --no-vcd --fault down:8-12@20 --fault up:8-12@40 --set hop_ns=350 > cfg2.txt 2>&1
+check "--config FILE runs what the same command-line options run" "grep -q 'fault: link 8->12 up' cfg1.txt && diff -q cfg1.txt cfg2.txt > /dev/null"
+printf 'nodez = 3\n' > typo.toml
+"$sim" --config typo.toml > bad.txt 2>&1; rc=$?
+check "--config refuses an unknown key" "[ $rc -ne 0 ] && grep -q 'nodez' bad.txt"
 "$sim" --crash oops > bad.txt 2>&1; rc=$?
 check "rejects a malformed --crash" "[ $rc -ne 0 ] && grep -q 'bad fault' bad.txt"
 printf 'reserved app 0x600000 10\n\nreserved b 0x700000 1\n' > bad.segid

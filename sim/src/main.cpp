@@ -289,6 +289,11 @@ int sc_main(int argc, char* argv[]) {
                    "TOML file of timing parameters applied on top of --profile (may name its own base)")
         ->check(CLI::ExistingFile);
     app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable");
+    // Every long option can come from a TOML file instead (the command line
+    // wins): nodes = 9, topology = "torus", fault = ["down:4-8@20", ...].
+    app.set_config("--config", "", "read options from a TOML file: long option names as keys, lists for repeatable ones")
+        ->check(CLI::ExistingFile);
+    app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
     bool list = false;
     app.add_flag("--list-profiles", list, "print the timing profiles and their parameters, and exit");
     std::string segid_file;
