@@ -4,6 +4,7 @@
 // byte outside the written spans ever changes.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -320,6 +321,7 @@ TEST(SlowLink, ALargePutvTakesFactorTimesLonger) {
     });
     EXPECT_EQ(std::memcmp(remote.data(), local.data(), kLen), 0);
     EXPECT_EQ(std::memcmp(remote.data() + kLen, local.data(), kLen), 0) << "slow, but all there";
+    std::printf("putv of %zu B: %.1f us at full speed, %.1f us on a 4x slower link\n", kLen, fast_ns / 1000, slow_ns / 1000);
     EXPECT_NEAR(slow_ns / fast_ns, 4.0, 0.2) << "fast " << fast_ns << " ns, slow " << slow_ns << " ns";
 }
 
