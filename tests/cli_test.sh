@@ -28,6 +28,11 @@ check "a second run prints the same report" "diff -q run1.txt run2.txt > /dev/nu
 # Byte for byte, apart from the header's date.
 strip_date() { awk '/^\$date/{skip=1} !skip{print} /^\$end/{skip=0}' "$1"; }
 check "a second run writes the same VCD (but the date)" "[ -s first.vcd ] && [ -s waveforms/rsmsim.vcd ] && diff -q <(strip_date first.vcd) <(strip_date waveforms/rsmsim.vcd) > /dev/null"
+"$sim" -w all-to-all -n 32 --vcd a2a.vcd > vcd32.txt 2>&1
+"$sim" -w all-to-all -n 32 --no-vcd > novcd32.txt 2>&1
+check "writing the waveform changes nothing simulated (32-node all-to-all: same report without it)" \
+  "[ -s a2a.vcd ] && diff -q <(grep -v '^rsmsim:' vcd32.txt) <(grep -v '^rsmsim:' novcd32.txt) > /dev/null"
+rm -f a2a.vcd
 "$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
 check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
 check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
