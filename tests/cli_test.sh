@@ -60,6 +60,9 @@ check "-w calibrate: both figures within 10 % of the pci-sci targets" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'within 10 %' cal.txt) -eq 2 ]"
 "$sim" -w calibrate --set link_MBps=100 --no-vcd > cal2.txt 2>&1
 check "-w calibrate: a slower link shows as off target" "grep -q 'DMA put bandwidth.*OFF by more than 10 %' cal2.txt"
+"$sim" --fault crc:8-4@20/1 --fault crc:8-4@45/0 --set crc_retries=0 --no-vcd > noisy.txt 2>&1; rc=$?
+check "a noisy link on a schedule: failures reported while it lasts, later calls succeed" \
+  "[ $rc -ne 0 ] && grep -q 'corrupts requests with probability 1' noisy.txt && grep -q 'clean again' noisy.txt && grep -q 'BARRIER_FAILURE' noisy.txt && grep -q 'import_getv.*RSM_SUCCESS' noisy.txt"
 "$sim" --set hop_ns=3000 --no-vcd > hop.txt 2>&1; rc=$?
 check "--set changes the timing (one 4-byte put is slower)" \
   "[ $rc -eq 0 ] && ! diff -q <(grep '4-byte put' hop.txt) <(grep '4-byte put' run1.txt) > /dev/null"
@@ -70,7 +73,7 @@ check "--profile-file: runs with the file's profile" "[ $rc -eq 0 ] && grep -q '
 check "--list-profiles shows the parameters in effect" "grep -q 'adapter_ns  *75' list.txt"
 printf 'adapter_ns = "slow"\n' > bad.toml
 for bad in "--set nosuch=1" "--set hop_ns=-5" "--profile-file bad.toml" "--profile-file missing.toml" \
-           "--fault melt:4@1" "--fault down:4-12@3" "--fault crash:99@1" "--nodes 3 --fault random:down=1" "--crc-error-rate 2"; do
+           "--fault melt:4@1" "--fault crc:4-8@1/2" "--fault down:4-12@3" "--fault crash:99@1" "--nodes 3 --fault random:down=1" "--crc-error-rate 2"; do
   "$sim" $bad --no-vcd > bad.txt 2>&1; rc=$?
   check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ] && ! grep -q '^result:' bad.txt"
 done

@@ -33,16 +33,21 @@ TEST(FaultText, EveryKindParses) {
     EXPECT_EQ(plan.events[3].kind, Kind::Crash);
     EXPECT_EQ(plan.events[3].a, 16);
     EXPECT_EQ(rsmsim::describe(plan.events[2]), "link 4->8 slowed 4x");
-    ASSERT_TRUE(rsmsim::parse_fault("random:down=2,slow=1,crash=1@250", plan, err)) << err;
+    ASSERT_TRUE(rsmsim::parse_fault("crc:8-12@5/0.25", plan, err)) << err;
+    EXPECT_EQ(plan.events.back().kind, Kind::NoisyLink);
+    EXPECT_DOUBLE_EQ(plan.events.back().factor, 0.25);
+    EXPECT_EQ(rsmsim::describe(plan.events.back()), "link 8->12 corrupts requests with probability 0.25");
+    ASSERT_TRUE(rsmsim::parse_fault("random:down=2,slow=1,crc=3,crash=1@250", plan, err)) << err;
     EXPECT_EQ(plan.random.link_down, 2);
     EXPECT_EQ(plan.random.slow_link, 1);
+    EXPECT_EQ(plan.random.noisy_link, 3);
     EXPECT_EQ(plan.random.crash, 1);
     EXPECT_DOUBLE_EQ(plan.random.window_ns, 250000);
 }
 
 TEST(FaultText, MalformedIsRefusedAndAddsNothing) {
     for (const char* bad : {"down:8-12", "down:8@20", "slow:4-8@10", "slow:4-8@10/0.5", "crash:x@3", "crash:4@-1",
-                            "flood:4@1", "down:8-12@20junk", "random:", "random:down=x", "random:melt=1",
+                            "flood:4@1", "down:8-12@20junk", "crc:8-12@5", "crc:8-12@5/1.5", "crc:8-12@5/-0.1", "random:", "random:down=x", "random:melt=1",
                             "random:down=1@0", "4-8@3", "down:70000-4@1"}) {
         FaultPlan plan;
         std::string err;
@@ -62,6 +67,7 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     rsmsim::RandomFaults r;
     r.link_down = 3;
     r.slow_link = 2;
+    r.noisy_link = 1;
     r.crash = 2;
     r.window_ns = 50000;
     std::string err;
@@ -69,7 +75,7 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     const auto b = rsmsim::draw_faults(r, links, nodes, 7, err);
     const auto c = rsmsim::draw_faults(r, links, nodes, 8, err);
     ASSERT_TRUE(a && b && c) << err;
-    ASSERT_EQ(a->size(), 3u * 2 + 2u * 2 + 2u);
+    ASSERT_EQ(a->size(), 3u * 2 + 2u * 2 + 1u * 2 + 2u);
     bool differs = false;
     for (size_t k = 0; k < a->size(); ++k) {
         EXPECT_EQ((*a)[k].at_ns, (*b)[k].at_ns);
@@ -77,7 +83,7 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
         differs = differs || (*a)[k].at_ns != (*c)[k].at_ns;
     }
     EXPECT_TRUE(differs) << "another seed, another draw";
-    int down = 0, up = 0, crashes = 0;
+    int down = 0, up = 0, crashes = 0, noisy = 0, clean = 0;
     std::vector<uint16_t> crashed;
     for (size_t k = 0; k < a->size(); ++k) {
         const FaultEvent& e = (*a)[k];
@@ -88,6 +94,10 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
         }
         if (e.kind == Kind::LinkDown) ++down;
         if (e.kind == Kind::LinkUp) ++up;
+        if (e.kind == Kind::NoisyLink) {
+            ++(e.factor > 0 ? noisy : clean);
+            EXPECT_LE(e.factor, 1.0);
+        }
         if (e.kind == Kind::Crash) {
             ++crashes;
             crashed.push_back(e.a);
@@ -95,6 +105,8 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     }
     EXPECT_EQ(down, 3);
     EXPECT_EQ(up, 3) << "every downed link comes back";
+    EXPECT_EQ(noisy, 1);
+    EXPECT_EQ(clean, 1) << "a noisy link gets clean again";
     EXPECT_EQ(crashes, 2);
     EXPECT_NE(crashed[0], crashed[1]) << "a node crashes once";
     r.crash = 3;

@@ -146,13 +146,31 @@ TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
     ASSERT_EQ(ports[3]->got.size(), before + 1);
     EXPECT_EQ(ports[3]->got.back().second, 4u);
 
+    // A noisy link: every attempt corrupted, so after the profile's retries
+    // the sender gets a NACK (CRC) instead of a delivery; clean again, it
+    // delivers.
+    EXPECT_FALSE(fabric.set_link_error_rate(8, 12, 1.5));
+    ASSERT_TRUE(fabric.set_link_error_rate(8, 12, 1.0));
+    const uint64_t crc_before = fabric.crc_errors();
+    const size_t at16 = ports[3]->got.size();
+    fabric.send(write_packet(4, 16, 6), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_EQ(ports[3]->got.size(), at16) << "a corrupt packet is discarded";
+    EXPECT_EQ(ports[0]->got.back().second, 6u) << "the sender got the NACK";
+    EXPECT_EQ(fabric.crc_errors() - crc_before, uint64_t(1 + t.crc_retries)) << "every attempt failed";
+    ASSERT_TRUE(fabric.set_link_error_rate(8, 12, 0.0));
+    fabric.send(write_packet(4, 16, 7), SC_ZERO_TIME);
+    sc_core::sc_start();
+    EXPECT_EQ(ports[3]->got.back().second, 7u);
+    EXPECT_EQ(fabric.crc_errors() - crc_before, uint64_t(1 + t.crc_retries)) << "clean again";
+
     // A crashed node's request is answered by its own timeout.
     fabric.crash_node(12);
     EXPECT_FALSE(fabric.alive(12));
     t0 = sc_core::sc_time_stamp().to_seconds() * 1e9;
     fabric.send(write_packet(12, 16, 5), SC_ZERO_TIME);
     sc_core::sc_start();
-    EXPECT_EQ(ports[3]->got.back().second, 4u) << "a dead node sends nothing";
+    EXPECT_EQ(ports[3]->got.back().second, 7u) << "a dead node sends nothing";
     ASSERT_EQ(ports[2]->got.back().second, 5u);
     EXPECT_NEAR(last_arrival(2) - t0, Fabric::kResponseTimeoutNs, 1e-3);
 }

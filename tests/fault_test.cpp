@@ -325,8 +325,64 @@ TEST(SlowLink, ALargePutvTakesFactorTimesLonger) {
     EXPECT_NEAR(slow_ns / fast_ns, 4.0, 0.2) << "fast " << fast_ns << " ns, slow " << slow_ns << " ns";
 }
 
-// Random link flaps, slow links and a node crash, drawn from the seed, while
-// every node puts into every other node. Every call either succeeds -- and
+// A noisy link on a schedule: while it corrupts every request and the
+// profile allows no retries, puts fail visibly (BARRIER_FAILURE) and the
+// barrier counters record CRC errors; once it is clean, puts land again.
+TEST(NoisyLink, FailsVisiblyThenRecovers) {
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
+    cfg.timing.crc_retries = 0;
+    std::string err;
+    ASSERT_TRUE(rsmsim::parse_faults("crc:8-4@40/1; crc:8-4@120/0", cfg.faults, err)) << err;
+    PageBuffer mem(4096);
+    std::vector<int> rcs;
+    std::vector<double> at;
+    rsmsim::test::run_nodes(cfg, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr;
+            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        for (int k = 0; Cluster::now_ns() < 160'000; ++k) {
+            const uint32_t v = static_cast<uint32_t>(k + 1);
+            at.push_back(Cluster::now_ns());
+            rcs.push_back(rsm_memseg_import_put(im, static_cast<off_t>(8 * k), const_cast<uint32_t*>(&v), 4));
+        }
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+    int failed = 0;
+    for (size_t k = 0; k < rcs.size(); ++k) {
+        uint32_t got = 0;
+        std::memcpy(&got, mem.data() + 8 * k, 4);
+        const bool noisy = at[k] >= 40'000 && at[k] + 10'000 < 120'000;   // wholly inside the noisy span
+        const bool clean = at[k] + 10'000 < 40'000 || at[k] >= 120'000;
+        if (noisy) {
+            EXPECT_RSM(RSMERR_BARRIER_FAILURE, rcs[k]) << "put " << k;
+            EXPECT_EQ(got, 0u) << "a corrupted request is discarded";
+        }
+        if (clean) {
+            EXPECT_RSM(RSM_SUCCESS, rcs[k]) << "put " << k;
+            EXPECT_EQ(got, k + 1);
+        }
+        if (rcs[k] != RSM_SUCCESS) ++failed;
+        EXPECT_EQ(mem.data()[8 * k + 4], 0) << "gap after put " << k;
+    }
+    EXPECT_GT(failed, 3);
+    EXPECT_LT(static_cast<size_t>(failed), rcs.size() - 3);
+}
+
+// Random link flaps, slow links, a noisy link and a node crash, drawn from
+// the seed, while every node puts into every other node. Every call either succeeds -- and
 // then its data is there -- or returns one of the documented failures; a
 // failed span holds its old or its new bytes, never anything else; bytes
 // outside every span never change; once the faults have healed, every
@@ -354,7 +410,7 @@ TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
     cfg.topology = rc.topology;
     cfg.seed = static_cast<uint64_t>(rc.seed);
     std::string err;
-    ASSERT_TRUE(rsmsim::parse_fault("random:down=2,slow=2,crash=1@150", cfg.faults, err)) << err;
+    ASSERT_TRUE(rsmsim::parse_fault("random:down=2,slow=2,crc=1,crash=1@150", cfg.faults, err)) << err;
     const int n = rc.nodes;
     const size_t seg = (static_cast<size_t>(n) * (kRounds + 1) * kStride + 4095) / 4096 * 4096;
     std::vector<std::unique_ptr<PageBuffer>> mem;

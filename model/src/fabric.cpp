@@ -50,6 +50,16 @@ bool Fabric::set_link_speed(uint16_t from, uint16_t to, double factor) {
     return true;
 }
 
+bool Fabric::set_link_error_rate(uint16_t from, uint16_t to, double rate) {
+    if (!(rate >= 0.0 && rate <= 1.0) || !ports_.count(from) || !ports_.count(to)) return false;
+    const int l = topology().link_between(from, to);
+    if (l < 0) return false;
+    double& r = link_error_rate_[static_cast<size_t>(l)];
+    if ((r == 0.0) != (rate == 0.0)) links_noisy_ = static_cast<uint16_t>(rate == 0.0 ? links_noisy_ - 1 : links_noisy_ + 1);
+    r = rate;
+    return true;
+}
+
 std::vector<std::pair<uint16_t, uint16_t>> Fabric::neighbour_links() { return topology().neighbour_links(); }
 
 bool Fabric::alive(uint16_t node) const { return ports_.count(node) != 0 && crashed_.count(node) == 0; }
@@ -87,6 +97,7 @@ const Topology& Fabric::topology() {
         link_free_.assign(static_cast<size_t>(topology_->link_count()), sc_core::SC_ZERO_TIME);
         link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
         link_slowdown_.assign(static_cast<size_t>(topology_->link_count()), 1.0);
+        link_error_rate_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
     }
     return *topology_;
 }
@@ -146,6 +157,14 @@ void Fabric::send(Packet p, sc_time delay) {
             const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
             sc_time head = depart;   // when the packet's head reaches the next link
             sc_time tail = depart;   // when its tail has crossed the last link so far
+            // Chance that one attempt arrives corrupt: the fabric-wide rate
+            // and every noisy link on the route.
+            double corrupt_p = crc_rate_;
+            if (links_noisy_) {
+                double clean = 1.0 - crc_rate_;
+                for (int l : links) clean *= 1.0 - link_error_rate_[static_cast<size_t>(l)];
+                corrupt_p = 1.0 - clean;
+            }
             for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
                 for (int l : links) {
                     const auto li = static_cast<size_t>(l);
@@ -157,8 +176,8 @@ void Fabric::send(Packet p, sc_time delay) {
                     // head, and no faster than it crossed a slower link before.
                     tail = std::max(head + wire, tail + hop);
                 }
-                const bool bad = crc_rate_ > 0 && !is_response(p.cmd) &&
-                                 std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < crc_rate_;
+                const bool bad = corrupt_p > 0 && !is_response(p.cmd) &&
+                                 std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < corrupt_p;
                 if (!bad) break;
                 ++crc_errors_;
                 if (attempt + 1 == attempts_allowed) p.corrupt = true;
@@ -213,6 +232,7 @@ void Fabric::trace(Waves& w) {
     w.trace(tv_.err, p + ".pkt.err", 4);
     w.trace(links_down_, p + ".fault.links_down", 16);
     w.trace(links_slow_, p + ".fault.links_slow", 16);
+    w.trace(links_noisy_, p + ".fault.links_noisy", 16);
     w.trace(nodes_crashed_, p + ".fault.nodes_crashed", 16);
     w.trace(crc_errors_, p + ".fault.crc_errors", 64);
 }

@@ -71,6 +71,7 @@ void Cluster::apply(const FaultEvent& e) {
     case FaultEvent::Kind::LinkDown: fabric_.set_link(e.a, e.b, false); break;
     case FaultEvent::Kind::LinkUp: fabric_.set_link(e.a, e.b, true); break;
     case FaultEvent::Kind::SlowLink: fabric_.set_link_speed(e.a, e.b, e.factor); break;
+    case FaultEvent::Kind::NoisyLink: fabric_.set_link_error_rate(e.a, e.b, e.factor); break;
     case FaultEvent::Kind::Crash: fabric_.crash_node(e.a); break;
     }
     if (cfg_.on_fault) cfg_.on_fault(now_ns(), e);

@@ -37,9 +37,10 @@ bool parse_random(const std::string& spec, RandomFaults& r, std::string& error) 
         const std::string k = kind;
         if (k == "down") r.link_down += n;
         else if (k == "slow") r.slow_link += n;
+        else if (k == "crc") r.noisy_link += n;
         else if (k == "crash") r.crash += n;
         else {
-            error = "unknown random fault kind '" + k + "': expected down, slow or crash";
+            error = "unknown random fault kind '" + k + "': expected down, slow, crc or crash";
             return false;
         }
         some = true;
@@ -66,6 +67,10 @@ bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error) {
     } else if (kind == "slow") {
         e.kind = FaultEvent::Kind::SlowLink;
         ok = std::sscanf(rest.c_str(), "%u-%u@%lf/%lf%c", &a, &b, &us, &e.factor, &tail) == 4 && e.factor >= 1;
+    } else if (kind == "crc") {
+        e.kind = FaultEvent::Kind::NoisyLink;
+        ok = std::sscanf(rest.c_str(), "%u-%u@%lf/%lf%c", &a, &b, &us, &e.factor, &tail) == 4 && e.factor >= 0 &&
+             e.factor <= 1;
     } else if (kind == "crash") {
         e.kind = FaultEvent::Kind::Crash;
         ok = std::sscanf(rest.c_str(), "%u@%lf%c", &a, &us, &tail) == 2;
@@ -73,8 +78,8 @@ bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error) {
     ok = ok && us >= 0 && a <= 0xFFFF && b <= 0xFFFF;
     if (!ok) {
         error = "bad fault '" + text +
-                "': expected down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR (FACTOR >= 1), crash:NODE@US "
-                "or random:KIND=COUNT[,...][@US]";
+                "': expected down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR (FACTOR >= 1), crc:A-B@US/RATE "
+                "(RATE 0..1), crash:NODE@US or random:KIND=COUNT[,...][@US]";
         return false;
     }
     e.a = static_cast<uint16_t>(a);
@@ -100,7 +105,7 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
                                                    const std::vector<uint16_t>& nodes, uint64_t seed,
                                                    std::string& error) {
     std::vector<FaultEvent> out;
-    if ((r.link_down > 0 || r.slow_link > 0) && links.empty()) {
+    if ((r.link_down > 0 || r.slow_link > 0 || r.noisy_link > 0) && links.empty()) {
         error = "random link faults need node-to-node links: use --topology ring or torus (or two nodes)";
         return std::nullopt;
     }
@@ -124,6 +129,12 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
         const double slow = uniform(0, w);
         out.push_back({FaultEvent::Kind::SlowLink, a, b, slow, std::floor(uniform(2, 17))});
         out.push_back({FaultEvent::Kind::SlowLink, a, b, uniform(slow, w), 1});
+    }
+    for (int k = 0; k < r.noisy_link; ++k) {
+        const auto [a, b] = links[pick(links.size())];
+        const double noisy = uniform(0, w);
+        out.push_back({FaultEvent::Kind::NoisyLink, a, b, noisy, uniform(0.05, 0.5)});
+        out.push_back({FaultEvent::Kind::NoisyLink, a, b, uniform(noisy, w), 0});
     }
     std::vector<uint16_t> alive = nodes;
     for (int k = 0; k < r.crash; ++k) {
@@ -149,6 +160,11 @@ std::string describe(const FaultEvent& e) {
         char f[32];
         std::snprintf(f, sizeof f, "%g", e.factor);
         return e.factor == 1 ? link + " back to full speed" : link + " slowed " + f + "x";
+    }
+    case FaultEvent::Kind::NoisyLink: {
+        char r[32];
+        std::snprintf(r, sizeof r, "%g", e.factor);
+        return e.factor == 0 ? link + " clean again" : link + " corrupts requests with probability " + r;
     }
     case FaultEvent::Kind::Crash: return "node " + std::to_string(e.a) + " crashed";
     }

@@ -6,12 +6,16 @@
 //   down:A-B@T     the link from node A to its neighbour B fails at T us
 //   up:A-B@T       it works again
 //   slow:A-B@T/F   its bandwidth drops by the factor F >= 1 (1: full speed)
+//   crc:A-B@T/P    it corrupts a request crossing it with probability P
+//                  (0..1, per attempt; 0: clean again), retried and NACKed
+//                  as the profile's crc_retries says
 //   crash:N@T      node N crashes
 //   random:KIND=COUNT[,KIND=COUNT...][@T]
-//                  COUNT faults of each KIND (down, slow, crash) at times
-//                  drawn uniformly in [0, T) us (default 100): a downed link
-//                  comes back up, and a slowed one recovers, at a later random
-//                  time in the window. Drawn from the cluster's seed.
+//                  COUNT faults of each KIND (down, slow, crc, crash) at
+//                  times drawn uniformly in [0, T) us (default 100): a downed
+//                  link comes back up, and a slowed or noisy one recovers, at
+//                  a later random time in the window. Drawn from the
+//                  cluster's seed.
 #pragma once
 
 #include <cstdint>
@@ -23,17 +27,17 @@
 namespace rsmsim {
 
 struct FaultEvent {
-    enum class Kind { LinkDown, LinkUp, SlowLink, Crash };
+    enum class Kind { LinkDown, LinkUp, SlowLink, NoisyLink, Crash };
     Kind kind = Kind::LinkDown;
     uint16_t a = 0, b = 0;   // link a -> b, or the crashing node a
     double at_ns = 0;
-    double factor = 1;       // SlowLink only
+    double factor = 1;       // SlowLink: the slowdown; NoisyLink: the error rate
 };
 
 struct RandomFaults {
-    int link_down = 0, slow_link = 0, crash = 0;
+    int link_down = 0, slow_link = 0, noisy_link = 0, crash = 0;
     double window_ns = 100'000;
-    bool any() const { return link_down + slow_link + crash > 0; }
+    bool any() const { return link_down + slow_link + noisy_link + crash > 0; }
 };
 
 // What a fault text says: fixed events and/or a random draw.

@@ -37,7 +37,7 @@ typedef struct {
     double crc_error_rate;     /* probability that a request packet is corrupted, per attempt */
     uint64_t seed;             /* seed of every random choice (CRC errors, random faults) */
     const char *faults;        /* fault plan, ';'-separated, e.g. "down:8-12@20;up:8-12@60;crash:16@90"
-                                  or "random:down=2,slow=1@200" (syntax: rsmsim/faults.h) */
+                                  or "random:down=2,slow=1,crc=1@200" (syntax: rsmsim/faults.h) */
 } rsmsim_options;
 
 /* Defaults: 2 nodes, every other field zero/NULL. */

@@ -77,6 +77,11 @@ public:
     // their route; only their wire time on that link grows. False if the
     // two nodes are not neighbours or the factor is below 1.
     bool set_link_speed(uint16_t from, uint16_t to, double factor);
+    // A noisy link: from now on a request crossing it is corrupted with
+    // probability `rate` per attempt (0 = clean again), on top of the
+    // fabric-wide rate; retried and NACKed like any CRC error. False if the
+    // two nodes are not neighbours or the rate is outside 0..1.
+    bool set_link_error_rate(uint16_t from, uint16_t to, double rate);
     // The node pairs set_link/set_link_speed accept. Valid after elaboration.
     std::vector<std::pair<uint16_t, uint16_t>> neighbour_links();
     // A node crashes: its adapter stops answering and every other adapter
@@ -115,6 +120,7 @@ private:
     std::vector<sc_core::sc_time> link_free_;   // per link: busy until
     std::vector<bool> link_down_;
     std::vector<double> link_slowdown_;         // per link: wire-time factor (1 = full speed)
+    std::vector<double> link_error_rate_;       // per link: corruption probability per crossing
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;
@@ -125,7 +131,7 @@ private:
 
     // Waveform view of the faults in effect (counts, so a user sees when
     // they start and end next to the packets they hit).
-    uint16_t links_down_ = 0, links_slow_ = 0, nodes_crashed_ = 0;
+    uint16_t links_down_ = 0, links_slow_ = 0, links_noisy_ = 0, nodes_crashed_ = 0;
 
     // Waveform view of the last delivered packet.
     struct TraceView {
