@@ -223,9 +223,7 @@ bool AdapterHal::signal_pending(uint32_t& exports, uint64_t& imports) {
     return rd(r::SIG_PENDING, exports) && bus_.read64(r::SIG_IMP_PENDING_LO, imports);
 }
 
-bool AdapterHal::signal_wait_irq(uint64_t timeout_ns) {
-    return bus_.wait_irq(timeout_ns) && wr(r::INTR_STATE, r::INTR_STATE_f::SIGNAL_MASK);
-}
+bool AdapterHal::ack_signal() { return wr(r::INTR_STATE, r::INTR_STATE_f::SIGNAL_MASK); }
 
 DmaResult AdapterHal::dma_run(const DmaEntry* e, unsigned count, bool sigpost, bool no_accumulate,
                               uint64_t timeout_ns) {

@@ -121,8 +121,8 @@ public:
     [[nodiscard]] bool signal_take(bool import, unsigned index, bool& taken);
     // Which export entries and which import entries have events pending.
     [[nodiscard]] bool signal_pending(uint32_t& exports, uint64_t& imports);
-    // Waits for an interrupt and acknowledges SIGNAL; false on timeout.
-    [[nodiscard]] bool signal_wait_irq(uint64_t timeout_ns);
+    // Acknowledges the SIGNAL interrupt cause.
+    [[nodiscard]] bool ack_signal();
 
     // Runs a DMA chain (1..16 entries) and waits for it to end.
     [[nodiscard]] DmaResult dma_run(const DmaEntry* entries, unsigned count, bool sigpost,

@@ -748,6 +748,25 @@ RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
     return RSMERR_BAD_SEG_HNDL;
 }
 
+namespace {
+// Sleeps until an interrupt or for `slice_ns`, unless some waiter on this
+// controller acknowledged SIGNAL since the caller read `epoch` (before it
+// looked at the pending bits): that interrupt may have been for the caller,
+// so it looks again first. The wake-up is acknowledged under the Bus lock,
+// so an acknowledge never lands while another waiter's look is in flight --
+// the race that used to leave a waiter asleep with its event pending.
+void wait_for_signal(Controller& c, uint64_t epoch, uint64_t slice_ns) {
+    {
+        rsm::hw::BusLock guard(*c.bus);
+        if (c.signal_epoch != epoch) return;
+    }
+    if (!c.bus->wait_irq(slice_ns)) return;
+    rsm::hw::BusLock guard(*c.bus);
+    (void)c.agent.hal().ack_signal();
+    ++c.signal_epoch;
+}
+}  // namespace
+
 RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     Controller* c = nullptr;
@@ -770,8 +789,10 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
     for (;;) {
         bool taken = false;
+        uint64_t epoch = 0;
         {
             rsm::hw::BusLock guard(*c->bus);   // not held while waiting
+            epoch = c->signal_epoch;
             if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
             if (taken) sync_pollfds(*c);
         }
@@ -779,8 +800,7 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
         const uint64_t waited = c->bus->now_ns() - start;
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;
         // Any interrupt wakes us; we re-check our own segment's events.
-        const uint64_t slice = forever ? rsm::agent::kHwTimeoutNs : limit - waited;
-        (void)hal.signal_wait_irq(slice);
+        wait_for_signal(*c, epoch, forever ? rsm::agent::kHwTimeoutNs : limit - waited);
     }
 }
 
@@ -820,8 +840,14 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         std::set<Controller*> ctrls;
         for (nfds_t i = 0; i < nfds; ++i)
             if (Segment* s = segment_of_pollfd(fds[i].fd)) ctrls.insert(s->ctrl);
+        Controller* mine = nullptr;   // the calling node's, whose interrupt we can wait for
+        uint64_t epoch = 0;
         for (Controller* c : ctrls) {
             rsm::hw::BusLock guard(*c->bus);
+            if (c->bus == bus) {
+                mine = c;
+                epoch = c->signal_epoch;
+            }
             sync_pollfds(*c);
         }
         if (::poll(fds, nfds, 0) < 0) {
@@ -852,7 +878,9 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         if (!bus) return RSMERR_TIMEOUT;   // outside a node: nothing can make time pass
         const uint64_t waited = bus->now_ns() - start;
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;
-        (void)bus->wait_irq(forever ? rsm::agent::kHwTimeoutNs : limit - waited);
+        const uint64_t slice = forever ? rsm::agent::kHwTimeoutNs : limit - waited;
+        if (mine) wait_for_signal(*mine, epoch, slice);
+        else (void)bus->wait_irq(slice);
     }
 }
 
