@@ -4,6 +4,7 @@
 // byte outside the written spans ever changes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -418,7 +419,7 @@ TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
     // outcome[writer][target][round]: the last return code (round kRounds: after healing).
     std::vector<std::vector<std::vector<int>>> outcome(
         static_cast<size_t>(n), std::vector<std::vector<int>>(static_cast<size_t>(n), std::vector<int>(kRounds + 1, -1)));
-    double crash_ns = -1;
+    double crash_ns = -1, end_ns = 0;
     uint16_t crashed = 0;
     rsmsim::test::run_nodes(cfg, [&](int me, Cluster& cl) {
         for (const FaultEvent& e : cl.fault_schedule())
@@ -480,8 +481,12 @@ TEST_P(RandomFaultsThroughTheRsmapi, NothingIsLostSilently) {
         }
         cl.sync();
         ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        end_ns = std::max(end_ns, Cluster::now_ns());
     });
     ASSERT_GE(crash_ns, 0) << "the draw has a crash";
+    // Every failure is reported within the fabric's timeouts, on the crashed
+    // node too: nobody waits out the driver's 1 s hardware timeout.
+    EXPECT_LT(end_ns, 100e6) << "simulated end " << end_ns / 1e6 << " ms";
     int failures = 0, successes = 0;
     for (int w = 0; w < n; ++w)
         for (int t = 0; t < n; ++t) {

@@ -132,8 +132,9 @@ void Fabric::send(Packet p, sc_time delay) {
     const auto unreachable = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
     if (!routed && is_response(p.cmd)) {
         // The answer cannot get back: the requester's adapter times the
-        // transaction out and counts it as an error.
-        if (!alive(p.dst)) return;
+        // transaction out and counts it as an error (a crashed requester's
+        // too: whatever software still runs there must not wait forever).
+        if (!ports_.count(p.dst)) return;
         p.err = unreachable;
         p.data.clear();
         arrive = depart + sc_time(kResponseTimeoutNs, SC_NS);
