@@ -47,6 +47,9 @@ check "a broken ring is reported: non-zero exit, failures listed" "[ $rc -ne 0 ]
 "$sim" --nodes 4 --topology ring --fault down:8-12@20 --fault up:8-12@40 --no-vcd > flap.txt 2>&1
 check "a link that comes back: both events printed, later calls succeed again" \
   "grep -q 'fault: link 8->12 down' flap.txt && grep -q 'fault: link 8->12 up' flap.txt && grep -q 'node 8 .*import_getv.*RSM_SUCCESS' flap.txt"
+"$sim" --nodes 4 --fault down:8-0@20 --fault up:8-0@40 --no-vcd > port.txt 2>&1
+check "a switch port fails and recovers (8-0: node 8's link up to the switch)" \
+  "grep -q 'fault: link 8->switch down' port.txt && grep -q 'node 8 .*BARRIER_FAILURE' port.txt && grep -q 'node 8 .*import_getv.*RSM_SUCCESS' port.txt"
 "$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 5 --no-vcd > r1.txt 2>&1
 "$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 5 --no-vcd > r2.txt 2>&1
 "$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 6 --no-vcd > r3.txt 2>&1
@@ -73,7 +76,7 @@ check "--profile-file: runs with the file's profile" "[ $rc -eq 0 ] && grep -q '
 check "--list-profiles shows the parameters in effect" "grep -q 'adapter_ns  *75' list.txt"
 printf 'adapter_ns = "slow"\n' > bad.toml
 for bad in "--set nosuch=1" "--set hop_ns=-5" "--profile-file bad.toml" "--profile-file missing.toml" \
-           "--fault melt:4@1" "--fault crc:4-8@1/2" "--fault down:4-12@3" "--fault crash:99@1" "--nodes 3 --fault random:down=1" "--crc-error-rate 2"; do
+           "--fault melt:4@1" "--fault crc:4-8@1/2" "--fault down:4-12@3" "--fault crash:99@1" "--fault down:8-0@1" "--crc-error-rate 2"; do
   "$sim" $bad --no-vcd > bad.txt 2>&1; rc=$?
   check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ] && ! grep -q '^result:' bad.txt"
 done

@@ -41,6 +41,19 @@ TEST(Routes, OfEachTopology) {
             if (a != b) {
                 EXPECT_FALSE(t10.route(a, b).empty()) << a << "->" << b;
             }
+    // Links a fault can name: ring neighbours; node and switch (kSwitch = 0)
+    // in a switch of more than two nodes; unknown ids are no link.
+    EXPECT_EQ(ring.link_between(4, 8), 0);
+    EXPECT_EQ(ring.link_between(8, 4), -1) << "unidirectional";
+    EXPECT_EQ(sw.link_between(8, Topology::kSwitch), 1) << "8's link up";
+    EXPECT_EQ(sw.link_between(Topology::kSwitch, 8), 9 + 1) << "the switch's link down to 8";
+    EXPECT_EQ(sw.route(8, 12), (std::vector<int>{1, 9 + 2}));
+    EXPECT_EQ(sw.link_between(4, 8), -1) << "no node-to-node link through a switch";
+    EXPECT_EQ(sw.link_between(99, Topology::kSwitch), -1);
+    EXPECT_EQ(ring.link_between(4, 99), -1);
+    EXPECT_EQ(sw.neighbour_links().size(), 18u);
+    EXPECT_EQ(two.link_between(4, Topology::kSwitch), -1) << "two nodes: a cable, no switch";
+    EXPECT_EQ(two.link_between(8, 4), 1);
     EXPECT_EQ(parse_topology("ring"), TopologyKind::Ring);
     EXPECT_FALSE(parse_topology("mesh").has_value());
 }

@@ -528,6 +528,7 @@ std::vector<RandomCase> random_cases() {
     std::vector<RandomCase> v;
     for (int s = 1; s <= 16; ++s) v.push_back({TopologyKind::Ring, 4, s});
     for (int s = 1; s <= 16; ++s) v.push_back({TopologyKind::Torus, 6, s});
+    for (int s = 1; s <= 8; ++s) v.push_back({TopologyKind::Switch, 5, s});   // links to and from the switch
     v.push_back({TopologyKind::Torus, 64, 1});   // the largest cluster
     v.push_back({TopologyKind::Ring, 16, 2});
     return v;

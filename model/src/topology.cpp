@@ -113,20 +113,32 @@ std::vector<std::vector<int>> Topology::routes(uint16_t src, uint16_t dst) const
 
 int Topology::link_between(uint16_t from, uint16_t to) const {
     const int n = static_cast<int>(nodes_.size());
+    if (kind_ == TopologyKind::Switch && n > 2) {
+        // A node's link up to the switch, or the switch's link down to it.
+        if (to == kSwitch && has(from)) return index(from);
+        if (from == kSwitch && has(to)) return n + index(to);
+        return -1;
+    }
+    if (!has(from) || !has(to) || from == to) return -1;
     const int a = index(from), b = index(to);
     switch (kind_) {
     case TopologyKind::Ring: return (a + 1) % n == b ? a : -1;
     case TopologyKind::Torus:
-        if (x_next_[a] == b && a != b) return a;
-        if (y_next_[a] == b && a != b) return n + a;
+        if (x_next_[a] == b) return a;
+        if (y_next_[a] == b) return n + a;
         return -1;
-    case TopologyKind::Switch: return n == 2 ? a : -1;   // the cable; a switch port is not a node-to-node link
+    case TopologyKind::Switch: return a;   // two nodes: the cable
     }
     return -1;
 }
 
 std::vector<std::pair<uint16_t, uint16_t>> Topology::neighbour_links() const {
     std::vector<std::pair<uint16_t, uint16_t>> out;
+    if (kind_ == TopologyKind::Switch && nodes_.size() > 2) {
+        for (uint16_t a : nodes_) out.emplace_back(a, kSwitch);
+        for (uint16_t a : nodes_) out.emplace_back(kSwitch, a);
+        return out;
+    }
     for (uint16_t a : nodes_)
         for (uint16_t b : nodes_)
             if (a != b && link_between(a, b) >= 0) out.emplace_back(a, b);

@@ -106,7 +106,7 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
                                                    std::string& error) {
     std::vector<FaultEvent> out;
     if ((r.link_down > 0 || r.slow_link > 0 || r.noisy_link > 0) && links.empty()) {
-        error = "random link faults need node-to-node links: use --topology ring or torus (or two nodes)";
+        error = "random link faults need links: this topology has none";
         return std::nullopt;
     }
     if (r.crash > 0 && static_cast<size_t>(r.crash) >= nodes.size()) {
@@ -152,7 +152,8 @@ void sort_by_time(std::vector<FaultEvent>& events) {
 }
 
 std::string describe(const FaultEvent& e) {
-    const std::string link = "link " + std::to_string(e.a) + "->" + std::to_string(e.b);
+    auto end = [](uint16_t id) { return id == 0 ? std::string("switch") : std::to_string(id); };   // 0: the switch
+    const std::string link = "link " + end(e.a) + "->" + end(e.b);
     switch (e.kind) {
     case FaultEvent::Kind::LinkDown: return link + " down";
     case FaultEvent::Kind::LinkUp: return link + " up";

@@ -281,7 +281,7 @@ int sc_main(int argc, char* argv[]) {
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--seed", opt.seed, "seed of every random choice (fault injection)");
     app.add_option("--fault", opt.faults,
-                   "fault: down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE, crash:NODE@US, or "
+                   "fault: down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE (B or A = 0: the switch), crash:NODE@US, or "
                    "random:down=N,slow=N,crc=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable");
     app.add_option("--link-down", opt.link_down, "fault: the link from node A to its neighbour B fails at T us (A-B@T)");
     app.add_option("--crash", opt.crash, "fault: node N crashes at T us (N@T)");

@@ -4,6 +4,7 @@
 // testbenches (ClusterConfig::faults):
 //
 //   down:A-B@T     the link from node A to its neighbour B fails at T us
+//                  (in the switch topology: node and switch, B or A = 0)
 //   up:A-B@T       it works again
 //   slow:A-B@T/F   its bandwidth drops by the factor F >= 1 (1: full speed)
 //   crc:A-B@T/P    it corrupts a request crossing it with probability P

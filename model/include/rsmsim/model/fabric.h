@@ -67,10 +67,11 @@ public:
     // (each attempt costs the route again); after that the target discards
     // it and the sender gets a NACK with ERR_CLASS CRC.
     void set_crc_error_rate(double rate, uint64_t seed);
-    // A link between neighbouring nodes goes down or up. Packets take another
-    // route where the topology has one (every adapter's ROUTE_GEN moves, so
-    // open barriers fail), else they are answered UNREACHABLE. False if the
-    // two nodes are not neighbours in this topology.
+    // A link between neighbouring nodes (or between a node and the switch,
+    // Topology::kSwitch) goes down or up. Packets take another route where
+    // the topology has one (every adapter's ROUTE_GEN moves, so open
+    // barriers fail), else they are answered UNREACHABLE. False if there is
+    // no such link in this topology.
     bool set_link(uint16_t from, uint16_t to, bool up);
     // A slow link: its bandwidth is divided by `factor` (>= 1; 1 restores
     // full speed), as when a link trains down to fewer lanes. Packets keep

@@ -11,6 +11,7 @@
 //    source's row, then along the column first).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,13 +27,18 @@ const char* topology_name(TopologyKind k);
 
 class Topology {
 public:
+    // In the switch topology (more than two nodes) a link has the switch at
+    // one end; faults name it by this id (no node has it).
+    static constexpr uint16_t kSwitch = 0;
+
     Topology(TopologyKind kind, std::vector<uint16_t> nodes);
 
     // Link ids, in order, from src to dst (empty for the same node).
     std::vector<int> route(uint16_t src, uint16_t dst) const;
     // Every route, preferred first (the torus has a second dimension order).
     std::vector<std::vector<int>> routes(uint16_t src, uint16_t dst) const;
-    // The link from `from` straight to `to` (neighbours on a ringlet), or -1.
+    // The link from `from` straight to `to` (neighbours on a ringlet; a node
+    // and kSwitch in the switch topology), or -1, also for unknown ids.
     int link_between(uint16_t from, uint16_t to) const;
     // Every (from, to) pair that link_between() knows, in node order: the
     // links a fault can name.
@@ -43,6 +49,7 @@ public:
 
 private:
     int index(uint16_t node) const;
+    bool has(uint16_t node) const { return std::binary_search(nodes_.begin(), nodes_.end(), node); }
     std::vector<int> torus_route(int s, int d, bool x_first) const;
     // Walks a ringlet (successor table) from a to b, appending link ids.
     void walk(const std::vector<int>& next, int link_base, int a, int b, std::vector<int>& out) const;
