@@ -261,44 +261,54 @@ void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model
 int sc_main(int argc, char* argv[]) {
     CLI::App app{"rsmsim: simulate an SCI-style cluster running the rsmapi put/get scenario"};
     Options opt;
+    const std::string run_group = "Cluster and workload", timing = "Timing", faults = "Faults", output = "Output";
     app.add_option("-n,--nodes", opt.nodes, "number of nodes (one exporter, the rest import)")
-        ->check(CLI::Range(2, rsmsim::Cluster::kMaxNodes));
-    std::vector<std::string> names;
-    for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
-    app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names));
+        ->check(CLI::Range(2, rsmsim::Cluster::kMaxNodes))
+        ->group(run_group);
+    app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
+        ->check(CLI::IsMember({"switch", "ring", "torus"}))
+        ->group(run_group);
     app.add_option("-w,--workload", opt.workload,
                    "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
                    "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8)")
-        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate"}));
-    app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
-        ->check(CLI::IsMember({"switch", "ring", "torus"}));
-    app.add_option("--vcd", opt.vcd, "waveform file to write");
-    app.add_flag("--no-vcd", opt.no_vcd, "write no waveform");
+        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate"}))
+        ->group(run_group);
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
-        ->check(CLI::Range(size_t{1}, size_t{1} << 20));
-    app.add_option("--crc-error-rate", opt.crc_error_rate,
-                   "fault injection: probability that a request packet is corrupted on the fabric (per attempt)")
-        ->check(CLI::Range(0.0, 1.0));
-    app.add_option("--seed", opt.seed, "seed of every random choice (fault injection)");
-    app.add_option("--fault", opt.faults,
-                   "fault: down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE (B or A = 0: the switch), crash:NODE@US, or "
-                   "random:down=N,slow=N,crc=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable");
-    app.add_option("--link-down", opt.link_down, "fault: the link from node A to its neighbour B fails at T us (A-B@T)");
-    app.add_option("--crash", opt.crash, "fault: node N crashes at T us (N@T)");
+        ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+        ->group(run_group);
+    std::string segid_file;
+    app.add_option("--segid-file", segid_file,
+                   "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)")
+        ->group(run_group);
+    std::vector<std::string> names;
+    for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
+    app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names))->group(timing);
     app.add_option("--profile-file", opt.profile_file,
                    "TOML file of timing parameters applied on top of --profile (may name its own base)")
-        ->check(CLI::ExistingFile);
-    app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable");
+        ->check(CLI::ExistingFile)
+        ->group(timing);
+    app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable")
+        ->group(timing);
+    bool list = false;
+    app.add_flag("--list-profiles", list, "print the timing profiles and their parameters, and exit")->group(timing);
+    app.add_option("--fault", opt.faults,
+                   "down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE (B or A = 0: the switch), "
+                   "crash:NODE@US, or random:down=N,slow=N,crc=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable")
+        ->group(faults);
+    app.add_option("--crc-error-rate", opt.crc_error_rate,
+                   "probability that a request packet is corrupted anywhere on the fabric (per attempt)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->group(faults);
+    app.add_option("--seed", opt.seed, "seed of every random choice (CRC errors, random faults)")->group(faults);
+    app.add_option("--link-down", opt.link_down, "shorthand for --fault down:A-B@US (A-B@US)")->group(faults);
+    app.add_option("--crash", opt.crash, "shorthand for --fault crash:NODE@US (NODE@US)")->group(faults);
+    app.add_option("--vcd", opt.vcd, "waveform file to write")->group(output);
+    app.add_flag("--no-vcd", opt.no_vcd, "write no waveform")->group(output);
     // Every long option can come from a TOML file instead (the command line
     // wins): nodes = 9, topology = "torus", fault = ["down:4-8@20", ...].
     app.set_config("--config", "", "read options from a TOML file: long option names as keys, lists for repeatable ones")
         ->check(CLI::ExistingFile);
     app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
-    bool list = false;
-    app.add_flag("--list-profiles", list, "print the timing profiles and their parameters, and exit");
-    std::string segid_file;
-    app.add_option("--segid-file", segid_file,
-                   "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
