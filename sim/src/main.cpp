@@ -1,7 +1,8 @@
-// rsmsim: build a cluster, run the put/get scenario, print what happened with
-// simulated times, and write a waveform.
+// rsmsim: build a cluster, run a workload (put/get, all-to-all, or the
+// profile calibration), inject the faults asked for, print what happened
+// with simulated times, and write a waveform.
 //
-// The scenario: node 4 exports and publishes a segment with one slice per
+// The default put/get scenario: node 4 exports and publishes a segment with one slice per
 // importer; every other node connects, puts a 4-byte word and then its
 // pattern into its slice; node 4 verifies every slice byte for byte; each
 // importer gets its slice back and compares, then writes a second pattern
@@ -259,7 +260,8 @@ void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-    CLI::App app{"rsmsim: simulate an SCI-style cluster running the rsmapi put/get scenario"};
+    CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
+                 "calibration workloads), with fault injection; writes a VCD"};
     Options opt;
     const std::string run_group = "Cluster and workload", timing = "Timing", faults = "Faults", output = "Output";
     app.add_option("-n,--nodes", opt.nodes, "number of nodes (one exporter, the rest import)")
