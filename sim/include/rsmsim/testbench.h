@@ -5,8 +5,9 @@
  * per node (node_index 0..nodes-1) at simulated time 0, and simulates until
  * every program has returned. Inside a program, every rsmapi call acts as
  * that node: rsm_get_controller("sci0", ...) returns the node's own adapter.
- * Simulated time advances only through the adapter: register accesses,
- * transfers and interrupt waits. The run is deterministic.
+ * Simulated time advances through the adapter (register accesses,
+ * transfers, interrupt waits) and rsmsim_delay_ns(). The run is
+ * deterministic.
  *
  * Programs may coordinate out of band (as real cluster programs would over
  * a management network) with rsmsim_sync(); it costs no simulated time.
