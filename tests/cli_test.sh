@@ -44,6 +44,8 @@ for topo in ring torus; do
 done
 "$sim" --nodes 4 --topology ring --link-down 8-12@20 --no-vcd > fault.txt 2>&1; rc=$?
 check "a broken ring is reported: non-zero exit, failures listed" "[ $rc -ne 0 ] && grep -q 'fault: link 8->12 down' fault.txt && grep -q 'BARRIER_FAILURE' fault.txt"
+check "the report says where the load went and what the fabric answered" \
+  "grep -q '^busiest links: 8->4 .* timed out: 0' run1.txt && grep -q '^busiest links: .*timed out: [1-9]' fault.txt"
 "$sim" --nodes 4 --topology ring --fault down:8-12@20 --fault up:8-12@40 --no-vcd > flap.txt 2>&1
 check "a link that comes back: both events printed, later calls succeed again" \
   "grep -q 'fault: link 8->12 down' flap.txt && grep -q 'fault: link 8->12 up' flap.txt && grep -q 'node 8 .*import_getv.*RSM_SUCCESS' flap.txt"

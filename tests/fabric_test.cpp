@@ -103,6 +103,16 @@ TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
     for (size_t k = 1; k < 5; ++k) EXPECT_NEAR(g12[k].first - g12[k - 1].first, wire, 1e-3) << "back to back on the link";
     EXPECT_EQ(fabric.hops(4, 16), 3u);
     EXPECT_EQ(fabric.hops(16, 4), 1u);
+    // Where the load went: 4->8 carried 4->16 and the five 4->12; 8->12 also
+    // 8->16; 12->16 the two flows to 16; nothing went round to 4.
+    const std::vector<uint64_t> crossings = {6, 7, 2, 0};
+    const auto stats = fabric.link_stats();
+    ASSERT_EQ(stats.size(), 4u);
+    for (size_t l = 0; l < 4; ++l) {
+        EXPECT_EQ(stats[l].packets, crossings[l]) << stats[l].from << "->" << stats[l].to;
+        EXPECT_NEAR(stats[l].busy_ns, double(crossings[l]) * wire, 1e-6);
+    }
+    EXPECT_EQ(fabric.unreachable_answers(), 0u);
 }
 
 Packet write_packet(uint16_t src, uint16_t dst, uint32_t txn) {
@@ -186,6 +196,7 @@ TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
     EXPECT_EQ(ports[3]->got.back().second, 7u) << "a dead node sends nothing";
     ASSERT_EQ(ports[2]->got.back().second, 5u);
     EXPECT_NEAR(last_arrival(2) - t0, Fabric::kResponseTimeoutNs, 1e-3);
+    EXPECT_EQ(fabric.unreachable_answers(), 2u) << "the dead link's answer and the crashed sender's timeout";
 }
 
 // 64 nodes, each importing from node 4 and writing its own slice.

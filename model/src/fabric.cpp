@@ -73,7 +73,17 @@ void Fabric::crash_node(uint16_t node) {
         if (alive(id)) port->node_lost(node);
 }
 
+std::vector<Fabric::LinkStats> Fabric::link_stats() {
+    std::vector<LinkStats> out;
+    for (const auto& [a, b] : topology().neighbour_links()) {
+        const auto l = static_cast<size_t>(topology().link_between(a, b));
+        out.push_back({a, b, link_packets_[l], link_busy_ns_[l]});
+    }
+    return out;
+}
+
 void Fabric::time_out(const Packet& request, sc_time at) {
+    ++unreachable_;
     schedule(request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE)), at);
 }
 
@@ -97,6 +107,8 @@ const Topology& Fabric::topology() {
         link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
         link_slowdown_.assign(static_cast<size_t>(topology_->link_count()), 1.0);
         link_error_rate_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
+        link_packets_.assign(static_cast<size_t>(topology_->link_count()), 0);
+        link_busy_ns_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
     }
     return *topology_;
 }
@@ -136,11 +148,13 @@ void Fabric::send(Packet p, sc_time delay) {
         if (!ports_.count(p.dst)) return;
         p.err = unreachable;
         p.data.clear();
+        ++unreachable_;
         arrive = depart + sc_time(kResponseTimeoutNs, SC_NS);
     } else if (!routed) {
         // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
         if (!alive(p.src)) return;   // nobody to tell
         Packet r = p.response(response_to(p.cmd), unreachable);
+        ++unreachable_;
         arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
         p = std::move(r);
     } else {
@@ -171,6 +185,8 @@ void Fabric::send(Packet p, sc_time delay) {
                     const sc_time wire(wire_ns * link_slowdown_[li], SC_NS);
                     const sc_time start = std::max(head, link_free_[li]);
                     link_free_[li] = start + wire;
+                    ++link_packets_[li];
+                    link_busy_ns_[li] += wire_ns * link_slowdown_[li];
                     head = start + hop;
                     // Cut-through: the tail follows one wire time behind the
                     // head, and no faster than it crossed a slower link before.

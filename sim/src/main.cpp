@@ -237,6 +237,21 @@ void print_parameters(const rsmsim::model::TimingProfile& p) {
         fmt::print("    {:<18} {:g}\n", name, *rsmsim::model::get_parameter(p, name));
 }
 
+// Where the load went: the busiest links, and what the fabric had to answer.
+void report_links(rsmsim::Cluster& cluster) {
+    auto stats = cluster.fabric().link_stats();
+    std::stable_sort(stats.begin(), stats.end(), [](const auto& x, const auto& y) { return x.busy_ns > y.busy_ns; });
+    const double now = rsmsim::Cluster::now_ns();
+    std::string busiest;
+    for (size_t k = 0; k < stats.size() && k < 3 && stats[k].packets > 0; ++k) {
+        auto end = [](uint16_t id) { return id == 0 ? std::string("switch") : std::to_string(id); };
+        busiest += fmt::format("{}{}->{} {:.1f} % busy ({} packets)", k ? ", " : "", end(stats[k].from),
+                               end(stats[k].to), now > 0 ? 100.0 * stats[k].busy_ns / now : 0.0, stats[k].packets);
+    }
+    fmt::print("busiest links: {}; requests answered UNREACHABLE or timed out: {}\n", busiest.empty() ? "none" : busiest,
+               cluster.fabric().unreachable_answers());
+}
+
 // What -w calibrate measured, against the profile's documented targets.
 void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model::TimingProfile& t, Report& report) {
     for (const auto& e : m.errors) {
@@ -418,6 +433,7 @@ int sc_main(int argc, char* argv[]) {
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
                    rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
                    cluster.fabric().crc_errors());
+        report_links(cluster);
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);

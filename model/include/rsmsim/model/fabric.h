@@ -96,6 +96,16 @@ public:
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
+    // Per link since the start: packets that crossed it (every attempt) and
+    // the time it was busy with them, for reports of where the load went.
+    struct LinkStats {
+        uint16_t from, to;   // Topology::kSwitch (0) for the switch
+        uint64_t packets;
+        double busy_ns;
+    };
+    std::vector<LinkStats> link_stats();
+    // Requests answered UNREACHABLE or timed out by the fabric.
+    uint64_t unreachable_answers() const { return unreachable_; }
     void trace(Waves& w);
 
 private:
@@ -122,6 +132,8 @@ private:
     std::vector<bool> link_down_;
     std::vector<double> link_slowdown_;         // per link: wire-time factor (1 = full speed)
     std::vector<double> link_error_rate_;       // per link: corruption probability per crossing
+    std::vector<uint64_t> link_packets_;        // per link: crossings
+    std::vector<double> link_busy_ns_;          // per link: wire time used
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;
@@ -129,6 +141,7 @@ private:
     std::mt19937_64 rng_{0};
     uint64_t crc_errors_ = 0;   // corrupted attempts, retried or not
     uint64_t delivered_ = 0;
+    uint64_t unreachable_ = 0;
 
     // Waveform view of the faults in effect (counts, so a user sees when
     // they start and end next to the packets they hit).
