@@ -91,14 +91,18 @@ TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
     sc_core::sc_start();
     const auto& g16 = ports[3]->got;
     ASSERT_EQ(g16.size(), 2u);
-    EXPECT_EQ(g16[0].second, 1u);
-    EXPECT_NEAR(g16[0].first, 3 * hop + wire + in, 1e-3) << "three hops, no contention";
-    // Links are reserved in the order packets are sent: the second flow
-    // shares links 8->12 and 12->16 and follows the first by one wire time.
-    EXPECT_EQ(g16[1].second, 2u);
-    EXPECT_NEAR(g16[1].first, 3 * hop + 2 * wire + in, 1e-3);
+    // 8 -> 16 starts one hop nearer: it crosses 8->12 and 12->16 while they
+    // are idle, before 4 -> 16's head gets there (a link serves packets as
+    // they reach it, not in the order they were sent), and neither waits.
+    EXPECT_EQ(g16[0].second, 2u);
+    EXPECT_NEAR(g16[0].first, 2 * hop + wire + in, 1e-3) << "two hops, no contention";
+    EXPECT_EQ(g16[1].second, 1u);
+    EXPECT_NEAR(g16[1].first, 3 * hop + wire + in, 1e-3) << "three hops, no contention";
+    // The five 4 -> 12 share link 4->8 with 4 -> 16: the first waits one
+    // wire time for it, then they leave back to back, in order.
     const auto& g12 = ports[2]->got;
     ASSERT_EQ(g12.size(), 5u);
+    EXPECT_NEAR(g12[0].first, wire + 2 * hop + wire + in, 1e-3);
     for (size_t k = 0; k < 5; ++k) EXPECT_EQ(g12[k].second, 10 + k) << "in order per source and target";
     for (size_t k = 1; k < 5; ++k) EXPECT_NEAR(g12[k].first - g12[k - 1].first, wire, 1e-3) << "back to back on the link";
     EXPECT_EQ(fabric.hops(4, 16), 3u);

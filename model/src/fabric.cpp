@@ -73,6 +73,17 @@ void Fabric::crash_node(uint16_t node) {
         if (alive(id)) port->node_lost(node);
 }
 
+sc_time Fabric::LinkSchedule::reserve(sc_time earliest, sc_time length) {
+    const sc_time now = sc_core::sc_time_stamp();
+    while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
+    sc_time t = earliest;
+    auto it = busy.upper_bound(t);
+    if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
+    for (; it != busy.end() && it->first < t + length; ++it) t = std::max(t, it->second);
+    busy.emplace(t, t + length);
+    return t;
+}
+
 std::vector<Fabric::LinkStats> Fabric::link_stats() {
     std::vector<LinkStats> out;
     for (const auto& [a, b] : topology().neighbour_links()) {
@@ -103,7 +114,7 @@ const Topology& Fabric::topology() {
         std::vector<uint16_t> ids;
         for (const auto& [id, port] : ports_) ids.push_back(id);
         topology_ = std::make_unique<Topology>(kind_, ids);
-        link_free_.assign(static_cast<size_t>(topology_->link_count()), sc_core::SC_ZERO_TIME);
+        links_.assign(static_cast<size_t>(topology_->link_count()), LinkSchedule{});
         link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
         link_slowdown_.assign(static_cast<size_t>(topology_->link_count()), 1.0);
         link_error_rate_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
@@ -183,8 +194,7 @@ void Fabric::send(Packet p, sc_time delay) {
                 for (int l : links) {
                     const auto li = static_cast<size_t>(l);
                     const sc_time wire(wire_ns * link_slowdown_[li], SC_NS);
-                    const sc_time start = std::max(head, link_free_[li]);
-                    link_free_[li] = start + wire;
+                    const sc_time start = links_[li].reserve(head, wire);
                     ++link_packets_[li];
                     link_busy_ns_[li] += wire_ns * link_slowdown_[li];
                     head = start + hop;
@@ -201,6 +211,10 @@ void Fabric::send(Packet p, sc_time delay) {
             }
             arrive = tail + ingress;
         }
+        // Never before what this source sent this target earlier.
+        sc_time& last = last_arrival_[{p.src, p.dst}];
+        arrive = std::max(arrive, last);
+        last = arrive;
     }
     schedule(std::move(p), arrive);
 }

@@ -1,12 +1,12 @@
 // Fabric: the interconnect joining the nodes' adapters, in a Topology.
-// Timing is computed per packet along its route: on every link it waits for
-// the link to be free and occupies it for its wire time (cut-through: the
-// head moves on after the per-hop latency), so flows sharing a link share
-// its bandwidth. Links are reserved in the order packets are sent, so a
-// later packet never overtakes an earlier one on a shared link, even where
-// it could have used an idle gap before it (a conservative approximation;
-// it also keeps delivery in order per source -> target). One delivery event
-// per packet; idle links cost nothing.
+// Timing is computed per packet along its route, when it is sent: on every
+// link it takes the first idle stretch at or after its head's arrival that
+// fits its wire time (cut-through: the head moves on after the per-hop
+// latency; a blocked packet waits in the node), so flows sharing a link
+// share its bandwidth and a packet that reaches a link first is not held
+// behind one sent earlier from further away. Delivery stays in order per
+// source -> target (a packet never arrives before one sent earlier on the
+// same flow). One delivery event per packet; idle links cost nothing.
 #pragma once
 
 #include <systemc>
@@ -128,7 +128,15 @@ private:
     std::set<uint16_t> crashed_;
     TopologyKind kind_;
     std::unique_ptr<Topology> topology_;       // built once every node is attached
-    std::vector<sc_core::sc_time> link_free_;   // per link: busy until
+    // When one link is busy: start -> end, non-overlapping; stretches that
+    // ended before the current time are dropped as packets are placed.
+    struct LinkSchedule {
+        std::map<sc_core::sc_time, sc_core::sc_time> busy;
+        // The start of the first idle stretch of `length` at or after `earliest`, taken.
+        sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length);
+    };
+    std::vector<LinkSchedule> links_;
+    std::map<std::pair<uint16_t, uint16_t>, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
     std::vector<bool> link_down_;
     std::vector<double> link_slowdown_;         // per link: wire-time factor (1 = full speed)
     std::vector<double> link_error_rate_;       // per link: corruption probability per crossing
