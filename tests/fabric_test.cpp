@@ -203,6 +203,42 @@ TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
     EXPECT_EQ(fabric.unreachable_answers(), 2u) << "the dead link's answer and the crashed sender's timeout";
 }
 
+// A small packet may fit an idle stretch of a link that a larger one sent
+// before it on the same flow could not use; it still arrives after it.
+// Ring 4 -> 8 -> 12 -> 16 -> 4, link 8->12 four times slower (P1 needs 820
+// ns there, P2 340); node 8's own traffic keeps that link busy until 820 and
+// again from 1420, leaving a 600 ns stretch P2 fits into and P1 does not.
+TEST(Fabric, InOrderPerFlowEvenWhenASmallPacketFitsAnEarlierGap) {
+    const TimingProfile t = timing_profiles().front();
+    Fabric fabric("fabric", t, TopologyKind::Ring);
+    std::vector<std::unique_ptr<Probe>> ports;
+    for (int k = 1; k <= 4; ++k) {
+        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
+        fabric.attach(*ports.back());
+    }
+    sc_core::sc_start(SC_ZERO_TIME);
+    ASSERT_TRUE(fabric.set_link_speed(8, 12, 4.0));
+    const double wire = transfer_ns(82, t.link_MBps);   // 205 ns at full speed
+    ASSERT_NEAR(4 * wire, 820, 1e-6) << "the numbers below assume pci-sci";
+    fabric.send(write_packet(8, 12, 1), SC_ZERO_TIME);                 // 8->12 busy [0, 820)
+    fabric.send(write_packet(8, 12, 2), sc_time(1420, SC_NS));         // and [1420, 2240)
+    fabric.send(write_packet(4, 12, 3), sc_time(510, SC_NS));          // P1: reaches 8->12 at 810
+    Packet small = Packet::request(Cmd::Write, 12, 1, 0, 4);           // P2: 34 bytes on the wire
+    small.src = 4;
+    small.txn = 4;
+    small.data.assign(4, 0);
+    fabric.send(std::move(small), sc_time(510, SC_NS));
+    sc_core::sc_start();
+    const auto& g12 = ports[2]->got;
+    ASSERT_EQ(g12.size(), 4u);
+    std::vector<uint32_t> order;
+    for (const auto& g : g12) order.push_back(g.second);
+    EXPECT_EQ(order, (std::vector<uint32_t>{1, 2, 3, 4})) << "P2 (4) never before P1 (3)";
+    EXPECT_DOUBLE_EQ(g12[3].first, g12[2].first) << "held back to P1's arrival, not later";
+    const auto stats = fabric.link_stats();
+    EXPECT_EQ(stats[1].packets, 4u) << "all four crossed 8->12";
+}
+
 // 64 nodes, each importing from node 4 and writing its own slice.
 void all_to_one(TopologyKind kind) {
     rsmsim::ClusterConfig cfg = rsmsim::test::config(64);
