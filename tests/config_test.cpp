@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "rsmsim/faults.h"
@@ -109,6 +110,16 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     EXPECT_EQ(clean, 1) << "a noisy link gets clean again";
     EXPECT_EQ(crashes, 2);
     EXPECT_NE(crashed[0], crashed[1]) << "a node crashes once";
+    // Three flaps on three links use each link once (two flaps of one link
+    // would overlap, and the first recovery would end both), whatever the seed.
+    for (uint64_t seed = 1; seed <= 50; ++seed) {
+        const auto d = rsmsim::draw_faults(r, links, nodes, seed, err);
+        ASSERT_TRUE(d) << err;
+        std::set<std::pair<uint16_t, uint16_t>> flapped;
+        for (const FaultEvent& e : *d)
+            if (e.kind == Kind::LinkDown) flapped.insert({e.a, e.b});
+        EXPECT_EQ(flapped.size(), 3u) << "seed " << seed;
+    }
     r.crash = 3;
     EXPECT_FALSE(rsmsim::draw_faults(r, links, nodes, 7, err)) << "someone must survive";
     r.crash = 0;

@@ -118,20 +118,35 @@ std::optional<std::vector<FaultEvent>> draw_faults(const RandomFaults& r,
     auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
     auto pick = [&](size_t n) { return static_cast<size_t>(std::uniform_int_distribution<size_t>(0, n - 1)(rng)); };
     const double w = r.window_ns;
+    // A link not yet given a fault of this kind, while there is one: two
+    // random flaps of one link would overlap, and the first recovery would
+    // end both.
+    std::vector<std::vector<size_t>> unused(3);
+    for (auto& u : unused)
+        for (size_t i = 0; i < links.size(); ++i) u.push_back(i);
+    auto pick_link = [&](int kind) {
+        auto& u = unused[static_cast<size_t>(kind)];
+        if (u.empty())
+            for (size_t i = 0; i < links.size(); ++i) u.push_back(i);
+        const size_t at = pick(u.size());
+        const size_t l = u[at];
+        u.erase(u.begin() + static_cast<std::ptrdiff_t>(at));
+        return links[l];
+    };
     for (int k = 0; k < r.link_down; ++k) {
-        const auto [a, b] = links[pick(links.size())];
+        const auto [a, b] = pick_link(0);
         const double down = uniform(0, w);
         out.push_back({FaultEvent::Kind::LinkDown, a, b, down, 1});
         out.push_back({FaultEvent::Kind::LinkUp, a, b, uniform(down, w), 1});
     }
     for (int k = 0; k < r.slow_link; ++k) {
-        const auto [a, b] = links[pick(links.size())];
+        const auto [a, b] = pick_link(1);
         const double slow = uniform(0, w);
         out.push_back({FaultEvent::Kind::SlowLink, a, b, slow, std::floor(uniform(2, 17))});
         out.push_back({FaultEvent::Kind::SlowLink, a, b, uniform(slow, w), 1});
     }
     for (int k = 0; k < r.noisy_link; ++k) {
-        const auto [a, b] = links[pick(links.size())];
+        const auto [a, b] = pick_link(2);
         const double noisy = uniform(0, w);
         out.push_back({FaultEvent::Kind::NoisyLink, a, b, noisy, uniform(0.05, 0.5)});
         out.push_back({FaultEvent::Kind::NoisyLink, a, b, uniform(noisy, w), 0});
