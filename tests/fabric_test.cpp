@@ -67,27 +67,38 @@ struct Probe : FabricPort {
     void receive(const Packet& p) override { got.push_back({sc_core::sc_time_stamp().to_seconds() * 1e9, p.txn}); }
 };
 
-TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
-    const TimingProfile t = timing_profiles().front();
-    Fabric fabric("fabric", t, TopologyKind::Ring);
+// A fabric joining four probes in a ring (4 -> 8 -> 12 -> 16 -> 4), elaborated.
+struct ProbeRing {
+    TimingProfile t = timing_profiles().front();
+    Fabric fabric{"fabric", t, TopologyKind::Ring};
     std::vector<std::unique_ptr<Probe>> ports;
-    for (int k = 1; k <= 4; ++k) {
-        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
-        fabric.attach(*ports.back());
+    ProbeRing() {
+        for (int k = 1; k <= 4; ++k) {
+            ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
+            fabric.attach(*ports.back());
+        }
+        sc_core::sc_start(SC_ZERO_TIME);   // elaboration: the topology is built
     }
-    auto write = [](uint16_t src, uint16_t dst, uint32_t txn) {
-        Packet p = Packet::request(Cmd::Write, dst, 1, 0, 64);
-        p.src = src;
-        p.txn = txn;
-        p.data.assign(64, 0);
-        return p;
-    };
-    sc_core::sc_start(SC_ZERO_TIME);   // elaboration: the topology is built
+};
+
+Packet write_packet(uint16_t src, uint16_t dst, uint32_t txn, uint32_t len = 64) {
+    Packet p = Packet::request(Cmd::Write, dst, 1, 0, len);
+    p.src = src;
+    p.txn = txn;
+    p.data.assign(len, 0);
+    return p;
+}
+
+TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    Fabric& fabric = r.fabric;
+    const auto& ports = r.ports;
     const double wire = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
-    // 4 -> 16 crosses three links; 8 -> 16 shares the last two, one wire later.
-    fabric.send(write(4, 16, 1), SC_ZERO_TIME);
-    fabric.send(write(8, 16, 2), SC_ZERO_TIME);
-    for (uint32_t k = 0; k < 5; ++k) fabric.send(write(4, 12, 10 + k), SC_ZERO_TIME);
+    // 4 -> 16 crosses three links; 8 -> 16 the last two of them.
+    fabric.send(write_packet(4, 16, 1), SC_ZERO_TIME);
+    fabric.send(write_packet(8, 16, 2), SC_ZERO_TIME);
+    for (uint32_t k = 0; k < 5; ++k) fabric.send(write_packet(4, 12, 10 + k), SC_ZERO_TIME);
     sc_core::sc_start();
     const auto& g16 = ports[3]->got;
     ASSERT_EQ(g16.size(), 2u);
@@ -119,26 +130,14 @@ TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
     EXPECT_EQ(fabric.unreachable_answers(), 0u);
 }
 
-Packet write_packet(uint16_t src, uint16_t dst, uint32_t txn) {
-    Packet p = Packet::request(Cmd::Write, dst, 1, 0, 64);
-    p.src = src;
-    p.txn = txn;
-    p.data.assign(64, 0);
-    return p;
-}
-
 // A slow link stretches only its own wire time; a link that fails answers
 // UNREACHABLE and, once up again, carries packets as before; a crashed
 // node's own requests time out. Ring of four: 4 -> 8 -> 12 -> 16 -> 4.
 TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
-    const TimingProfile t = timing_profiles().front();
-    Fabric fabric("fabric", t, TopologyKind::Ring);
-    std::vector<std::unique_ptr<Probe>> ports;
-    for (int k = 1; k <= 4; ++k) {
-        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
-        fabric.attach(*ports.back());
-    }
-    sc_core::sc_start(SC_ZERO_TIME);
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    Fabric& fabric = r.fabric;
+    const auto& ports = r.ports;
     const std::vector<std::pair<uint16_t, uint16_t>> ring = {{4, 8}, {8, 12}, {12, 16}, {16, 4}};
     EXPECT_EQ(fabric.neighbour_links(), ring);
     const double wire = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
@@ -209,25 +208,17 @@ TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
 // ns there, P2 340); node 8's own traffic keeps that link busy until 820 and
 // again from 1420, leaving a 600 ns stretch P2 fits into and P1 does not.
 TEST(Fabric, InOrderPerFlowEvenWhenASmallPacketFitsAnEarlierGap) {
-    const TimingProfile t = timing_profiles().front();
-    Fabric fabric("fabric", t, TopologyKind::Ring);
-    std::vector<std::unique_ptr<Probe>> ports;
-    for (int k = 1; k <= 4; ++k) {
-        ports.push_back(std::make_unique<Probe>(static_cast<uint16_t>(4 * k)));
-        fabric.attach(*ports.back());
-    }
-    sc_core::sc_start(SC_ZERO_TIME);
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    Fabric& fabric = r.fabric;
+    const auto& ports = r.ports;
     ASSERT_TRUE(fabric.set_link_speed(8, 12, 4.0));
     const double wire = transfer_ns(82, t.link_MBps);   // 205 ns at full speed
     ASSERT_NEAR(4 * wire, 820, 1e-6) << "the numbers below assume pci-sci";
     fabric.send(write_packet(8, 12, 1), SC_ZERO_TIME);                 // 8->12 busy [0, 820)
     fabric.send(write_packet(8, 12, 2), sc_time(1420, SC_NS));         // and [1420, 2240)
     fabric.send(write_packet(4, 12, 3), sc_time(510, SC_NS));          // P1: reaches 8->12 at 810
-    Packet small = Packet::request(Cmd::Write, 12, 1, 0, 4);           // P2: 34 bytes on the wire
-    small.src = 4;
-    small.txn = 4;
-    small.data.assign(4, 0);
-    fabric.send(std::move(small), sc_time(510, SC_NS));
+    fabric.send(write_packet(4, 12, 4, 4), sc_time(510, SC_NS));      // P2: 34 bytes on the wire
     sc_core::sc_start();
     const auto& g12 = ports[2]->got;
     ASSERT_EQ(g12.size(), 4u);
