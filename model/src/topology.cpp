@@ -22,6 +22,8 @@ const char* topology_name(TopologyKind k) {
     return "?";
 }
 
+std::string link_end_name(uint16_t id) { return id == Topology::kSwitch ? "switch" : std::to_string(id); }
+
 Topology::Topology(TopologyKind kind, std::vector<uint16_t> nodes) : kind_(kind), nodes_(std::move(nodes)) {
     std::sort(nodes_.begin(), nodes_.end());
     const int n = static_cast<int>(nodes_.size());

@@ -1,10 +1,12 @@
 #include "rsmsim/faults.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <sstream>
+
+#include "rsmsim/model/topology.h"
 
 namespace rsmsim {
 
@@ -167,8 +169,7 @@ void sort_by_time(std::vector<FaultEvent>& events) {
 }
 
 std::string describe(const FaultEvent& e) {
-    auto end = [](uint16_t id) { return id == 0 ? std::string("switch") : std::to_string(id); };   // 0: the switch
-    const std::string link = "link " + end(e.a) + "->" + end(e.b);
+    const std::string link = "link " + model::link_end_name(e.a) + "->" + model::link_end_name(e.b);
     switch (e.kind) {
     case FaultEvent::Kind::LinkDown: return link + " down";
     case FaultEvent::Kind::LinkUp: return link + " up";

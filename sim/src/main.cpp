@@ -244,9 +244,8 @@ void report_links(rsmsim::Cluster& cluster) {
     const double now = rsmsim::Cluster::now_ns();
     std::string busiest;
     for (size_t k = 0; k < stats.size() && k < 3 && stats[k].packets > 0; ++k) {
-        auto end = [](uint16_t id) { return id == 0 ? std::string("switch") : std::to_string(id); };
-        busiest += fmt::format("{}{}->{} {:.1f} % busy ({} packets)", k ? ", " : "", end(stats[k].from),
-                               end(stats[k].to), now > 0 ? 100.0 * stats[k].busy_ns / now : 0.0, stats[k].packets);
+        busiest += fmt::format("{}{}->{} {:.1f} % busy ({} packets)", k ? ", " : "",
+                               rsmsim::model::link_end_name(stats[k].from), rsmsim::model::link_end_name(stats[k].to), now > 0 ? 100.0 * stats[k].busy_ns / now : 0.0, stats[k].packets);
     }
     fmt::print("busiest links: {}; requests answered UNREACHABLE or timed out: {}\n", busiest.empty() ? "none" : busiest,
                cluster.fabric().unreachable_answers());

@@ -24,6 +24,8 @@ enum class TopologyKind { Switch, Ring, Torus };
 
 std::optional<TopologyKind> parse_topology(const std::string& name);
 const char* topology_name(TopologyKind k);
+// A link end for people: the node id, or "switch" for Topology::kSwitch.
+std::string link_end_name(uint16_t id);
 
 class Topology {
 public:
