@@ -28,11 +28,16 @@ uint64_t Fabric::peer_mask() const {
 
 void Fabric::end_of_elaboration() { (void)topology(); }
 
-bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
+Fabric::Link* Fabric::link(uint16_t from, uint16_t to) {
     const int l = topology().link_between(from, to);
-    if (l < 0) return false;
-    if (link_down_[static_cast<size_t>(l)] == !up) return true;
-    link_down_[static_cast<size_t>(l)] = !up;
+    return l < 0 ? nullptr : &links_[static_cast<size_t>(l)];
+}
+
+bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
+    Link* k = link(from, to);
+    if (!k) return false;
+    if (k->down == !up) return true;
+    k->down = !up;
     links_down_ = static_cast<uint16_t>(up ? links_down_ - 1 : links_down_ + 1);
     if (topology().has_alternatives())
         for (auto& [id, port] : ports_) port->route_changed();
@@ -40,22 +45,20 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
 }
 
 bool Fabric::set_link_speed(uint16_t from, uint16_t to, double factor) {
-    if (!(factor >= 1.0)) return false;
-    const int l = topology().link_between(from, to);
-    if (l < 0) return false;
-    double& f = link_slowdown_[static_cast<size_t>(l)];
-    if ((f == 1.0) != (factor == 1.0)) links_slow_ = static_cast<uint16_t>(factor == 1.0 ? links_slow_ - 1 : links_slow_ + 1);
-    f = factor;
+    Link* k = factor >= 1.0 ? link(from, to) : nullptr;
+    if (!k) return false;
+    if ((k->slowdown == 1.0) != (factor == 1.0))
+        links_slow_ = static_cast<uint16_t>(factor == 1.0 ? links_slow_ - 1 : links_slow_ + 1);
+    k->slowdown = factor;
     return true;
 }
 
 bool Fabric::set_link_error_rate(uint16_t from, uint16_t to, double rate) {
-    if (!(rate >= 0.0 && rate <= 1.0)) return false;
-    const int l = topology().link_between(from, to);
-    if (l < 0) return false;
-    double& r = link_error_rate_[static_cast<size_t>(l)];
-    if ((r == 0.0) != (rate == 0.0)) links_noisy_ = static_cast<uint16_t>(rate == 0.0 ? links_noisy_ - 1 : links_noisy_ + 1);
-    r = rate;
+    Link* k = rate >= 0.0 && rate <= 1.0 ? link(from, to) : nullptr;
+    if (!k) return false;
+    if ((k->error_rate == 0.0) != (rate == 0.0))
+        links_noisy_ = static_cast<uint16_t>(rate == 0.0 ? links_noisy_ - 1 : links_noisy_ + 1);
+    k->error_rate = rate;
     return true;
 }
 
@@ -73,7 +76,7 @@ void Fabric::crash_node(uint16_t node) {
         if (alive(id)) port->node_lost(node);
 }
 
-sc_time Fabric::LinkSchedule::reserve(sc_time earliest, sc_time length) {
+sc_time Fabric::Link::reserve(sc_time earliest, sc_time length) {
     const sc_time now = sc_core::sc_time_stamp();
     while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
     sc_time t = earliest;
@@ -87,8 +90,8 @@ sc_time Fabric::LinkSchedule::reserve(sc_time earliest, sc_time length) {
 std::vector<Fabric::LinkStats> Fabric::link_stats() {
     std::vector<LinkStats> out;
     for (const auto& [a, b] : topology().neighbour_links()) {
-        const auto l = static_cast<size_t>(topology().link_between(a, b));
-        out.push_back({a, b, link_packets_[l], link_busy_ns_[l]});
+        const Link& k = *link(a, b);
+        out.push_back({a, b, k.packets, k.busy_ns});
     }
     return out;
 }
@@ -114,12 +117,7 @@ const Topology& Fabric::topology() {
         std::vector<uint16_t> ids;
         for (const auto& [id, port] : ports_) ids.push_back(id);
         topology_ = std::make_unique<Topology>(kind_, ids);
-        links_.assign(static_cast<size_t>(topology_->link_count()), LinkSchedule{});
-        link_down_.assign(static_cast<size_t>(topology_->link_count()), false);
-        link_slowdown_.assign(static_cast<size_t>(topology_->link_count()), 1.0);
-        link_error_rate_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
-        link_packets_.assign(static_cast<size_t>(topology_->link_count()), 0);
-        link_busy_ns_.assign(static_cast<size_t>(topology_->link_count()), 0.0);
+        links_.assign(static_cast<size_t>(topology_->link_count()), Link{});
     }
     return *topology_;
 }
@@ -144,7 +142,7 @@ void Fabric::send(Packet p, sc_time delay) {
     if (routed && p.src != p.dst) {
         routed = false;
         for (auto& r : topology().routes(p.src, p.dst)) {
-            if (std::none_of(r.begin(), r.end(), [&](int l) { return link_down_[static_cast<size_t>(l)]; })) {
+            if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) {
                 links = std::move(r);
                 routed = true;
                 break;
@@ -187,16 +185,17 @@ void Fabric::send(Packet p, sc_time delay) {
             double corrupt_p = crc_rate_;
             if (links_noisy_) {
                 double clean = 1.0 - crc_rate_;
-                for (int l : links) clean *= 1.0 - link_error_rate_[static_cast<size_t>(l)];
+                for (int l : links) clean *= 1.0 - links_[static_cast<size_t>(l)].error_rate;
                 corrupt_p = 1.0 - clean;
             }
             for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
                 for (int l : links) {
-                    const auto li = static_cast<size_t>(l);
-                    const sc_time wire(wire_ns * link_slowdown_[li], SC_NS);
-                    const sc_time start = links_[li].reserve(head, wire);
-                    ++link_packets_[li];
-                    link_busy_ns_[li] += wire_ns * link_slowdown_[li];
+                    Link& k = links_[static_cast<size_t>(l)];
+                    const double link_wire_ns = wire_ns * k.slowdown;
+                    const sc_time wire(link_wire_ns, SC_NS);
+                    const sc_time start = k.reserve(head, wire);
+                    ++k.packets;
+                    k.busy_ns += link_wire_ns;
                     head = start + hop;
                     // Cut-through: the tail follows one wire time behind the
                     // head, and no faster than it crossed a slower link before.

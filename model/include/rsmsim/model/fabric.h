@@ -128,20 +128,23 @@ private:
     std::set<uint16_t> crashed_;
     TopologyKind kind_;
     std::unique_ptr<Topology> topology_;       // built once every node is attached
-    // When one link is busy: start -> end, non-overlapping; stretches that
-    // ended before the current time are dropped as packets are placed.
-    struct LinkSchedule {
+    // One directed link: when it is busy, its faults, its load.
+    struct Link {
+        // Busy stretches, start -> end, non-overlapping; those that ended
+        // before the current time are dropped as packets are placed.
         std::map<sc_core::sc_time, sc_core::sc_time> busy;
+        bool down = false;
+        double slowdown = 1.0;     // wire-time factor (1 = full speed)
+        double error_rate = 0.0;   // corruption probability per crossing
+        uint64_t packets = 0;      // crossings
+        double busy_ns = 0;        // wire time used
         // The start of the first idle stretch of `length` at or after `earliest`, taken.
         sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length);
     };
-    std::vector<LinkSchedule> links_;
+    // The link from -> to, or null if the topology has none.
+    Link* link(uint16_t from, uint16_t to);
+    std::vector<Link> links_;
     std::map<std::pair<uint16_t, uint16_t>, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
-    std::vector<bool> link_down_;
-    std::vector<double> link_slowdown_;         // per link: wire-time factor (1 = full speed)
-    std::vector<double> link_error_rate_;       // per link: corruption probability per crossing
-    std::vector<uint64_t> link_packets_;        // per link: crossings
-    std::vector<double> link_busy_ns_;          // per link: wire time used
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;
