@@ -44,27 +44,33 @@ const Param kParams[] = {
     {"target_latency_ns", &TimingProfile::target_latency_ns, Range::Rate},
     {"target_dma_MBps", &TimingProfile::target_dma_MBps, Range::Rate},
 };
+
+const Param* find_param(const std::string& name) {
+    for (const Param& k : kParams)
+        if (name == k.name) return &k;
+    return nullptr;
+}
 }  // namespace
 
 bool set_parameter(TimingProfile& p, const std::string& name, double value, std::string& error) {
-    for (const Param& k : kParams) {
-        if (name != k.name) continue;
-        const bool ok = k.range == Range::Time    ? value >= 0 && value < 1e12
-                        : k.range == Range::Rate  ? value > 0 && value < 1e12
-                                                  : value >= 0 && value <= 100 && value == static_cast<int>(value);
-        if (!ok) {
-            std::ostringstream v;
-            v << value;
-            error = name + " = " + v.str() + " is out of range (" +
-                    (k.range == Range::Time ? "ns >= 0" : k.range == Range::Rate ? "> 0" : "a whole number 0..100") + ")";
-            return false;
-        }
-        if (k.field) p.*k.field = value;
-        else p.crc_retries = static_cast<int>(value);
-        return true;
+    const Param* k = find_param(name);
+    if (!k) {
+        error = "unknown timing parameter '" + name + "'";
+        return false;
     }
-    error = "unknown timing parameter '" + name + "'";
-    return false;
+    const bool ok = k->range == Range::Time    ? value >= 0 && value < 1e12
+                    : k->range == Range::Rate  ? value > 0 && value < 1e12
+                                               : value >= 0 && value <= 100 && value == static_cast<int>(value);
+    if (!ok) {
+        std::ostringstream v;
+        v << value;
+        error = name + " = " + v.str() + " is out of range (" +
+                (k->range == Range::Time ? "ns >= 0" : k->range == Range::Rate ? "> 0" : "a whole number 0..100") + ")";
+        return false;
+    }
+    if (k->field) p.*k->field = value;
+    else p.crc_retries = static_cast<int>(value);
+    return true;
 }
 
 std::vector<std::string> parameter_names() {
@@ -74,9 +80,9 @@ std::vector<std::string> parameter_names() {
 }
 
 std::optional<double> get_parameter(const TimingProfile& p, const std::string& name) {
-    for (const Param& k : kParams)
-        if (name == k.name) return k.field ? p.*k.field : double(p.crc_retries);
-    return std::nullopt;
+    const Param* k = find_param(name);
+    if (!k) return std::nullopt;
+    return k->field ? p.*k->field : double(p.crc_retries);
 }
 
 std::optional<TimingProfile> find_profile(const std::string& name) {
