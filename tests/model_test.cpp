@@ -11,6 +11,13 @@
 
 namespace {
 
+// Pins a test buffer for reading and writing by the adapter (0 on failure).
+uint64_t pin(rsmsim::NodeBus& b, rsmsim::test::PageBuffer& m) {
+    uint64_t ba = 0;
+    return b.dma_map(m.data(), m.len, rsm::hw::DmaAccess::ReadWrite, ba) == rsm::hw::Bus::PinResult::Ok ? ba : 0;
+}
+
+
 namespace r = rsm::regs;
 using rsmsim::Cluster;
 using rsmsim::NodeBus;
@@ -117,7 +124,7 @@ TEST(Model, RemoteWriteLandsAtTheTimeTheProfileGives) {
     run_nodes(2, [&](int i, Cluster& c) {
         NodeBus& b = c.node(i).bus;
         if (i == 0) {
-            const uint64_t ba = b.dma_map(mem.data(), mem.len);
+            const uint64_t ba = pin(b, mem);
             ASSERT_NE(ba, 0u);
             program_export(b, 0, 0x400000, ba, 4096, 8);
             c.sync();
@@ -206,7 +213,7 @@ TEST(Model, ResetRestoresDefaultsAndIdleAdaptersAreNotClocked) {
 void share_segment(Cluster& c, int i, PageBuffer& mem) {
     NodeBus& b = c.node(i).bus;
     if (i == 0) {
-        const uint64_t ba = b.dma_map(mem.data(), mem.len);
+        const uint64_t ba = pin(b, mem);
         program_export(b, 0, 0x400000, ba, static_cast<uint32_t>(mem.len), 8);
         wr(b, r::INTR_ENABLE, r::INTR_ENABLE_f::SIGNAL_MASK);
     } else {
@@ -239,7 +246,7 @@ TEST(Model, DmaChainPutsAndGetsThroughTheFabric) {
         share_segment(c, i, mem);
         if (i == 1) {
             NodeBus& b = c.node(1).bus;
-            const uint64_t s = b.dma_map(src.data(), src.len), d = b.dma_map(dst.data(), dst.len);
+            const uint64_t s = pin(b, src), d = pin(b, dst);
             const uint32_t put = r::DESC_CTRL_f::WRITE_MASK | r::DESC_CTRL_f::BARRIER_MASK;
             descriptor(b, 0, s, 100, 5000, put);             // put 5000 B at remote 100
             descriptor(b, 1, d + 8, 100, 5000, 0);           // get them back, after entry 0 landed
@@ -272,7 +279,7 @@ TEST(Model, DmaErrorStopsTheChainAndNamesTheEntry) {
         share_segment(c, i, mem);
         if (i == 1) {
             NodeBus& b = c.node(1).bus;
-            const uint64_t s = b.dma_map(src.data(), src.len);
+            const uint64_t s = pin(b, src);
             const uint32_t put = r::DESC_CTRL_f::WRITE_MASK | r::DESC_CTRL_f::BARRIER_MASK;
             descriptor(b, 0, s, 0, 256, put);
             descriptor(b, 1, s, 65536 - 64, 128, put);       // runs past the segment end

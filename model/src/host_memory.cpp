@@ -1,6 +1,9 @@
 #include "rsmsim/model/host_memory.h"
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <string>
 
 namespace rsmsim::model {
 
@@ -9,18 +12,53 @@ HostMemory::HostMemory(sc_core::sc_module_name name, const TimingProfile& timing
     dma.register_b_transport(this, &HostMemory::b_transport);
 }
 
-uint64_t HostMemory::pin(void* va, size_t len) {
-    const auto addr = reinterpret_cast<uint64_t>(va);
-    if (!va || len == 0 || addr + len < addr) return 0;
+namespace {
+
+using Access = HostMemory::Access;
+using PinStatus = HostMemory::PinStatus;
+
+bool allows(Access have, Access want) {
+    return (static_cast<unsigned>(have) & static_cast<unsigned>(want)) == static_cast<unsigned>(want);
+}
+
+// What the host process's own page table allows over [begin, end): Fault if
+// any byte is unmapped or inaccessible (PROT_NONE), Denied if some page lacks
+// a right `want` needs. Read from /proc/self/maps, the kernel's view.
+PinStatus host_pages(uintptr_t begin, uintptr_t end, Access want) {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    uintptr_t covered = begin;   // everything below is mapped with the rights wanted
+    PinStatus result = PinStatus::Ok;
+    while (covered < end && std::getline(maps, line)) {
+        unsigned long lo = 0, hi = 0;
+        char perms[5] = {};
+        if (std::sscanf(line.c_str(), "%lx-%lx %4s", &lo, &hi, perms) != 3) continue;
+        if (hi <= covered) continue;
+        if (lo > covered) return PinStatus::Fault;   // a hole (the file is sorted by address)
+        const bool r = perms[0] == 'r', w = perms[1] == 'w';
+        if (!r && !w) return PinStatus::Fault;
+        const Access have = static_cast<Access>((r ? 1u : 0u) | (w ? 2u : 0u));
+        if (!allows(have, want)) result = PinStatus::Denied;
+        covered = hi;
+    }
+    return covered >= end ? result : PinStatus::Fault;
+}
+
+}  // namespace
+
+HostMemory::PinStatus HostMemory::pin(void* va, size_t len, Access access, uint64_t& bus_addr) {
+    const auto addr = reinterpret_cast<uintptr_t>(va);
+    if (!va || len == 0 || addr + len < addr) return PinStatus::Fault;
+    if (PinStatus r = host_pages(addr, addr + len, access); r != PinStatus::Ok) return r;
     // Bus addresses depend only on the order and sizes of mappings, never on
     // where the host put the buffer (that would make runs differ). An
     // unmapped guard page separates mappings, so an overrun is a bus error,
     // not a neighbour's data.
     const uint64_t page = 4096;
-    const uint64_t bus = next_bus_;
+    bus_addr = next_bus_;
     next_bus_ += (len + page - 1) / page * page + page;
-    mappings_[bus] = Mapping{static_cast<uint8_t*>(va), len};
-    return bus;
+    mappings_[bus_addr] = Mapping{static_cast<uint8_t*>(va), len, access};
+    return PinStatus::Ok;
 }
 
 void HostMemory::unpin(uint64_t bus_addr, size_t len) {
@@ -28,10 +66,11 @@ void HostMemory::unpin(uint64_t bus_addr, size_t len) {
     if (it != mappings_.end() && it->second.len == len) mappings_.erase(it);
 }
 
-uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len) const {
+uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len, Access access) const {
     auto it = mappings_.upper_bound(bus_addr);
     if (it == mappings_.begin() || bus_addr + len < bus_addr) return nullptr;
     --it;
+    if (!allows(it->second.access, access)) return nullptr;
     const uint64_t off = bus_addr - it->first;
     if (off > it->second.len || len > it->second.len - off) return nullptr;
     return it->second.va + off;
@@ -51,7 +90,9 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
         t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
-    uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len);
+    // The IOMMU refuses a write to memory pinned for reading only.
+    const Access need = t.is_write() ? Access::Write : Access::Read;
+    uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len, need);
     if (!host) {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;

@@ -24,16 +24,34 @@ const std::vector<TimingProfile>& timing_profiles() {
 }
 
 namespace {
-enum class Range { Time, Rate, Count };
+// Time: a delay, 0..1 s. Period: a delay that must be > 0, because a polling
+// loop advances simulated time only through it (a zero-time register read
+// would spin forever at one instant). Rate: MB/s, bounded away from 0 so a
+// transfer time stays finite. Count: a whole number 0..100.
+enum class Range { Time, Period, Rate, Count };
+struct Bounds {
+    double lo, hi;
+    bool lo_open;
+    const char* text;
+};
+Bounds bounds(Range r) {
+    switch (r) {
+    case Range::Time: return {0, 1e9, false, "ns, 0..1e9"};
+    case Range::Period: return {0, 1e9, true, "ns, > 0 and at most 1e9"};
+    case Range::Rate: return {1e-3, 1e9, false, "1e-3..1e9"};
+    case Range::Count: break;
+    }
+    return {0, 100, false, "a whole number 0..100"};
+}
 struct Param {
     const char* name;
     double TimingProfile::*field;   // null for crc_retries (an int)
     Range range;
 };
 const Param kParams[] = {
-    {"clk_ns", &TimingProfile::clk_ns, Range::Rate},   // a clock period of 0 would stop time
-    {"mmio_write_ns", &TimingProfile::mmio_write_ns, Range::Time},
-    {"mmio_read_ns", &TimingProfile::mmio_read_ns, Range::Time},
+    {"clk_ns", &TimingProfile::clk_ns, Range::Period},
+    {"mmio_write_ns", &TimingProfile::mmio_write_ns, Range::Period},
+    {"mmio_read_ns", &TimingProfile::mmio_read_ns, Range::Period},
     {"pio_MBps", &TimingProfile::pio_MBps, Range::Rate},
     {"link_MBps", &TimingProfile::link_MBps, Range::Rate},
     {"hop_ns", &TimingProfile::hop_ns, Range::Time},
@@ -41,7 +59,7 @@ const Param kParams[] = {
     {"host_mem_ns", &TimingProfile::host_mem_ns, Range::Time},
     {"host_MBps", &TimingProfile::host_MBps, Range::Rate},
     {"crc_retries", nullptr, Range::Count},
-    {"target_latency_ns", &TimingProfile::target_latency_ns, Range::Rate},
+    {"target_latency_ns", &TimingProfile::target_latency_ns, Range::Period},
     {"target_dma_MBps", &TimingProfile::target_dma_MBps, Range::Rate},
 };
 
@@ -58,14 +76,13 @@ bool set_parameter(TimingProfile& p, const std::string& name, double value, std:
         error = "unknown timing parameter '" + name + "'";
         return false;
     }
-    const bool ok = k->range == Range::Time    ? value >= 0 && value < 1e12
-                    : k->range == Range::Rate  ? value > 0 && value < 1e12
-                                               : value >= 0 && value <= 100 && value == static_cast<int>(value);
+    const Bounds b = bounds(k->range);
+    const bool ok = (b.lo_open ? value > b.lo : value >= b.lo) && value <= b.hi &&
+                    (k->range != Range::Count || value == static_cast<int>(value));   // false for NaN too
     if (!ok) {
         std::ostringstream v;
         v << value;
-        error = name + " = " + v.str() + " is out of range (" +
-                (k->range == Range::Time ? "ns >= 0" : k->range == Range::Rate ? "> 0" : "a whole number 0..100") + ")";
+        error = name + " = " + v.str() + " is out of range (" + b.text + ")";
         return false;
     }
     if (k->field) p.*k->field = value;

@@ -1,6 +1,10 @@
 #include "rsmsim/cluster.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -15,20 +19,33 @@ std::string without_vcd_suffix(const std::string& p) {
         return p.substr(0, p.size() - sfx.size());
     return p;
 }
+// Makes the waveform's folder and checks that the file can be written, so a
+// bad path is one clear error before anything runs (SystemC's writer would
+// fail later, without saying why).
+void check_writable(const std::string& file) {
+    const std::filesystem::path p(file);
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) throw std::invalid_argument("cannot write waveform " + file + ": " + ec.message());
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    if (!f) throw std::invalid_argument("cannot write waveform " + file + ": " + std::strerror(errno));
+    std::fclose(f);
+}
+
 }  // namespace
 
 Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.timing, cfg_.topology) {
     if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");
     if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
+    if (!cfg.vcd_path.empty()) check_writable(without_vcd_suffix(cfg.vcd_path) + ".vcd");
     g_current = this;
+    sim_thread_ = std::this_thread::get_id();
     fabric_.set_crc_error_rate(cfg.crc_error_rate, cfg.seed);
     for (int i = 0; i < cfg.nodes; ++i)
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
                                                 fabric_, cfg_.timing));
     if (!cfg.vcd_path.empty()) {
-        const std::filesystem::path p(cfg.vcd_path);
-        if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
         waves_ = std::make_unique<model::Waves>(without_vcd_suffix(cfg.vcd_path));
         fabric_.trace(*waves_);
         for (auto& n : nodes_) n->adapter.trace(*waves_);
@@ -92,10 +109,37 @@ rsm::hw::Bus* Cluster::resolve(void* self) {
 }
 
 int Cluster::current_node_index() const {
+    if (std::this_thread::get_id() != sim_thread_) {
+        // SystemC is not thread-safe: not even the current process may be
+        // asked from another OS thread. Say so once, clearly.
+        static std::atomic<bool> told{false};
+        if (!told.exchange(true))
+            std::fprintf(stderr, "rsmsim: an rsmapi or testbench call from an OS thread the simulator does not run "
+                                 "(a POSIX thread started by a node program?) was refused: it belongs to no node. "
+                                 "Start further programs on a node with rsmsim_spawn().\n");
+        return -1;
+    }
     sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
     if (!h.valid()) return -1;
     auto it = programs_.find(h.get_process_object());
-    return it == programs_.end() ? -1 : it->second;
+    return it == programs_.end() ? -1 : it->second.node;
+}
+
+Cluster::Program* Cluster::current_program() {
+    if (current_node_index() < 0) return nullptr;
+    return &programs_.find(sc_core::sc_get_current_process_handle().get_process_object())->second;
+}
+
+Cluster::WaitingFor::WaitingFor(const char* what) {
+    Program* p = g_current ? g_current->current_program() : nullptr;
+    if (!p) return;
+    slot_ = &p->waiting;
+    previous_ = p->waiting;
+    p->waiting = what;
+}
+
+Cluster::WaitingFor::~WaitingFor() {
+    if (slot_) *slot_ = previous_;
 }
 
 void Cluster::spawn(int index, std::function<void()> program) {
@@ -105,10 +149,11 @@ void Cluster::spawn(int index, std::function<void()> program) {
     sc_core::sc_process_handle h = sc_core::sc_spawn(
         [this, program = std::move(program)]() {
             program();
+            current_program()->done = true;
             program_done();
         },
         name.c_str());
-    programs_[h.get_process_object()] = index;
+    programs_[h.get_process_object()] = Program{index, name};
 }
 
 void Cluster::fault_at(double at_ns, std::function<void()> fault) {
@@ -131,6 +176,7 @@ void Cluster::program_done() {
 }
 
 void Cluster::sync() {
+    if (current_node_index() < 0) return;   // not a node program: nothing to wait with
     if (++arrived_ >= running_) {
         arrived_ = 0;
         ++sync_generation_;
@@ -138,18 +184,36 @@ void Cluster::sync() {
         return;
     }
     const uint64_t gen = sync_generation_;
+    WaitingFor w("rsmsim_sync: the other programs to arrive");
     while (gen == sync_generation_) sc_core::wait(sync_event_);
 }
 
 double Cluster::now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
 void Cluster::delay_ns(double ns) {
-    if (ns > 0) sc_core::wait(sc_core::sc_time(ns, sc_core::SC_NS));
+    if (!(ns > 0) || !g_current || g_current->current_node_index() < 0) return;
+    WaitingFor w("rsmsim_delay_ns");
+    sc_core::wait(sc_core::sc_time(ns, sc_core::SC_NS));
 }
 
 bool Cluster::run() {
     sc_core::sc_start();
-    return running_ == 0;
+    if (running_ == 0) return true;
+    std::fprintf(stderr, "%s", blocked_report().c_str());
+    return false;
+}
+
+std::string Cluster::blocked_report() const {
+    std::string out = "rsmsim: nothing left to simulate at " + std::to_string(now_ns() / 1000.0) + " us, but " +
+                      std::to_string(running_) + " node program(s) have not ended:\n";
+    std::vector<std::string> lines;   // by program name, not by process address: deterministic
+    for (const auto& [process, p] : programs_)
+        if (!p.done)
+            lines.push_back("  node " + std::to_string(node_id(p.node)) + " (" + p.name + "): waiting for " +
+                            (p.waiting ? p.waiting : "something the simulator does not know") + "\n");
+    std::sort(lines.begin(), lines.end());
+    for (const auto& l : lines) out += l;
+    return out;
 }
 
 }  // namespace rsmsim

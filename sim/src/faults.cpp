@@ -12,6 +12,17 @@ namespace rsmsim {
 
 namespace {
 
+bool valid_time_us(double us) { return us >= 0 && us <= kMaxFaultTimeUs; }
+
+// A whole number 0..kMaxRandomFaults, all of `text`.
+bool parse_count(const std::string& text, int& n) {
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+    const long v = std::stol(text);
+    if (v > kMaxRandomFaults) return false;
+    n = static_cast<int>(v);
+    return true;
+}
+
 bool parse_random(const std::string& spec, RandomFaults& r, std::string& error) {
     std::string counts = spec;
     const auto at = spec.find('@');
@@ -19,8 +30,9 @@ bool parse_random(const std::string& spec, RandomFaults& r, std::string& error) 
         counts = spec.substr(0, at);
         double us = 0;
         char tail = 0;
-        if (std::sscanf(spec.c_str() + at + 1, "%lf%c", &us, &tail) != 1 || !(us > 0)) {
-            error = "bad window in 'random:" + spec + "': expected @MICROSECONDS > 0";
+        if (std::sscanf(spec.c_str() + at + 1, "%lf%c", &us, &tail) != 1 || !(us > 0) || !valid_time_us(us)) {
+            error = "bad window in 'random:" + spec + "': expected @MICROSECONDS, > 0 and at most " +
+                    std::to_string(static_cast<long long>(kMaxFaultTimeUs));
             return false;
         }
         r.window_ns = us * 1000.0;
@@ -29,14 +41,14 @@ bool parse_random(const std::string& spec, RandomFaults& r, std::string& error) 
     std::string item;
     bool some = false;
     while (std::getline(ss, item, ',')) {
-        char kind[16] = {};
-        int n = -1;
-        char tail = 0;
-        if (std::sscanf(item.c_str(), "%15[a-z]=%d%c", kind, &n, &tail) != 2 || n < 0) {
-            error = "bad item '" + item + "' in 'random:" + spec + "': expected KIND=COUNT";
+        const auto eq = item.find('=');
+        int n = 0;
+        if (eq == std::string::npos || !parse_count(item.substr(eq + 1), n)) {
+            error = "bad item '" + item + "' in 'random:" + spec + "': expected KIND=COUNT, COUNT 0.." +
+                    std::to_string(kMaxRandomFaults);
             return false;
         }
-        const std::string k = kind;
+        const std::string k = item.substr(0, eq);
         if (k == "down") r.link_down += n;
         else if (k == "slow") r.slow_link += n;
         else if (k == "crc") r.noisy_link += n;
@@ -47,8 +59,15 @@ bool parse_random(const std::string& spec, RandomFaults& r, std::string& error) 
         }
         some = true;
     }
-    if (!some) error = "'random:" + spec + "' names no fault";
-    return some;
+    if (!some) {
+        error = "'random:" + spec + "' names no fault";
+        return false;
+    }
+    if (r.link_down + r.slow_link + r.noisy_link + r.crash > kMaxRandomFaults) {
+        error = "'random:" + spec + "': at most " + std::to_string(kMaxRandomFaults) + " random faults in all";
+        return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -68,7 +87,8 @@ bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error) {
         ok = std::sscanf(rest.c_str(), "%u-%u@%lf%c", &a, &b, &us, &tail) == 3;
     } else if (kind == "slow") {
         e.kind = FaultEvent::Kind::SlowLink;
-        ok = std::sscanf(rest.c_str(), "%u-%u@%lf/%lf%c", &a, &b, &us, &e.factor, &tail) == 4 && e.factor >= 1;
+        ok = std::sscanf(rest.c_str(), "%u-%u@%lf/%lf%c", &a, &b, &us, &e.factor, &tail) == 4 && e.factor >= 1 &&
+             e.factor <= kMaxSlowFactor;
     } else if (kind == "crc") {
         e.kind = FaultEvent::Kind::NoisyLink;
         ok = std::sscanf(rest.c_str(), "%u-%u@%lf/%lf%c", &a, &b, &us, &e.factor, &tail) == 4 && e.factor >= 0 &&
@@ -77,11 +97,12 @@ bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error) {
         e.kind = FaultEvent::Kind::Crash;
         ok = std::sscanf(rest.c_str(), "%u@%lf%c", &a, &us, &tail) == 2;
     }
-    ok = ok && us >= 0 && a <= 0xFFFF && b <= 0xFFFF;
+    ok = ok && valid_time_us(us) && a <= 0xFFFF && b <= 0xFFFF;
     if (!ok) {
-        error = "bad fault '" + text +
-                "': expected down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR (FACTOR >= 1), crc:A-B@US/RATE "
-                "(RATE 0..1), crash:NODE@US or random:KIND=COUNT[,...][@US]";
+        error = "bad fault '" + text + "': expected down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR (FACTOR 1.." +
+                std::to_string(static_cast<long long>(kMaxSlowFactor)) +
+                "), crc:A-B@US/RATE (RATE 0..1), crash:NODE@US or random:KIND=COUNT[,...][@US], US 0.." +
+                std::to_string(static_cast<long long>(kMaxFaultTimeUs));
         return false;
     }
     e.a = static_cast<uint16_t>(a);
@@ -89,6 +110,14 @@ bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error) {
     e.at_ns = us * 1000.0;
     plan.events.push_back(e);
     return true;
+}
+
+bool check_crc_error_rate(double rate, std::string& error) {
+    if (rate >= 0 && rate <= 1) return true;   // also false for NaN
+    std::ostringstream v;
+    v << rate;
+    error = "crc error rate " + v.str() + " is out of range (a probability, 0..1)";
+    return false;
 }
 
 bool parse_faults(const std::string& list, FaultPlan& plan, std::string& error) {

@@ -363,6 +363,10 @@ int sc_main(int argc, char* argv[]) {
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     cfg.nodes = opt.nodes;
     cfg.topology = *rsmsim::model::parse_topology(opt.topology);
+    if (!rsmsim::check_crc_error_rate(opt.crc_error_rate, error)) {
+        fmt::print(stderr, "rsmsim: --crc-error-rate: {}\n", error);
+        return 2;
+    }
     cfg.crc_error_rate = opt.crc_error_rate;
     cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;

@@ -1,5 +1,6 @@
 #include "rsmsim/node.h"
 
+#include "rsmsim/cluster.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim {
@@ -65,20 +66,47 @@ bool NodeBus::read_block(uint64_t offset, void* dst, size_t len) {
 
 bool NodeBus::wait_irq(uint64_t timeout_ns) {
     if (adapter_.irq_level()) return true;
-    wait(sc_time(static_cast<double>(timeout_ns), sc_core::SC_NS), adapter_.irq_raised());
+    if (timeout_ns == rsm::hw::kNoTimeout) {
+        // No timed event: a run in which everyone waits like this runs out of
+        // events and ends, reporting who waits (Cluster::run).
+        Cluster::WaitingFor w("an interrupt, with no time limit");
+        wait(adapter_.irq_raised());
+    } else {
+        Cluster::WaitingFor w("an interrupt, or a timeout");
+        wait(sc_time(static_cast<double>(timeout_ns), sc_core::SC_NS), adapter_.irq_raised());
+    }
     return adapter_.irq_level();
+}
+
+void NodeBus::sleep_ns(uint64_t ns) {
+    Cluster::WaitingFor w("time to pass");
+    wait(sc_time(static_cast<double>(ns), sc_core::SC_NS));
 }
 
 uint64_t NodeBus::now_ns() {
     return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
 }
 
-uint64_t NodeBus::dma_map(void* va, size_t len) { return memory_.pin(va, len); }
+static_assert(static_cast<unsigned>(rsm::hw::DmaAccess::ReadWrite) ==
+              static_cast<unsigned>(model::HostMemory::Access::ReadWrite));
+
+NodeBus::PinResult NodeBus::dma_map(void* va, size_t len, rsm::hw::DmaAccess access, uint64_t& bus_addr) {
+    using M = model::HostMemory;
+    switch (memory_.pin(va, len, static_cast<M::Access>(access), bus_addr)) {   // same bit values
+    case M::PinStatus::Ok: return PinResult::Ok;
+    case M::PinStatus::Denied: return PinResult::Denied;
+    case M::PinStatus::Fault: break;
+    }
+    return PinResult::Fault;
+}
 void NodeBus::dma_unmap(uint64_t bus_addr, size_t len) { memory_.unpin(bus_addr, len); }
 
 void NodeBus::lock() {
     const sc_core::sc_object* me = sc_core::sc_get_current_process_handle().get_process_object();
-    while (owner_ && owner_ != me) wait(unlocked_);
+    while (owner_ && owner_ != me) {
+        Cluster::WaitingFor w("the node's driver lock, held by another program of the node");
+        wait(unlocked_);
+    }
     owner_ = me;
     ++depth_;
 }

@@ -56,8 +56,8 @@ bool configure(const rsmsim_options& o, rsmsim::ClusterConfig& cfg) {
         }
         cfg.topology = *t;
     }
-    if (!(o.crc_error_rate >= 0 && o.crc_error_rate <= 1)) {
-        std::fprintf(stderr, "rsmsim_run: crc_error_rate must be within 0..1\n");
+    if (!rsmsim::check_crc_error_rate(o.crc_error_rate, error)) {
+        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
         return false;
     }
     cfg.crc_error_rate = o.crc_error_rate;

@@ -11,6 +11,13 @@
 
 namespace rsm::hw {
 
+// What the device does with pinned memory: reads it (a put's source, a
+// segment others read) and/or writes it (a get's target, a segment others write).
+enum class DmaAccess : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
+
+// "Wait without a time limit" for Bus::wait_irq.
+inline constexpr uint64_t kNoTimeout = UINT64_MAX;
+
 class RSM_EXPORT Bus {
 public:
     virtual ~Bus();
@@ -31,8 +38,12 @@ public:
     [[nodiscard]] virtual bool read_block(uint64_t offset, void* dst, size_t len) = 0;
 
     // Blocks until the adapter's interrupt line is asserted, or timeout_ns of
-    // (simulated) time has passed. True = interrupt pending.
+    // (simulated) time has passed (kNoTimeout: no limit). True = interrupt
+    // pending. Returns at once while the line is already asserted.
     [[nodiscard]] virtual bool wait_irq(uint64_t timeout_ns) = 0;
+
+    // The calling thread idles for `ns` (simulated time in the simulator).
+    virtual void sleep_ns(uint64_t ns) = 0;
 
     // Monotonic time in nanoseconds (simulated time in the simulator).
     [[nodiscard]] virtual uint64_t now_ns() = 0;
@@ -50,9 +61,13 @@ public:
     using InterruptHandler = void (*)(void* context);
     virtual void set_interrupt_handler(InterruptHandler handler, void* context) = 0;
 
-    // Pins [va, va+len) for device access (like an IOMMU mapping) and returns
-    // its bus address, or 0 if the range cannot be pinned.
-    [[nodiscard]] virtual uint64_t dma_map(void* va, size_t len) = 0;
+    // Pins [va, va+len) for device access (like an IOMMU mapping), as a
+    // kernel locks pages: every page must be mapped in the calling process
+    // (else Fault, EFAULT) and allow what the device will do (else Denied,
+    // EACCES). On Ok, `bus_addr` is the range's bus address; the device can
+    // reach exactly the pinned range with the pinned access, nothing else.
+    enum class PinResult { Ok, Fault, Denied };
+    [[nodiscard]] virtual PinResult dma_map(void* va, size_t len, DmaAccess access, uint64_t& bus_addr) = 0;
     virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
 };
 

@@ -91,14 +91,26 @@ bool AdapterHal::export_importers(unsigned index, uint64_t& slots) {
     return wr(r::EXP_INDEX, index) && bus_.read64(r::EXP_IMPORTERS_LO, slots);
 }
 
-HwStatus AdapterHal::wait_revoked_sent(uint64_t timeout_ns) {
+HwStatus AdapterHal::wait_until(uint32_t reg, uint32_t mask, bool set, uint64_t timeout_ns, Wake wake,
+                                uint32_t* last) {
+    // The status register is the truth and the interrupt only a wake-up: any
+    // cause may wake us (or hold the line up), so every wake-up is followed
+    // by a look, and only the deadline ends the wait unsuccessfully. Each
+    // look is a register read, which takes time, so time always advances.
     const uint64_t deadline = bus_.now_ns() + timeout_ns;
-    uint32_t st = 0;
+    uint32_t v = 0;
     for (;;) {
-        if (!rd(r::STATUS, st)) return HwStatus::BusFault;
-        if (!(st & r::STATUS_f::REVOKING_MASK)) return HwStatus::Ok;
-        if (bus_.now_ns() > deadline) return HwStatus::Timeout;
+        if (!rd(reg, v)) return HwStatus::BusFault;
+        if (last) *last = v;
+        if (((v & mask) != 0) == set) return HwStatus::Ok;
+        const uint64_t now = bus_.now_ns();
+        if (now >= deadline) return HwStatus::Timeout;
+        if (wake == Wake::Interrupt) (void)bus_.wait_irq(deadline - now);
     }
+}
+
+HwStatus AdapterHal::wait_revoked_sent(uint64_t timeout_ns) {
+    return wait_until(r::STATUS, r::STATUS_f::REVOKING_MASK, false, timeout_ns, Wake::Poll);
 }
 
 bool AdapterHal::revoked(uint64_t& slots) { return bus_.read64(r::ATT_REVOKED_LO, slots); }
@@ -114,21 +126,12 @@ LookupResult AdapterHal::lookup(uint32_t node, uint32_t segid, uint64_t timeout_
     if (!wr(r::CONN_NODE, node) || !wr(r::CONN_SEGID, segid) ||
         !wr(r::CONN_CMD, r::CONN_CMD_f::GO_MASK))
         return res;
-    // The answer raises CONN_DONE. Interrupts for other causes may wake us
-    // first, so re-check the status until done or out of time.
-    for (;;) {
-        if (!rd(r::CONN_STATUS, status)) return res;
-        if (status & r::CONN_STATUS_f::DONE_MASK) break;
-        if (!bus_.wait_irq(timeout_ns)) {
-            res.status = HwStatus::Timeout;
-            return res;
-        }
-        uint32_t st = 0;
-        if (!rd(r::INTR_STATE, st)) return res;
-        if (!(st & r::INTR_STATE_f::CONN_DONE_MASK)) {
-            res.status = HwStatus::Timeout;   // woken by something else and nothing came
-            return res;
-        }
+    // The answer sets CONN_STATUS.DONE and raises CONN_DONE.
+    const HwStatus w = wait_until(r::CONN_STATUS, r::CONN_STATUS_f::DONE_MASK, true, timeout_ns, Wake::Interrupt,
+                                  &status);
+    if (w != HwStatus::Ok) {
+        res.status = w;
+        return res;
     }
     if (!wr(r::INTR_STATE, r::INTR_STATE_f::CONN_DONE_MASK)) return res;
     uint32_t size = 0, perm = 0;
@@ -179,15 +182,9 @@ bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out) {
 }
 
 HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
-    // Polling: each register read costs bus time, so simulated time advances.
+    // No interrupt tells of the last answer: poll until nothing is outstanding.
     if (!select_node(node)) return HwStatus::BusFault;
-    const uint64_t deadline = bus_.now_ns() + timeout_ns;
-    uint32_t outstanding = 0;
-    for (;;) {
-        if (!rd(r::BAR_OUTSTANDING, outstanding)) return HwStatus::BusFault;
-        if (outstanding == 0) return HwStatus::Ok;
-        if (bus_.now_ns() > deadline) return HwStatus::Timeout;
-    }
+    return wait_until(r::BAR_OUTSTANDING, ~0u, false, timeout_ns, Wake::Poll);
 }
 
 bool AdapterHal::bar_last_error(uint32_t node, uint32_t& err_class) {
@@ -239,18 +236,12 @@ DmaResult AdapterHal::dma_run(const DmaEntry* e, unsigned count, bool sigpost, b
                         (sigpost ? r::DMA_CTRL_f::SIGPOST_MASK : 0) |
                         (no_accumulate ? r::DMA_CTRL_f::NO_ACCUMULATE_MASK : 0);
     if (!ok || !wr(r::DMA_COUNT, count) || !wr(r::DMA_CTRL, go)) return res;
-    // The chain ends with DMA_DONE or DMA_ERR; other causes may wake us first.
-    const uint64_t deadline = bus_.now_ns() + timeout_ns;
+    // The chain ends with DMA_STATUS.DONE (and DMA_DONE or DMA_ERR raised).
     uint32_t st = 0;
-    for (;;) {
-        if (!rd(r::DMA_STATUS, st)) return res;
-        if (st & r::DMA_STATUS_f::DONE_MASK) break;
-        const uint64_t now = bus_.now_ns();
-        if (now > deadline || !bus_.wait_irq(deadline - now)) {
-            res.status = HwStatus::Timeout;
-            return res;
-        }
-        if (!wr(r::INTR_STATE, r::INTR_STATE_f::DMA_DONE_MASK | r::INTR_STATE_f::DMA_ERR_MASK)) return res;
+    const HwStatus w = wait_until(r::DMA_STATUS, r::DMA_STATUS_f::DONE_MASK, true, timeout_ns, Wake::Interrupt, &st);
+    if (w != HwStatus::Ok) {
+        res.status = w;
+        return res;
     }
     if (!wr(r::INTR_STATE, r::INTR_STATE_f::DMA_DONE_MASK | r::INTR_STATE_f::DMA_ERR_MASK)) return res;
     res.completed = (st & r::DMA_STATUS_f::COMPLETED_MASK) >> r::DMA_STATUS_f::COMPLETED_SHIFT;

@@ -135,6 +135,13 @@ private:
     [[nodiscard]] bool rd(uint32_t reg, uint32_t& value) { return bus_.read32(reg, value); }
 
     [[nodiscard]] bool select_node(uint32_t node);
+    // Waits until (reg & mask) is non-zero (`set`) or zero (!`set`), or
+    // timeout_ns passes (Timeout). Interrupt: sleep on the interrupt line
+    // between looks; Poll: look again at once (a register read takes time).
+    // `last` receives the register's last value.
+    enum class Wake { Interrupt, Poll };
+    [[nodiscard]] HwStatus wait_until(uint32_t reg, uint32_t mask, bool set, uint64_t timeout_ns, Wake wake,
+                                      uint32_t* last = nullptr);
     [[nodiscard]] bool set_acl(const AclRight* acl, size_t acl_len);
 
     hw::Bus& bus_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agent/agent.h"
+#include "librsm/handles.h"
 #include "rsm/bus.h"
 #include "rsmapi.h"
 
@@ -44,6 +45,7 @@ struct Segment {
     int poll_write = -1;
     int pollfd_refs = 0;
     bool poll_ready = false;
+    uintptr_t handle = 0;   // the application's handle (handles.h)
     Segment(SegKind k, SegState s, Controller* c) : kind(k), state(s), ctrl(c) {}
     virtual ~Segment() = default;
 };
@@ -88,8 +90,11 @@ struct ImportSegment : Segment {
           size(sz), slot(sl), gnum(g) {}
 };
 
-// Provider-level barrier state behind rsmapi_barrier_t::privdata.
+// Provider-level barrier state; rsmapi_barrier_t::privdata holds its handle.
 struct BarrierState {
+    Controller* ctrl;
+    const rsmapi_barrier_t* owner;   // the application's struct it was initialised in
+    uintptr_t handle = 0;
     bool opened = false;
     hal::BarrierSnapshot snap{};
 };
@@ -100,6 +105,8 @@ struct LocalMemory {
     void* vaddr;
     size_t length;
     uint64_t bus_addr;
+    bool writable;   // the device may write it (getv): the pages were writable when pinned
+    uintptr_t handle = 0;
 };
 
 // mapping.cpp. Callers hold the Bus lock.

@@ -85,7 +85,9 @@ void flush_mapping(ImportSegment& s) {
 
 void refresh_mapping(ImportSegment& s) {
     Mapping* m = s.map.get();
-    if (!m) return;
+    // A mapping without access (RSM_PERM_NONE, PROT_NONE pages) has nothing
+    // to fill or compare; touching its pages would fault.
+    if (!m || !(m->readable || m->writable)) return;
     flush_mapping(s);
     if (m->readable && (s.perm & RSM_PERM_READ)) {
         // Read into a staging copy: the pages may be read-only for the CPU.

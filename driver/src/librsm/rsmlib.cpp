@@ -2,6 +2,7 @@
 // order the spec documents and returns before touching the adapter when a
 // check fails, so a rejected call changes nothing.
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -16,10 +17,18 @@
 
 #include "adapter_regs.h"
 #include "librsm/context.h"
+#include "librsm/handles.h"
 
 #define RSM_API extern "C" RSM_EXPORT
 
 namespace rsm::lib {
+
+uintptr_t next_handle_id() {
+    // Far from any heap or stack address, so a handle never looks like a pointer.
+    static std::atomic<uintptr_t> next{0x5253'4d00'0000'0001ull};
+    return next++;
+}
+
 namespace {
 
 constexpr size_t kPageSize = regs::kPageSize;
@@ -27,13 +36,13 @@ constexpr size_t kMaxSegment = size_t{1} << regs::kWindowSlotShift;   // one win
 constexpr rsm_permission_t kDefaultMode = 0755;   // 0777 & ~umask(022), for unlisted publishes
 
 // Process-wide registry: controllers per adapter, and every live handle.
-// Guarded by a mutex that is never held across an adapter access.
+// Guarded by mutexes that are never held across an adapter access.
 struct Registry {
     std::mutex mu;
     std::map<hw::Bus*, std::unique_ptr<Controller>> controllers;
-    std::set<const void*> live_segments;
-    std::set<const void*> live_barriers;
-    std::set<const void*> live_localmem;
+    HandleTable<Segment> segments;
+    HandleTable<BarrierState> barriers;
+    HandleTable<LocalMemory> localmem;
 };
 
 Registry& reg() {
@@ -41,16 +50,14 @@ Registry& reg() {
     return r;
 }
 
-bool is_live(const std::set<const void*>& s, const void* p) {
-    std::lock_guard<std::mutex> g(reg().mu);
-    return s.count(p) != 0;
-}
-
+// A controller handle is valid for the node whose adapter it drives: a node
+// cannot query, release or use another node's controller.
 Controller* valid_controller(rsmapi_controller_handle_t h) {
     if (!h) return nullptr;
+    hw::Bus* mine = hw::current_bus();
     std::lock_guard<std::mutex> g(reg().mu);
     for (auto& [bus, c] : reg().controllers)
-        if (reinterpret_cast<rsmapi_controller_handle_t>(c.get()) == h) return c.get();
+        if (reinterpret_cast<rsmapi_controller_handle_t>(c.get()) == h) return bus == mine ? c.get() : nullptr;
     return nullptr;
 }
 
@@ -58,9 +65,8 @@ Controller* valid_controller(rsmapi_controller_handle_t h) {
 // to the calling node (a node cannot drive another node's adapter).
 template <typename T>
 T* valid_segment(const void* h, SegKind kind) {
-    if (!h || !is_live(reg().live_segments, h)) return nullptr;
-    auto* s = static_cast<Segment*>(const_cast<void*>(h));
-    if (s->kind != kind || s->ctrl->bus != hw::current_bus()) return nullptr;
+    Segment* s = reg().segments.find(h);
+    if (!s || s->kind != kind || s->ctrl->bus != hw::current_bus()) return nullptr;
     return static_cast<T*>(s);
 }
 
@@ -71,13 +77,26 @@ ImportSegment* as_import(rsm_memseg_import_handle_t h) {
     return valid_segment<ImportSegment>(h, SegKind::Import);
 }
 
-void add_live(std::set<const void*>& s, const void* p) {
-    std::lock_guard<std::mutex> g(reg().mu);
-    s.insert(p);
+template <typename H>
+H register_segment(Segment* s) {
+    s->handle = reg().segments.add(s);
+    return reinterpret_cast<H>(s->handle);
 }
-void drop_live(std::set<const void*>& s, const void* p) {
-    std::lock_guard<std::mutex> g(reg().mu);
-    s.erase(p);
+
+void destroy_segment(Segment* s) {
+    reg().segments.remove(s->handle);
+    delete s;
+}
+
+// Pins memory for the adapter; a page-locking failure as the spec maps it
+// (EFAULT -> BAD_ADDR, EACCES -> PERM_DENIED).
+int pin(Controller& c, void* va, size_t len, hw::DmaAccess access, uint64_t& bus_addr) {
+    switch (c.bus->dma_map(va, len, access, bus_addr)) {
+    case hw::Bus::PinResult::Ok: return RSM_SUCCESS;
+    case hw::Bus::PinResult::Denied: return RSMERR_PERM_DENIED;
+    case hw::Bus::PinResult::Fault: break;
+    }
+    return RSMERR_BAD_ADDR;
 }
 
 bool valid_node_id(rsm_node_id_t n) {
@@ -271,15 +290,15 @@ RSM_API int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
         return RSMERR_BAD_MEM_ALIGNMENT;
     if (length > c->attr.attr_max_export_segment_size) return RSMERR_BAD_LENGTH;
     if (flags & RSM_LOCK_OPS) return RSMERR_LOCKS_NOT_SUPPORTED;
-    const uint64_t bus_addr = c->bus->dma_map(vaddr, length);   // lock the pages down
-    if (bus_addr == 0) return RSMERR_BAD_ADDR;
+    // Lock the pages down: importers may read and write them.
+    uint64_t bus_addr = 0;
+    if (int e = pin(*c, vaddr, length, rsm::hw::DmaAccess::ReadWrite, bus_addr)) return e;
     auto* seg = new (std::nothrow) ExportSegment(c, vaddr, length, flags, bus_addr);
     if (!seg) {
         c->bus->dma_unmap(bus_addr, length);
         return RSMERR_INSUFFICIENT_MEM;
     }
-    add_live(reg().live_segments, static_cast<Segment*>(seg));
-    *memseg = reinterpret_cast<rsm_memseg_export_handle_t>(static_cast<Segment*>(seg));
+    *memseg = register_segment<rsm_memseg_export_handle_t>(seg);
     return RSM_SUCCESS;
 }
 
@@ -353,8 +372,8 @@ RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* va
     if (reinterpret_cast<uintptr_t>(vaddr) % kPageSize) return RSMERR_BAD_ADDR;
     if (vaddr == s->vaddr) return RSM_SUCCESS;
     rsm::hw::BusLock guard(*s->ctrl->bus);
-    const uint64_t bus_addr = s->ctrl->bus->dma_map(vaddr, length);
-    if (bus_addr == 0) return RSMERR_BAD_ADDR;
+    uint64_t bus_addr = 0;
+    if (int e = pin(*s->ctrl, vaddr, length, rsm::hw::DmaAccess::ReadWrite, bus_addr)) return e;
     if (s->state == SegState::ExportPublished &&
         s->ctrl->agent.hal().rebind_export(s->slot, bus_addr) != rsm::hal::HwStatus::Ok) {
         s->ctrl->bus->dma_unmap(bus_addr, length);
@@ -375,8 +394,7 @@ RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
         if (int e = s->ctrl->agent.unpublish(s->segid, s->slot)) return e;
     }
     s->ctrl->bus->dma_unmap(s->bus_addr, s->length);
-    drop_live(reg().live_segments, static_cast<Segment*>(s));
-    delete s;
+    destroy_segment(s);
     return RSM_SUCCESS;
 }
 
@@ -402,8 +420,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
         (void)c->agent.disconnect(g.slot);
         return RSMERR_INSUFFICIENT_MEM;
     }
-    add_live(reg().live_segments, static_cast<Segment*>(seg));
-    *im_memseg = reinterpret_cast<rsm_memseg_import_handle_t>(static_cast<Segment*>(seg));
+    *im_memseg = register_segment<rsm_memseg_import_handle_t>(seg);
     return RSM_SUCCESS;
 }
 
@@ -414,8 +431,7 @@ RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (int e = s->ctrl->agent.disconnect(s->slot)) return e;
-    drop_live(reg().live_segments, static_cast<Segment*>(s));
-    delete s;
+    destroy_segment(s);
     return RSM_SUCCESS;
 }
 
@@ -452,31 +468,51 @@ RSM_API int rsm_memseg_import_get64(rsm_memseg_import_handle_t h, off_t off, uin
 
 // ===================================================================== barriers
 
+namespace {
+
+// The state behind `b`, if `b` was initialised (and not destroyed) by this
+// node: a barrier of another node is not one here.
+BarrierState* barrier_state(const rsmapi_barrier_t* b) {
+    BarrierState* st = reg().barriers.find(b->privdata);
+    if (!st || st->owner != b || st->ctrl->bus != rsm::hw::current_bus()) return nullptr;
+    return st;
+}
+
+void free_barrier_state(BarrierState* st) {
+    reg().barriers.remove(st->handle);
+    delete st;
+}
+
+// The barrier's segment if it is still connected; nullptr after a disconnect.
+ImportSegment* barrier_segment(const rsmapi_barrier_t* b) {
+    return as_import(static_cast<rsm_memseg_import_handle_t>(b->seg));
+}
+
+// Whether the connection is gone: disconnected and reconnected since
+// `gnum`, or revoked by the exporter (read from the adapter, so a forced
+// disconnect is seen without a failed access first). Bus lock held.
+bool connection_lost(ImportSegment& s, uint16_t gnum) {
+    return gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.revoked(s.slot);
+}
+
+}  // namespace
+
 RSM_API int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
                                            rsmapi_barrier_t* barrier) {
     (void)type;   // every type is a span over this adapter's counters
     ImportSegment* s = as_import(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (!barrier) return RSMERR_BAD_BARRIER_PTR;
-    auto* st = new (std::nothrow) BarrierState();
+    auto* st = new (std::nothrow) BarrierState{s->ctrl, barrier};
     if (!st) return RSMERR_INSUFFICIENT_MEM;
-    add_live(reg().live_barriers, st);
-    barrier->seg = s;
+    // Initialising the same struct again replaces its state (else it leaked).
+    if (BarrierState* old = barrier_state(barrier)) free_barrier_state(old);
+    st->handle = reg().barriers.add(st);
+    barrier->seg = memseg;
     barrier->gnum = s->gnum;
-    barrier->privdata = st;
+    barrier->privdata = reinterpret_cast<void*>(st->handle);
     s->barrier = barrier;   // a later init replaces it as the implicit-mode barrier
     return RSM_SUCCESS;
-}
-
-// The barrier's state, or nullptr if it was never initialised or was destroyed.
-static BarrierState* barrier_state(rsmapi_barrier_t* b) {
-    if (!b->seg || !b->privdata || !is_live(reg().live_barriers, b->privdata)) return nullptr;
-    return static_cast<BarrierState*>(b->privdata);
-}
-
-// The barrier's segment if it is still connected; nullptr after a disconnect.
-static ImportSegment* barrier_segment(rsmapi_barrier_t* b) {
-    return as_import(static_cast<rsm_memseg_import_handle_t>(b->seg));
 }
 
 RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
@@ -516,13 +552,17 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
     ImportSegment* s = barrier_segment(barrier);
-    if (!s || barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
+    if (!s) return RSMERR_CONN_ABORTED;
+    rsm::hw::BusLock guard(*s->ctrl->bus);
+    if (barrier->gnum != s->ctrl->agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     if (!st->opened) return RSMERR_BARRIER_NOT_OPENED;
     st->opened = false;
-    rsm::hw::BusLock guard(*s->ctrl->bus);
     flush_mapping(*s);   // mapped stores join the span
     const int e = hw_close(*s->ctrl, s->node, st->snap);
-    if (e != RSM_SUCCESS && s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;
+    // A revocation during the span lost the accesses made after it, whether
+    // or not one of them failed visibly (stores through a mapping are dropped
+    // by the importer's own table).
+    if (connection_lost(*s, barrier->gnum)) return RSMERR_CONN_ABORTED;
     return e;
 }
 
@@ -531,8 +571,7 @@ RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
     if (ImportSegment* s = barrier_segment(barrier); s && s->barrier == barrier) s->barrier = nullptr;
-    drop_live(reg().live_barriers, st);
-    delete st;
+    free_barrier_state(st);
     barrier->privdata = nullptr;
     barrier->seg = nullptr;
     return RSM_SUCCESS;
@@ -571,42 +610,54 @@ int sgio_error(hal::HwStatus st) {
     }
 }
 
-LocalMemory* as_localmem(rsm_localmemory_handle_t h) {
-    if (!h || !is_live(reg().live_localmem, h)) return nullptr;
-    return reinterpret_cast<LocalMemory*>(h);
+LocalMemory* as_localmem(rsm_localmemory_handle_t h) { return reg().localmem.find(h); }
+
+// The local address of a virtual-address entry, or 0 if vaddr + offset (+
+// length) wraps the address space.
+uintptr_t entry_address(const rsm_iovec_t& v) {
+    const auto base = reinterpret_cast<uintptr_t>(v.local.vaddr);
+    if (v.local_offset > UINTPTR_MAX - base || v.transfer_length > UINTPTR_MAX - base - v.local_offset) return 0;
+    return base + v.local_offset;
+}
+
+// Checks one entry of a vector before anything is pinned or programmed.
+int check_entry(const rsm_iovec_t& v, const ImportSegment& s, bool put) {
+    if (v.transfer_length == 0) return RSMERR_BAD_LENGTH;
+    if (v.remote_offset >= s.size) return RSMERR_BAD_OFFSET;
+    if (v.transfer_length > s.size - v.remote_offset) return RSMERR_BAD_LENGTH;
+    if (v.io_type == RSM_HANDLE_TYPE) {
+        LocalMemory* lm = as_localmem(v.local.handle);
+        if (!lm || lm->ctrl != s.ctrl) return RSMERR_BAD_SGIO;
+        if (v.local_offset > lm->length || v.transfer_length > lm->length - v.local_offset)
+            return RSMERR_BAD_LENGTH;
+        if (!put && !lm->writable) return RSMERR_PERM_DENIED;   // getv lands in read-only pages
+        return RSM_SUCCESS;
+    }
+    if (v.io_type == RSM_VA_TYPE) return v.local.vaddr && entry_address(v) ? RSM_SUCCESS : RSMERR_BAD_ADDR;
+    return RSMERR_BAD_SGIO;
 }
 
 int scatter_gather(rsm_scat_gath_t* sg, bool put) {
     if (!sg) return RSMERR_BAD_SGIO;
+    // Until the chain has run, no entry has completed (the man page: the
+    // residual counts the entries not completed or not initiated).
+    sg->io_residual_count = sg->io_request_count;
     ImportSegment* s = as_import(sg->remote_handle);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (sg->io_request_count == 0 || sg->io_request_count > RSM_MAX_SGIOREQS || !sg->iovec) return RSMERR_BAD_SGIO;
     // [PROJECT CHOICE] the connect-time permission is enforced here too.
     if (!(s->perm & (put ? RSM_PERM_WRITE : RSM_PERM_READ))) return RSMERR_PERM_DENIED;
     const unsigned n = static_cast<unsigned>(sg->io_request_count);
-    hal::DmaEntry entries[RSM_MAX_SGIOREQS];
-    // Validate every entry before anything is pinned or programmed.
-    for (unsigned i = 0; i < n; ++i) {
-        const rsm_iovec_t& v = sg->iovec[i];
-        if (v.transfer_length == 0) return RSMERR_BAD_LENGTH;
-        if (v.remote_offset >= s->size) return RSMERR_BAD_OFFSET;
-        if (v.transfer_length > s->size - v.remote_offset) return RSMERR_BAD_LENGTH;
-        if (v.io_type == RSM_HANDLE_TYPE) {
-            LocalMemory* lm = as_localmem(v.local.handle);
-            if (!lm || lm->ctrl != s->ctrl) return RSMERR_BAD_SGIO;
-            if (v.local_offset > lm->length || v.transfer_length > lm->length - v.local_offset)
-                return RSMERR_BAD_LENGTH;
-        } else if (v.io_type == RSM_VA_TYPE) {
-            if (!v.local.vaddr) return RSMERR_BAD_ADDR;
-        } else {
-            return RSMERR_BAD_SGIO;
-        }
-    }
+    for (unsigned i = 0; i < n; ++i)
+        if (int e = check_entry(sg->iovec[i], *s, put)) return e;
     Controller& c = *s->ctrl;
     hw::BusLock guard(*c.bus);
     // A force-disconnected import gets BAD_SGIO, as from the original agent.
     if (s->gnum != c.agent.generation(s->slot)) return RSMERR_BAD_SGIO;
     const bool barrier = s->mode == RSM_BARRIER_MODE_IMPLICIT;
+    // put: the adapter reads local memory; get: it writes it.
+    const hw::DmaAccess access = put ? hw::DmaAccess::Read : hw::DmaAccess::Write;
+    hal::DmaEntry entries[RSM_MAX_SGIOREQS];
     uint64_t pinned[RSM_MAX_SGIOREQS] = {};
     int rc = RSM_SUCCESS;
     unsigned npinned = 0;
@@ -617,8 +668,7 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
             local = as_localmem(v.local.handle)->bus_addr + v.local_offset;
         } else {
             // Virtual addresses are pinned for the duration of the call.
-            pinned[i] = c.bus->dma_map(v.local.vaddr + v.local_offset, v.transfer_length);
-            if (pinned[i] == 0) rc = RSMERR_BAD_ADDR;
+            rc = pin(c, reinterpret_cast<void*>(entry_address(v)), v.transfer_length, access, pinned[i]);
             local = pinned[i];
         }
         entries[i] = {put, local, static_cast<uint32_t>(v.remote_offset),
@@ -631,6 +681,9 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
                                                         agent::kHwTimeoutNs);
         sg->io_residual_count = n - std::min(r.completed, n);
         if (r.status != hal::HwStatus::Ok) rc = c.agent.revoked(s->slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
+        // The chain ends when its data is acknowledged; the implicit post
+        // follows it. Return once that is answered too, as a post would.
+        else if (sigpost) (void)c.agent.hal().bar_flush(s->node, agent::kHwTimeoutNs);
     }
     for (unsigned i = 0; i < npinned; ++i)
         if (pinned[i]) c.bus->dma_unmap(pinned[i], sg->iovec[i].transfer_length);
@@ -651,15 +704,22 @@ RSM_API int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm
     if (!c) return RSMERR_BAD_CTLR_HNDL;
     if (!l_handle) return RSMERR_BAD_LOCALMEM_HNDL;
     if (length == 0) return RSMERR_BAD_LENGTH;
-    const uint64_t bus_addr = c->bus->dma_map(local_vaddr, length);
-    if (bus_addr == 0) return RSMERR_BAD_ADDR;
-    auto* lm = new (std::nothrow) LocalMemory{c, local_vaddr, length, bus_addr};
+    // Read-only pages still serve putv; getv into them is refused (check_entry).
+    uint64_t bus_addr = 0;
+    bool writable = true;
+    int e = pin(*c, local_vaddr, length, rsm::hw::DmaAccess::ReadWrite, bus_addr);
+    if (e == RSMERR_PERM_DENIED) {
+        writable = false;
+        e = pin(*c, local_vaddr, length, rsm::hw::DmaAccess::Read, bus_addr);
+    }
+    if (e) return e;
+    auto* lm = new (std::nothrow) LocalMemory{c, local_vaddr, length, bus_addr, writable};
     if (!lm) {
         c->bus->dma_unmap(bus_addr, length);
         return RSMERR_INSUFFICIENT_MEM;
     }
-    add_live(reg().live_localmem, lm);
-    *l_handle = reinterpret_cast<rsm_localmemory_handle_t>(lm);
+    lm->handle = reg().localmem.add(lm);
+    *l_handle = reinterpret_cast<rsm_localmemory_handle_t>(lm->handle);
     return RSM_SUCCESS;
 }
 
@@ -670,7 +730,7 @@ RSM_API int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_l
     LocalMemory* lm = as_localmem(l_handle);
     if (!lm || lm->ctrl != c) return RSMERR_BAD_LOCALMEM_HNDL;
     c->bus->dma_unmap(lm->bus_addr, lm->length);
-    drop_live(reg().live_localmem, lm);
+    reg().localmem.remove(lm->handle);
     delete lm;
     return RSM_SUCCESS;
 }
@@ -799,8 +859,10 @@ RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
         if (taken) return RSM_SUCCESS;
         const uint64_t waited = c->bus->now_ns() - start;
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;
-        // Any interrupt wakes us; we re-check our own segment's events.
-        wait_for_signal(*c, epoch, forever ? rsm::agent::kHwTimeoutNs : limit - waited);
+        // Any interrupt wakes us; we re-check our own segment's events. No
+        // timeout: sleep on the interrupt alone, so a run where nothing can
+        // ever post ends (and says who waits) instead of spinning.
+        wait_for_signal(*c, epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
     }
 }
 
@@ -832,23 +894,25 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
     if (numfdsp) *numfdsp = 0;
     if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
     rsm::hw::Bus* bus = rsm::hw::current_bus();
+    auto own_segment_of_pollfd = [](int fd, rsm::hw::Bus* mine) -> Segment* {
+        Segment* s = segment_of_pollfd(fd);
+        return s && s->ctrl->bus == mine ? s : nullptr;
+    };
     const uint64_t start = bus ? bus->now_ns() : 0;
     const bool forever = timeout < 0;
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
     for (;;) {
-        // Bring the segments' descriptors up to date, then ask the kernel.
-        std::set<Controller*> ctrls;
-        for (nfds_t i = 0; i < nfds; ++i)
-            if (Segment* s = segment_of_pollfd(fds[i].fd)) ctrls.insert(s->ctrl);
+        // Bring this node's descriptors up to date, then ask the kernel. A
+        // pollfd of another node is not this node's to consume: it counts
+        // as an ordinary descriptor that never reports an event here.
         Controller* mine = nullptr;   // the calling node's, whose interrupt we can wait for
+        for (nfds_t i = 0; i < nfds && !mine; ++i)
+            if (Segment* s = own_segment_of_pollfd(fds[i].fd, bus)) mine = s->ctrl;
         uint64_t epoch = 0;
-        for (Controller* c : ctrls) {
-            rsm::hw::BusLock guard(*c->bus);
-            if (c->bus == bus) {
-                mine = c;
-                epoch = c->signal_epoch;
-            }
-            sync_pollfds(*c);
+        if (mine) {
+            rsm::hw::BusLock guard(*mine->bus);
+            epoch = mine->signal_epoch;
+            sync_pollfds(*mine);
         }
         if (::poll(fds, nfds, 0) < 0) {
             if (errno == EFAULT) return RSMERR_BAD_ADDR;
@@ -858,7 +922,8 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         }
         int n = 0;
         for (nfds_t i = 0; i < nfds; ++i) {
-            Segment* s = segment_of_pollfd(fds[i].fd);
+            Segment* s = own_segment_of_pollfd(fds[i].fd, bus);
+            if (!s && segment_of_pollfd(fds[i].fd)) fds[i].revents = 0;   // another node's
             if (s && fds[i].revents == POLLRDNORM) {
                 // One event consumed per ready segment; lost races clear revents.
                 rsm::hw::BusLock guard(*s->ctrl->bus);
@@ -878,9 +943,15 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         if (!bus) return RSMERR_TIMEOUT;   // outside a node: nothing can make time pass
         const uint64_t waited = bus->now_ns() - start;
         if (!forever && waited >= limit) return RSMERR_TIMEOUT;
-        const uint64_t slice = forever ? rsm::agent::kHwTimeoutNs : limit - waited;
-        if (mine) wait_for_signal(*mine, epoch, slice);
-        else (void)bus->wait_irq(slice);
+        if (mine) {
+            wait_for_signal(*mine, epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
+        } else {
+            // Only ordinary descriptors: nothing of the adapter can wake us
+            // (its line may well be up for other segments), so look again
+            // after a while of simulated time.
+            constexpr uint64_t kOrdinaryPollNs = 10'000;
+            bus->sleep_ns(forever ? kOrdinaryPollNs : std::min(kOrdinaryPollNs, limit - waited));
+        }
     }
 }
 

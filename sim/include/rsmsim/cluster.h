@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "rsmsim/faults.h"
@@ -64,12 +65,33 @@ public:
     void fault_at(double at_ns, std::function<void()> fault);
 
     // Runs until every program has returned and the fabric is idle. Returns
-    // false if programs were left blocked (a deadlock in the testbench).
+    // false if programs were left blocked: the simulation ran out of events
+    // while some program still waited (for an interrupt with no time limit,
+    // a rendezvous, ...). Then blocked_report() says who waits for what, and
+    // run() prints it on stderr.
     bool run();
+    std::string blocked_report() const;
+
+    // Marks what the calling node program waits for while it exists (for
+    // blocked_report); outside a node program it does nothing.
+    class WaitingFor {
+    public:
+        explicit WaitingFor(const char* what);
+        ~WaitingFor();
+        WaitingFor(const WaitingFor&) = delete;
+        WaitingFor& operator=(const WaitingFor&) = delete;
+
+    private:
+        const char** slot_ = nullptr;
+        const char* previous_ = nullptr;
+    };
 
     // For node programs:
     static Cluster* current();
-    int current_node_index() const;   // node of the calling program, -1 outside one
+    // Node of the calling program; -1 outside one, including on an OS thread
+    // the simulation does not run (a POSIX thread a node program started):
+    // such a thread belongs to no node, so librsm refuses its calls.
+    int current_node_index() const;
     void sync();                      // rendezvous of all running programs (no simulated cost)
     static double now_ns();
     // The calling program computes (or polls) for `ns` of simulated time.
@@ -85,7 +107,15 @@ private:
     model::Fabric fabric_;
     std::vector<std::unique_ptr<Node>> nodes_;
     std::unique_ptr<model::Waves> waves_;
-    std::map<const sc_core::sc_object*, int> programs_;   // process -> node index
+    struct Program {
+        int node;
+        std::string name;
+        const char* waiting = nullptr;   // set by WaitingFor
+        bool done = false;
+    };
+    Program* current_program();
+    std::map<const sc_core::sc_object*, Program> programs_;   // process -> program
+    std::thread::id sim_thread_;   // the OS thread that runs every SystemC process
     std::vector<FaultEvent> schedule_;
     int spawned_ = 0;
     int running_ = 0;

@@ -27,6 +27,12 @@
 
 namespace rsmsim {
 
+// Bounds of every number in a fault plan, so a plan can neither saturate
+// the simulated clock nor exhaust memory.
+inline constexpr double kMaxFaultTimeUs = 1e9;   // 1,000 s of simulated time
+inline constexpr double kMaxSlowFactor = 1e6;
+inline constexpr int kMaxRandomFaults = 1000;     // per plan, all kinds together
+
 struct FaultEvent {
     enum class Kind { LinkDown, LinkUp, SlowLink, NoisyLink, Crash };
     Kind kind = Kind::LinkDown;
@@ -50,6 +56,9 @@ struct FaultPlan {
 // Adds one fault text to `plan`. On a syntax error returns false and sets
 // `error` to a message naming the text and the expected form.
 bool parse_fault(const std::string& text, FaultPlan& plan, std::string& error);
+// The fabric-wide CRC error rate: a probability (NaN refused). False sets
+// `error`. Used by the command line, config files and the C API alike.
+bool check_crc_error_rate(double rate, std::string& error);
 // Several texts separated by ';' (the C API's form). Empty: nothing.
 bool parse_faults(const std::string& list, FaultPlan& plan, std::string& error);
 

@@ -28,8 +28,9 @@ public:
     bool write_block(uint64_t offset, const void* src, size_t len) override;
     bool read_block(uint64_t offset, void* dst, size_t len) override;
     bool wait_irq(uint64_t timeout_ns) override;
+    void sleep_ns(uint64_t ns) override;
     uint64_t now_ns() override;
-    uint64_t dma_map(void* va, size_t len) override;
+    PinResult dma_map(void* va, size_t len, rsm::hw::DmaAccess access, uint64_t& bus_addr) override;
     void dma_unmap(uint64_t bus_addr, size_t len) override;
     void lock() override;
     void unlock() override;

@@ -25,11 +25,18 @@ public:
 
     static constexpr uint64_t kBusBase = 0x100000000ull;   // first bus address handed out
 
-    // Pin [va, va+len). Returns its bus address, or 0 if the range is empty or wraps.
-    uint64_t pin(void* va, size_t len);
+    // What the adapter may do with pinned memory.
+    enum class Access : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
+    // Fault: some byte is not mapped (or PROT_NONE); Denied: mapped, but some
+    // page lacks a right the access needs.
+    enum class PinStatus { Ok, Fault, Denied };
+    // Pin [va, va+len) for `access`: checks the host process's own page table
+    // as a kernel locking pages would. Ok sets `bus_addr`.
+    PinStatus pin(void* va, size_t len, Access access, uint64_t& bus_addr);
     void unpin(uint64_t bus_addr, size_t len);
-    // The host pointer behind [bus_addr, bus_addr+len), or nullptr if not all mapped.
-    uint8_t* host_pointer(uint64_t bus_addr, size_t len) const;
+    // The host pointer behind [bus_addr, bus_addr+len), or nullptr unless it
+    // lies in one mapping pinned for `access`.
+    uint8_t* host_pointer(uint64_t bus_addr, size_t len, Access access) const;
     // Whether host memory [va, va+len) lies in one pinned range.
     bool is_pinned(const void* va, size_t len) const;
 
@@ -40,6 +47,7 @@ private:
     struct Mapping {
         uint8_t* va;
         size_t len;
+        Access access;
     };
     std::map<uint64_t, Mapping> mappings_;   // bus address -> host range
     uint64_t next_bus_ = kBusBase;
