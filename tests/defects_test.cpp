@@ -1,0 +1,428 @@
+// Regressions for the defects that programs written from the spec found
+// (issue #9): each test is named after the behaviour it shows, and failed
+// before its fix.
+#include <gtest/gtest.h>
+#include <malloc.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include "support/cluster_run.h"
+#include "rsmsim/testbench.h"
+#include "support/rsm_helpers.h"
+
+namespace {
+
+using rsmsim::Cluster;
+using rsmsim::test::controller;
+using rsmsim::test::export_segment;
+using rsmsim::test::PageBuffer;
+using rsmsim::test::run_nodes;
+
+constexpr rsm_memseg_id_t kId = 0x400900, kId2 = 0x400901;
+
+// Pages of the process with the given protection; `unmapped` leaves a hole.
+struct Pages {
+    explicit Pages(size_t n, int prot) : len(n) {
+        p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        std::memset(p, 0x5A, n);
+        ::mprotect(p, n, prot);
+    }
+    ~Pages() {
+        if (p) ::munmap(p, len);
+    }
+    void unmap() {
+        ::munmap(p, len);
+        hole = p;
+        p = nullptr;
+    }
+    caddr_t at() const { return static_cast<caddr_t>(p ? p : hole); }
+    void* p = nullptr;
+    void* hole = nullptr;
+    size_t len;
+};
+
+// ---- 1: a bad pointer is an error code, never a crash of the simulation
+
+TEST(Pinning, ExportOverUnmappedMemoryIsBadAddrAndReadOnlyPagesArePermDenied) {
+    run_nodes(1, [](int, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        Pages gone(8192, PROT_READ | PROT_WRITE), ro(4096, PROT_READ);
+        gone.unmap();
+        rsm_memseg_export_handle_t ex = nullptr;
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_export_create(c, &ex, gone.at(), 8192, 0));
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_export_create(c, &ex, ro.at(), 4096, 0))
+            << "remote puts would write read-only pages";
+        EXPECT_FALSE(cl.node(0).memory.is_pinned(ro.at(), 1)) << "nothing stays pinned";
+        Pages rw(4096, PROT_READ | PROT_WRITE);
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, rw.at(), 4096, 0));
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+TEST(Pinning, LocalMemoryAndVectorEntriesOverBadMemoryAreRefusedBeforeTheChain) {
+    PageBuffer seg(65536);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        Pages gone(4096, PROT_READ | PROT_WRITE), ro(4096, PROT_READ);
+        gone.unmap();
+        rsm_localmemory_handle_t lh = nullptr;
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_create_localmemory_handle(c, &lh, gone.at(), 4096));
+        // Read-only pages serve a putv, but a getv would write them.
+        ASSERT_RSM_OK(rsm_create_localmemory_handle(c, &lh, ro.at(), 4096));
+        rsm_iovec_t iov[6] = {};
+        for (auto& v : iov) {
+            v.io_type = RSM_HANDLE_TYPE;
+            v.local.handle = lh;
+            v.transfer_length = 64;
+        }
+        for (unsigned k = 0; k < 6; ++k) iov[k].remote_offset = 64 * k;
+        rsm_scat_gath_t sg{};
+        sg.remote_handle = im;
+        sg.io_request_count = 6;
+        sg.iovec = iov;
+        ASSERT_RSM_OK(rsm_memseg_import_putv(&sg));
+        EXPECT_EQ(seg.data()[0], 0x5A);
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_getv(&sg));
+        EXPECT_EQ(sg.io_residual_count, 6u);
+        // Virtual-address entries: unmapped, and an offset that wraps.
+        PageBuffer buf(4096);
+        iov[3].io_type = RSM_VA_TYPE;
+        iov[3].local.vaddr = gone.at();
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_import_putv(&sg));
+        EXPECT_EQ(sg.io_residual_count, 6u) << "no entry was initiated";
+        iov[3].local.vaddr = reinterpret_cast<caddr_t>(buf.data());
+        iov[3].local_offset = ~size_t{0} - 16;
+        EXPECT_RSM(RSMERR_BAD_ADDR, rsm_memseg_import_putv(&sg));
+        iov[3].local_offset = 0;
+        iov[3].local.vaddr = ro.at();
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_getv(&sg)) << "getv into read-only pages";
+        // An entry that does not fit the segment: nothing initiated, all residual.
+        iov[3].io_type = RSM_HANDLE_TYPE;
+        iov[2].remote_offset = seg.len - 32;
+        sg.io_residual_count = 0;
+        EXPECT_RSM(RSMERR_BAD_LENGTH, rsm_memseg_import_putv(&sg));
+        EXPECT_EQ(sg.io_residual_count, 6u);
+        ASSERT_RSM_OK(rsm_free_localmemory_handle(c, lh));
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+}
+
+// ---- 2: a mapping without access
+
+TEST(Mapping, PermNoneMappingSurvivesItsBarriers) {
+    PageBuffer seg(8192);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        void* addr = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_NONE, 0, 8192));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_close_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+}
+
+// ---- 4: a POSIX thread of a node program belongs to no node
+
+TEST(Threads, PosixThreadCallsAreRefusedWithCodesNotAnAbort) {
+    PageBuffer seg(4096);
+    run_nodes(1, [&](int, Cluster&) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+        int get = 0, publish = 0, destroy = 0;
+        std::thread t([&] {
+            rsmapi_controller_handle_t c2 = nullptr;
+            get = rsm_get_controller(const_cast<char*>("sci0"), &c2);
+            publish = rsm_memseg_export_unpublish(ex);
+            destroy = rsm_memseg_export_destroy(ex);
+            rsmsim_delay_ns(1000);   // refused too (no simulated thread to delay)
+        });
+        t.join();
+        EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, get);
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, publish);
+        EXPECT_RSM(RSMERR_BAD_SEG_HNDL, destroy);
+        ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex)) << "the node's own call still works";
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+// ---- 5: a run that cannot progress ends and says why
+
+TEST(Blocked, SignalWaitForeverWithNoSenderEndsTheRunWithAReport) {
+    PageBuffer seg(4096);
+    rsmsim::Cluster cluster(rsmsim::test::config(2));
+    int rc = -1;
+    cluster.spawn(0, [&] {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+        rc = rsm_intr_signal_wait(ex, -1);
+    });
+    cluster.spawn(1, [&] { rsmsim_sync(); });   // waits for node 4, which never arrives
+    EXPECT_FALSE(cluster.run());
+    EXPECT_EQ(rc, -1) << "still waiting";
+    const std::string r = cluster.blocked_report();
+    EXPECT_NE(r.find("node 4 (prog_4_0): waiting for an interrupt, with no time limit"), std::string::npos) << r;
+    EXPECT_NE(r.find("node 8 (prog_8_1): waiting for rsmsim_sync"), std::string::npos) << r;
+    EXPECT_LT(Cluster::now_ns(), 1e6) << "ended when nothing was left, not after slices of timeouts";
+}
+
+// ---- 6: a pollfd wait with nothing of the adapter's to wait for
+
+TEST(Pollfd, NoDescriptorsOrOnlyAPipeTimeOutWhileTheInterruptLineIsUp) {
+    PageBuffer seg(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 1) {
+            cl.sync();
+            rsm_memseg_import_handle_t im = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_intr_signal_post(im, 0));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            return;
+        }
+        ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+        cl.sync();
+        cl.sync();   // an event is pending for the segment, nobody consumes it
+        int n = -1;
+        double t0 = Cluster::now_ns();
+        EXPECT_RSM(RSMERR_TIMEOUT, rsm_intr_signal_wait_pollfd(nullptr, 0, 1, &n));
+        EXPECT_GE(Cluster::now_ns() - t0, 1e6);
+        int p[2];
+        ASSERT_EQ(::pipe(p), 0);
+        struct pollfd fd = {p[0], POLLIN, 0};
+        t0 = Cluster::now_ns();
+        EXPECT_RSM(RSMERR_TIMEOUT, rsm_intr_signal_wait_pollfd(&fd, 1, 1, &n));
+        EXPECT_GE(Cluster::now_ns() - t0, 1e6);
+        EXPECT_EQ(n, 0);
+        ::close(p[0]);
+        ::close(p[1]);
+        ASSERT_RSM_OK(rsm_intr_signal_wait(ex, 0)) << "the event is still there";
+        cl.sync();
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+// ---- 8: a stale handle never reaches a newer object
+
+TEST(Handles, StaleImportHandleAndItsBarrierNeverReachANewerImport) {
+    PageBuffer a(4096), b(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ea = nullptr, eb = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, a.data(), a.len, kId, ea));
+            ASSERT_TRUE(export_segment(c, b.data(), b.len, kId2, eb));
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        cl.sync();
+        for (int round = 0; round < 20; ++round) {   // the allocator reuses freed blocks at once
+            rsm_memseg_import_handle_t ia = nullptr, ib = nullptr;
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &ia));
+            rsmapi_barrier_t bar{};
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(ia, RSM_BAR_DEFAULT, &bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(ia));
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId2, RSM_PERM_RDWR, &ib));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(ib, RSM_BAR_DEFAULT, &bar));
+            const uint8_t v = 0x77;
+            EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_put(ia, 0, const_cast<uint8_t*>(&v), 1));
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(ib));
+        }
+        EXPECT_EQ(b.data()[0], 0) << "nothing landed in the newer import's segment";
+        cl.sync();
+    });
+}
+
+// ---- 9, 11: a forced disconnect is seen by the barrier without a failed access
+
+TEST(Revocation, CloseBarrierReportsAnUnpublishDuringTheSpanAndLostMappedStores) {
+    PageBuffer seg(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();   // the importer opened its barriers
+            ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        ASSERT_RSM_OK(rsm_memseg_import_set_mode(im, RSM_BARRIER_MODE_EXPLICIT));
+        void* addr = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_RDWR, 0, 4096));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+        cl.sync();
+        cl.sync();   // unpublished
+        static_cast<uint8_t*>(addr)[5] = 77;   // dropped: the connection is gone
+        EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_close_barrier(&bar));
+        EXPECT_EQ(seg.data()[5], 0);
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+}
+
+// ---- 10: calls act only on the calling node's own objects
+
+TEST(Ownership, AnotherNodesControllerBarrierAndPollfdAreNotUsable) {
+    PageBuffer seg(4096);
+    rsmapi_controller_handle_t ctl[2] = {};
+    rsmapi_barrier_t bar{};
+    struct pollfd pfd{};
+    run_nodes(2, [&](int i, Cluster& cl) {
+        ctl[i] = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        rsm_memseg_import_handle_t im = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(ctl[0], seg.data(), seg.len, kId, ex));
+            ASSERT_RSM_OK(rsm_memseg_get_pollfd(ex, &pfd));
+        } else {
+            cl.sync();
+        }
+        if (i == 0) {
+            cl.sync();
+        }
+        if (i == 1) {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(ctl[1], 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+            ASSERT_RSM_OK(rsm_intr_signal_post(im, 0));
+        }
+        cl.sync();   // node 8 holds a barrier; node 4's segment has an event
+        if (i == 0) {
+            rsmapi_controller_attr_t a{};
+            EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_get_controller_attr(ctl[1], &a));
+            EXPECT_RSM(RSMERR_BAD_CTLR_HNDL, rsm_release_controller(ctl[1]));
+            EXPECT_RSM(RSMERR_BARRIER_UNINITIALIZED, rsm_memseg_import_destroy_barrier(&bar));
+        } else {
+            struct pollfd theirs = pfd;
+            int n = -1;
+            EXPECT_RSM(RSMERR_TIMEOUT, rsm_intr_signal_wait_pollfd(&theirs, 1, 0, &n))
+                << "another node's event is not this node's to take";
+        }
+        cl.sync();
+        if (i == 0) {
+            int n = -1;
+            ASSERT_RSM_OK(rsm_intr_signal_wait_pollfd(&pfd, 1, 0, &n)) << "the owner still has its event";
+            EXPECT_EQ(n, 1);
+            ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex));
+        } else {
+            rsmapi_controller_attr_t a{};
+            ASSERT_RSM_OK(rsm_get_controller_attr(ctl[1], &a)) << "the owner's controller is intact";
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar)) << "and its barrier";
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        }
+    });
+}
+
+// ---- 14: re-initialising a barrier frees the old state
+
+TEST(Barriers, ReinitialisingTheSameBarrierKeepsMemoryFlat) {
+    PageBuffer seg(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        const size_t before = mallinfo2().uordblks;
+        for (int k = 0; k < 20000; ++k) ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        const size_t after = mallinfo2().uordblks;
+        EXPECT_LT(after, before + 64 * 1024) << "20,000 re-inits leaked " << (after - before) << " bytes";
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+}
+
+// ---- 16: an unconsumed signal does not break the HAL's other waits
+
+TEST(Connect, SucceedsOnANodeWhoseSignalNobodyHasWaitedFor) {
+    PageBuffer a(4096), b(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_TRUE(export_segment(c, i == 0 ? a.data() : b.data(), 4096, i == 0 ? kId : kId2, ex));
+        cl.sync();
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 8, kId2, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_intr_signal_post(im, 0));   // node 8 now has an event nobody waits for
+            cl.sync();
+        } else {
+            cl.sync();
+            for (int k = 0; k < 5; ++k) {
+                ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im)) << k;
+                ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+            }
+            ASSERT_RSM_OK(rsm_intr_signal_wait(ex, 0));
+        }
+        cl.sync();
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+}  // namespace
