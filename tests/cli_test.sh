@@ -101,5 +101,26 @@ for bad in "--nodes 1" "--nodes 65" "--profile nosuch" "--topology mesh" "--byte
   "$sim" $bad > bad.txt 2>&1; rc=$?
   check "rejects '$bad' with a message and non-zero exit" "[ $rc -ne 0 ] && [ -s bad.txt ]"
 done
+# Inputs that once crashed, hung or were silently accepted (issue #9): one
+# clear line naming the problem, exit 2, and nothing run.
+refuse() {   # refuse WHAT EXPECTED-TEXT ARGS...
+  local what=$1 text=$2; shift 2
+  timeout 20 "$sim" "$@" > bad.txt 2>&1; rc=$?
+  check "refuses $what (exit 2, says '$text')" "[ $rc -eq 2 ] && grep -q -- '$text' bad.txt && ! grep -q '^result:' bad.txt"
+}
+refuse "an unwritable waveform path" "cannot write waveform /proc/x.vcd" --vcd /proc/x.vcd
+refuse "a NaN CRC error rate" "out of range" --crc-error-rate nan
+refuse "a zero-time register read" "mmio_read_ns = 0 is out of range" --set mmio_read_ns=0
+refuse "a rate that would overflow time" "link_MBps = 1e-300 is out of range" --set link_MBps=1e-300
+refuse "an infinite fault time" "bad fault" --fault down:4-8@inf
+refuse "a fault time that saturates the clock" "bad fault" --fault crash:8@1e20
+refuse "a huge slow-down factor" "bad fault" --fault slow:4-0@1/1e20
+refuse "a random fault count beyond the bound" "COUNT 0..1000" --fault random:down=2147483647
+ro=$(mktemp -d); chmod 555 "$ro"
+if [ "$(id -u)" -ne 0 ]; then   # root writes anywhere
+  (cd "$ro" && timeout 20 "$sim" > "$work/bad.txt" 2>&1); rc=$?
+  check "refuses an unwritable working directory's default waveform (exit 2)" "[ $rc -eq 2 ] && grep -q 'cannot write waveform' bad.txt"
+fi
+rmdir "$ro"
 [ $fail -eq 0 ] && echo "rsmsim cli: all checks passed"
 exit $fail

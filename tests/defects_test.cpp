@@ -7,7 +7,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "support/cluster_run.h"
@@ -274,7 +278,7 @@ TEST(Handles, StaleImportHandleAndItsBarrierNeverReachANewerImport) {
 
 // ---- 9, 11: a forced disconnect is seen by the barrier without a failed access
 
-TEST(Revocation, CloseBarrierReportsAnUnpublishDuringTheSpanAndLostMappedStores) {
+TEST(Revocation, CloseBarrierReportsAnUnpublishDuringASpanWithoutAccesses) {
     PageBuffer seg(4096);
     run_nodes(2, [&](int i, Cluster& cl) {
         rsmapi_controller_handle_t c = controller();
@@ -300,8 +304,11 @@ TEST(Revocation, CloseBarrierReportsAnUnpublishDuringTheSpanAndLostMappedStores)
         ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
         cl.sync();
         cl.sync();   // unpublished
-        static_cast<uint8_t*>(addr)[5] = 77;   // dropped: the connection is gone
+        // No access in the span failed (none was made): the close still
+        // must see the revocation.
         EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_close_barrier(&bar));
+        static_cast<uint8_t*>(addr)[5] = 77;   // dropped: the connection is gone
+        EXPECT_RSM(RSMERR_BARRIER_OPEN_FAILED, rsm_memseg_import_open_barrier(&bar));
         EXPECT_EQ(seg.data()[5], 0);
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
@@ -423,6 +430,105 @@ TEST(Connect, SucceedsOnANodeWhoseSignalNobodyHasWaitedFor) {
         cl.sync();
         ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
     });
+}
+
+// ---- 20: a node the access list names without the right is PERM_DENIED
+
+TEST(AccessList, ANamedNodeWithoutTheRightIsPermDeniedAnUnnamedOneNotPublishedToNode) {
+    PageBuffer a(4096), b(4096);
+    run_nodes(3, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ea = nullptr, eb = nullptr;
+        if (i == 0) {
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ea, a.data(), 4096, 0));
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &eb, b.data(), 4096, 0));
+            rsmapi_access_entry_t none[] = {{8, 0}}, group_only[] = {{8, 0044}};
+            rsm_memseg_id_t ida = kId, idb = kId2;
+            ASSERT_RSM_OK(rsm_memseg_export_publish(ea, &ida, none, 1));
+            ASSERT_RSM_OK(rsm_memseg_export_publish(eb, &idb, group_only, 1));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ea));
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(eb));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        const int named = i == 1 ? RSMERR_PERM_DENIED : RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
+        EXPECT_RSM(named, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &im)) << "node " << 4 * (i + 1);
+        EXPECT_RSM(named, rsm_memseg_import_connect(c, 4, kId2, RSM_PERM_READ, &im)) << "node " << 4 * (i + 1);
+        cl.sync();
+    });
+}
+
+// ---- 21: an unreadable segment-id file is BAD_CONF
+
+TEST(SegmentIdFile, ADirectoryIsABadConfigurationNotABadAppid) {
+    ::setenv("RSM_SEGMENTID_FILE", "/tmp", 1);
+    rsm_memseg_id_t base = 0;
+    uint32_t len = 0;
+    EXPECT_RSM(RSMERR_BAD_CONF, rsm_get_segmentid_range("app", &base, &len));
+    ::unsetenv("RSM_SEGMENTID_FILE");
+}
+
+// ---- 25: traced widths are the RTL's
+
+TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
+    PageBuffer seg(1 << 20), src(1 << 20);
+    const std::string vcd = ::testing::TempDir() + "defects_in_flight.vcd";
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
+    cfg.vcd_path = vcd;
+    run_nodes(cfg, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        rsm_iovec_t v{};
+        v.io_type = RSM_VA_TYPE;
+        v.local.vaddr = reinterpret_cast<caddr_t>(src.data());
+        v.transfer_length = src.len;
+        rsm_scat_gath_t sg{};
+        sg.remote_handle = im;
+        sg.io_request_count = 1;
+        sg.iovec = &v;
+        ASSERT_RSM_OK(rsm_memseg_import_putv(&sg));   // keeps many packets in flight
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+    // Closed when the cluster went away: read every in_flight change.
+    std::ifstream in(vcd);
+    std::string line, ids;
+    int width = 0;
+    unsigned long max_seen = 0;
+    bool unknown = false;
+    while (std::getline(in, line)) {
+        char id[16];
+        int w = 0;
+        if (line.find(" in_flight ") != std::string::npos && std::sscanf(line.c_str(), "$var wire %d %15s", &w, id) == 2) {
+            width = w;
+            ids += std::string(" ") + id + " ";
+        } else if (line.size() > 1 && line[0] == 'b') {
+            const auto sp = line.find(' ');
+            if (sp == std::string::npos || ids.find(" " + line.substr(sp + 1) + " ") == std::string::npos) continue;
+            const std::string bits = line.substr(1, sp - 1);
+            if (bits.find_first_not_of("01") != std::string::npos) unknown = true;
+            else max_seen = std::max(max_seen, std::stoul(bits, nullptr, 2));
+        }
+    }
+    EXPECT_EQ(width, 8) << "dma_engine.v: total_out is $clog2(WINDOW + 1) = 8 bits";
+    EXPECT_GT(max_seen, 31u) << "more packets in flight than 5 bits can show";
+    EXPECT_FALSE(unknown) << "no X in the trace";
+    std::remove(vcd.c_str());
 }
 
 }  // namespace

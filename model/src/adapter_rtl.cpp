@@ -252,7 +252,7 @@ void AdapterRtl::trace(Waves& w, const std::string& p) {
     w.trace(dma->busy, p + ".dma.busy", 1);
     w.trace(dma->state, p + ".dma.state", 3);
     w.trace(dma->cur, p + ".dma.entry", 4);
-    w.trace(dma->total_out, p + ".dma.in_flight", 5);
+    w.trace(dma->total_out, p + ".dma.in_flight", Vadapter_core_dma_engine::CW);   // the RTL says how wide
     w.trace(dma->completed, p + ".dma.completed", 5);
     w.trace(m_->adapter_core->bar->route_gen, p + ".bar.route_gen", 32);
     w.trace(m_->adapter_core->sig->dropped, p + ".sig.dropped", 32);

@@ -51,7 +51,7 @@ module dma_engine #(
     localparam [2:0] S_IDLE = 3'd0, S_CHECK = 3'd1, S_ISSUE = 3'd2, S_WAIT = 3'd3, S_DRAIN = 3'd4;
     localparam [31:0] MAX_LEN = 32'h1000_0000;   // one window slot
     // In-flight counters count 0..WINDOW.
-    localparam integer CW = $clog2(WINDOW + 1);
+    localparam integer CW /*verilator public*/ = $clog2(WINDOW + 1);   // traced width of total_out
     localparam [CW-1:0] WIN = WINDOW[CW-1:0];
     localparam [CW-1:0] ONE = {{(CW-1){1'b0}}, 1'b1};
     localparam [CW-1:0] ZERO = {CW{1'b0}};

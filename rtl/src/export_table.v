@@ -58,6 +58,10 @@ module export_table #(
     reg [3:0]  ctrl_q  [0:ENTRIES-1];
     // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
     reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
+    // Nodes the access list names, with or without rights: a named node
+    // lacking a right is refused RIGHTS (PERM_DENIED), an unnamed one
+    // NOT_TO_NODE (spec section 8).
+    reg [NODES-1:0]   named_q [0:ENTRIES-1];
     // Rights granted to each importer at its last LOOKUP (READ and WRITE
     // bit per node slot; neither = not an importer). Its requests are
     // checked against these, so a new access list governs new connections
@@ -80,6 +84,7 @@ module export_table #(
                 size_q[i]  <= 32'd0;
                 ctrl_q[i]  <= 4'd0;
                 acl_q[i]   <= {2*NODES{1'b0}};
+                named_q[i] <= {NODES{1'b0}};
                 grant_rd_q[i] <= {NODES{1'b0}};
                 grant_wr_q[i] <= {NODES{1'b0}};
             end
@@ -100,14 +105,19 @@ module export_table #(
                 TABLE_OP_CLEAR: begin
                     ctrl_q[index_i] <= 4'd0;
                     acl_q[index_i]  <= {2*NODES{1'b0}};
+                    named_q[index_i] <= {NODES{1'b0}};
                     grant_rd_q[index_i] <= {NODES{1'b0}};
                     grant_wr_q[index_i] <= {NODES{1'b0}};
                 end
-                TABLE_OP_ACL_CLEAR:
+                TABLE_OP_ACL_CLEAR: begin
                     acl_q[index_i] <= {2*NODES{1'b0}};
+                    named_q[index_i] <= {NODES{1'b0}};
+                end
                 TABLE_OP_ACL_SET:
-                    if (node_ok(wr_acl_node_i))
+                    if (node_ok(wr_acl_node_i)) begin
                         acl_q[index_i][{set_slot, 1'b0} +: 2] <= wr_acl_perm_i;
+                        named_q[index_i][set_slot] <= 1'b1;
+                    end
                 default: ;
             endcase
             end
@@ -150,6 +160,8 @@ module export_table #(
     // The access list decides lookups (new connections); an importer's data
     // requests use what its lookup granted, a non-importer's the list.
     wire [1:0]  listed = hctrl[1] ? hctrl[3:2] : acl;
+    wire [NODES-1:0] hnamed = named_q[hit_idx];
+    wire        named  = hctrl[1] || hnamed[src_slot];   // a public segment names every node
     wire [1:0]  perm   = (!hit || !node_ok(ex_src_i)) ? 2'b00 :
                          (!ex_probe_i && grant != 2'b00) ? grant : listed;
     wire [33:0] end_b = {2'd0, ex_off_i} + {1'b0, ex_len_i};
@@ -157,7 +169,8 @@ module export_table #(
     always @(*) begin
         if (!enable_i)                                  ex_err_o = ERR_CLASS_UNREACHABLE;
         else if (!hit)                                  ex_err_o = ERR_CLASS_NO_ENTRY;
-        else if (perm == 2'b00)                         ex_err_o = ERR_CLASS_NOT_TO_NODE;
+        else if (perm == 2'b00)                         ex_err_o = (named && node_ok(ex_src_i)) ? ERR_CLASS_RIGHTS
+                                                                                                : ERR_CLASS_NOT_TO_NODE;
         else if (ex_probe_i)                            ex_err_o = ERR_CLASS_OK;
         else if (ex_write_i ? !perm[1] : !perm[0])      ex_err_o = ERR_CLASS_RIGHTS;
         else if (end_b > {2'd0, size_q[hit_idx]})       ex_err_o = ERR_CLASS_BOUNDS;

@@ -73,6 +73,7 @@ int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_writ
     case HwStatus::Ok: break;
     case HwStatus::NoEntry: return RSMERR_SEG_NOT_PUBLISHED;
     case HwStatus::NotToNode: return RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
+    case HwStatus::Rights: return RSMERR_PERM_DENIED;   // listed, but with no right at all
     case HwStatus::Unreachable:
     case HwStatus::Crc:   // the fabric kept corrupting the lookup
     case HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;

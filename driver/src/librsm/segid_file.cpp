@@ -48,5 +48,8 @@ extern "C" RSM_EXPORT int rsm_get_segmentid_range(const char* appid, rsm_memseg_
         *length = static_cast<uint32_t>(n);
         return RSM_SUCCESS;
     }
+    // Stopped by a read error, not the end of the file: unreadable (a
+    // directory, say), which is the file's fault, not the appid's.
+    if (!in.eof()) return RSMERR_BAD_CONF;
     return RSMERR_BAD_APPID;
 }
