@@ -282,7 +282,10 @@ void Adapter::receive(const Packet& p) {
             const uint64_t slots = rtl_.import_matches(p.src, p.segid);
             if (slots == 0) err = static_cast<uint8_t>(regs::ErrClass::NO_ENTRY);
             if (p.revoke) {
-                rtl_.revoke(slots);
+                // Nothing to revoke is no error: the importer may have left,
+                // or be connecting (the lookup unit remembers the REVOKE).
+                err = kOk;
+                rtl_.revoke(slots, p.src, p.segid, false);
             } else {
                 for (unsigned s = 0; s < 64; ++s)
                     if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
@@ -312,8 +315,7 @@ void Adapter::route_changed() {
 
 void Adapter::node_lost(uint16_t node) {
     // Like an unpublish of everything the node exported: revoke our imports.
-    const uint64_t slots = rtl_.import_matches(node, 0, true);
-    if (slots) rtl_.revoke(slots);
+    rtl_.revoke(rtl_.import_matches(node, 0, true), node, 0, true);
     after_rtl_change(sc_core::SC_ZERO_TIME);
 }
 

@@ -192,9 +192,12 @@ uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid, bool any_segm
     return match;
 }
 
-void AdapterRtl::revoke(uint64_t slots) {
+void AdapterRtl::revoke(uint64_t slots, uint16_t node, uint32_t segid, bool any_segment) {
     m_->revoke_rx_i = 1;
     m_->revoke_mask_i = slots;
+    m_->revoke_node_i = node;
+    m_->revoke_segid_i = segid;
+    m_->revoke_any_i = any_segment;
     tick();
 }
 

@@ -74,6 +74,9 @@ module adapter_core (
     output wire        bell_revoke_o,   // ... that revokes its import entries (unpublish)
     input  wire        revoke_rx_i,     // a REVOKE arrived for the import entries in revoke_mask_i
     input  wire [63:0] revoke_mask_i,
+    input  wire [15:0] revoke_node_i,   // ... sent by this node, for this segment id
+    input  wire [31:0] revoke_segid_i,
+    input  wire        revoke_any_i,    // ... for every segment of the node (it was lost)
     input  wire        bell_rx_i,       // BELL for export entry bell_idx_i
     input  wire [4:0]  bell_idx_i,
     input  wire        bell_imp_rx_i,   // BELL for import entry bell_imp_slot_i
@@ -155,7 +158,9 @@ module adapter_core (
         .post_err_i(post_err), .signal_i(signal), .dma_done_i(dma_done), .dma_err_i(dma_err),
         .conn_go_o(conn_go_o), .conn_node_o(conn_node_o), .conn_segid_o(conn_segid_o),
         .conn_resp_i(conn_resp_i), .conn_result_i(conn_result_i),
-        .conn_size_i(conn_size_i), .conn_perm_i(conn_perm_i), .irq_o(irq_o)
+        .conn_size_i(conn_size_i), .conn_perm_i(conn_perm_i),
+        .revoke_rx_i(revoke_rx_i), .revoke_node_i(revoke_node_i), .revoke_segid_i(revoke_segid_i),
+        .revoke_any_i(revoke_any_i), .irq_o(irq_o)
     );
 
     import_table #(.ENTRIES(64), .IW(6)) att (

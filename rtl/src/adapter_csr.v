@@ -65,6 +65,14 @@ module adapter_csr (
     input  wire [3:0]  conn_result_i,
     input  wire [31:0] conn_size_i,
     input  wire [1:0]  conn_perm_i,
+    // A REVOKE arrived from revoke_node_i for revoke_segid_i (any segment:
+    // the node was lost). One that names the lookup's target after GO is
+    // remembered (CONN_STATUS.REVOKED): the connection being made from that
+    // lookup was revoked before its import entry existed to be revoked.
+    input  wire        revoke_rx_i,
+    input  wire [15:0] revoke_node_i,
+    input  wire [31:0] revoke_segid_i,
+    input  wire        revoke_any_i,
     output wire        irq_o
 );
 `include "adapter_regs.vh"
@@ -81,6 +89,7 @@ module adapter_csr (
     reg [31:0] exp_base_lo, exp_base_hi;
     reg        conn_busy     /*verilator public*/;
     reg        conn_done;
+    reg        conn_revoked;
     reg [3:0]  conn_result;
     reg [31:0] conn_size;
     reg [1:0]  conn_perm;
@@ -132,6 +141,7 @@ module adapter_csr (
             conn_segid_o <= 32'd0;
             conn_busy <= 1'b0;
             conn_done <= 1'b0;
+            conn_revoked <= 1'b0;
             conn_result <= 4'd0;
             conn_size <= 32'd0;
             conn_perm <= 2'd0;
@@ -181,9 +191,13 @@ module adapter_csr (
 
             if (hit(REG_CONN_NODE))  conn_node_o <= reg_wdata_i[15:0];
             if (hit(REG_CONN_SEGID)) conn_segid_o <= reg_wdata_i;
+            if (revoke_rx_i && (conn_busy || conn_done) && revoke_node_i == conn_node_o &&
+                (revoke_any_i || revoke_segid_i == conn_segid_o))
+                conn_revoked <= 1'b1;
             if (hit(REG_CONN_CMD) && reg_wdata_i[0] && !conn_busy) begin
                 conn_busy <= 1'b1;
                 conn_done <= 1'b0;
+                conn_revoked <= 1'b0;
                 conn_go_o <= 1'b1;
             end else if (conn_resp_i && conn_busy) begin
                 conn_busy <= 1'b0;
@@ -231,7 +245,7 @@ module adapter_csr (
             REG_EXP_IMPORTERS_HI: reg_rdata_o = exp_rd_importers_i[63:32];
             REG_CONN_NODE:    reg_rdata_o = {16'd0, conn_node_o};
             REG_CONN_SEGID:   reg_rdata_o = conn_segid_o;
-            REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 2'd0, conn_done, conn_busy};
+            REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 1'd0, conn_revoked, conn_done, conn_busy};
             REG_CONN_SIZE:    reg_rdata_o = conn_size;
             REG_CONN_PERM:    reg_rdata_o = {30'd0, conn_perm};
             default:          reg_rdata_o = 32'd0;   // other blocks' and write-only registers

@@ -54,8 +54,14 @@ module signal_unit #(
 );
 `include "adapter_regs.vh"
 
-    reg [7:0]  count_q [0:ENTRIES-1];
-    reg [7:0]  icount_q [0:63];          // per import entry
+    // Pending counts are 32 bits wide, so every post is counted (a program
+    // would need 2^32 unconsumed posts to saturate one).
+    localparam integer CNT_W = 32;
+    localparam [CNT_W-1:0] CNT_ZERO = {CNT_W{1'b0}};
+    localparam [CNT_W-1:0] CNT_ONE  = {{(CNT_W-1){1'b0}}, 1'b1};
+    localparam [CNT_W-1:0] CNT_MAX  = {CNT_W{1'b1}};
+    reg [CNT_W-1:0] count_q [0:ENTRIES-1];
+    reg [CNT_W-1:0] icount_q [0:63];     // per import entry
     reg [5:0]  imp_index;
     // Export-side post in progress: importers still to be signalled.
     reg [63:0] walk_mask;
@@ -95,21 +101,21 @@ module signal_unit #(
     wire use_dma  = dma_pend;
     assign pl_slot_o = use_dma ? dma_slot : csr_slot;
     wire firing   = dma_pend || csr_pend;
-    wire [7:0] count_b = count_q[bell_idx_i];
-    wire [7:0] count_c = count_q[consume_idx];
+    wire [CNT_W-1:0] count_b = count_q[bell_idx_i];
+    wire [CNT_W-1:0] count_c = count_q[consume_idx];
     // Saturating; with NO_ACCUMULATE only when none is pending.
-    wire bell_counts = bell_rx_i && !(bell_noacc_i && count_b != 8'd0) && count_b != 8'hFF;
+    wire bell_counts = bell_rx_i && !(bell_noacc_i && count_b != CNT_ZERO) && count_b != CNT_MAX;
     assign active_o = firing || walk_mask != 64'd0 || rv_mask != 64'd0 || signal_o || post_err_o;
-    wire [7:0] icount_b = icount_q[bell_imp_slot_i];
-    wire [7:0] icount_c = icount_q[iconsume_slot];
-    wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != 8'd0) && icount_b != 8'hFF;
+    wire [CNT_W-1:0] icount_b = icount_q[bell_imp_slot_i];
+    wire [CNT_W-1:0] icount_c = icount_q[iconsume_slot];
+    wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != CNT_ZERO) && icount_b != CNT_MAX;
 
     wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
-            for (i = 0; i < ENTRIES; i = i + 1) count_q[i] <= 8'd0;
-            for (i = 0; i < 64; i = i + 1) icount_q[i] <= 8'd0;
+            for (i = 0; i < ENTRIES; i = i + 1) count_q[i] <= CNT_ZERO;
+            for (i = 0; i < 64; i = i + 1) icount_q[i] <= CNT_ZERO;
             imp_index <= 6'd0;
             walk_mask <= 64'd0;
             walk_idx <= 5'd0;
@@ -186,11 +192,11 @@ module signal_unit #(
             // Receive side: only the entries named this cycle change. A BELL
             // and a consume of the same entry in one cycle cancel out.
             if (!(bell_counts && consume && consume_idx == bell_idx_i)) begin
-                if (bell_counts) count_q[bell_idx_i] <= count_b + 8'd1;
-                if (consume && count_c != 8'd0) count_q[consume_idx] <= count_c - 8'd1;
+                if (bell_counts) count_q[bell_idx_i] <= count_b + CNT_ONE;
+                if (consume && count_c != CNT_ZERO) count_q[consume_idx] <= count_c - CNT_ONE;
             end
             if (exp_clear_i) begin
-                count_q[exp_clear_idx_i] <= 8'd0;
+                count_q[exp_clear_idx_i] <= CNT_ZERO;
                 if (exp_clear_idx_i == walk_idx) walk_mask <= 64'd0;   // unpublished: stop signalling
                 // Tell every recorded importer (software waits for REVOKING
                 // to drop before clearing another entry).
@@ -200,16 +206,16 @@ module signal_unit #(
                 end
             end
             if (!(ibell_counts && iconsume && iconsume_slot == bell_imp_slot_i)) begin
-                if (ibell_counts) icount_q[bell_imp_slot_i] <= icount_b + 8'd1;
-                if (iconsume && icount_c != 8'd0) icount_q[iconsume_slot] <= icount_c - 8'd1;
+                if (ibell_counts) icount_q[bell_imp_slot_i] <= icount_b + CNT_ONE;
+                if (iconsume && icount_c != CNT_ZERO) icount_q[iconsume_slot] <= icount_c - CNT_ONE;
             end
-            if (att_clear_i) icount_q[att_clear_idx_i] <= 8'd0;
+            if (att_clear_i) icount_q[att_clear_idx_i] <= CNT_ZERO;
             if (bell_rx_i) begin
-                if (bell_noacc_i && count_b != 8'd0) dropped <= dropped + 32'd1;
+                if (bell_noacc_i && count_b != CNT_ZERO) dropped <= dropped + 32'd1;
                 else signal_o <= 1'b1;
             end
             if (bell_imp_rx_i) begin
-                if (bell_noacc_i && icount_b != 8'd0) dropped <= dropped + 32'd1;
+                if (bell_noacc_i && icount_b != CNT_ZERO) dropped <= dropped + 32'd1;
                 else signal_o <= 1'b1;
             end
         end
@@ -222,16 +228,16 @@ module signal_unit #(
         reg_rdata_o = 32'd0;
         case (reg_addr_i)
             REG_SIG_PENDING:
-                for (r = 0; r < ENTRIES; r = r + 1) reg_rdata_o[r] = count_q[r] != 8'd0;
+                for (r = 0; r < ENTRIES; r = r + 1) reg_rdata_o[r] = count_q[r] != CNT_ZERO;
             REG_SIG_INDEX:   reg_rdata_o = {27'd0, sig_index};
-            REG_SIG_COUNT:   reg_rdata_o = {24'd0, count_q[sig_index]};
+            REG_SIG_COUNT:   reg_rdata_o = count_q[sig_index];
             REG_SIG_DROPPED: reg_rdata_o = dropped;
             REG_SIG_IMP_PENDING_LO:
-                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r] != 8'd0;
+                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r] != CNT_ZERO;
             REG_SIG_IMP_PENDING_HI:
-                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r + 32] != 8'd0;
+                for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r + 32] != CNT_ZERO;
             REG_SIG_IMP_INDEX:      reg_rdata_o = {26'd0, imp_index};
-            REG_SIG_IMP_COUNT:      reg_rdata_o = {24'd0, icount_q[imp_index]};
+            REG_SIG_IMP_COUNT:      reg_rdata_o = icount_q[imp_index];
             default:         reg_rdata_o = 32'd0;
         endcase
     end

@@ -64,13 +64,11 @@ bool Agent::revoked(unsigned slot) {
     return true;
 }
 
-int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_write,
-                   ImportGrant& out) {
-    auto slot = first_free(import_used_);
-    if (!slot) return RSMERR_INSUFFICIENT_RESOURCES;
-    hal::LookupResult lr = hal_.lookup(node, segid, kHwTimeoutNs);
-    switch (lr.status) {
-    case HwStatus::Ok: break;
+namespace {
+// A lookup's answer as the rsmapi code connect returns for it.
+int lookup_error(HwStatus st) {
+    switch (st) {
+    case HwStatus::Ok: return RSM_SUCCESS;
     case HwStatus::NoEntry: return RSMERR_SEG_NOT_PUBLISHED;
     case HwStatus::NotToNode: return RSMERR_SEG_NOT_PUBLISHED_TO_NODE;
     case HwStatus::Rights: return RSMERR_PERM_DENIED;   // listed, but with no right at all
@@ -79,17 +77,42 @@ int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_writ
     case HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;
     default: return RSMERR_INTERNAL_ERROR;
     }
-    // Credential check: every requested right must have been granted.
-    if ((want_read && !lr.read) || (want_write && !lr.write)) return RSMERR_PERM_DENIED;
-    if (hal_.write_import(*slot, node, segid, lr.size, want_read, want_write) != HwStatus::Ok) {
-        (void)hal_.clear_import(*slot);
-        return RSMERR_INTERNAL_ERROR;
+}
+}  // namespace
+
+int Agent::connect(uint32_t node, uint32_t segid, bool want_read, bool want_write,
+                   ImportGrant& out) {
+    auto slot = first_free(import_used_);
+    if (!slot) return RSMERR_INSUFFICIENT_RESOURCES;
+    // A REVOKE that arrives before the import entry exists has nothing to
+    // revoke; the lookup unit keeps it (CONN_STATUS.REVOKED). Once the entry
+    // is written a REVOKE finds it, so one look after writing closes the race
+    // with unpublish (and with the exporter's crash). A revoked attempt asks
+    // again: the answer then says why (not published, unreachable), or finds
+    // a segment published anew under the id.
+    constexpr int kAttempts = 3;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        const hal::LookupResult lr = hal_.lookup(node, segid, kHwTimeoutNs);
+        if (int e = lookup_error(lr.status)) return e;
+        // Credential check: every requested right must have been granted.
+        if ((want_read && !lr.read) || (want_write && !lr.write)) return RSMERR_PERM_DENIED;
+        bool revoked = false;
+        if (hal_.write_import(*slot, node, segid, lr.size, want_read, want_write) != HwStatus::Ok ||
+            !hal_.lookup_revoked(revoked)) {
+            (void)hal_.clear_import(*slot);
+            return RSMERR_INTERNAL_ERROR;
+        }
+        if (revoked) {
+            (void)hal_.clear_import(*slot);
+            continue;
+        }
+        import_used_.set(*slot);
+        revoked_.reset(*slot);
+        ++gen_[*slot];
+        out = ImportGrant{*slot, lr.size, lr.read, lr.write};
+        return RSM_SUCCESS;
     }
-    import_used_.set(*slot);
-    revoked_.reset(*slot);
-    ++gen_[*slot];
-    out = ImportGrant{*slot, lr.size, lr.read, lr.write};
-    return RSM_SUCCESS;
+    return RSMERR_SEG_NOT_PUBLISHED;   // revoked again and again: it keeps going away
 }
 
 int Agent::disconnect(unsigned slot) {

@@ -143,6 +143,13 @@ LookupResult AdapterHal::lookup(uint32_t node, uint32_t segid, uint64_t timeout_
     return res;
 }
 
+bool AdapterHal::lookup_revoked(bool& revoked) {
+    uint32_t status = 0;
+    if (!rd(r::CONN_STATUS, status)) return false;
+    revoked = status & r::CONN_STATUS_f::REVOKED_MASK;
+    return true;
+}
+
 HwStatus AdapterHal::write_import(unsigned index, uint32_t node, uint32_t segid, uint32_t size,
                                   bool read, bool write) {
     uint32_t ctrl = r::ATT_CTRL_f::VALID_MASK | (read ? r::ATT_CTRL_f::READ_MASK : 0) |

@@ -96,6 +96,9 @@ public:
     // Sends a LOOKUP for <node, segid> and waits (timeout_ns) for the answer.
     [[nodiscard]] LookupResult lookup(uint32_t node, uint32_t segid, uint64_t timeout_ns);
 
+    // Whether the target of the last lookup revoked it since (CONN_STATUS.REVOKED).
+    [[nodiscard]] bool lookup_revoked(bool& revoked);
+
     // Import translation table.
     [[nodiscard]] HwStatus write_import(unsigned index, uint32_t node, uint32_t segid,
                                         uint32_t size, bool read, bool write);

@@ -90,8 +90,9 @@ public:
     // Import entries that import <node, segid>, or every segment of `node`
     // with any_segment (combinational).
     uint64_t import_matches(uint16_t node, uint32_t segid, bool any_segment = false);
-    // The exporter revoked these import entries (one clock).
-    void revoke(uint64_t slots);
+    // Node `node` revoked segment `segid` (any_segment: all of them, it was
+    // lost): these import entries, and a lookup of it in progress (one clock).
+    void revoke(uint64_t slots, uint16_t node, uint32_t segid, bool any_segment);
     // Node `node` looked export entry `index` up and was granted `perm` (one clock).
     void importer_added(uint8_t index, uint16_t node, uint8_t perm);
     // The fabric rerouted: ROUTE_GEN moves (one clock).
