@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/cluster_run.h"
+#include "adapter_regs.h"
 #include "rsmsim/testbench.h"
 #include "support/rsm_helpers.h"
 
@@ -608,6 +609,149 @@ TEST(Signals, ThreeHundredAccumulatedPostsGiveThreeHundredWaits) {
         EXPECT_EQ(waits, 300);
         cl.sync();
         ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+// ---- 17: an importer that disconnected is forgotten, and its refusal is nobody's error
+
+TEST(Signals, AnExportSidePostToADepartedImporterBreaksNoLaterPutToIt) {
+    PageBuffer e(4096), f(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_TRUE(export_segment(c, i == 0 ? e.data() : f.data(), 4096, i == 0 ? kId : kId2, ex));
+        cl.sync();
+        if (i == 1) {   // node 8 imports E and leaves again
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();
+        if (i == 0) {   // node 4 posts to E's importers, then puts into node 8's healthy F
+            ASSERT_RSM_OK(rsm_memseg_import_connect(c, 8, kId2, RSM_PERM_RDWR, &im));
+            rsmapi_barrier_t bar{};
+            ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+            for (int k = 0; k < 10; ++k) {
+                ASSERT_RSM_OK(rsm_intr_signal_post(ex, 0));
+                uint8_t v = static_cast<uint8_t>(k + 1);
+                EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_put(im, k, &v, 1)) << "round " << k;
+            }
+            ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+            ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        }
+        cl.sync();
+        if (i == 1) {
+            EXPECT_EQ(f.data()[9], 10);
+        }
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+}
+
+// ---- 18: a post is judged by its own answer
+
+TEST(Signals, APostIsNotBlamedForAnotherRequestsRefusalByTheSameNode) {
+    namespace r = rsm::regs;
+    PageBuffer a(4096);
+    rsmsim::Cluster cl(rsmsim::test::config(2));
+    int rc = -1;
+    bool stray_refused = false, posting = false;
+    cl.spawn(0, [&] {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        ASSERT_TRUE(export_segment(c, a.data(), 4096, kId, ex));
+        cl.sync();
+        cl.sync();
+        ASSERT_RSM_OK(rsm_intr_signal_wait(ex, 0)) << "the post arrived";
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+    });
+    cl.spawn(1, [&] {
+        rsmapi_controller_handle_t c = controller();
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        rsmsim_delay_ns(10'000);   // the other program has set up its stray entry
+        posting = true;
+        rc = rsm_intr_signal_post(im, 0);
+        cl.sync();
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+    });
+    cl.spawn(1, [&] {
+        // Another requester of node 8 (below librsm): an import entry naming
+        // a segment node 4 does not export, written into while the post waits.
+        auto& b = cl.node(1).bus;
+        cl.sync();
+        ASSERT_TRUE(b.write32(r::ATT_INDEX, 63) && b.write32(r::ATT_NODE, 4) && b.write32(r::ATT_SEGID, 0xDEAD) &&
+                    b.write32(r::ATT_SIZE, 4096) &&
+                    b.write32(r::ATT_CTRL, r::ATT_CTRL_f::VALID_MASK | r::ATT_CTRL_f::WRITE_MASK) &&
+                    b.write32(r::ATT_CMD, static_cast<uint32_t>(r::TableOp::WRITE)));
+        while (!posting) rsmsim_delay_ns(10);
+        rsmsim_delay_ns(4'000);   // the BELL is out (pci-sci: a few register accesses), its answer not back
+        const uint32_t word = 1;
+        stray_refused = b.write_block(r::kWindowBase + (uint64_t{63} << r::kWindowSlotShift), &word, 4);
+        cl.sync();
+    });
+    ASSERT_TRUE(cl.run());
+    EXPECT_TRUE(stray_refused) << "posted: accepted by the adapter, refused by node 4";
+    EXPECT_RSM(RSM_SUCCESS, rc) << "the post's own answer was OK";
+}
+
+// ---- 19: existing connections keep the rights they were granted
+
+TEST(Republish, ExistingConnectionsKeepTheirRightsThroughRepublishAndAnotherConnect) {
+    PageBuffer seg(8192), buf(4096);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();   // node 8 connected RDWR
+            rsmapi_access_entry_t read_only[] = {{8, RSM_PERM_READ}};
+            ASSERT_RSM_OK(rsm_memseg_export_republish(ex, read_only, 1));
+            cl.sync();
+            cl.sync();   // node 8 connected READ a second time
+            rsmapi_access_entry_t others[] = {{12, RSM_PERM_RDWR}};
+            ASSERT_RSM_OK(rsm_memseg_export_republish(ex, others, 1));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_intr_signal_wait(ex, 0)) << "the post arrived";
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t rw = nullptr, ro = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &rw));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(rw, RSM_BAR_DEFAULT, &bar));
+        cl.sync();
+        cl.sync();   // republished {8: READ}
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &ro));
+        rsm_memseg_import_handle_t refused = nullptr;
+        EXPECT_RSM(RSMERR_PERM_DENIED, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &refused))
+            << "new connections get the new list's rights";
+        uint8_t v = 9;
+        EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_put(rw, 0, &v, 1)) << "the first connection still writes";
+        std::memset(buf.data(), 0x33, 4096);
+        rsm_iovec_t iov{};
+        iov.io_type = RSM_VA_TYPE;
+        iov.local.vaddr = reinterpret_cast<caddr_t>(buf.data());
+        iov.remote_offset = 4096;
+        iov.transfer_length = 4096;
+        rsm_scat_gath_t sg{};
+        sg.remote_handle = rw;
+        sg.io_request_count = 1;
+        sg.iovec = &iov;
+        EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_putv(&sg)) << "by DMA too";
+        cl.sync();
+        cl.sync();   // republished to a list without node 8
+        EXPECT_RSM(RSM_SUCCESS, rsm_intr_signal_post(rw, 0)) << "and still signals";
+        cl.sync();
+        cl.sync();
+        EXPECT_EQ(seg.data()[0], 9);
+        EXPECT_EQ(seg.data()[4096 + 100], 0x33);
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(ro));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(rw));
     });
 }
 

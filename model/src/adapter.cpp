@@ -291,7 +291,7 @@ void Adapter::receive(const Packet& p) {
                     if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
             }
         } else {
-            const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+            const ExportMatch m = rtl_.bell_export(p.segid, p.src);
             err = m.check.err;
             if (err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
         }
@@ -332,9 +332,21 @@ void Adapter::on_response(const Packet& p) {
         rtl_.dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
         return;
     }
+    if (p.cmd == Cmd::BellAck && p.to_importer) {
+        // An export-side post or REVOKE is sent to every importer and answers
+        // nobody's call: a refusal is no transfer error. NO_ENTRY says the
+        // node imports the segment no longer (it disconnected): forget it.
+        if (p.err == static_cast<uint8_t>(regs::ErrClass::NO_ENTRY)) {
+            const ExportMatch m = rtl_.bell_export(p.segid, p.src);
+            if (m.check.err == kOk) rtl_.importer_added(m.index, p.src, 0);
+        }
+        rtl_.event(RtlEvent::Ack, p.src, kOk);
+        return;
+    }
     // A lookup's answer is a result (CONN_STATUS), not a transfer error.
     const bool failed = p.err != kOk && p.cmd != Cmd::LookupResp;
     rtl_.event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
+    if (p.cmd == Cmd::BellAck) rtl_.post_answered(p.err);   // an import-side post's own answer
     if (p.cmd == Cmd::ReadResp) {
         auto it = reads_.find(p.txn);
         if (it != reads_.end()) {

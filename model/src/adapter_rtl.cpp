@@ -10,6 +10,7 @@
 #include "Vadapter_core_barrier_counters.h"
 #include "Vadapter_core_dma_engine.h"
 #include "Vadapter_core_signal_unit.h"
+#include "adapter_regs.h"
 #include "rsmsim/model/waves.h"
 
 namespace rsmsim::model {
@@ -39,6 +40,7 @@ void AdapterRtl::idle_inputs() {
     m_->conn_resp_i = 0;
     m_->bell_rx_i = 0;
     m_->bell_imp_rx_i = 0;
+    m_->post_resp_i = 0;
     m_->imp_add_i = 0;
     m_->revoke_rx_i = 0;
     m_->dma_resp_valid_i = 0;
@@ -172,6 +174,21 @@ void AdapterRtl::bell_received(uint8_t index, bool no_accumulate) {
     m_->bell_idx_i = index & 0x1F;
     m_->bell_noacc_i = no_accumulate;
     tick();
+}
+
+void AdapterRtl::post_answered(uint8_t err_class) {
+    m_->post_resp_i = 1;
+    m_->post_result_i = err_class & 0xF;
+    tick();
+}
+
+ExportMatch AdapterRtl::bell_export(uint32_t segid, uint16_t src) {
+    // Checked like a data request, so an importer's connection keeps what its
+    // lookup granted whatever a republish did to the list; a signal needs
+    // neither right, only the connection (or a place in the list).
+    ExportMatch m = query_export(segid, src, 0, 0, false, false);
+    if (m.check.err == static_cast<uint8_t>(rsm::regs::ErrClass::RIGHTS)) m.check.err = 0;
+    return m;
 }
 
 void AdapterRtl::import_bell_received(uint8_t slot, bool no_accumulate) {

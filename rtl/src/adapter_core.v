@@ -79,6 +79,8 @@ module adapter_core (
     input  wire        revoke_any_i,    // ... for every segment of the node (it was lost)
     input  wire        bell_rx_i,       // BELL for export entry bell_idx_i
     input  wire [4:0]  bell_idx_i,
+    input  wire        post_resp_i,     // the answer to our latest BELL to an exporter
+    input  wire [3:0]  post_result_i,
     input  wire        bell_imp_rx_i,   // BELL for import entry bell_imp_slot_i
     input  wire [5:0]  bell_imp_slot_i,
     input  wire        bell_noacc_i,
@@ -214,6 +216,7 @@ module adapter_core (
         .bell_segid_o(bell_segid_o), .bell_noacc_o(bell_noacc_o), .post_err_o(post_err),
         .bell_rx_i(bell_rx_i), .bell_idx_i(bell_idx_i), .bell_noacc_i(bell_noacc_i),
         .bell_imp_rx_i(bell_imp_rx_i), .bell_imp_slot_i(bell_imp_slot_i),
+        .post_resp_i(post_resp_i), .post_result_i(post_result_i),
         .exp_clear_i(exp_clear), .exp_clear_idx_i(exp_index),
         .att_clear_i(att_clear), .att_clear_idx_i(att_index), .signal_o(signal),
         .active_o(sig_active)

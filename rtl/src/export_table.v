@@ -27,10 +27,13 @@ module export_table #(
     output wire [3:0]    rd_ctrl_o,
     output wire [63:0]   rd_importers_o,
     // importers: a node whose LOOKUP of entry imp_idx_i was answered OK
+    // adds the rights granted to those it holds (its connections together
+    // hold the union; each import entry limits its own); rights 00 remove
+    // the node (it answered that it imports the segment no longer)
     input  wire          imp_add_i,
     input  wire [IW-1:0] imp_idx_i,
     input  wire [15:0]   imp_node_i,
-    input  wire [1:0]    imp_perm_i,    // rights the LOOKUP granted
+    input  wire [1:0]    imp_perm_i,
     // importers and id of entry ip_idx_i (for export-side signal posts)
     input  wire [IW-1:0] ip_idx_i,
     output wire [63:0]   ip_importers_o,
@@ -91,8 +94,8 @@ module export_table #(
         end else begin
             // A new importer; a table command in the same cycle comes after it.
             if (imp_add_i && node_ok(imp_node_i)) begin
-                grant_rd_q[imp_idx_i][imp_slot] <= imp_perm_i[0];
-                grant_wr_q[imp_idx_i][imp_slot] <= imp_perm_i[1];
+                grant_rd_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[0] || grant_rd_q[imp_idx_i][imp_slot]);
+                grant_wr_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[1] || grant_wr_q[imp_idx_i][imp_slot]);
             end
             if (cmd_i) begin
             case ({1'b0, op_i})

@@ -41,6 +41,9 @@ module signal_unit #(
     input  wire        bell_rx_i,
     input  wire [4:0]  bell_idx_i,
     input  wire        bell_noacc_i,
+    // the answer to this node's latest BELL to an exporter (one-cycle pulse)
+    input  wire        post_resp_i,
+    input  wire [3:0]  post_result_i,
     // BELL from an exporter received for import entry bell_imp_slot_i
     input  wire        bell_imp_rx_i,
     input  wire [5:0]  bell_imp_slot_i,
@@ -73,6 +76,10 @@ module signal_unit #(
     reg [31:0] rv_segid;
     reg [4:0]  sig_index;
     reg [31:0] dropped /*verilator public*/;
+    // The latest import-side post (SIG_POST_STATUS): its own answer, so an
+    // error of another request to the same node is never taken for it.
+    reg        post_busy, post_done;
+    reg [3:0]  post_result;
     // Posts wait here for the lookup: a CSR post and a DMA post may arrive
     // in the same cycle; the DMA's goes first, the CSR's the cycle after.
     reg        csr_pend, dma_pend;
@@ -139,6 +146,9 @@ module signal_unit #(
             bell_noacc_o <= 1'b0;
             post_err_o <= 1'b0;
             signal_o <= 1'b0;
+            post_busy <= 1'b0;
+            post_done <= 1'b0;
+            post_result <= 4'd0;
         end else begin
             bell_go_o <= 1'b0;
             post_err_o <= 1'b0;
@@ -165,6 +175,11 @@ module signal_unit #(
                 else walk_mask[walk_slot] <= 1'b0;
             end
 
+            if (post_resp_i && post_busy) begin
+                post_busy <= 1'b0;
+                post_done <= 1'b1;
+                post_result <= post_result_i;
+            end
             // Send side: resolve one pending post per cycle.
             if (firing) begin
                 if (pl_valid_i) begin
@@ -175,6 +190,9 @@ module signal_unit #(
                 end else begin
                     post_err_o <= 1'b1;
                 end
+                post_busy <= pl_valid_i;
+                post_done <= !pl_valid_i;
+                post_result <= pl_valid_i ? 4'd0 : ERR_CLASS_NO_ENTRY;
                 if (use_dma) dma_pend <= 1'b0;
                 else csr_pend <= 1'b0;
             end
@@ -238,6 +256,7 @@ module signal_unit #(
                 for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r + 32] != CNT_ZERO;
             REG_SIG_IMP_INDEX:      reg_rdata_o = {26'd0, imp_index};
             REG_SIG_IMP_COUNT:      reg_rdata_o = icount_q[imp_index];
+            REG_SIG_POST_STATUS:    reg_rdata_o = {24'd0, post_result, 2'd0, post_done, post_busy};
             default:         reg_rdata_o = 32'd0;
         endcase
     end

@@ -79,7 +79,7 @@ module tb_stimulus;
         .bell_noacc_o(bell_noacc), .bell_to_imp_o(), .bell_revoke_o(), .revoke_rx_i(1'b0),
         .revoke_mask_i(64'd0), .revoke_node_i(16'd0), .revoke_segid_i(32'd0), .revoke_any_i(1'b0),
         .bell_rx_i(bell_rx), .bell_idx_i(bell_idx),
-        .bell_imp_rx_i(1'b0), .bell_imp_slot_i(6'd0), .bell_noacc_i(bell_rx_noacc),
+        .bell_imp_rx_i(1'b0), .bell_imp_slot_i(6'd0), .post_resp_i(1'b0), .post_result_i(4'd0), .bell_noacc_i(bell_rx_noacc),
         .dma_pkt_valid_o(pkt_valid), .dma_pkt_write_o(pkt_write), .dma_pkt_entry_o(pkt_entry),
         .dma_pkt_local_o(pkt_local), .dma_pkt_node_o(pkt_node), .dma_pkt_segid_o(pkt_segid),
         .dma_pkt_remote_o(pkt_remote), .dma_pkt_len_o(pkt_len),

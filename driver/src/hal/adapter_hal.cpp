@@ -194,10 +194,6 @@ HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
     return wait_until(r::BAR_OUTSTANDING, ~0u, false, timeout_ns, Wake::Poll);
 }
 
-bool AdapterHal::bar_last_error(uint32_t node, uint32_t& err_class) {
-    return select_node(node) && rd(r::BAR_LAST_ERR, err_class);
-}
-
 bool AdapterHal::signal_import_side(unsigned slot, bool no_accumulate) {
     return wr(r::SIG_POST, (slot & r::SIG_POST_f::SLOT_MASK) | (no_accumulate ? r::SIG_POST_f::NO_ACCUMULATE_MASK : 0));
 }
@@ -205,6 +201,13 @@ bool AdapterHal::signal_import_side(unsigned slot, bool no_accumulate) {
 bool AdapterHal::signal_export_side(unsigned index, bool no_accumulate) {
     return wr(r::SIG_POST_EXPORT, (index & r::SIG_POST_EXPORT_f::IDX_MASK) |
                                       (no_accumulate ? r::SIG_POST_EXPORT_f::NO_ACCUMULATE_MASK : 0));
+}
+
+HwStatus AdapterHal::wait_post_answer(uint64_t timeout_ns) {
+    uint32_t st = 0;
+    const HwStatus w = wait_until(r::SIG_POST_STATUS, r::SIG_POST_STATUS_f::DONE_MASK, true, timeout_ns, Wake::Poll, &st);
+    if (w != HwStatus::Ok) return w;
+    return from_err_class((st & r::SIG_POST_STATUS_f::RESULT_MASK) >> r::SIG_POST_STATUS_f::RESULT_SHIFT);
 }
 
 bool AdapterHal::signal_take(bool import, unsigned index, bool& taken) {

@@ -113,12 +113,14 @@ public:
     // Waits until every request to `node` has been answered.
     [[nodiscard]] HwStatus bar_flush(uint32_t node, uint64_t timeout_ns);
 
-    [[nodiscard]] bool bar_last_error(uint32_t node, uint32_t& err_class);
 
     // Signal posts: to the exporter behind import entry `slot`, or to every
     // importer of export entry `index`.
     [[nodiscard]] bool signal_import_side(unsigned slot, bool no_accumulate);
     [[nodiscard]] bool signal_export_side(unsigned index, bool no_accumulate);
+    // Waits for the answer to the latest import-side post (its own, not any
+    // other request's to that node): Ok, a refusal class, or Timeout.
+    [[nodiscard]] HwStatus wait_post_answer(uint64_t timeout_ns);
     // Takes one pending event of an export entry (or, with `import`, of an
     // import entry). `taken` says whether one was pending.
     [[nodiscard]] bool signal_take(bool import, unsigned index, bool& taken);

@@ -787,18 +787,16 @@ RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
         auto& hal = s->ctrl->agent.hal();
         rsm::hw::BusLock guard(*s->ctrl->bus);
         if (s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
-        rsm::hal::BarrierSnapshot before{}, after{};
-        if (!hal.bar_snapshot(s->node, before) || !hal.signal_import_side(s->slot, noacc))
-            return RSMERR_INTERNAL_ERROR;
-        // Delivered when its answer is back without an error.
-        if (hal.bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
-            return RSMERR_REMOTE_NODE_UNREACHABLE;
-        if (!hal.bar_snapshot(s->node, after)) return RSMERR_INTERNAL_ERROR;
-        if (after.errors == before.errors) return RSM_SUCCESS;
-        uint32_t cls = 0;
-        if (hal.bar_last_error(s->node, cls) && rsm::hal::from_err_class(cls) == rsm::hal::HwStatus::Unreachable)
-            return RSMERR_REMOTE_NODE_UNREACHABLE;
-        return RSMERR_CONN_ABORTED;   // the exporter no longer has the segment for us
+        if (!hal.signal_import_side(s->slot, noacc)) return RSMERR_INTERNAL_ERROR;
+        // Delivered when its own answer is back without an error.
+        switch (hal.wait_post_answer(rsm::agent::kHwTimeoutNs)) {
+        case rsm::hal::HwStatus::Ok: return RSM_SUCCESS;
+        case rsm::hal::HwStatus::Unreachable:
+        case rsm::hal::HwStatus::Crc:
+        case rsm::hal::HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;
+        case rsm::hal::HwStatus::BusFault: return RSMERR_INTERNAL_ERROR;
+        default: return RSMERR_CONN_ABORTED;   // the exporter no longer has the segment for us
+        }
     }
     if (ExportSegment* s = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
         rsm::hw::BusLock guard(*s->ctrl->bus);

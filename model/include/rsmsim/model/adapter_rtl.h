@@ -77,6 +77,10 @@ public:
     ExportCheck check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
                              bool write, bool probe);
     ExportMatch probe_export(uint32_t segid, uint16_t src);
+    // The export entry a BELL from importer `src` signals, if it may.
+    ExportMatch bell_export(uint32_t segid, uint16_t src);
+    // The answer to this node's latest import-side BELL arrived (one clock).
+    void post_answered(uint8_t err_class);
 
     // Datapath events feeding the counters and interrupt causes (one clock).
     // `node` is the remote node the request went to / the response came from.

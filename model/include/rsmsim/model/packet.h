@@ -77,6 +77,7 @@ struct Packet {
         r.err = err_class;
         r.dma_entry = dma_entry;
         r.local = local;
+        r.to_importer = to_importer;   // whose BELL this answers
         return r;
     }
 };
