@@ -9,6 +9,27 @@
  *
  * Names, types and values follow ../shared/spec/rsmapi.md. Project choices
  * the spec leaves open are marked [PROJECT CHOICE] where they are made.
+ *
+ * Handles are opaque values that are never reused: a handle kept after its
+ * object was destroyed (or disconnected, or freed) is refused with the
+ * call's BAD_*_HNDL code and never reaches an object made later. Every
+ * object belongs to the node that made it: another node's controller,
+ * segment, barrier, local memory handle or pollfd is not valid there
+ * (BAD_CTLR_HNDL, BAD_SEG_HNDL, BARRIER_UNINITIALIZED, BAD_LOCALMEM_HNDL;
+ * another node's pollfd never reports an event).
+ *
+ * MT-Safe: any number of threads of a node program may call the rsmapi, as
+ * long as the platform runs them as that node's threads (in the simulator:
+ * programs started with rsmsim_spawn() or Cluster::spawn). [PROJECT CHOICE]
+ * A call from an OS thread the platform does not know (a POSIX thread a node
+ * program started itself) belongs to no node: rsm_get_controller returns
+ * CTLR_NOT_PRESENT and every handle is refused as above; the simulator says
+ * so once on stderr.
+ *
+ * Memory is checked when it is pinned, as a kernel locks pages: a range with
+ * an unmapped or inaccessible page is BAD_ADDR (EFAULT), one whose pages do
+ * not allow what the adapter must do with them (write into a read-only page)
+ * PERM_DENIED (EACCES). The adapter never touches memory that was not pinned.
  */
 #ifndef RSMAPI_H
 #define RSMAPI_H
@@ -309,7 +330,8 @@ void rsm_free_interconnect_topology(rsm_topology_t *topology_data);
 /* ---- export side ---- */
 
 /* Binds [vaddr, vaddr+length) (page aligned) as an export segment; nothing is
- * visible to other nodes until publish. */
+ * visible to other nodes until publish. The pages are pinned for reading and
+ * writing: BAD_ADDR if some are not mapped, PERM_DENIED if some are read-only. */
 int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
                              rsm_memseg_export_handle_t *memseg, void *vaddr,
                              size_t length, uint_t flags);
@@ -328,11 +350,18 @@ int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_memseg_id_t
                               rsmapi_access_entry_t access_list[], uint_t access_list_length);
 /* Removes the segment from the adapter's export table (new connections fail)
  * and force-disconnects every importer: their accesses then fail with
- * RSMERR_CONN_ABORTED. Returns once every importer has been told. */
+ * RSMERR_CONN_ABORTED, and a close_barrier of a span the unpublish fell into
+ * returns CONN_ABORTED even if no access in it failed (stores through a
+ * mapping after the unpublish are lost, and this is how the importer learns
+ * it). Returns once every importer has been told; a connect that raced it
+ * either fails (SEG_NOT_PUBLISHED) or yields a connection that is revoked
+ * by then. */
 int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg);
 /* Replaces the access list of a published segment. Existing connections keep
- * the rights they were granted; the new list governs new connections only.
- * Errors: BAD_SEG_HNDL, SEG_NOT_PUBLISHED, BAD_ACL. */
+ * the rights they were granted (puts, putv and signal posts go on working,
+ * whatever later connects of the same node were granted); the new list
+ * governs new connections only. Errors: BAD_SEG_HNDL, SEG_NOT_PUBLISHED,
+ * BAD_ACL. */
 int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access_entry_t access_list[],
                                 uint_t access_list_length);
 
@@ -340,7 +369,10 @@ int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access
 
 /* Looks segment_id up on node_id through the adapter (a LOOKUP packet over the
  * fabric), checks perm against the exporter's access list and programs an
- * import translation entry limited to perm. Barrier mode starts IMPLICIT. */
+ * import translation entry limited to perm. Barrier mode starts IMPLICIT.
+ * Errors include SEG_NOT_PUBLISHED, SEG_NOT_PUBLISHED_TO_NODE (the list does
+ * not name this node), PERM_DENIED (it names the node without a right perm
+ * asks for, e.g. {node, 0}), REMOTE_NODE_UNREACHABLE. */
 int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm_node_id_t node_id,
                               rsm_memseg_id_t segment_id, rsm_permission_t perm,
                               rsm_memseg_import_handle_t *im_memseg);
@@ -349,7 +381,8 @@ int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg);
 /* Maps [offset, offset+length) of the segment (offset page aligned) at
  * *address (RSM_MAP_FIXED: exactly there; else chosen and returned), readable
  * with RSM_PERM_READ, writable with RSM_PERM_WRITE, within the connection's
- * rights. One mapping per handle. The mapping is release-consistent: loads
+ * rights (RSM_PERM_NONE: pages without access, never filled or written
+ * back). One mapping per handle. The mapping is release-consistent: loads
  * see the segment as of the map and of every open_barrier of this import;
  * stores reach the segment at the next close_barrier, order_barrier or unmap
  * (only the bytes that changed are written). All transfers go through the
@@ -382,15 +415,18 @@ int rsm_memseg_import_put64(rsm_memseg_import_handle_t im_memseg, off_t offset, 
 
 /* memseg is an import or an export handle. From an import handle: one event
  * for the exporting node's segment (returns REMOTE_NODE_UNREACHABLE or
- * CONN_ABORTED if it could not be delivered). From an export handle: one event
+ * CONN_ABORTED if it could not be delivered, judged by this post's own answer
+ * only). From an export handle: one event
  * for every node that connected to the published segment; send failures are
  * ignored. flags: RSM_SIGPOST_NO_ACCUMULATE drops the event at a receiver that
  * has one pending already. */
 int rsm_intr_signal_post(void *memseg, uint_t flags);
 /* Waits until an event is pending for memseg, then consumes one. timeout in
- * milliseconds of simulated time: -1 forever, 0 check only. N posts give N
- * successful waits (unless NO_ACCUMULATE dropped some). Errors: BAD_SEG_HNDL,
- * TIMEOUT. */
+ * milliseconds of simulated time: -1 forever (sleeping on the interrupt: a
+ * simulation in which nothing can post any more ends and reports the wait),
+ * 0 check only. N posts give N successful waits (unless NO_ACCUMULATE dropped
+ * some): the adapter counts up to 2^32-1 pending events per segment.
+ * Errors: BAD_SEG_HNDL, TIMEOUT. */
 int rsm_intr_signal_wait(void *memseg, int timeout);
 
 /* A descriptor (fd->fd, events POLLRDNORM) that is readable while an event
@@ -403,8 +439,10 @@ int rsm_memseg_get_pollfd(void *memseg, struct pollfd *fd);
 int rsm_memseg_release_pollfd(void *memseg);
 /* poll() over rsmapi pollfds and ordinary descriptors, in simulated time
  * (timeout in ms, -1 forever): for every ready rsmapi pollfd one event is
- * consumed. *numfdsp (optional) = entries with events. Errors: TIMEOUT (none),
- * BAD_ADDR, INTERRUPTED, BAD_ARGS_ERRORS. */
+ * consumed. *numfdsp (optional) = entries with events. With no pollfd of the
+ * calling node among fds (nfds 0 included) it looks at the ordinary
+ * descriptors every 10 us of simulated time until the timeout. Errors:
+ * TIMEOUT (none), BAD_ADDR, INTERRUPTED, BAD_ARGS_ERRORS. */
 int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int *numfdsp);
 
 /* ---- scatter/gather and local memory handles ---- */
@@ -417,11 +455,16 @@ int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, i
  * error the vector stops; io_residual_count is the number of entries that did
  * not complete or never started (0 on success). With RSM_IMPLICIT_SIGPOST
  * (optionally | RSM_SIGPOST_NO_ACCUMULATE) the adapter signals the exporter
- * once after the whole vector succeeded. Argument errors change nothing,
- * io_residual_count included. */
+ * once after the whole vector succeeded, and the call returns when that post
+ * was answered. Every entry is checked, and every virtual-address entry
+ * pinned (BAD_ADDR: unmapped or wrapping; PERM_DENIED: a getv into
+ * read-only pages), before the chain starts; an error then changes nothing
+ * and io_residual_count = io_request_count (no entry was initiated). */
 int rsm_memseg_import_putv(rsm_scat_gath_t *sg_io);
 int rsm_memseg_import_getv(rsm_scat_gath_t *sg_io);
-/* Pins [local_vaddr, local_vaddr+length) once for repeated putv/getv. */
+/* Pins [local_vaddr, local_vaddr+length) once for repeated putv/getv:
+ * BAD_ADDR if a page is not mapped; read-only pages serve putv only (getv
+ * through the handle is PERM_DENIED). */
 int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t *l_handle,
                                   caddr_t local_vaddr, size_t length);
 int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle);
@@ -432,11 +475,13 @@ int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemo
  * '#' starts a comment line; any other line with fewer than four fields
  * (blank lines included) makes the file malformed. The file is
  * $RSM_SEGMENTID_FILE if set, else /etc/rsm/rsm.segmentid.
- * Errors: BAD_ADDR (NULL argument), BAD_CONF (missing or malformed file),
- * BAD_APPID (appid not listed). */
+ * Errors: BAD_ADDR (NULL argument), BAD_CONF (missing, unreadable -- a
+ * directory, say -- or malformed file), BAD_APPID (appid not listed). */
 int rsm_get_segmentid_range(const char *appid, rsm_memseg_id_t *baseid, uint32_t *length);
 
 /* ---- barriers ---- */
+/* init_barrier on a barrier initialised before replaces (and frees) its
+ * state; the struct is the barrier (a copy of it is not initialised). */
 int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
                                    rsmapi_barrier_t *barrier);
 int rsm_memseg_import_open_barrier(rsmapi_barrier_t *barrier);
