@@ -1,4 +1,5 @@
 #include "librsm/context.h"
+#include "remote_bus.h"
 
 namespace rsm::hw {
 
@@ -14,6 +15,9 @@ void set_bus_resolver(BusResolver resolver, void* context) {
     g_context = context;
 }
 
-Bus* current_bus() { return g_resolver ? g_resolver(g_context) : nullptr; }
+// A platform in the same process (the in-process simulator) installs a
+// resolver; a program of its own, started by `rsmsim exec`, has none and
+// reaches its node over the connection the launcher gave it.
+Bus* current_bus() { return g_resolver ? g_resolver(g_context) : remote_bus(); }
 
 }  // namespace rsm::hw

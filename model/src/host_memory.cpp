@@ -1,5 +1,7 @@
 #include "rsmsim/model/host_memory.h"
 
+#include <sys/uio.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -21,11 +23,11 @@ bool allows(Access have, Access want) {
     return (static_cast<unsigned>(have) & static_cast<unsigned>(want)) == static_cast<unsigned>(want);
 }
 
-// What the host process's own page table allows over [begin, end): Fault if
+// What the node's process's page table allows over [begin, end): Fault if
 // any byte is unmapped or inaccessible (PROT_NONE), Denied if some page lacks
-// a right `want` needs. Read from /proc/self/maps, the kernel's view.
-PinStatus host_pages(uintptr_t begin, uintptr_t end, Access want) {
-    std::ifstream maps("/proc/self/maps");
+// a right `want` needs. Read from /proc/PID/maps, the kernel's view.
+PinStatus host_pages(const std::string& maps_file, uintptr_t begin, uintptr_t end, Access want) {
+    std::ifstream maps(maps_file);
     std::string line;
     uintptr_t covered = begin;   // everything below is mapped with the rights wanted
     PinStatus result = PinStatus::Ok;
@@ -49,7 +51,8 @@ PinStatus host_pages(uintptr_t begin, uintptr_t end, Access want) {
 HostMemory::PinStatus HostMemory::pin(void* va, size_t len, Access access, uint64_t& bus_addr) {
     const auto addr = reinterpret_cast<uintptr_t>(va);
     if (!va || len == 0 || addr + len < addr) return PinStatus::Fault;
-    if (PinStatus r = host_pages(addr, addr + len, access); r != PinStatus::Ok) return r;
+    const std::string maps = pid_ ? "/proc/" + std::to_string(pid_) + "/maps" : "/proc/self/maps";
+    if (PinStatus r = host_pages(maps, addr, addr + len, access); r != PinStatus::Ok) return r;
     // Bus addresses depend only on the order and sizes of mappings, never on
     // where the host put the buffer (that would make runs differ). An
     // unmapped guard page separates mappings, so an overrun is a bus error,
@@ -64,6 +67,24 @@ HostMemory::PinStatus HostMemory::pin(void* va, size_t len, Access access, uint6
 void HostMemory::unpin(uint64_t bus_addr, size_t len) {
     auto it = mappings_.find(bus_addr);
     if (it != mappings_.end() && it->second.len == len) mappings_.erase(it);
+}
+
+void HostMemory::attach_process(pid_t pid) {
+    pid_ = pid;
+    mappings_.clear();
+}
+
+bool HostMemory::copy(uint8_t* host, uint8_t* data, size_t len, bool to_host) {
+    if (pid_ == 0) {
+        if (to_host) std::memcpy(host, data, len);
+        else std::memcpy(data, host, len);
+        return true;
+    }
+    // Another process's memory: the kernel copies it directly, no socket.
+    struct iovec local{data, len}, remote{host, len};
+    const ssize_t n = to_host ? ::process_vm_writev(pid_, &local, 1, &remote, 1, 0)
+                              : ::process_vm_readv(pid_, &local, 1, &remote, 1, 0);
+    return n == static_cast<ssize_t>(len);
 }
 
 uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len, Access access) const {
@@ -97,10 +118,10 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    if (t.is_write())
-        std::memcpy(host, t.get_data_ptr(), len);
-    else if (t.is_read())
-        std::memcpy(t.get_data_ptr(), host, len);
+    if (!copy(host, t.get_data_ptr(), len, t.is_write())) {
+        t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);   // the process went away
+        return;
+    }
     delay += sc_core::sc_time(timing_.host_mem_ns + transfer_ns(double(len), timing_.host_MBps),
                               sc_core::SC_NS);
     t.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -23,6 +23,7 @@
 #include "rsmsim/cluster.h"
 #include "rsmsim/errors.h"
 #include "rsmsim/faults.h"
+#include "rsmsim/launcher.h"
 #include "rsmsim/profile_config.h"
 #include "rsmsim/profile_probe.h"
 
@@ -325,6 +326,17 @@ int sc_main(int argc, char* argv[]) {
     app.set_config("--config", "", "read options from a TOML file: long option names as keys, lists for repeatable ones")
         ->check(CLI::ExistingFile);
     app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
+    // rsmsim exec: the user's own programs, one process per node, instead of a workload.
+    auto* exec = app.add_subcommand("exec", "run your own rsmapi programs (their own main(), linked with -lrsm), one "
+                                            "process per node, on the cluster the other options describe");
+    exec->fallthrough();
+    std::vector<std::string> exec_command, exec_nodes;
+    double stall_limit_s = 60;
+    exec->add_option("--node", exec_nodes, "ID=PROGRAM [ARGS...]: this program on node ID (repeatable)");
+    exec->add_option("--stall-limit", stall_limit_s,
+                     "wall-clock seconds a node process may compute without calling the simulation")
+        ->check(CLI::Range(0.1, 86400.0));
+    exec->add_option("command", exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -382,6 +394,28 @@ int sc_main(int argc, char* argv[]) {
     cfg.on_fault = [](double now_ns, const rsmsim::FaultEvent& e) {
         fmt::print("[{:>11.3f} us] fault: {}\n", now_ns / 1000.0, rsmsim::describe(e));
     };
+    if (exec->parsed()) {
+        rsmsim::LaunchOptions lo;
+        lo.stall_limit_s = stall_limit_s;
+        for (const auto& text : exec_nodes) {
+            rsmsim::NodeProgram p;
+            if (!rsmsim::parse_node_program(text, p, error)) {
+                fmt::print(stderr, "rsmsim: {}\n", error);
+                return 2;
+            }
+            lo.programs.push_back(p);
+        }
+        if (!exec_command.empty())
+            for (int i = 0; i < opt.nodes; ++i) {
+                const auto id = rsmsim::Cluster::node_id(i);
+                if (std::none_of(lo.programs.begin(), lo.programs.end(),
+                                 [id](const rsmsim::NodeProgram& p) { return p.node_id == id; }))
+                    lo.programs.push_back({id, exec_command});
+            }
+        std::sort(lo.programs.begin(), lo.programs.end(),
+                  [](const rsmsim::NodeProgram& a, const rsmsim::NodeProgram& b) { return a.node_id < b.node_id; });
+        return rsmsim::run_processes(cfg, lo);
+    }
 
     Scenario s;
     s.opt = opt;

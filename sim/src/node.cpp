@@ -18,6 +18,7 @@ void NodeBus::interrupt_thread() {
     // edge of the adapter's interrupt line. Waiting costs nothing.
     for (;;) {
         wait(adapter_.irq_raised());
+        ++irq_rises_;
         if (isr_) isr_(isr_context_);
     }
 }

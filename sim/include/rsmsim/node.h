@@ -37,6 +37,9 @@ public:
     void set_interrupt_handler(InterruptHandler handler, void* context) override;
 
     uint64_t accesses() const { return accesses_; }
+    // How often the interrupt line rose (a process-per-node program runs its
+    // handler when this moved: see rsm/remote.h).
+    uint64_t irq_rises() const { return irq_rises_; }
 
 private:
     void interrupt_thread();
@@ -45,6 +48,7 @@ private:
     model::Adapter& adapter_;
     model::HostMemory& memory_;
     uint64_t accesses_ = 0;
+    uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
     unsigned depth_ = 0;
     sc_core::sc_event unlocked_;

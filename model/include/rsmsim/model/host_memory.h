@@ -10,6 +10,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 
@@ -37,11 +39,19 @@ public:
     // The host pointer behind [bus_addr, bus_addr+len), or nullptr unless it
     // lies in one mapping pinned for `access`.
     uint8_t* host_pointer(uint64_t bus_addr, size_t len, Access access) const;
+    // From now on the memory is that of process `pid` (a node program that
+    // runs as its own process): pinning reads its page table, DMA copies to
+    // and from it with process_vm_readv/writev. Forgets every pinned range.
+    void attach_process(pid_t pid);
+
     // Whether host memory [va, va+len) lies in one pinned range.
     bool is_pinned(const void* va, size_t len) const;
 
 private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    // Copies between the node's memory at `host` and `data`; false if the
+    // process is gone.
+    bool copy(uint8_t* host, uint8_t* data, size_t len, bool to_host);
 
     const TimingProfile& timing_;
     struct Mapping {
@@ -51,6 +61,7 @@ private:
     };
     std::map<uint64_t, Mapping> mappings_;   // bus address -> host range
     uint64_t next_bus_ = kBusBase;
+    pid_t pid_ = 0;   // 0: this process
 };
 
 }  // namespace rsmsim::model

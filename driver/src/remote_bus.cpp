@@ -1,0 +1,181 @@
+// The Bus of a node program that runs as its own process under `rsmsim
+// exec`: every call goes to the simulator over the connection the launcher
+// passed in RSMSIM_FD (protocol: rsm/remote.h). Threads of the process share
+// the connection; a call is one request and its reply, under a mutex.
+#include "remote_bus.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "rsm/remote.h"
+
+namespace rsm::hw {
+namespace {
+
+using remote::Op;
+using remote::Reply;
+using remote::Request;
+
+bool write_all(int fd, const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        b += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+bool read_all(int fd, void* p, size_t n) {
+    auto* b = static_cast<uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t r = ::recv(fd, b, n, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        b += r;
+        n -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+class RemoteBus final : public Bus {
+public:
+    explicit RemoteBus(int fd) : fd_(fd) {}
+
+    // Sends the process's hello; false if the simulator is not there.
+    bool attach() {
+        Reply r{};
+        return call({Op::Hello, 0, static_cast<uint64_t>(::getpid()), 0, 0}, nullptr, nullptr, 0, r) && r.status;
+    }
+
+    bool read32(uint64_t offset, uint32_t& value) override {
+        Reply r{};
+        if (!call({Op::Read32, 0, offset, 0, 0}, nullptr, nullptr, 0, r) || !r.status) return false;
+        value = static_cast<uint32_t>(r.value);
+        return true;
+    }
+    bool write32(uint64_t offset, uint32_t value) override { return simple({Op::Write32, 0, offset, value, 0}); }
+    bool read64(uint64_t offset, uint64_t& value) override {
+        Reply r{};
+        if (!call({Op::Read64, 0, offset, 0, 0}, nullptr, nullptr, 0, r) || !r.status) return false;
+        value = r.value;
+        return true;
+    }
+    bool write64(uint64_t offset, uint64_t value) override { return simple({Op::Write64, 0, offset, value, 0}); }
+    bool write_block(uint64_t offset, const void* src, size_t len) override {
+        if (len == 0 || len > remote::kMaxPayload) return false;
+        Reply r{};
+        return call({Op::WriteBlock, static_cast<uint32_t>(len), offset, 0, 0}, src, nullptr, 0, r) && r.status;
+    }
+    bool read_block(uint64_t offset, void* dst, size_t len) override {
+        if (len == 0 || len > remote::kMaxPayload) return false;
+        Reply r{};
+        return call({Op::ReadBlock, 0, offset, len, 0}, nullptr, dst, len, r) && r.status;
+    }
+    bool wait_irq(uint64_t timeout_ns) override {
+        Reply r{};
+        return call({Op::WaitIrq, 0, timeout_ns, 0, 0}, nullptr, nullptr, 0, r) && r.value != 0;
+    }
+    void sleep_ns(uint64_t ns) override { (void)simple({Op::SleepNs, 0, ns, 0, 0}); }
+    uint64_t now_ns() override {
+        Reply r{};
+        return call({Op::Now, 0, 0, 0, 0}, nullptr, nullptr, 0, r) ? r.value : 0;
+    }
+    void lock() override { lock_.lock(); }
+    void unlock() override { lock_.unlock(); }
+    void set_interrupt_handler(InterruptHandler handler, void* context) override {
+        std::lock_guard<std::mutex> g(isr_mu_);
+        isr_ = handler;
+        isr_context_ = context;
+    }
+    PinResult dma_map(void* va, size_t len, DmaAccess access, uint64_t& bus_addr) override {
+        Reply r{};
+        if (!call({Op::DmaMap, 0, reinterpret_cast<uint64_t>(va), len, static_cast<uint64_t>(access)}, nullptr,
+                  nullptr, 0, r))
+            return PinResult::Fault;
+        bus_addr = r.value;
+        return static_cast<PinResult>(r.status);
+    }
+    void dma_unmap(uint64_t bus_addr, size_t len) override { (void)simple({Op::DmaUnmap, 0, bus_addr, len, 0}); }
+
+private:
+    bool simple(const Request& q) {
+        Reply r{};
+        return call(q, nullptr, nullptr, 0, r) && r.status;
+    }
+
+    // One round trip. A lost simulator ends the process: its node is gone,
+    // and nothing it could do would be true any more.
+    bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
+        {
+            std::lock_guard<std::mutex> g(io_mu_);
+            if (!write_all(fd_, &q, sizeof q) || (q.payload && !write_all(fd_, out, q.payload)) ||
+                !read_all(fd_, &r, sizeof r) || r.payload > in_len ||
+                (r.payload && !read_all(fd_, in, r.payload))) {
+                std::fprintf(stderr, "rsm: lost the connection to the rsmsim simulation; exiting\n");
+                std::_Exit(70);
+            }
+        }
+        run_handler_if_rose(r.irq_rises);
+        return true;
+    }
+
+    // The platform runs the driver's interrupt handler when the line rose:
+    // here, on the calling thread, after the call that saw it rise.
+    void run_handler_if_rose(uint64_t rises) {
+        InterruptHandler h = nullptr;
+        void* ctx = nullptr;
+        {
+            std::lock_guard<std::mutex> g(isr_mu_);
+            if (rises == seen_rises_ || in_handler_) return;
+            seen_rises_ = rises;
+            h = isr_;
+            ctx = isr_context_;
+            in_handler_ = h != nullptr;
+        }
+        if (!h) return;
+        h(ctx);
+        std::lock_guard<std::mutex> g(isr_mu_);
+        in_handler_ = false;
+    }
+
+    int fd_;
+    std::mutex io_mu_;
+    std::recursive_mutex lock_;
+    std::mutex isr_mu_;
+    InterruptHandler isr_ = nullptr;
+    void* isr_context_ = nullptr;
+    uint64_t seen_rises_ = 0;
+    bool in_handler_ = false;
+};
+
+RemoteBus* g_remote = nullptr;
+
+}  // namespace
+
+Bus* remote_bus() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const char* fd = std::getenv(remote::kEnvFd);
+        if (!fd || !*fd) {
+            std::fprintf(stderr, "rsm: no adapter here. librsm drives a simulated one when the program runs under "
+                                 "rsmsim: rsmsim exec -n NODES -- PROGRAM [ARGS...]\n");
+            return;
+        }
+        auto* b = new RemoteBus(std::atoi(fd));
+        if (b->attach()) g_remote = b;
+        else std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
+    });
+    return g_remote;
+}
+
+}  // namespace rsm::hw

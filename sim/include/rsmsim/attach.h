@@ -1,0 +1,57 @@
+// Node programs that are OS processes of their own (`rsmsim exec`): each
+// process reaches its node's adapter over one connection (rsm/remote.h),
+// served by a proxy program on that node.
+//
+// Conservative synchronisation: simulated time advances only while every
+// attached process is inside a call (waiting for its reply). A process that
+// has its reply is computing, in zero simulated time; the simulation waits
+// until it sends its next request (or exits). Requests that arrive at the
+// same simulated time are started in node order. So the run does not depend
+// on how the operating system schedules the processes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rsmsim/cluster.h"
+
+namespace rsmsim {
+
+struct AttachedProcess {
+    int node_index;
+    int fd;            // the simulator's end of the connection
+    pid_t pid;         // for its memory (process_vm_*) and for reports
+    std::string name;  // the program, for reports
+};
+
+class Attachments {
+public:
+    // Starts a proxy program per process on its node (so Cluster::run waits
+    // for them) and the gateway that admits their requests. A process that
+    // computes longer than `stall_limit_s` wall-clock seconds without calling
+    // is reported and treated as crashed.
+    Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s);
+    ~Attachments();
+    Attachments(const Attachments&) = delete;
+    Attachments& operator=(const Attachments&) = delete;
+
+    // Per process: "exited", "stalled", "attached" ... as seen by the simulation.
+    struct Outcome {
+        int node_index;
+        std::string name;
+        bool closed;      // its connection ended (it exited or was killed)
+        bool stalled;     // it stopped calling in and was cut off
+        std::string last_call;
+    };
+    std::vector<Outcome> outcomes() const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rsmsim

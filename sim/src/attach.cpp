@@ -1,0 +1,272 @@
+#include "rsmsim/attach.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "rsm/remote.h"
+
+namespace rsmsim {
+
+namespace {
+
+using rsm::remote::Op;
+using rsm::remote::Reply;
+using rsm::remote::Request;
+
+const char* op_name(Op op) {
+    switch (op) {
+    case Op::Hello: return "attach";
+    case Op::Read32: return "a register read";
+    case Op::Write32: return "a register write";
+    case Op::Read64: return "a 64-bit register read";
+    case Op::Write64: return "a 64-bit register write";
+    case Op::WriteBlock: return "a window write";
+    case Op::ReadBlock: return "a window read";
+    case Op::WaitIrq: return "a wait for the interrupt";
+    case Op::SleepNs: return "a sleep";
+    case Op::Now: return "reading the clock";
+    case Op::DmaMap: return "pinning memory";
+    case Op::DmaUnmap: return "unpinning memory";
+    }
+    return "an unknown request";
+}
+
+bool read_all(int fd, void* p, size_t n) {
+    auto* b = static_cast<uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t r = ::recv(fd, b, n, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        b += r;
+        n -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+bool write_all(int fd, const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        b += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+}  // namespace
+
+struct Conn {
+    AttachedProcess proc;
+    enum class State { Computing, InCall, Closed } state = State::Computing;
+    Request req{};
+    std::vector<uint8_t> payload;
+    sc_core::sc_event ready;
+    bool stalled = false;
+    std::string last_call = "none yet";
+};
+
+struct Attachments::Impl {
+    Cluster& cluster;
+    std::vector<std::unique_ptr<Conn>> conns;
+    double stall_limit_s;
+    sc_core::sc_event wake;   // a proxy replied: its process computes again
+
+    Impl(Cluster& c, double limit) : cluster(c), stall_limit_s(limit) {}
+
+    void gateway();
+    bool collect_requests();
+    bool read_request(Conn& c);
+    void close(Conn& c);
+    void proxy(Conn& c);
+    Reply serve(Conn& c, std::vector<uint8_t>& out);
+};
+
+// Admits requests: waits (in wall-clock time, the simulation standing
+// still) for every computing process's next request, then starts them in
+// node order; lets simulated time run only while no process computes.
+void Attachments::Impl::gateway() {
+    for (;;) {
+        while (sc_core::sc_pending_activity_at_current_time()) sc_core::wait(sc_core::SC_ZERO_TIME);
+        const bool admitted = collect_requests();
+        bool open = false;
+        for (auto& c : conns) open = open || c->state != Conn::State::Closed;
+        if (!open) return;
+        if (!admitted) sc_core::wait(wake);
+    }
+}
+
+bool Attachments::Impl::collect_requests() {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + std::chrono::duration<double>(stall_limit_s);
+    std::vector<Conn*> waiting;
+    for (auto& c : conns)
+        if (c->state == Conn::State::Computing) waiting.push_back(c.get());
+    std::vector<Conn*> arrived;
+    while (!waiting.empty()) {
+        std::vector<pollfd> fds;
+        for (Conn* c : waiting) fds.push_back({c->proc.fd, POLLIN, 0});
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        const int n = left > 0 ? ::poll(fds.data(), fds.size(), static_cast<int>(left)) : 0;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            for (Conn* c : waiting) {
+                std::fprintf(stderr,
+                             "rsmsim: node %u (%s, pid %d) has not called the simulation for %g s of wall time "
+                             "(its last call: %s); it is cut off and its node crashes\n",
+                             Cluster::node_id(c->proc.node_index), c->proc.name.c_str(), static_cast<int>(c->proc.pid),
+                             stall_limit_s, c->last_call.c_str());
+                c->stalled = true;
+                ::kill(c->proc.pid, SIGKILL);
+                close(*c);
+            }
+            break;
+        }
+        std::vector<Conn*> still;
+        for (size_t i = 0; i < fds.size(); ++i) {
+            Conn* c = waiting[i];
+            if (!fds[i].revents) still.push_back(c);
+            else if (read_request(*c)) arrived.push_back(c);
+            else close(*c);
+        }
+        waiting.swap(still);
+    }
+    // The order requests are started in is the node order, whichever came first.
+    bool admitted = false;
+    for (auto& c : conns)
+        for (Conn* a : arrived)
+            if (a == c.get()) {
+                c->state = Conn::State::InCall;
+                c->ready.notify(sc_core::SC_ZERO_TIME);
+                admitted = true;
+            }
+    return admitted;
+}
+
+bool Attachments::Impl::read_request(Conn& c) {
+    if (!read_all(c.proc.fd, &c.req, sizeof c.req) || c.req.payload > rsm::remote::kMaxPayload) return false;
+    c.payload.resize(c.req.payload);
+    return c.req.payload == 0 || read_all(c.proc.fd, c.payload.data(), c.payload.size());
+}
+
+void Attachments::Impl::close(Conn& c) {
+    if (c.state == Conn::State::Closed) return;
+    c.state = Conn::State::Closed;
+    ::close(c.proc.fd);
+    c.ready.notify(sc_core::SC_ZERO_TIME);
+}
+
+// The node program of one process: carries out its requests on the node's
+// Bus, in simulated time, and answers. When the process is gone its node
+// crashes: its segments go away and every importer of them is revoked.
+void Attachments::Impl::proxy(Conn& c) {
+    std::vector<uint8_t> out;
+    for (;;) {
+        while (c.state == Conn::State::Computing) {
+            Cluster::WaitingFor w("its process to call (it is computing)");
+            sc_core::wait(c.ready);
+        }
+        if (c.state == Conn::State::Closed) break;
+        out.clear();
+        Reply r = serve(c, out);
+        r.payload = static_cast<uint32_t>(out.size());
+        r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
+        c.last_call = std::string(op_name(c.req.op)) + ", answered at " +
+                      std::to_string(Cluster::now_ns() / 1000.0) + " us";
+        if (!write_all(c.proc.fd, &r, sizeof r) || (!out.empty() && !write_all(c.proc.fd, out.data(), out.size()))) {
+            close(c);
+            break;
+        }
+        c.state = Conn::State::Computing;
+        wake.notify(sc_core::SC_ZERO_TIME);
+    }
+    cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
+}
+
+Reply Attachments::Impl::serve(Conn& c, std::vector<uint8_t>& out) {
+    NodeBus& bus = cluster.node(c.proc.node_index).bus;
+    const Request& q = c.req;
+    Reply r{};
+    switch (q.op) {
+    case Op::Hello:
+        cluster.node(c.proc.node_index).memory.attach_process(static_cast<pid_t>(q.a));
+        r.status = 1;
+        break;
+    case Op::Read32: {
+        uint32_t v = 0;
+        r.status = bus.read32(q.a, v);
+        r.value = v;
+        break;
+    }
+    case Op::Write32: r.status = bus.write32(q.a, static_cast<uint32_t>(q.b)); break;
+    case Op::Read64: r.status = bus.read64(q.a, r.value); break;
+    case Op::Write64: r.status = bus.write64(q.a, q.b); break;
+    case Op::WriteBlock: r.status = bus.write_block(q.a, c.payload.data(), c.payload.size()); break;
+    case Op::ReadBlock:
+        if (q.b > 0 && q.b <= rsm::remote::kMaxPayload) {
+            out.resize(q.b);
+            r.status = bus.read_block(q.a, out.data(), out.size());
+            if (!r.status) out.clear();
+        }
+        break;
+    case Op::WaitIrq:
+        r.value = bus.wait_irq(q.a);
+        r.status = 1;
+        break;
+    case Op::SleepNs:
+        bus.sleep_ns(q.a);
+        r.status = 1;
+        break;
+    case Op::Now:
+        r.value = bus.now_ns();
+        r.status = 1;
+        break;
+    case Op::DmaMap: {
+        uint64_t ba = 0;
+        r.status = static_cast<uint32_t>(
+            bus.dma_map(reinterpret_cast<void*>(q.a), q.b, static_cast<rsm::hw::DmaAccess>(q.c), ba));
+        r.value = ba;
+        break;
+    }
+    case Op::DmaUnmap:
+        bus.dma_unmap(q.a, q.b);
+        r.status = 1;
+        break;
+    }
+    return r;
+}
+
+Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s)
+    : impl_(std::make_unique<Impl>(cluster, stall_limit_s)) {
+    for (auto& p : procs) {
+        impl_->conns.push_back(std::make_unique<Conn>());
+        impl_->conns.back()->proc = std::move(p);
+    }
+    for (auto& c : impl_->conns) {
+        Conn* conn = c.get();
+        cluster.spawn(conn->proc.node_index, [this, conn] { impl_->proxy(*conn); });
+    }
+    sc_core::sc_spawn([this] { impl_->gateway(); }, "attach_gateway");
+}
+
+Attachments::~Attachments() {
+    for (auto& c : impl_->conns)
+        if (c->state != Conn::State::Closed) ::close(c->proc.fd);
+}
+
+std::vector<Attachments::Outcome> Attachments::outcomes() const {
+    std::vector<Outcome> out;
+    for (auto& c : impl_->conns)
+        out.push_back({c->proc.node_index, c->proc.name, c->state == Conn::State::Closed, c->stalled, c->last_call});
+    return out;
+}
+
+}  // namespace rsmsim

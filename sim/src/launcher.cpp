@@ -1,0 +1,273 @@
+#include "rsmsim/launcher.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "rsm/remote.h"
+#include "rsmsim/attach.h"
+
+extern char** environ;
+
+namespace rsmsim {
+
+namespace {
+
+bool executable(const std::string& path) {
+    struct stat st{};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+// Where execvp would find `prog`, or "" if nowhere.
+std::string resolve(const std::string& prog) {
+    if (prog.find('/') != std::string::npos) return executable(prog) ? prog : "";
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path ? path : "/usr/bin:/bin");
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+        const std::string p = (dir.empty() ? "." : dir) + "/" + prog;
+        if (executable(p)) return p;
+    }
+    return "";
+}
+
+// One started process: its connection, and its output pipes.
+struct Child {
+    NodeProgram program;
+    pid_t pid = -1;
+    int conn = -1;               // the simulator's end
+    int out = -1, err = -1;      // read ends of its stdout and stderr
+    int status = 0;
+};
+
+// Forwards every node's stdout and stderr, line by line, prefixed with its
+// node id, until all of them are closed. Nothing is dropped: a pipe is
+// drained as fast as the node writes it.
+class OutputForwarder {
+public:
+    explicit OutputForwarder(const std::vector<Child>& children) {
+        for (const Child& c : children) {
+            streams_.push_back({c.out, stdout, c.program.node_id, {}});
+            streams_.push_back({c.err, stderr, c.program.node_id, {}});
+        }
+        thread_ = std::thread([this] { run(); });
+    }
+    ~OutputForwarder() { thread_.join(); }
+
+private:
+    struct Stream {
+        int fd;
+        std::FILE* to;
+        uint16_t node;
+        std::string partial;
+    };
+    void run() {
+        for (;;) {
+            std::vector<pollfd> fds;
+            std::vector<Stream*> who;
+            for (Stream& s : streams_)
+                if (s.fd >= 0) {
+                    fds.push_back({s.fd, POLLIN, 0});
+                    who.push_back(&s);
+                }
+            if (fds.empty()) return;
+            if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) return;
+            for (size_t i = 0; i < fds.size(); ++i)
+                if (fds[i].revents) drain(*who[i]);
+        }
+    }
+    void drain(Stream& s) {
+        char buf[65536];
+        const ssize_t n = ::read(s.fd, buf, sizeof buf);
+        if (n > 0) {
+            s.partial.append(buf, static_cast<size_t>(n));
+            size_t start = 0, nl;
+            while ((nl = s.partial.find('\n', start)) != std::string::npos) {
+                emit(s, s.partial.substr(start, nl - start));
+                start = nl + 1;
+            }
+            s.partial.erase(0, start);
+            return;
+        }
+        if (n < 0 && errno == EINTR) return;
+        if (!s.partial.empty()) emit(s, s.partial);   // the last line had no newline
+        ::close(s.fd);
+        s.fd = -1;
+    }
+    static void emit(Stream& s, const std::string& line) {
+        std::fprintf(s.to, "node %u| %s\n", s.node, line.c_str());
+        std::fflush(s.to);
+    }
+    std::vector<Stream> streams_;
+    std::thread thread_;
+};
+
+// Starts one node program with its connection and output pipes. The child
+// gets RSMSIM_FD and RSMSIM_NODE; every other descriptor of ours is closed
+// in it (they are all close-on-exec).
+bool start(Child& c, std::string& error) {
+    int sv[2], out[2], err[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+        ::pipe2(err, O_CLOEXEC) != 0) {
+        error = std::string("cannot create the connection: ") + std::strerror(errno);
+        return false;
+    }
+    // Everything the child needs, made before fork (after it only exec).
+    std::vector<std::string> env_s;
+    for (char** e = environ; *e; ++e)
+        if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0) env_s.push_back(*e);
+    env_s.push_back(std::string(rsm::remote::kEnvFd) + "=" + std::to_string(sv[1]));
+    env_s.push_back(std::string(rsm::remote::kEnvNode) + "=" + std::to_string(c.program.node_id));
+    std::vector<char*> envp, argv;
+    for (auto& s : env_s) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    for (auto& a : c.program.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const std::string path = resolve(c.program.argv[0]);
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        error = std::string("fork: ") + std::strerror(errno);
+        return false;
+    }
+    if (pid == 0) {
+        ::dup2(out[1], STDOUT_FILENO);
+        ::dup2(err[1], STDERR_FILENO);
+        ::fcntl(sv[1], F_SETFD, 0);   // the connection survives exec
+        ::execve(path.c_str(), argv.data(), envp.data());
+        _exit(127);
+    }
+    ::close(sv[1]);
+    ::close(out[1]);
+    ::close(err[1]);
+    c.pid = pid;
+    c.conn = sv[0];
+    c.out = out[0];
+    c.err = err[0];
+    return true;
+}
+
+std::string how_it_ended(int status) {
+    if (WIFEXITED(status)) return "exited " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                                    strsignal(WTERMSIG(status)) + ")";
+    return "ended";
+}
+
+}  // namespace
+
+bool parse_node_program(const std::string& text, NodeProgram& out, std::string& error) {
+    const auto eq = text.find('=');
+    const std::string id = text.substr(0, eq);
+    if (eq == std::string::npos || id.empty() || id.size() > 3 || id.find_first_not_of("0123456789") != std::string::npos) {
+        error = "--node '" + text + "': expected NODE_ID=PROGRAM [ARGS...], e.g. 8=./client";
+        return false;
+    }
+    out.node_id = static_cast<uint16_t>(std::stoi(id));
+    out.argv.clear();
+    std::stringstream words(text.substr(eq + 1));
+    std::string w;
+    while (words >> w) out.argv.push_back(w);
+    if (out.argv.empty()) {
+        error = "--node '" + text + "': no program";
+        return false;
+    }
+    return true;
+}
+
+bool check_programs(const std::vector<NodeProgram>& programs, int nodes, std::string& error) {
+    if (programs.empty()) {
+        error = "exec: no program (rsmsim exec -n N -- PROGRAM [ARGS...], or --node ID=PROGRAM)";
+        return false;
+    }
+    if (static_cast<int>(programs.size()) > nodes) {
+        error = "exec: " + std::to_string(programs.size()) + " programs for " + std::to_string(nodes) + " nodes";
+        return false;
+    }
+    std::set<uint16_t> seen;
+    for (const NodeProgram& p : programs) {
+        if (p.node_id % 4 != 0 || p.node_id < 4 || p.node_id > 4 * nodes) {
+            error = "exec: node " + std::to_string(p.node_id) + " is not in the cluster (nodes are 4, 8, ... " +
+                    std::to_string(4 * nodes) + ")";
+            return false;
+        }
+        if (!seen.insert(p.node_id).second) {
+            error = "exec: two programs for node " + std::to_string(p.node_id);
+            return false;
+        }
+        if (resolve(p.argv[0]).empty()) {
+            error = "exec: " + p.argv[0] + ": no such executable file";
+            return false;
+        }
+    }
+    return true;
+}
+
+int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
+    std::string error;
+    if (!check_programs(opts.programs, cfg.nodes, error)) {
+        std::fprintf(stderr, "rsmsim: %s\n", error.c_str());
+        return 2;
+    }
+    std::unique_ptr<Cluster> cluster;
+    try {
+        cluster = std::make_unique<Cluster>(cfg);
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "rsmsim: %s\n", e.what());
+        return 2;
+    }
+    std::vector<Child> children(opts.programs.size());
+    for (size_t i = 0; i < children.size(); ++i) {
+        children[i].program = opts.programs[i];
+        if (!start(children[i], error)) {
+            std::fprintf(stderr, "rsmsim: node %u: %s\n", opts.programs[i].node_id, error.c_str());
+            for (Child& c : children)
+                if (c.pid > 0) ::kill(c.pid, SIGKILL);
+            return 2;
+        }
+    }
+    std::vector<AttachedProcess> procs;
+    for (const Child& c : children)
+        procs.push_back({c.program.node_id / 4 - 1, c.conn, c.pid, c.program.argv[0]});
+    bool finished = false;
+    std::vector<Attachments::Outcome> outcomes;
+    {
+        OutputForwarder output(children);
+        {
+            Attachments attached(*cluster, procs, opts.stall_limit_s);
+            finished = cluster->run();
+            outcomes = attached.outcomes();
+            // Left blocked (the report is out): the processes cannot go on.
+            if (!finished)
+                for (Child& c : children) ::kill(c.pid, SIGKILL);
+        }   // closes the connections: a process still waiting on one exits
+        for (Child& c : children) ::waitpid(c.pid, &c.status, 0);
+    }
+    std::printf("simulated time: %.3f us; fabric packets delivered: %llu\n", Cluster::now_ns() / 1000.0,
+                static_cast<unsigned long long>(cluster->fabric().packets_delivered()));
+    bool ok = finished;
+    for (size_t i = 0; i < children.size(); ++i) {
+        const Child& c = children[i];
+        const bool stalled = outcomes[i].stalled;
+        std::printf("node %u (%s): %s%s\n", c.program.node_id, c.program.argv[0].c_str(),
+                    stalled ? "cut off for not calling in, " : "", how_it_ended(c.status).c_str());
+        ok = ok && !stalled && WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0;
+    }
+    if (!finished) std::printf("node programs were left blocked\n");
+    std::printf("result: %s\n", ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
+
+}  // namespace rsmsim
