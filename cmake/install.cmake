@@ -3,6 +3,7 @@
 #   lib/librsm.so.2 (+ SONAME links)                 the rsmapi, for any program
 #   lib/librsmsim.so.0 (+ links)                     the simulator: one -lrsmsim
 #   bin/rsmsim                                       the simulator program
+#   lib/librsmsim_clock.so                           preloaded by rsmsim exec: simulated time
 #   lib/pkgconfig/rsm.pc, rsmsim.pc                  pkg-config --cflags --libs
 #   lib/cmake/rsmsim/                                find_package(rsmsim): rsmsim::rsm, rsmsim::rsmsim
 #   share/man/man1/rsmsim.1                          man rsmsim
@@ -29,6 +30,7 @@ set_target_properties(rsmsim PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTAL
 install(TARGETS rsm rsmsim_shared EXPORT rsmsimTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT Unspecified)
 install(TARGETS rsmsim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS rsmsim_clock LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})   # beside librsm: rsmsim exec finds it there
 install(FILES driver/include/rsmapi.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES sim/include/rsmsim/testbench.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rsmsim)
 install(FILES docs/man/rsmsim.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

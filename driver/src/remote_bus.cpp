@@ -178,4 +178,26 @@ Bus* remote_bus() {
     return g_remote;
 }
 
+namespace {
+// Attached, without the "no adapter" remark for a process that only asks the time.
+Bus* attached_bus() {
+    const char* fd = std::getenv(remote::kEnvFd);
+    return fd && *fd ? remote_bus() : nullptr;
+}
+}  // namespace
+
+bool simulated_now_ns(uint64_t& ns) {
+    Bus* b = attached_bus();
+    if (!b) return false;
+    ns = b->now_ns();
+    return true;
+}
+
+bool simulated_sleep_ns(uint64_t ns) {
+    Bus* b = attached_bus();
+    if (!b) return false;
+    b->sleep_ns(ns);
+    return true;
+}
+
 }  // namespace rsm::hw

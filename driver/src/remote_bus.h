@@ -11,3 +11,12 @@ namespace rsm::hw {
 Bus* remote_bus();
 
 }  // namespace rsm::hw
+
+namespace rsm::hw {
+// For the clock interposer (librsmsim_clock.so) of a program under
+// `rsmsim exec`: simulated time, and sleeping in it. False (nothing done)
+// when the process is not attached to a simulation.
+RSM_EXPORT bool simulated_now_ns(uint64_t& ns);
+RSM_EXPORT bool simulated_sleep_ns(uint64_t ns);
+
+}  // namespace rsm::hw

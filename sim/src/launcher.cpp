@@ -1,5 +1,6 @@
 #include "rsmsim/launcher.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "rsm/remote.h"
+#include "rsmapi.h"
 #include "rsmsim/attach.h"
 
 extern char** environ;
@@ -114,6 +116,16 @@ private:
     std::thread thread_;
 };
 
+// The clock interposer lives beside librsm (build tree and install alike).
+std::string clock_interposer() {
+    Dl_info info{};
+    if (!::dladdr(reinterpret_cast<void*>(&rsm_get_controller), &info) || !info.dli_fname) return "";
+    std::string dir = info.dli_fname;
+    dir = dir.substr(0, dir.find_last_of('/') + 1);
+    const std::string lib = dir + "librsmsim_clock.so";
+    return ::access(lib.c_str(), R_OK) == 0 ? lib : "";
+}
+
 // Starts one node program with its connection and output pipes. The child
 // gets RSMSIM_FD and RSMSIM_NODE; every other descriptor of ours is closed
 // in it (they are all close-on-exec).
@@ -126,8 +138,16 @@ bool start(Child& c, std::string& error) {
     }
     // Everything the child needs, made before fork (after it only exec).
     std::vector<std::string> env_s;
-    for (char** e = environ; *e; ++e)
-        if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0) env_s.push_back(*e);
+    std::string preload = clock_interposer();
+    for (char** e = environ; *e; ++e) {
+        if (std::strncmp(*e, "LD_PRELOAD=", 11) == 0) {
+            if (!preload.empty()) preload += ":";
+            preload += *e + 11;
+        } else if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0) {
+            env_s.push_back(*e);
+        }
+    }
+    if (!preload.empty()) env_s.push_back("LD_PRELOAD=" + preload);
     env_s.push_back(std::string(rsm::remote::kEnvFd) + "=" + std::to_string(sv[1]));
     env_s.push_back(std::string(rsm::remote::kEnvNode) + "=" + std::to_string(c.program.node_id));
     std::vector<char*> envp, argv;

@@ -1,0 +1,110 @@
+// librsmsim_clock.so: preloaded by `rsmsim exec` into every node process, so
+// that the program's own clock is simulated time. clock_gettime (every
+// clock but the CPU-time ones), gettimeofday and time read it; nanosleep,
+// clock_nanosleep, usleep and sleep wait in it. A retry loop that sleeps is
+// then deterministic, and a benchmark that times itself reports the
+// simulated hardware's latency and bandwidth. Outside a simulation every
+// call goes to the C library unchanged.
+#include <dlfcn.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "remote_bus.h"
+
+namespace {
+
+// Simulated time 0 is this instant of the real calendar (2026-01-01 UTC).
+constexpr uint64_t kEpochS = 1767225600;
+
+template <typename F>
+F real(const char* name) {
+    return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+}
+
+bool is_cpu_clock(clockid_t c) {
+    return c == CLOCK_PROCESS_CPUTIME_ID || c == CLOCK_THREAD_CPUTIME_ID || c < 0;   // < 0: a CPU-time clock id
+}
+
+bool simulated_timespec(clockid_t c, timespec* ts) {
+    uint64_t ns = 0;
+    if (is_cpu_clock(c) || !rsm::hw::simulated_now_ns(ns)) return false;
+    if (c == CLOCK_REALTIME || c == CLOCK_REALTIME_COARSE || c == CLOCK_TAI) ns += kEpochS * 1'000'000'000ull;
+    ts->tv_sec = static_cast<time_t>(ns / 1'000'000'000ull);
+    ts->tv_nsec = static_cast<long>(ns % 1'000'000'000ull);
+    return true;
+}
+
+uint64_t to_ns(const timespec& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+
+}  // namespace
+
+extern "C" {
+
+RSM_EXPORT int clock_gettime(clockid_t c, timespec* ts) {
+    if (simulated_timespec(c, ts)) return 0;
+    static auto f = real<int (*)(clockid_t, timespec*)>("clock_gettime");
+    return f(c, ts);
+}
+
+RSM_EXPORT int gettimeofday(struct timeval* tv, void* tz) {
+    timespec ts{};
+    if (simulated_timespec(CLOCK_REALTIME, &ts)) {
+        tv->tv_sec = ts.tv_sec;
+        tv->tv_usec = ts.tv_nsec / 1000;
+        return 0;
+    }
+    static auto f = real<int (*)(struct timeval*, void*)>("gettimeofday");
+    return f(tv, tz);
+}
+
+RSM_EXPORT time_t time(time_t* out) {
+    timespec ts{};
+    if (simulated_timespec(CLOCK_REALTIME, &ts)) {
+        if (out) *out = ts.tv_sec;
+        return ts.tv_sec;
+    }
+    static auto f = real<time_t (*)(time_t*)>("time");
+    return f(out);
+}
+
+RSM_EXPORT int nanosleep(const timespec* req, timespec* rem) {
+    if (req && req->tv_nsec >= 0 && req->tv_nsec < 1'000'000'000 && rsm::hw::simulated_sleep_ns(to_ns(*req))) {
+        if (rem) *rem = timespec{0, 0};
+        return 0;
+    }
+    static auto f = real<int (*)(const timespec*, timespec*)>("nanosleep");
+    return f(req, rem);
+}
+
+RSM_EXPORT int clock_nanosleep(clockid_t c, int flags, const timespec* req, timespec* rem) {
+    timespec now{};
+    if (req && simulated_timespec(c, &now)) {
+        const uint64_t want = to_ns(*req), at = to_ns(now);
+        const uint64_t ns = (flags & TIMER_ABSTIME) ? (want > at ? want - at : 0) : want;
+        if (ns > 0) rsm::hw::simulated_sleep_ns(ns);
+        if (rem && !(flags & TIMER_ABSTIME)) *rem = timespec{0, 0};
+        return 0;
+    }
+    static auto f = real<int (*)(clockid_t, int, const timespec*, timespec*)>("clock_nanosleep");
+    return f(c, flags, req, rem);
+}
+
+RSM_EXPORT int usleep(useconds_t us) {
+    if (rsm::hw::simulated_sleep_ns(uint64_t{us} * 1000)) return 0;
+    static auto f = real<int (*)(useconds_t)>("usleep");
+    return f(us);
+}
+
+RSM_EXPORT unsigned int sleep(unsigned int s) {
+    if (rsm::hw::simulated_sleep_ns(uint64_t{s} * 1'000'000'000ull)) return 0;
+    static auto f = real<unsigned int (*)(unsigned int)>("sleep");
+    return f(s);
+}
+
+}  // extern "C"
