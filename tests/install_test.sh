@@ -35,6 +35,14 @@ build_examples() {
 }
 build_examples "$work/prefix/lib/pkgconfig" prefix
 
+# Plain programs (their own main()) with nothing but cc and pkg-config for
+# rsm, run one process per node by the installed rsmsim.
+PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig cc -std=c99 -o "$work/ring" "$src/sim/examples/procs/ring.c" \
+  $(PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig pkg-config --cflags --libs rsm); rc=$?
+check "a plain program builds with cc ring.c \$(pkg-config --cflags --libs rsm)" "[ $rc -eq 0 ]"
+(cd "$work" && timeout 120 "$work/prefix/bin/rsmsim" exec -n 3 --no-vcd -- ./ring > "$work/ring.out" 2>&1)
+check "and runs on 3 processes under the installed rsmsim exec" "grep -q '^result: PASS' $work/ring.out && [ \$(grep -c ': ok' $work/ring.out) -eq 3 ]"
+
 cmake -S "$src/tests/install" -B "$work/tb" -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/tb.log" 2>&1 \
   && cmake --build "$work/tb" >> "$work/tb.log" 2>&1; rc=$?
 check "a C++ testbench builds with find_package(rsmsim) + target_link_libraries(tb rsmsim::rsmsim)" "[ $rc -eq 0 ]"

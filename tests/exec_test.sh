@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# rsmsim exec: plain rsmapi programs (their own main(), cc ... -lrsm), one
+# process per node. exec_test.sh RSMSIM INCLUDE_DIR LIB_DIR SOURCE_DIR
+set -u
+sim=$1 inc=$2 lib=$3 src=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi; }
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+# The sanitizer build passes its flags: the programs then link the
+# instrumented librsm, and the preloaded clock comes before the runtime.
+cflags=${EXEC_TEST_CFLAGS:-}
+[ -n "$cflags" ] && export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+cd "$work"
+for p in ring pp_server pp_client crash deadlock; do
+  cc -std=c99 -Wall -Wextra -pedantic -Werror $cflags -o $p "$src/sim/examples/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
+    || { echo "FAIL - cc $p.c -lrsm"; fail=1; }
+done
+cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
+
+./ring > outside.txt 2>&1; rc=$?
+check "outside rsmsim: rsm_get_controller fails (CTLR_NOT_PRESENT) and stderr says how to run it" \
+  "[ $rc -ne 0 ] && grep -q 'rsmsim exec -n NODES -- PROGRAM' outside.txt && grep -q 'rsm_get_controller failed: 4' outside.txt"
+
+for n in 2 4; do
+  timeout 120 "$sim" exec -n $n --no-vcd -- ./ring > ring$n.txt 2>&1; rc=$?
+  check "ring on $n processes: exit 0, every node got its neighbour's greeting" \
+    "[ $rc -eq 0 ] && [ \$(grep -c 'node [0-9]*| node [0-9]* got .*: ok' ring$n.txt) -eq $n ] && grep -q '^result: PASS' ring$n.txt"
+done
+
+# Same programs, same options: same report and same waveform, byte for byte
+# (node output lines come through pipes, so only their order may differ).
+report() { grep -v '^node [0-9]*|' "$1"; grep '^node [0-9]*|' "$1" | sort; }
+strip_date() { awk '/^\$date/{skip=1} !skip{print} /^\$end/{skip=0}' "$1"; }
+for run in 1 2; do
+  timeout 120 "$sim" exec -n 4 -t ring --vcd pp$run.vcd --node 4=./pp_server --node 8=./pp_client --node 12=./ring --node 16=./ring \
+    > pp$run.txt 2>&1
+done
+check "two different programs on two nodes (ping-pong server and client): both exit 0" \
+  "grep -q 'node 4 (./pp_server): exited 0' pp1.txt && grep -q 'node 8 (./pp_client): exited 0' pp1.txt"
+check "the same run twice gives the same report" "diff <(report pp1.txt) <(report pp2.txt) > /dev/null"
+check "and the same VCD (but the date)" "[ -s pp1.vcd ] && diff -q <(strip_date pp1.vcd) <(strip_date pp2.vcd) > /dev/null"
+check "a program that times itself reports simulated time (a round trip of microseconds, the same every run)" \
+  "grep -qE 'client: 0 connect retries; 10 rounds, [0-9]+\.[0-9]+ us per round trip' pp1.txt"
+
+timeout 120 "$sim" exec -n 2 --no-vcd --node 8=./pp_client --node 4=./pp_server --set mmio_read_ns=2000 > slow.txt 2>&1
+us() { grep -oE '[0-9]+\.[0-9]+ us per round trip' "$1" | cut -d' ' -f1; }
+check "its figure follows the timing profile (slower register reads, slower round trip)" \
+  "awk -v a=\$(us pp1.txt) -v b=\$(us slow.txt) 'BEGIN { exit !(b > a) }'"
+
+timeout 120 "$sim" exec -n 2 --no-vcd -- ./crash > crash.txt 2>&1; rc=$?
+check "a node process that dies mid-run: its node crashes, the importer gets CONN_ABORTED, the run goes on and reports it" \
+  "[ $rc -eq 1 ] && grep -q 'CONN_ABORTED: the exporter is gone' crash.txt && grep -q 'node 4 (./crash): killed by signal 9' crash.txt && grep -q 'node 8 (./crash): exited 0' crash.txt"
+
+timeout 120 "$sim" exec -n 2 --no-vcd -- ./deadlock > dead.txt 2>&1; rc=$?
+check "every node blocked with nothing pending: the run ends with who waits for what, exit 1" \
+  "[ $rc -eq 1 ] && grep -q 'node 4 (prog_4_0): waiting for an interrupt, with no time limit' dead.txt && grep -q 'left blocked' dead.txt"
+
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./stall --node 8=./ring > stall.txt 2>&1; rc=$?
+check "a process that stops calling in is cut off after the limit, by name, with its last call" \
+  "[ $rc -eq 1 ] && grep -q 'node 4 (./stall, pid [0-9]*) has not called the simulation for 1 s' stall.txt && grep -q 'last call: ' stall.txt"
+
+for bad in "exec -n 2 -- ./nosuch" "exec -n 2 --node 4=./ring --node 8=./ring --node 12=./ring" "exec -n 2 --node 12=./ring" \
+           "exec -n 2 --node 5=./ring" "exec -n 2 --node 4=./ring --node 4=./ring" "exec -n 2 --node x=./ring" "exec -n 2"; do
+  timeout 20 "$sim" $bad --no-vcd > bad.txt 2>&1; rc=$?
+  check "refuses '$bad' with a message, exit 2, nothing run" "[ $rc -eq 2 ] && grep -q 'rsmsim: ' bad.txt && ! grep -q '^result:' bad.txt"
+done
+[ $fail -eq 0 ] && echo "exec: all checks passed"
+exit $fail
