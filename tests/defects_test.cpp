@@ -768,4 +768,44 @@ TEST(Republish, ExistingConnectionsKeepTheirRightsThroughRepublishAndAnotherConn
     });
 }
 
+// ---- 12: a write-only mapping writes every store
+
+TEST(Mapping, AWriteOnlyMappingWritesAStoreEqualToWhatItsPagesHeldAtFirst) {
+    PageBuffer seg(4096);
+    std::memset(seg.data(), 0xFF, seg.len);
+    run_nodes(2, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        rsm_memseg_export_handle_t ex = nullptr;
+        if (i == 0) {
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr, wo = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        void* addr = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_WRITE, 0, 4096));
+        rsmapi_barrier_t bar{};
+        ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
+        ASSERT_RSM_OK(rsm_memseg_import_open_barrier(&bar));
+        static_cast<uint8_t*>(addr)[10] = 0x00;   // fresh pages held 0: once never written
+        static_cast<uint8_t*>(addr)[11] = 0x55;
+        ASSERT_RSM_OK(rsm_memseg_import_close_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+        ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
+        // A write-only connection cannot know the segment's content: refused.
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_WRITE, &wo));
+        EXPECT_RSM(RSMERR_BAD_PERMS, rsm_memseg_import_map(wo, &addr, RSM_MAP_NONE, RSM_PERM_WRITE, 0, 4096));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(wo));
+        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+    EXPECT_EQ(seg.data()[10], 0x00);
+    EXPECT_EQ(seg.data()[11], 0x55);
+    EXPECT_EQ(seg.data()[12], 0xFF) << "bytes not stored stay as they were";
+}
+
 }  // namespace

@@ -382,7 +382,10 @@ int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg);
  * *address (RSM_MAP_FIXED: exactly there; else chosen and returned), readable
  * with RSM_PERM_READ, writable with RSM_PERM_WRITE, within the connection's
  * rights (RSM_PERM_NONE: pages without access, never filled or written
- * back). One mapping per handle. The mapping is release-consistent: loads
+ * back). [PROJECT CHOICE] A mapping with access needs a connection with
+ * RSM_PERM_READ (the pages are filled from the segment, and a write-only
+ * mapping's stores are found by comparing with that content): BAD_PERMS
+ * for a write-only connection. One mapping per handle. The mapping is release-consistent: loads
  * see the segment as of the map and of every open_barrier of this import;
  * stores reach the segment at the next close_barrier, order_barrier or unmap
  * (only the bytes that changed are written). All transfers go through the

@@ -34,6 +34,11 @@ int map_segment(ImportSegment& s, void** address, rsm_attribute_t attr, rsm_perm
     // The connection's rights cap the mapping's (the agent's EACCES check).
     if ((perm & RSM_PERM_READ && !(s.perm & RSM_PERM_READ)) || (perm & RSM_PERM_WRITE && !(s.perm & RSM_PERM_WRITE)))
         return RSMERR_BAD_PERMS;
+    // [PROJECT CHOICE] The pages are kept coherent by reading the segment
+    // (the twin is its content), so a mapping with access needs a connection
+    // that may read. Mapping a write-only connection would have to guess what
+    // the segment holds and would drop a store equal to the guess: refused.
+    if (perm != RSM_PERM_NONE && !(s.perm & RSM_PERM_READ)) return RSMERR_BAD_PERMS;
     if (s.gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.revoked(s.slot)) return RSMERR_CONN_ABORTED;
 
     const size_t pages = (length + kPage - 1) / kPage * kPage;
@@ -89,8 +94,11 @@ void refresh_mapping(ImportSegment& s) {
     // to fill or compare; touching its pages would fault.
     if (!m || !(m->readable || m->writable)) return;
     flush_mapping(s);
-    if (m->readable && (s.perm & RSM_PERM_READ)) {
-        // Read into a staging copy: the pages may be read-only for the CPU.
+    if (s.perm & RSM_PERM_READ) {
+        // The segment's content, even for a write-only mapping: its twin must
+        // be what the segment holds, or a store equal to a stale twin byte
+        // would never be written. Read into a staging copy: the pages may be
+        // read-only for the CPU.
         std::vector<uint8_t> fresh(m->length);
         if (s.ctrl->agent.hal().window_read(s.slot, m->seg_offset, fresh.data(), fresh.size())) {
             const bool ro = !m->writable;
