@@ -182,6 +182,18 @@ TEST(Threads, PosixThreadCallsAreRefusedWithCodesNotAnAbort) {
             rsmsim_delay_ns(1000);   // refused too (no simulated thread to delay)
         });
         t.join();
+        // The way to have threads on a node: another program of the node.
+        static int spawned_rc = -1;
+        ASSERT_EQ(rsmsim_spawn(
+                      [](int node, void*) {
+                          rsmapi_controller_handle_t c2 = nullptr;
+                          spawned_rc = rsm_get_controller(const_cast<char*>("sci0"), &c2);
+                          EXPECT_EQ(node, 0);
+                      },
+                      nullptr),
+                  0);
+        rsmsim_delay_ns(10'000);
+        EXPECT_RSM(RSM_SUCCESS, spawned_rc) << "a program started with rsmsim_spawn is the node's";
         EXPECT_RSM(RSMERR_CTLR_NOT_PRESENT, get);
         EXPECT_RSM(RSMERR_BAD_SEG_HNDL, publish);
         EXPECT_RSM(RSMERR_BAD_SEG_HNDL, destroy);

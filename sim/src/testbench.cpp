@@ -93,6 +93,14 @@ extern "C" void rsmsim_sync(void) {
     if (auto* c = rsmsim::Cluster::current()) c->sync();
 }
 
+extern "C" int rsmsim_spawn(rsmsim_program program, void* arg) {
+    auto* c = rsmsim::Cluster::current();
+    const int node = c ? c->current_node_index() : -1;
+    if (!program || node < 0) return -1;
+    c->spawn(node, [=] { program(node, arg); });
+    return 0;
+}
+
 extern "C" void rsmsim_delay_ns(uint64_t ns) { rsmsim::Cluster::delay_ns(static_cast<double>(ns)); }
 
 extern "C" uint64_t rsmsim_now_ns(void) {

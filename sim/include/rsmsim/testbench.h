@@ -52,6 +52,12 @@ typedef void (*rsmsim_program)(int node_index, void *arg);
 int rsmsim_run(const rsmsim_options *opts, rsmsim_program program, void *arg);
 
 void rsmsim_sync(void);                        /* rendezvous of all node programs */
+/* Starts `program` as another program (thread) of the calling program's node,
+ * at the current simulated time; it gets the node's index and `arg`. The
+ * rsmapi is MT-Safe across a node's programs. This is how a node program has
+ * threads: an OS thread it starts itself belongs to no node, and its rsmapi
+ * calls are refused (see rsmapi.h). -1 outside a node program, else 0. */
+int rsmsim_spawn(rsmsim_program program, void *arg);
 void rsmsim_delay_ns(uint64_t ns);             /* the calling program computes for ns (simulated) */
 uint64_t rsmsim_now_ns(void);                  /* current simulated time */
 rsm_node_id_t rsmsim_node_id(int node_index);  /* 4, 8, 12, ... */
