@@ -21,7 +21,10 @@ int main(void) {
         CHECK(rsm_intr_signal_wait(ex, -1)); /* node 8 is connected */
         kill(getpid(), SIGKILL);
     }
-    if (me != 8) return 0;
+    if (me != 8) {
+        free(page);
+        return 0;
+    }
     int tries = 0;
     rsm_memseg_import_handle_t im = connect_when_published(c, 4, 0x520004, &tries);
     rsmapi_barrier_t bar;
@@ -37,5 +40,6 @@ int main(void) {
            rc == RSMERR_CONN_ABORTED ? "CONN_ABORTED: the exporter is gone" : "unexpected");
     rsm_memseg_import_destroy_barrier(&bar);
     rsm_memseg_import_disconnect(im);
+    free(page);
     return rc == RSMERR_CONN_ABORTED ? 0 : 1;
 }

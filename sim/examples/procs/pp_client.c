@@ -37,5 +37,6 @@ int main(void) {
     CHECK(rsm_intr_signal_post(im, 0)); /* done */
     CHECK(rsm_memseg_import_disconnect(im));
     CHECK(rsm_memseg_export_destroy(ex));
+    free(page);
     return bad ? 1 : 0;
 }

@@ -33,5 +33,6 @@ int main(void) {
     CHECK(rsm_memseg_import_disconnect(im));
     CHECK(rsm_intr_signal_wait(ex, 1000)); /* the client is done with us */
     CHECK(rsm_memseg_export_destroy(ex));
+    free(page);
     return 0;
 }
