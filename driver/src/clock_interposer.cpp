@@ -25,13 +25,15 @@ F real(const char* name) {
     return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
 }
 
-bool is_cpu_clock(clockid_t c) {
-    return c == CLOCK_PROCESS_CPUTIME_ID || c == CLOCK_THREAD_CPUTIME_ID || c < 0;   // < 0: a CPU-time clock id
+bool host_clock(clockid_t c) {
+    // CPU time, and CLOCK_MONOTONIC_RAW: the host's own clock stays there, for
+    // measuring the simulator itself.
+    return c == CLOCK_PROCESS_CPUTIME_ID || c == CLOCK_THREAD_CPUTIME_ID || c == CLOCK_MONOTONIC_RAW || c < 0;
 }
 
 bool simulated_timespec(clockid_t c, timespec* ts) {
     uint64_t ns = 0;
-    if (is_cpu_clock(c) || !rsm::hw::simulated_now_ns(ns)) return false;
+    if (host_clock(c) || !rsm::hw::simulated_now_ns(ns)) return false;
     if (c == CLOCK_REALTIME || c == CLOCK_REALTIME_COARSE || c == CLOCK_TAI) ns += kEpochS * 1'000'000'000ull;
     ts->tv_sec = static_cast<time_t>(ns / 1'000'000'000ull);
     ts->tv_nsec = static_cast<long>(ns % 1'000'000'000ull);
