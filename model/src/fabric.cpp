@@ -83,7 +83,24 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length) {
     auto it = busy.upper_bound(t);
     if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
     for (; it != busy.end() && it->first < t + length; ++it) t = std::max(t, it->second);
-    busy.emplace(t, t + length);
+    if (length == sc_core::SC_ZERO_TIME) return t;
+    // Back-to-back stretches are kept as one: a packet looking for a gap then
+    // steps over a busy run in one step, not one per packet in it (a DMA
+    // chain reserves thousands ahead; walking them made the cost per packet
+    // grow with the packets in flight).
+    auto at = busy.emplace(t, t + length).first;
+    if (at != busy.begin()) {
+        auto before = std::prev(at);
+        if (before->second == at->first) {
+            before->second = at->second;
+            busy.erase(at);
+            at = before;
+        }
+    }
+    if (auto after = std::next(at); after != busy.end() && after->first == at->second) {
+        at->second = after->second;
+        busy.erase(after);
+    }
     return t;
 }
 
