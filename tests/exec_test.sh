@@ -13,7 +13,7 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 cflags=${EXEC_TEST_CFLAGS:-}
 [ -n "$cflags" ] && export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 cd "$work"
-for p in ring pp_server pp_client crash deadlock; do
+for p in ring pp_server pp_client crash deadlock memory; do
   cc -std=c99 -Wall -Wextra -pedantic -Werror $cflags -o $p "$src/sim/examples/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
     || { echo "FAIL - cc $p.c -lrsm"; fail=1; }
 done
@@ -28,6 +28,10 @@ for n in 2 4; do
   check "ring on $n processes: exit 0, every node got its neighbour's greeting" \
     "[ $rc -eq 0 ] && [ \$(grep -c 'node [0-9]*| node [0-9]* got .*: ok' ring$n.txt) -eq $n ] && grep -q '^result: PASS' ring$n.txt"
 done
+
+timeout 120 "$sim" exec -n 2 --no-vcd -- ./memory > memory.txt 2>&1; rc=$?
+check "real memory: static, malloc'd and mmap'd exports receive puts; putv from a VA iovec, getv into a local memory handle and stores through a mapped import all arrive" \
+  "[ $rc -eq 0 ] && grep -q 'hold every byte node 8 wrote' memory.txt && grep -q 'local memory handle: ok' memory.txt"
 
 # Same programs, same options: same report and same waveform, byte for byte
 # (node output lines come through pipes, so only their order may differ).
