@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <functional>
 #include <thread>
 
 #include "support/cluster_run.h"
@@ -54,6 +55,31 @@ struct Pages {
     size_t len;
 };
 
+// Two nodes: node 4 exports `seg` as kId; node 8 connects (RDWR) and runs
+// `body` with the import, then disconnects; node 4 destroys its export
+// once node 8 is done.
+void with_import(PageBuffer& seg,
+                 const std::function<void(rsmapi_controller_handle_t, rsm_memseg_import_handle_t)>& body,
+                 const rsmsim::ClusterConfig& cfg = rsmsim::test::config(2)) {
+    run_nodes(cfg, [&](int i, Cluster& cl) {
+        rsmapi_controller_handle_t c = controller();
+        if (i == 0) {
+            rsm_memseg_export_handle_t ex = nullptr;
+            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
+            cl.sync();
+            cl.sync();
+            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+            return;
+        }
+        cl.sync();
+        rsm_memseg_import_handle_t im = nullptr;
+        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+        body(c, im);
+        EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_disconnect(im));
+        cl.sync();
+    });
+}
+
 // ---- 1: a bad pointer is an error code, never a crash of the simulation
 
 TEST(Pinning, ExportOverUnmappedMemoryIsBadAddrAndReadOnlyPagesArePermDenied) {
@@ -74,19 +100,7 @@ TEST(Pinning, ExportOverUnmappedMemoryIsBadAddrAndReadOnlyPagesArePermDenied) {
 
 TEST(Pinning, LocalMemoryAndVectorEntriesOverBadMemoryAreRefusedBeforeTheChain) {
     PageBuffer seg(65536);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ex = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
-        rsm_memseg_import_handle_t im = nullptr;
-        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+    with_import(seg, [&](rsmapi_controller_handle_t c, rsm_memseg_import_handle_t im) {
         rsmapi_barrier_t bar{};
         ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
         Pages gone(4096, PROT_READ | PROT_WRITE), ro(4096, PROT_READ);
@@ -130,8 +144,6 @@ TEST(Pinning, LocalMemoryAndVectorEntriesOverBadMemoryAreRefusedBeforeTheChain) 
         EXPECT_EQ(sg.io_residual_count, 6u);
         ASSERT_RSM_OK(rsm_free_localmemory_handle(c, lh));
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
-        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
     });
 }
 
@@ -139,19 +151,7 @@ TEST(Pinning, LocalMemoryAndVectorEntriesOverBadMemoryAreRefusedBeforeTheChain) 
 
 TEST(Mapping, PermNoneMappingSurvivesItsBarriers) {
     PageBuffer seg(8192);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ex = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
-        rsm_memseg_import_handle_t im = nullptr;
-        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+    with_import(seg, [&](rsmapi_controller_handle_t, rsm_memseg_import_handle_t im) {
         void* addr = nullptr;
         ASSERT_RSM_OK(rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_NONE, 0, 8192));
         rsmapi_barrier_t bar{};
@@ -160,8 +160,6 @@ TEST(Mapping, PermNoneMappingSurvivesItsBarriers) {
         ASSERT_RSM_OK(rsm_memseg_import_close_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
-        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
     });
 }
 
@@ -401,19 +399,7 @@ TEST(Ownership, AnotherNodesControllerBarrierAndPollfdAreNotUsable) {
 
 TEST(Barriers, ReinitialisingTheSameBarrierKeepsMemoryFlat) {
     PageBuffer seg(4096);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ex = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
-        rsm_memseg_import_handle_t im = nullptr;
-        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+    with_import(seg, [&](rsmapi_controller_handle_t, rsm_memseg_import_handle_t im) {
         rsmapi_barrier_t bar{};
         ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
         const size_t before = mallinfo2().uordblks;
@@ -421,8 +407,6 @@ TEST(Barriers, ReinitialisingTheSameBarrierKeepsMemoryFlat) {
         const size_t after = mallinfo2().uordblks;
         EXPECT_LT(after, before + 64 * 1024) << "20,000 re-inits leaked " << (after - before) << " bytes";
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
-        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
     });
 }
 
@@ -503,19 +487,7 @@ TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
     const std::string vcd = ::testing::TempDir() + "defects_in_flight.vcd";
     rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
     cfg.vcd_path = vcd;
-    run_nodes(cfg, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ex = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
-        rsm_memseg_import_handle_t im = nullptr;
-        ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
+    with_import(seg, [&](rsmapi_controller_handle_t, rsm_memseg_import_handle_t im) {
         rsmapi_barrier_t bar{};
         ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
         rsm_iovec_t v{};
@@ -528,9 +500,7 @@ TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
         sg.iovec = &v;
         ASSERT_RSM_OK(rsm_memseg_import_putv(&sg));   // keeps many packets in flight
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
-        ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
-    });
+    }, cfg);
     // Closed when the cluster went away: read every in_flight change.
     std::ifstream in(vcd);
     std::string line, ids;

@@ -24,18 +24,6 @@ using remote::Op;
 using remote::Reply;
 using remote::Request;
 
-bool write_all(int fd, const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    while (n > 0) {
-        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        b += w;
-        n -= static_cast<size_t>(w);
-    }
-    return true;
-}
-
 // The reply usually comes within microseconds: look for it a while before
 // sleeping in the kernel (a wake-up costs tens of microseconds on a VM).
 void spin_until_readable(int fd) {
@@ -47,17 +35,11 @@ void spin_until_readable(int fd) {
 }
 
 bool read_all(int fd, void* p, size_t n) {
-    auto* b = static_cast<uint8_t*>(p);
     spin_until_readable(fd);
-    while (n > 0) {
-        const ssize_t r = ::recv(fd, b, n, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return false;
-        b += r;
-        n -= static_cast<size_t>(r);
-    }
-    return true;
+    return remote::recv_all(fd, p, n);
 }
+
+bool write_all(int fd, const void* p, size_t n) { return remote::send_all(fd, p, n); }
 
 class RemoteBus final : public Bus {
 public:

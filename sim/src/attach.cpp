@@ -39,29 +39,8 @@ const char* op_name(Op op) {
     return "an unknown request";
 }
 
-bool read_all(int fd, void* p, size_t n) {
-    auto* b = static_cast<uint8_t*>(p);
-    while (n > 0) {
-        const ssize_t r = ::recv(fd, b, n, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return false;
-        b += r;
-        n -= static_cast<size_t>(r);
-    }
-    return true;
-}
-
-bool write_all(int fd, const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    while (n > 0) {
-        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        b += w;
-        n -= static_cast<size_t>(w);
-    }
-    return true;
-}
+using rsm::remote::recv_all;
+using rsm::remote::send_all;
 
 }  // namespace
 
@@ -160,9 +139,9 @@ bool Attachments::Impl::collect_requests() {
 }
 
 bool Attachments::Impl::read_request(Conn& c) {
-    if (!read_all(c.proc.fd, &c.req, sizeof c.req) || c.req.payload > rsm::remote::kMaxPayload) return false;
+    if (!recv_all(c.proc.fd, &c.req, sizeof c.req) || c.req.payload > rsm::remote::kMaxPayload) return false;
     c.payload.resize(c.req.payload);
-    return c.req.payload == 0 || read_all(c.proc.fd, c.payload.data(), c.payload.size());
+    return c.req.payload == 0 || recv_all(c.proc.fd, c.payload.data(), c.payload.size());
 }
 
 void Attachments::Impl::close(Conn& c) {
@@ -189,7 +168,7 @@ void Attachments::Impl::proxy(Conn& c) {
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
         c.last_call = std::string(op_name(c.req.op)) + ", answered at " +
                       std::to_string(Cluster::now_ns() / 1000.0) + " us";
-        if (!write_all(c.proc.fd, &r, sizeof r) || (!out.empty() && !write_all(c.proc.fd, out.data(), out.size()))) {
+        if (!send_all(c.proc.fd, &r, sizeof r) || (!out.empty() && !send_all(c.proc.fd, out.data(), out.size()))) {
             close(c);
             break;
         }

@@ -7,6 +7,10 @@
 // programmed I/O bursts (window put/get) carry their bytes.
 #pragma once
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstddef>
 #include <cstdint>
 
 namespace rsm::remote {
@@ -45,5 +49,30 @@ struct Reply {
 
 // A burst is at most one window slot (256 MiB); neither side accepts more.
 inline constexpr uint32_t kMaxPayload = 1u << 28;
+
+// Whole messages over the stream socket; false if the other side is gone.
+inline bool send_all(int fd, const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        b += w;
+        n -= static_cast<size_t>(w);
+    }
+    return true;
+}
+
+inline bool recv_all(int fd, void* p, size_t n) {
+    auto* b = static_cast<uint8_t*>(p);
+    while (n > 0) {
+        const ssize_t r = ::recv(fd, b, n, 0);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        b += r;
+        n -= static_cast<size_t>(r);
+    }
+    return true;
+}
 
 }  // namespace rsm::remote

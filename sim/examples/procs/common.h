@@ -41,6 +41,17 @@ static inline void *page_alloc(size_t n) {
     return p;
 }
 
+/* Exports a fresh zeroed page (returned in *page) and publishes it as `id`
+ * (0: an id is assigned) to every node. */
+static inline rsm_memseg_export_handle_t export_page(rsmapi_controller_handle_t c, rsm_memseg_id_t id,
+                                                     unsigned char **page) {
+    rsm_memseg_export_handle_t ex;
+    *page = page_alloc(4096);
+    CHECK(rsm_memseg_export_create(c, &ex, *page, 4096, 0));
+    CHECK(rsm_memseg_export_publish(ex, &id, NULL, 0));
+    return ex;
+}
+
 /* Connects to `id` on `node`, retrying (and sleeping 20 us between tries)
  * until it is published. */
 static inline rsm_memseg_import_handle_t connect_when_published(rsmapi_controller_handle_t c, rsm_node_id_t node,

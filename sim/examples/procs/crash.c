@@ -14,10 +14,8 @@ int main(void) {
     const rsm_node_id_t me = my_node();
     unsigned char *page = page_alloc(4096);
     if (me == 4) {
-        rsm_memseg_export_handle_t ex;
-        rsm_memseg_id_t id = 0x520004;
-        CHECK(rsm_memseg_export_create(c, &ex, page, 4096, 0));
-        CHECK(rsm_memseg_export_publish(ex, &id, NULL, 0));
+        free(page);
+        rsm_memseg_export_handle_t ex = export_page(c, 0x520004, &page);
         CHECK(rsm_intr_signal_wait(ex, -1)); /* node 8 is connected */
         kill(getpid(), SIGKILL);
     }

@@ -11,11 +11,8 @@
 int main(void) {
     rsmapi_controller_handle_t c;
     CHECK(rsm_get_controller("sci0", &c));
-    unsigned char *page = page_alloc(4096);
-    rsm_memseg_export_handle_t ex;
-    rsm_memseg_id_t id = 0x510004;
-    CHECK(rsm_memseg_export_create(c, &ex, page, 4096, 0));
-    CHECK(rsm_memseg_export_publish(ex, &id, NULL, 0));
+    unsigned char *page;
+    rsm_memseg_export_handle_t ex = export_page(c, 0x510004, &page);
     CHECK(rsm_intr_signal_wait(ex, -1)); /* the client is there */
     int tries = 0;
     rsm_memseg_import_handle_t im = connect_when_published(c, 8, 0x510008, &tries);
