@@ -17,6 +17,8 @@ for p in ring pp_server pp_client crash deadlock memory; do
   cc -std=c99 -Wall -Wextra -pedantic -Werror $cflags -o $p "$src/sim/examples/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
     || { echo "FAIL - cc $p.c -lrsm"; fail=1; }
 done
+cc -std=c99 -pthread -Wall -Wextra -pedantic -Werror $cflags -o threads "$src/sim/examples/procs/threads.c" -I"$inc" -L"$lib" \
+  -Wl,-rpath,"$lib" -lrsm || fail=1
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 
 ./ring > outside.txt 2>&1; rc=$?
@@ -32,6 +34,10 @@ done
 timeout 120 "$sim" exec -n 2 --no-vcd -- ./memory > memory.txt 2>&1; rc=$?
 check "real memory: static, malloc'd and mmap'd exports receive puts; putv from a VA iovec, getv into a local memory handle and stores through a mapped import all arrive" \
   "[ $rc -eq 0 ] && grep -q 'hold every byte node 8 wrote' memory.txt && grep -q 'local memory handle: ok' memory.txt"
+
+timeout 120 "$sim" exec -n 2 --no-vcd -- ./threads > threads.txt 2>&1; rc=$?
+check "threads: one waits for a signal with no time limit while another of the same process calls (and causes it)" \
+  "[ $rc -eq 0 ] && grep -q 'the waiting thread woke with 0' threads.txt"
 
 # Same programs, same options: same report and same waveform, byte for byte
 # (node output lines come through pipes, so only their order may differ).

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -75,11 +77,29 @@ public:
         Reply r{};
         return call({Op::ReadBlock, 0, offset, len, 0}, nullptr, dst, len, r) && r.status;
     }
+    // The connection carries one call at a time. While only one thread of
+    // the process uses it, a wait is one request; once several do, waits and
+    // sleeps go in slices of simulated time, so another thread's call is
+    // never held up behind them for longer than a slice (a thread waiting
+    // for an event another thread of the process causes would otherwise
+    // wait forever).
     bool wait_irq(uint64_t timeout_ns) override {
-        Reply r{};
-        return call({Op::WaitIrq, 0, timeout_ns, 0, 0}, nullptr, nullptr, 0, r) && r.value != 0;
+        if (!shared()) return wait_once(timeout_ns);
+        const bool forever = timeout_ns == kNoTimeout;
+        const uint64_t end = forever ? 0 : now_ns() + timeout_ns;
+        for (;;) {
+            const uint64_t now = forever ? 0 : now_ns();
+            if (!forever && now >= end) return false;
+            if (wait_once(forever ? kSliceNs : std::min(kSliceNs, end - now))) return true;
+        }
     }
-    void sleep_ns(uint64_t ns) override { (void)simple({Op::SleepNs, 0, ns, 0, 0}); }
+    void sleep_ns(uint64_t ns) override {
+        while (ns > 0) {
+            const uint64_t step = shared() ? std::min(ns, kSliceNs) : ns;
+            (void)simple({Op::SleepNs, 0, step, 0, 0});
+            ns -= step;
+        }
+    }
     uint64_t now_ns() override {
         Reply r{};
         return call({Op::Now, 0, 0, 0, 0}, nullptr, nullptr, 0, r) ? r.value : 0;
@@ -102,6 +122,23 @@ public:
     void dma_unmap(uint64_t bus_addr, size_t len) override { (void)simple({Op::DmaUnmap, 0, bus_addr, len, 0}); }
 
 private:
+    static constexpr uint64_t kSliceNs = 10'000;
+
+    bool wait_once(uint64_t timeout_ns) {
+        Reply r{};
+        return call({Op::WaitIrq, 0, timeout_ns, 0, 0}, nullptr, nullptr, 0, r) && r.value != 0;
+    }
+
+    // Whether more than one thread of the process has called.
+    bool shared() {
+        thread_local const RemoteBus* registered = nullptr;
+        if (registered != this) {
+            registered = this;
+            ++threads_;
+        }
+        return threads_ > 1;
+    }
+
     bool simple(const Request& q) {
         Reply r{};
         return call(q, nullptr, nullptr, 0, r) && r.status;
@@ -110,6 +147,7 @@ private:
     // One round trip. A lost simulator ends the process: its node is gone,
     // and nothing it could do would be true any more.
     bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
+        (void)shared();   // counts the calling thread
         {
             std::lock_guard<std::mutex> g(io_mu_);
             if (!write_all(fd_, &q, sizeof q) || (q.payload && !write_all(fd_, out, q.payload)) ||
@@ -143,6 +181,7 @@ private:
     }
 
     int fd_;
+    std::atomic<int> threads_{0};
     std::mutex io_mu_;
     std::recursive_mutex lock_;
     std::mutex isr_mu_;
