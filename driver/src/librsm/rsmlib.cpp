@@ -10,14 +10,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <poll.h>
 #include <string>
 #include <vector>
 
 #include "adapter_regs.h"
 #include "librsm/context.h"
-#include "librsm/handles.h"
 
 #define RSM_API extern "C" RSM_EXPORT
 
