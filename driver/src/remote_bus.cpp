@@ -4,7 +4,7 @@
 // the connection; a call is one request and its reply, under a mutex.
 #include "remote_bus.h"
 
-#include <sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,26 +26,9 @@ using remote::Op;
 using remote::Reply;
 using remote::Request;
 
-// The reply usually comes within microseconds: look for it a while before
-// sleeping in the kernel (a wake-up costs tens of microseconds on a VM).
-void spin_until_readable(int fd) {
-    for (int i = 0; i < 200; ++i) {
-        char c;
-        if (::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != -1 || errno != EAGAIN) return;
-        ::sched_yield();   // whoever has work (the simulator) gets the core
-    }
-}
-
-bool read_all(int fd, void* p, size_t n) {
-    spin_until_readable(fd);
-    return remote::recv_all(fd, p, n);
-}
-
-bool write_all(int fd, const void* p, size_t n) { return remote::send_all(fd, p, n); }
-
 class RemoteBus final : public Bus {
 public:
-    explicit RemoteBus(int fd) : fd_(fd) {}
+    RemoteBus(int fd, remote::Channel* ch) : fd_(fd), ch_(ch) {}
 
     // Sends the process's hello; false if the simulator is not there.
     bool attach() {
@@ -144,21 +127,44 @@ private:
         return call(q, nullptr, nullptr, 0, r) && r.status;
     }
 
-    // One round trip. A lost simulator ends the process: its node is gone,
-    // and nothing it could do would be true any more.
+    // One round trip through the channel. A lost simulator ends the
+    // process: its node is gone, and nothing it could do would be true any
+    // more.
     bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
         (void)shared();   // counts the calling thread
         {
             std::lock_guard<std::mutex> g(io_mu_);
-            if (!write_all(fd_, &q, sizeof q) || (q.payload && !write_all(fd_, out, q.payload)) ||
-                !read_all(fd_, &r, sizeof r) || r.payload > in_len ||
-                (r.payload && !read_all(fd_, in, r.payload))) {
-                std::fprintf(stderr, "rsm: lost the connection to the rsmsim simulation; exiting\n");
-                std::_Exit(70);
-            }
+            if (q.payload) std::memcpy(ch_->data, out, q.payload);
+            ch_->req = q;
+            const uint32_t seq = ++seq_;
+            ch_->req_seq.store(seq);
+            if (ch_->sim_sleeps.load()) remote::ring(fd_);
+            if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
+            r = ch_->rep;
+            if (r.payload) std::memcpy(in, ch_->data, r.payload);
         }
         run_handler_if_rose(r.irq_rises);
         return true;
+    }
+
+    bool await_reply(uint32_t seq) {
+        auto answered = [&] { return ch_->rep_seq.load() == seq; };
+        if (remote::spin_for(answered, 2000)) return true;
+        for (;;) {
+            ch_->proc_sleeps.store(1);
+            if (answered()) break;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, -1) < 0 && errno != EINTR) return false;
+            if (!remote::drain(fd_) && !answered()) return false;
+            if (answered()) break;
+        }
+        ch_->proc_sleeps.store(0);
+        return true;
+    }
+
+    [[noreturn]] static void lost() {
+        std::fprintf(stderr, "rsm: lost the connection to the rsmsim simulation; exiting\n");
+        std::_Exit(70);
     }
 
     // The platform runs the driver's interrupt handler when the line rose:
@@ -181,6 +187,8 @@ private:
     }
 
     int fd_;
+    remote::Channel* ch_;
+    uint32_t seq_ = 0;   // the last request's number (under io_mu_)
     std::atomic<int> threads_{0};
     std::mutex io_mu_;
     std::recursive_mutex lock_;
@@ -199,12 +207,20 @@ Bus* remote_bus() {
     static std::once_flag once;
     std::call_once(once, [] {
         const char* fd = std::getenv(remote::kEnvFd);
+        const char* shm = std::getenv(remote::kEnvShm);
         if (!fd || !*fd) {
             std::fprintf(stderr, "rsm: no adapter here. librsm drives a simulated one when the program runs under "
                                  "rsmsim: rsmsim exec -n NODES -- PROGRAM [ARGS...]\n");
             return;
         }
-        auto* b = new RemoteBus(std::atoi(fd));
+        void* ch = shm ? ::mmap(nullptr, sizeof(remote::Channel), PROT_READ | PROT_WRITE, MAP_SHARED, std::atoi(shm), 0)
+                       : MAP_FAILED;
+        if (ch == MAP_FAILED) {
+            std::fprintf(stderr, "rsm: %s is not rsmsim's channel\n", remote::kEnvShm);
+            return;
+        }
+        ::close(std::atoi(shm));
+        auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::Channel*>(ch));
         if (b->attach()) g_remote = b;
         else std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
     });

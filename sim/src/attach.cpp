@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,16 +40,14 @@ const char* op_name(Op op) {
     return "an unknown request";
 }
 
-using rsm::remote::recv_all;
-using rsm::remote::send_all;
-
 }  // namespace
 
 struct Conn {
     AttachedProcess proc;
     enum class State { Computing, InCall, Closed } state = State::Computing;
-    Request req{};
-    std::vector<uint8_t> payload;
+    rsm::remote::Channel* ch = nullptr;   // shared with the process
+    uint32_t seen = 0;                    // the last request's number
+    Request req{};                        // a copy of it (its payload stays in ch->data)
     sc_core::sc_event ready;
     bool stalled = false;
     std::string last_call = "none yet";
@@ -64,10 +63,10 @@ struct Attachments::Impl {
 
     void gateway();
     bool collect_requests();
-    bool read_request(Conn& c);
+    void cut_off(const std::vector<Conn*>& stalled);
     void close(Conn& c);
     void proxy(Conn& c);
-    Reply serve(Conn& c, std::vector<uint8_t>& out);
+    Reply serve(Conn& c);
 };
 
 // Admits requests: waits (in wall-clock time, the simulation standing
@@ -87,44 +86,49 @@ void Attachments::Impl::gateway() {
 bool Attachments::Impl::collect_requests() {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::duration<double>(stall_limit_s);
-    std::vector<Conn*> waiting;
+    std::vector<Conn*> waiting, arrived;
     for (auto& c : conns)
         if (c->state == Conn::State::Computing) waiting.push_back(c.get());
-    std::vector<Conn*> arrived;
-    while (!waiting.empty()) {
-        std::vector<pollfd> fds;
-        for (Conn* c : waiting) fds.push_back({c->proc.fd, POLLIN, 0});
-        // A process usually calls again within microseconds: look a while
-        // before sleeping in the kernel (a wake-up costs far more).
-        int n = 0;
-        for (int spin = 0; spin < 200 && n == 0; ++spin) {
-            n = ::poll(fds.data(), fds.size(), 0);
-            if (n == 0) ::sched_yield();   // the process that computes gets the core
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-        if (n == 0) n = left > 0 ? ::poll(fds.data(), fds.size(), static_cast<int>(left)) : 0;
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            for (Conn* c : waiting) {
-                std::fprintf(stderr,
-                             "rsmsim: node %u (%s, pid %d) has not called the simulation for %g s of wall time "
-                             "(its last call: %s); it is cut off and its node crashes\n",
-                             Cluster::node_id(c->proc.node_index), c->proc.name.c_str(), static_cast<int>(c->proc.pid),
-                             stall_limit_s, c->last_call.c_str());
-                c->stalled = true;
-                ::kill(c->proc.pid, SIGKILL);
-                close(*c);
-            }
-            break;
-        }
+    // Moves the processes whose request is in to `arrived`.
+    auto take_arrivals = [&] {
         std::vector<Conn*> still;
-        for (size_t i = 0; i < fds.size(); ++i) {
-            Conn* c = waiting[i];
-            if (!fds[i].revents) still.push_back(c);
-            else if (read_request(*c)) arrived.push_back(c);
-            else close(*c);
+        for (Conn* c : waiting) {
+            if (c->ch->req_seq.load() != c->seen) {
+                c->seen = c->ch->req_seq.load();
+                c->req = c->ch->req;
+                arrived.push_back(c);
+            } else {
+                still.push_back(c);
+            }
         }
         waiting.swap(still);
+        return waiting.empty();
+    };
+    // A process usually calls again within microseconds: look a while
+    // before sleeping in the kernel (a wake-up costs far more).
+    rsm::remote::spin_for(take_arrivals, 2000);
+    while (!waiting.empty()) {
+        for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
+        if (take_arrivals()) break;
+        std::vector<pollfd> fds;
+        for (Conn* c : waiting) fds.push_back({c->proc.fd, POLLIN, 0});
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        const int n = left > 0 ? ::poll(fds.data(), fds.size(), static_cast<int>(left)) : 0;
+        if (n < 0 && errno == EINTR) continue;
+        for (Conn* c : waiting) c->ch->sim_sleeps.store(0);
+        if (n == 0) {
+            cut_off(waiting);
+            break;
+        }
+        for (size_t i = 0; i < fds.size(); ++i)
+            if (fds[i].revents && !rsm::remote::drain(waiting[i]->proc.fd) &&
+                waiting[i]->ch->req_seq.load() == waiting[i]->seen)
+                close(*waiting[i]);   // gone (exited or killed), with no request left
+        std::vector<Conn*> open;
+        for (Conn* c : waiting)
+            if (c->state != Conn::State::Closed) open.push_back(c);
+        waiting.swap(open);
+        take_arrivals();
     }
     // The order requests are started in is the node order, whichever came first.
     bool admitted = false;
@@ -138,10 +142,17 @@ bool Attachments::Impl::collect_requests() {
     return admitted;
 }
 
-bool Attachments::Impl::read_request(Conn& c) {
-    if (!recv_all(c.proc.fd, &c.req, sizeof c.req) || c.req.payload > rsm::remote::kMaxPayload) return false;
-    c.payload.resize(c.req.payload);
-    return c.req.payload == 0 || recv_all(c.proc.fd, c.payload.data(), c.payload.size());
+void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
+    for (Conn* c : stalled) {
+        std::fprintf(stderr,
+                     "rsmsim: node %u (%s, pid %d) has not called the simulation for %g s of wall time "
+                     "(its last call: %s); it is cut off and its node crashes\n",
+                     Cluster::node_id(c->proc.node_index), c->proc.name.c_str(), static_cast<int>(c->proc.pid),
+                     stall_limit_s, c->last_call.c_str());
+        c->stalled = true;
+        ::kill(c->proc.pid, SIGKILL);
+        close(*c);
+    }
 }
 
 void Attachments::Impl::close(Conn& c) {
@@ -155,30 +166,27 @@ void Attachments::Impl::close(Conn& c) {
 // Bus, in simulated time, and answers. When the process is gone its node
 // crashes: its segments go away and every importer of them is revoked.
 void Attachments::Impl::proxy(Conn& c) {
-    std::vector<uint8_t> out;
     for (;;) {
         while (c.state == Conn::State::Computing) {
             Cluster::WaitingFor w("its process to call (it is computing)");
             sc_core::wait(c.ready);
         }
         if (c.state == Conn::State::Closed) break;
-        out.clear();
-        Reply r = serve(c, out);
-        r.payload = static_cast<uint32_t>(out.size());
+        Reply r = serve(c);
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
         c.last_call = std::string(op_name(c.req.op)) + ", answered at " +
                       std::to_string(Cluster::now_ns() / 1000.0) + " us";
-        if (!send_all(c.proc.fd, &r, sizeof r) || (!out.empty() && !send_all(c.proc.fd, out.data(), out.size()))) {
-            close(c);
-            break;
-        }
+        if (c.state == Conn::State::Closed) break;   // the process went away meanwhile
+        c.ch->rep = r;
+        c.ch->rep_seq.store(c.seen);
+        if (c.ch->proc_sleeps.load()) rsm::remote::ring(c.proc.fd);
         c.state = Conn::State::Computing;
         wake.notify(sc_core::SC_ZERO_TIME);
     }
     cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
 }
 
-Reply Attachments::Impl::serve(Conn& c, std::vector<uint8_t>& out) {
+Reply Attachments::Impl::serve(Conn& c) {
     NodeBus& bus = cluster.node(c.proc.node_index).bus;
     const Request& q = c.req;
     Reply r{};
@@ -196,12 +204,13 @@ Reply Attachments::Impl::serve(Conn& c, std::vector<uint8_t>& out) {
     case Op::Write32: r.status = bus.write32(q.a, static_cast<uint32_t>(q.b)); break;
     case Op::Read64: r.status = bus.read64(q.a, r.value); break;
     case Op::Write64: r.status = bus.write64(q.a, q.b); break;
-    case Op::WriteBlock: r.status = bus.write_block(q.a, c.payload.data(), c.payload.size()); break;
+    case Op::WriteBlock:
+        r.status = q.payload <= rsm::remote::kMaxPayload && bus.write_block(q.a, c.ch->data, q.payload);
+        break;
     case Op::ReadBlock:
         if (q.b > 0 && q.b <= rsm::remote::kMaxPayload) {
-            out.resize(q.b);
-            r.status = bus.read_block(q.a, out.data(), out.size());
-            if (!r.status) out.clear();
+            r.status = bus.read_block(q.a, c.ch->data, q.b);
+            r.payload = r.status ? static_cast<uint32_t>(q.b) : 0;
         }
         break;
     case Op::WaitIrq:
@@ -235,6 +244,7 @@ Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, d
     : impl_(std::make_unique<Impl>(cluster, stall_limit_s)) {
     for (auto& p : procs) {
         impl_->conns.push_back(std::make_unique<Conn>());
+        impl_->conns.back()->ch = static_cast<rsm::remote::Channel*>(p.channel);
         impl_->conns.back()->proc = std::move(p);
     }
     for (auto& c : impl_->conns) {
@@ -245,8 +255,10 @@ Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, d
 }
 
 Attachments::~Attachments() {
-    for (auto& c : impl_->conns)
+    for (auto& c : impl_->conns) {
         if (c->state != Conn::State::Closed) ::close(c->proc.fd);
+        ::munmap(c->ch, sizeof(rsm::remote::Channel));
+    }
 }
 
 std::vector<Attachments::Outcome> Attachments::outcomes() const {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -50,6 +52,7 @@ struct Child {
     NodeProgram program;
     pid_t pid = -1;
     int conn = -1;               // the simulator's end
+    void* channel = nullptr;     // the shared rsm::remote::Channel
     int out = -1, err = -1;      // read ends of its stdout and stderr
     int status = 0;
 };
@@ -131,11 +134,18 @@ std::string clock_interposer() {
 // in it (they are all close-on-exec).
 bool start(Child& c, std::string& error) {
     int sv[2], out[2], err[2];
+    const int shm = ::memfd_create("rsmsim-channel", MFD_CLOEXEC);
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
-        ::pipe2(err, O_CLOEXEC) != 0) {
+        ::pipe2(err, O_CLOEXEC) != 0 || shm < 0 || ::ftruncate(shm, sizeof(rsm::remote::Channel)) != 0) {
         error = std::string("cannot create the connection: ") + std::strerror(errno);
         return false;
     }
+    void* ch = ::mmap(nullptr, sizeof(rsm::remote::Channel), PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+    if (ch == MAP_FAILED) {
+        error = std::string("cannot map the channel: ") + std::strerror(errno);
+        return false;
+    }
+    new (ch) rsm::remote::Channel();   // zeroed pages; the atomics start at 0
     // Everything the child needs, made before fork (after it only exec).
     std::vector<std::string> env_s;
     std::string preload = clock_interposer();
@@ -150,6 +160,7 @@ bool start(Child& c, std::string& error) {
     if (!preload.empty()) env_s.push_back("LD_PRELOAD=" + preload);
     env_s.push_back(std::string(rsm::remote::kEnvFd) + "=" + std::to_string(sv[1]));
     env_s.push_back(std::string(rsm::remote::kEnvNode) + "=" + std::to_string(c.program.node_id));
+    env_s.push_back(std::string(rsm::remote::kEnvShm) + "=" + std::to_string(shm));
     std::vector<char*> envp, argv;
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
@@ -165,13 +176,16 @@ bool start(Child& c, std::string& error) {
     if (pid == 0) {
         ::dup2(out[1], STDOUT_FILENO);
         ::dup2(err[1], STDERR_FILENO);
-        ::fcntl(sv[1], F_SETFD, 0);   // the connection survives exec
+        ::fcntl(sv[1], F_SETFD, 0);   // the connection and the channel survive exec
+        ::fcntl(shm, F_SETFD, 0);
         ::execve(path.c_str(), argv.data(), envp.data());
         _exit(127);
     }
     ::close(sv[1]);
     ::close(out[1]);
     ::close(err[1]);
+    ::close(shm);
+    c.channel = ch;
     c.pid = pid;
     c.conn = sv[0];
     c.out = out[0];
@@ -260,7 +274,7 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
     }
     std::vector<AttachedProcess> procs;
     for (const Child& c : children)
-        procs.push_back({c.program.node_id / 4 - 1, c.conn, c.pid, c.program.argv[0]});
+        procs.push_back({c.program.node_id / 4 - 1, c.conn, c.channel, c.pid, c.program.argv[0]});
     bool finished = false;
     std::vector<Attachments::Outcome> outcomes;
     {

@@ -1,14 +1,19 @@
-// The Bus seam over a socket: how a node program running as its own OS
+// The Bus seam between processes: how a node program running as its own OS
 // process (`rsmsim exec`) reaches its node's adapter in the simulator. One
-// connection per process; every Bus call is one request and one reply, in
-// order. The simulator's side is sim/src/attach.cpp; librsm's is
-// driver/src/remote_bus.cpp. Bulk data never travels here: DMA reads and
-// writes the process's memory directly (process_vm_readv/writev), only
-// programmed I/O bursts (window put/get) carry their bytes.
+// channel per process -- shared memory for the calls, a socket to wake a
+// side that sleeps and to notice a side that is gone; every Bus call is one
+// request and one reply, in order. The simulator's side is
+// sim/src/attach.cpp; librsm's is driver/src/remote_bus.cpp. Bulk data never
+// travels here: DMA reads and writes the process's memory directly
+// (process_vm_readv/writev); only programmed I/O bursts (window put/get)
+// carry their bytes.
 #pragma once
 
+#include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +23,7 @@ namespace rsm::remote {
 // The environment the launcher gives each node process.
 inline constexpr const char* kEnvFd = "RSMSIM_FD";         // the connection's descriptor
 inline constexpr const char* kEnvNode = "RSMSIM_NODE";     // the node id (4, 8, ...)
+inline constexpr const char* kEnvShm = "RSMSIM_SHM";       // the channel's shared memory (a memfd)
 
 enum class Op : uint32_t {
     Hello = 1,      // a = pid: the process attaches (first request)
@@ -50,29 +56,47 @@ struct Reply {
 // A burst is at most one window slot (256 MiB); neither side accepts more.
 inline constexpr uint32_t kMaxPayload = 1u << 28;
 
-// Whole messages over the stream socket; false if the other side is gone.
-inline bool send_all(int fd, const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    while (n > 0) {
-        const ssize_t w = ::send(fd, b, n, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        b += w;
-        n -= static_cast<size_t>(w);
+// One call at a time passes through the channel: the process writes `req`
+// (its payload in `data`) and then bumps req_seq; the simulator answers in
+// `rep` (its payload in `data`) and sets rep_seq to the same value. Each
+// side looks for the other's message a while and then sleeps on the socket,
+// saying so in sim_sleeps / proc_sleeps; the other side then rings it (one
+// byte). Both flags are set, then the message re-checked, with sequentially
+// consistent order, so no ring is missed.
+struct Channel {
+    std::atomic<uint32_t> req_seq{0}, rep_seq{0}, sim_sleeps{0}, proc_sleeps{0};
+    Request req;
+    Reply rep;
+    alignas(64) uint8_t data[kMaxPayload];
+};
+static_assert(std::atomic<uint32_t>::is_always_lock_free, "atomics shared between processes");
+
+// Looks for `ready()` about `spins` times, yielding the core between looks
+// (to whoever has work: on a busy machine, the other side).
+template <typename Ready>
+bool spin_for(Ready ready, int spins) {
+    for (int i = 0; i < spins; ++i) {
+        if (ready()) return true;
+        ::sched_yield();
     }
-    return true;
+    return ready();
 }
 
-inline bool recv_all(int fd, void* p, size_t n) {
-    auto* b = static_cast<uint8_t*>(p);
-    while (n > 0) {
-        const ssize_t r = ::recv(fd, b, n, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return false;
-        b += r;
-        n -= static_cast<size_t>(r);
+// Wakes the side sleeping on `fd`.
+inline void ring(int fd) {
+    const char b = 1;
+    (void)::send(fd, &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+// Reads the rings that woke us; false if the other side is gone.
+inline bool drain(int fd) {
+    char buf[64];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) continue;
+        if (n == 0) return false;
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     }
-    return true;
 }
 
 }  // namespace rsm::remote

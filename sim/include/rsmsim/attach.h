@@ -22,7 +22,8 @@ namespace rsmsim {
 
 struct AttachedProcess {
     int node_index;
-    int fd;            // the simulator's end of the connection
+    int fd;            // the simulator's end of the connection (rings, and its closing)
+    void* channel;     // the shared rsm::remote::Channel, mapped here
     pid_t pid;         // for its memory (process_vm_*) and for reports
     std::string name;  // the program, for reports
 };
