@@ -4,14 +4,28 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace rsmsim {
 
 std::optional<model::TimingProfile> load_profile_file(const std::string& path, const model::TimingProfile& base,
                                                       std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+        error = path + ": cannot be read";
+        return std::nullopt;
+    }
+    return load_profile_text(text.str(), path, base, error);
+}
+
+std::optional<model::TimingProfile> load_profile_text(std::string_view text, const std::string& path,
+                                                      const model::TimingProfile& base, std::string& error) {
     toml::table t;
     try {
-        t = toml::parse_file(path);
+        t = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         error = path + ": " + std::string(e.description());
         if (e.source().begin) error += " (line " + std::to_string(e.source().begin.line) + ")";

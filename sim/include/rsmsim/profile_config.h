@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rsmsim/model/timing.h"
@@ -20,6 +21,10 @@ namespace rsmsim {
 // which key of which file.
 std::optional<model::TimingProfile> load_profile_file(const std::string& path, const model::TimingProfile& base,
                                                       std::string& error);
+
+// The same from the file's text; `path` names it in messages.
+std::optional<model::TimingProfile> load_profile_text(std::string_view text, const std::string& path,
+                                                      const model::TimingProfile& base, std::string& error);
 
 // "NAME=VALUE" (a parameter and a number). False and `error` if malformed;
 // the profile is then unchanged.
