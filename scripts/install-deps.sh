@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 git ccache
       libsystemc-dev verilator iverilog gtkwave
-      libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev libtomlplusplus-dev)
+      libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+      clang libclang-rt-14-dev)   # clang and libFuzzer: the fuzz build (tests/fuzz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,3 +16,9 @@ bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DRSMSIM_WERROR=ON -DR
 echo "== tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
    ctest -j"$jobs" --output-on-failure)
+echo "== fuzz build (clang, libFuzzer) and a short run of each target"
+{ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DRSMSIM_FUZZ=ON -DRSMSIM_BENCH=OFF &&
+  cmake --build build-fuzz -j"$jobs" --target fuzz_parsers fuzz_rsmapi fuzz_parsers_replay fuzz_rsmapi_replay; } \
+  > build-fuzz.log 2>&1 || { tail -50 build-fuzz.log; exit 1; }
+(cd build-fuzz && ctest -L fuzz --output-on-failure)
