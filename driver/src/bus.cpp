@@ -5,6 +5,21 @@ namespace rsm::hw {
 
 Bus::~Bus() = default;
 
+// The loop itself, in register reads: a platform may run it nearer the
+// device (the process-per-node Bus sends it as one request). Each look is a
+// register read, which takes time, so time always advances.
+Bus::WaitResult Bus::wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
+                              uint32_t& last) {
+    const uint64_t deadline = now_ns() + timeout_ns;
+    for (;;) {
+        if (!read32(offset, last)) return WaitResult::BusError;
+        if (((last & mask) != 0) == set) return WaitResult::Met;
+        const uint64_t now = now_ns();
+        if (now >= deadline) return WaitResult::Timeout;
+        if (wake_on_irq) (void)wait_irq(deadline - now);
+    }
+}
+
 namespace {
 BusResolver g_resolver = nullptr;
 void* g_context = nullptr;

@@ -103,6 +103,16 @@ public:
         return static_cast<PinResult>(r.status);
     }
     void dma_unmap(uint64_t bus_addr, size_t len) override { (void)simple({Op::DmaUnmap, 0, bus_addr, len, 0}); }
+    // One request instead of one per look: the simulator runs the loop.
+    WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
+                        uint32_t& last) override {
+        if (shared() && wake_on_irq) return Bus::wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
+        Reply r{};
+        const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
+        if (!call({Op::WaitReg, 0, offset, timeout_ns, how}, nullptr, nullptr, 0, r)) return WaitResult::BusError;
+        last = static_cast<uint32_t>(r.value);
+        return static_cast<WaitResult>(r.status);
+    }
 
 private:
     static constexpr uint64_t kSliceNs = 10'000;

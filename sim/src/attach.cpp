@@ -36,6 +36,7 @@ const char* op_name(Op op) {
     case Op::Now: return "reading the clock";
     case Op::DmaMap: return "pinning memory";
     case Op::DmaUnmap: return "unpinning memory";
+    case Op::WaitReg: return "a wait for a register";
     }
     return "an unknown request";
 }
@@ -236,6 +237,13 @@ Reply Attachments::Impl::serve(Conn& c) {
         bus.dma_unmap(q.a, q.b);
         r.status = 1;
         break;
+    case Op::WaitReg: {
+        uint32_t last = 0;
+        r.status = static_cast<uint32_t>(bus.wait_reg(q.a, static_cast<uint32_t>(q.c), (q.c >> 32) & 1, q.b,
+                                                      (q.c >> 33) & 1, last));
+        r.value = last;
+        break;
+    }
     }
     return r;
 }

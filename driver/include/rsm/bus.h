@@ -42,6 +42,16 @@ public:
     // pending. Returns at once while the line is already asserted.
     [[nodiscard]] virtual bool wait_irq(uint64_t timeout_ns) = 0;
 
+    // Reads the 32-bit register at `offset` until (value & mask) is non-zero
+    // (`set`) or zero (!`set`), or `timeout_ns` has passed; between looks it
+    // sleeps on the interrupt line (`wake_on_irq`) or looks again at once.
+    // The status register is the truth and the interrupt only a wake-up: any
+    // cause may wake the wait (or hold the line up), so every wake-up is
+    // followed by a look. `last` is the value last read.
+    enum class WaitResult { Met, Timeout, BusError };
+    virtual WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
+                                uint32_t& last);
+
     // The calling thread idles for `ns` (simulated time in the simulator).
     virtual void sleep_ns(uint64_t ns) = 0;
 

@@ -38,6 +38,8 @@ enum class Op : uint32_t {
     Now,            // reply value = ns
     DmaMap,         // a = va, b = len, c = access; reply value = bus address, status = PinResult
     DmaUnmap,       // a = bus address, b = len
+    WaitReg,        // a = offset, b = timeout ns, c = mask | set << 32 | wake_on_irq << 33;
+                    // reply status = Bus::WaitResult, value = the last value read
 };
 
 struct Request {

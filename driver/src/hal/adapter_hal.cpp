@@ -93,20 +93,15 @@ bool AdapterHal::export_importers(unsigned index, uint64_t& slots) {
 
 HwStatus AdapterHal::wait_until(uint32_t reg, uint32_t mask, bool set, uint64_t timeout_ns, Wake wake,
                                 uint32_t* last) {
-    // The status register is the truth and the interrupt only a wake-up: any
-    // cause may wake us (or hold the line up), so every wake-up is followed
-    // by a look, and only the deadline ends the wait unsuccessfully. Each
-    // look is a register read, which takes time, so time always advances.
-    const uint64_t deadline = bus_.now_ns() + timeout_ns;
     uint32_t v = 0;
-    for (;;) {
-        if (!rd(reg, v)) return HwStatus::BusFault;
-        if (last) *last = v;
-        if (((v & mask) != 0) == set) return HwStatus::Ok;
-        const uint64_t now = bus_.now_ns();
-        if (now >= deadline) return HwStatus::Timeout;
-        if (wake == Wake::Interrupt) (void)bus_.wait_irq(deadline - now);
+    const auto r = bus_.wait_reg(reg, mask, set, timeout_ns, wake == Wake::Interrupt, v);
+    if (last) *last = v;
+    switch (r) {
+    case hw::Bus::WaitResult::Met: return HwStatus::Ok;
+    case hw::Bus::WaitResult::Timeout: return HwStatus::Timeout;
+    case hw::Bus::WaitResult::BusError: break;
     }
+    return HwStatus::BusFault;
 }
 
 HwStatus AdapterHal::wait_revoked_sent(uint64_t timeout_ns) {
