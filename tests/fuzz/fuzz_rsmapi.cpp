@@ -133,7 +133,8 @@ struct NodeState {
 struct World {
     std::unique_ptr<rsmsim::Cluster> cluster;
     NodeState nodes[kNodes];
-    sc_core::sc_event go[kNodes], done;
+    sc_core::sc_event go[kNodes], done, start;
+    std::vector<Op> ops;   // the input being run
     Op pending[kNodes]{};
     bool tear_down[kNodes]{};
 };
@@ -404,6 +405,18 @@ void run_on(int node, const Op& op, bool teardown) {
     sc_core::wait(w.done);
 }
 
+// The sequencer, one for the process (a process per input would pile up in
+// SystemC's bookkeeping): runs each input's calls in order, then tears down.
+void sequencer() {
+    World& w = world();
+    for (;;) {
+        sc_core::wait(w.start);
+        for (const Op& op : w.ops) run_on(op.code / 17 % kNodes, op, false);
+        for (uint8_t phase = 0; phase < 2; ++phase)
+            for (int n = 0; n < kNodes; ++n) run_on(n, Op{phase, 0, 0, 0, 0}, true);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -411,12 +424,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i + 5 <= size && ops.size() < 64; i += 5)
         ops.push_back({data[i], data[i + 1], data[i + 2], data[i + 3], data[i + 4]});
     World& w = world();
-    sc_core::sc_spawn([ops] {
-        for (const Op& op : ops) run_on(op.code / 17 % kNodes, op, false);
-        for (uint8_t phase = 0; phase < 2; ++phase)
-            for (int n = 0; n < kNodes; ++n) run_on(n, Op{phase, 0, 0, 0, 0}, true);
-    });
+    static bool first = true;
+    if (first) {
+        sc_core::sc_spawn(&sequencer, "fuzz_sequencer");
+        sc_core::sc_start(sc_core::SC_ZERO_TIME);   // every process reaches its first wait
+        first = false;
+    }
+    w.ops = std::move(ops);
+    w.start.notify(sc_core::SC_ZERO_TIME);
     sc_core::sc_start();   // until the sequence is done and every worker waits again
-    (void)w;
     return 0;
 }
