@@ -19,6 +19,6 @@ echo "== tests under sanitizers"
 echo "== fuzz build (clang, libFuzzer) and a short run of each target"
 { cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DRSMSIM_FUZZ=ON -DRSMSIM_BENCH=OFF &&
-  cmake --build build-fuzz -j"$jobs" --target fuzz_parsers fuzz_rsmapi fuzz_parsers_replay fuzz_rsmapi_replay; } \
+  cmake --build build-fuzz -j"$jobs" --target fuzz_parsers fuzz_rsmapi fuzz_mmio fuzz_parsers_replay fuzz_rsmapi_replay fuzz_mmio_replay; } \
   > build-fuzz.log 2>&1 || { tail -50 build-fuzz.log; exit 1; }
 (cd build-fuzz && ctest -L fuzz --output-on-failure)
