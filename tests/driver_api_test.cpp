@@ -2,6 +2,9 @@
 // provoked and the state is shown to be intact afterwards. Every test runs
 // real node programs on a simulated cluster.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -344,6 +347,43 @@ TEST(Barrier, ArgumentAndStateErrors) {
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
         EXPECT_RSM(RSMERR_CONN_ABORTED, rsm_memseg_import_close_barrier(&bar)) << "connection gone";
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
+    });
+}
+
+// Pollfds are descriptors: when the process has none left, get_pollfd says
+// INSUFFICIENT_RESOURCES, changes nothing, and works again once one is freed.
+TEST(Resources, PollfdsRunOutWithInsufficientResourcesAndComeBack) {
+    PageBuffer mem(8 * 4096);
+    run_nodes(1, [&](int, Cluster&) {
+        rsmapi_controller_handle_t c = controller();
+        std::vector<rsm_memseg_export_handle_t> ex(8, nullptr);
+        for (int k = 0; k < 8; ++k)
+            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex[k], mem.data() + 4096 * k, 4096, 0));
+        // Room for a few more descriptors only.
+        int probe = ::dup(0);
+        ASSERT_GE(probe, 0);
+        ::close(probe);
+        struct rlimit old{};
+        ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+        struct rlimit tight = old;
+        tight.rlim_cur = static_cast<rlim_t>(probe + 6);   // three pipes
+        ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+        struct pollfd fd{};
+        int got = 0, rc = RSM_SUCCESS;
+        while (got < 8 && (rc = rsm_memseg_get_pollfd(ex[got], &fd)) == RSM_SUCCESS) ++got;
+        EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rc);
+        EXPECT_GT(got, 0);
+        EXPECT_LT(got, 8);
+        // Pinning reads the page table, which needs a descriptor too: found
+        // by this test (it said BAD_ADDR).
+        rsm_memseg_export_handle_t more = nullptr;
+        EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rsm_memseg_export_create(c, &more, mem.data(), 4096, 0));
+        ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex[0]));
+        EXPECT_RSM(RSM_SUCCESS, rsm_memseg_get_pollfd(ex[got], &fd)) << "a freed descriptor is used again";
+        ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+        ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex[got]));
+        for (int k = 1; k < got; ++k) ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex[k]));
+        for (auto h : ex) ASSERT_RSM_OK(rsm_memseg_export_destroy(h));
     });
 }
 

@@ -29,7 +29,9 @@
  * Memory is checked when it is pinned, as a kernel locks pages: a range with
  * an unmapped or inaccessible page is BAD_ADDR (EFAULT), one whose pages do
  * not allow what the adapter must do with them (write into a read-only page)
- * PERM_DENIED (EACCES). The adapter never touches memory that was not pinned.
+ * PERM_DENIED (EACCES); a platform out of resources to pin (no descriptor
+ * left to read the page table, say) INSUFFICIENT_RESOURCES. The adapter
+ * never touches memory that was not pinned.
  */
 #ifndef RSMAPI_H
 #define RSMAPI_H

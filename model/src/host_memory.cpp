@@ -28,6 +28,7 @@ bool allows(Access have, Access want) {
 // a right `want` needs. Read from /proc/PID/maps, the kernel's view.
 PinStatus host_pages(const std::string& maps_file, uintptr_t begin, uintptr_t end, Access want) {
     std::ifstream maps(maps_file);
+    if (!maps) return PinStatus::NoResources;
     std::string line;
     uintptr_t covered = begin;   // everything below is mapped with the rights wanted
     PinStatus result = PinStatus::Ok;

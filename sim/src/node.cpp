@@ -96,6 +96,7 @@ NodeBus::PinResult NodeBus::dma_map(void* va, size_t len, rsm::hw::DmaAccess acc
     switch (memory_.pin(va, len, static_cast<M::Access>(access), bus_addr)) {   // same bit values
     case M::PinStatus::Ok: return PinResult::Ok;
     case M::PinStatus::Denied: return PinResult::Denied;
+    case M::PinStatus::NoResources: return PinResult::NoResources;
     case M::PinStatus::Fault: break;
     }
     return PinResult::Fault;

@@ -76,7 +76,8 @@ public:
     // (else Fault, EFAULT) and allow what the device will do (else Denied,
     // EACCES). On Ok, `bus_addr` is the range's bus address; the device can
     // reach exactly the pinned range with the pinned access, nothing else.
-    enum class PinResult { Ok, Fault, Denied };
+    // NoResources: the platform could not pin for want of resources.
+    enum class PinResult { Ok, Fault, Denied, NoResources };
     [[nodiscard]] virtual PinResult dma_map(void* va, size_t len, DmaAccess access, uint64_t& bus_addr) = 0;
     virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
 };

@@ -87,11 +87,13 @@ void destroy_segment(Segment* s) {
 }
 
 // Pins memory for the adapter; a page-locking failure as the spec maps it
-// (EFAULT -> BAD_ADDR, EACCES -> PERM_DENIED).
+// (EFAULT -> BAD_ADDR, EACCES -> PERM_DENIED, out of resources ->
+// INSUFFICIENT_RESOURCES).
 int pin(Controller& c, void* va, size_t len, hw::DmaAccess access, uint64_t& bus_addr) {
     switch (c.bus->dma_map(va, len, access, bus_addr)) {
     case hw::Bus::PinResult::Ok: return RSM_SUCCESS;
     case hw::Bus::PinResult::Denied: return RSMERR_PERM_DENIED;
+    case hw::Bus::PinResult::NoResources: return RSMERR_INSUFFICIENT_RESOURCES;
     case hw::Bus::PinResult::Fault: break;
     }
     return RSMERR_BAD_ADDR;

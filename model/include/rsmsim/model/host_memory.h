@@ -30,8 +30,9 @@ public:
     // What the adapter may do with pinned memory.
     enum class Access : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
     // Fault: some byte is not mapped (or PROT_NONE); Denied: mapped, but some
-    // page lacks a right the access needs.
-    enum class PinStatus { Ok, Fault, Denied };
+    // page lacks a right the access needs; NoResources: the page table could
+    // not be read (no descriptor left, say).
+    enum class PinStatus { Ok, Fault, Denied, NoResources };
     // Pin [va, va+len) for `access`: checks the host process's own page table
     // as a kernel locking pages would. Ok sets `bus_addr`.
     PinStatus pin(void* va, size_t len, Access access, uint64_t& bus_addr);
