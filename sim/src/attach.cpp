@@ -131,6 +131,7 @@ bool Attachments::Impl::collect_requests() {
         waiting.swap(open);
         take_arrivals();
     }
+    for (Conn* c : arrived) c->ch->sim_sleeps.store(0);   // awake again: no rings needed
     // The order requests are started in is the node order, whichever came first.
     bool admitted = false;
     for (auto& c : conns)
