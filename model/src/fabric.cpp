@@ -76,7 +76,7 @@ void Fabric::crash_node(uint16_t node) {
         if (alive(id)) port->node_lost(node);
 }
 
-sc_time Fabric::Link::reserve(sc_time earliest, sc_time length) {
+sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
     const sc_time now = sc_core::sc_time_stamp();
     while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
     sc_time t = earliest;
@@ -84,20 +84,21 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length) {
     if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
     for (; it != busy.end() && it->first < t + length; ++it) t = std::max(t, it->second);
     if (length == sc_core::SC_ZERO_TIME) return t;
-    // Back-to-back stretches are kept as one: a packet looking for a gap then
-    // steps over a busy run in one step, not one per packet in it (a DMA
-    // chain reserves thousands ahead; walking them made the cost per packet
-    // grow with the packets in flight).
+    // Back-to-back stretches, and those with a gap too short for any packet
+    // between them (mostly picoseconds of rounding), are kept as one: a
+    // packet looking for a gap then steps over a busy run in one step, not one
+    // per packet in it (a DMA chain reserves thousands ahead; walking them
+    // made the cost per packet grow with the packets in flight).
     auto at = busy.emplace(t, t + length).first;
     if (at != busy.begin()) {
         auto before = std::prev(at);
-        if (before->second == at->first) {
+        if (at->first - before->second < shortest) {
             before->second = at->second;
             busy.erase(at);
             at = before;
         }
     }
-    if (auto after = std::next(at); after != busy.end() && after->first == at->second) {
+    if (auto after = std::next(at); after != busy.end() && after->first - at->second < shortest) {
         at->second = after->second;
         busy.erase(after);
     }
@@ -191,6 +192,8 @@ void Fabric::send(Packet p, sc_time delay) {
             arrive = depart + ingress;   // loopback inside the adapter
         } else {
             const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps);
+            // No packet is shorter on the wire than a header and its CRC at full speed.
+            const sc_time shortest(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps), SC_NS);
             const sc_time hop(timing_.hop_ns, SC_NS);
             // A request corrupted on the way is sent again by the link layer
             // (the route again); past the retries it arrives corrupt.
@@ -210,7 +213,7 @@ void Fabric::send(Packet p, sc_time delay) {
                     Link& k = links_[static_cast<size_t>(l)];
                     const double link_wire_ns = wire_ns * k.slowdown;
                     const sc_time wire(link_wire_ns, SC_NS);
-                    const sc_time start = k.reserve(head, wire);
+                    const sc_time start = k.reserve(head, wire, shortest);
                     ++k.packets;
                     k.busy_ns += link_wire_ns;
                     head = start + hop;

@@ -138,8 +138,11 @@ private:
         double error_rate = 0.0;   // corruption probability per crossing
         uint64_t packets = 0;      // crossings
         double busy_ns = 0;        // wire time used
-        // The start of the first idle stretch of `length` at or after `earliest`, taken.
-        sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length);
+        // The start of the first idle stretch of `length` at or after
+        // `earliest`, taken. An idle gap shorter than `shortest` (the wire
+        // time of the smallest packet there is) can never be used, so it is
+        // counted as busy: the result is the same, the search shorter.
+        sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length, sc_core::sc_time shortest);
     };
     // The link from -> to, or null if the topology has none.
     Link* link(uint16_t from, uint16_t to);
