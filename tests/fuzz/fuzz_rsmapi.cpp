@@ -158,6 +158,12 @@ rsm_node_id_t node_class(uint8_t b) {
     return v[b % 6];
 }
 
+// An export or an import handle (the calls that take either).
+void* any_segment(const NodeState& n, const NodeState& other, const Op& op) {
+    return op.b & 1 ? static_cast<void*>(n.exports.pick(op.a, &other.exports))
+                    : static_cast<void*>(n.imports.pick(op.a, &other.imports));
+}
+
 // One call on node `me`.
 void execute(int me, const Op& op) {
     World& w = world();
@@ -273,15 +279,13 @@ void execute(int me, const Op& op) {
         break;
     }
     case 11: {
-        void* seg = op.b & 1 ? static_cast<void*>(n.exports.pick(op.a, &other.exports))
-                             : static_cast<void*>(n.imports.pick(op.a, &other.imports));
+        void* seg = any_segment(n, other, op);
         call = "signal_post";
         rc = rsm_intr_signal_post(seg, op.c & 1 ? RSM_SIGPOST_NO_ACCUMULATE : 0);
         break;
     }
     case 12: {
-        void* seg = op.b & 1 ? static_cast<void*>(n.exports.pick(op.a, &other.exports))
-                             : static_cast<void*>(n.imports.pick(op.a, &other.imports));
+        void* seg = any_segment(n, other, op);
         call = "signal_wait";
         rc = rsm_intr_signal_wait(seg, op.c % 3 == 0 ? 1 : 0);
         break;
@@ -321,8 +325,7 @@ void execute(int me, const Op& op) {
         break;
     }
     case 16: {
-        void* seg = op.b & 1 ? static_cast<void*>(n.exports.pick(op.a, &other.exports))
-                             : static_cast<void*>(n.imports.pick(op.a, &other.imports));
+        void* seg = any_segment(n, other, op);
         if (op.d % 3 == 0) {
             struct pollfd fd{};
             call = "get_pollfd";
