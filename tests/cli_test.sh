@@ -122,5 +122,11 @@ if [ "$(id -u)" -ne 0 ]; then   # root writes anywhere
   check "refuses an unwritable working directory's default waveform (exit 2)" "[ $rc -eq 2 ] && grep -q 'cannot write waveform' bad.txt"
 fi
 rmdir "$ro"
+"$sim" --version > ver.txt 2>&1; rc=$?
+check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim [0-9]' ver.txt"
+timeout 60 "$sim" --no-vcd --time-limit 5 > limit.txt 2>&1; rc=$?
+check "--time-limit stops the run there, says who was still running, exit 1" \
+  "[ $rc -eq 1 ] && grep -q 'the time limit was reached at 5.0' limit.txt && grep -q 'node 8 (prog_8_1): waiting for' limit.txt"
+refuse "an FST waveform name (FST is not written yet)" "FST is not written yet" --vcd x.fst
 [ $fail -eq 0 ] && echo "rsmsim cli: all checks passed"
 exit $fail

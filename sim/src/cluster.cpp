@@ -38,6 +38,10 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
     if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");
     if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
+    if (cfg.vcd_path.size() >= 4 && cfg.vcd_path.compare(cfg.vcd_path.size() - 4, 4, ".fst") == 0)
+        throw std::invalid_argument("waveform " + cfg.vcd_path + ": FST is not written yet; name a .vcd file "
+                                    "(gtkwave's vcd2fst converts it)");
+    if (!(cfg.time_limit_ns >= 0)) throw std::invalid_argument("the time limit must be >= 0");
     if (!cfg.vcd_path.empty()) check_writable(without_vcd_suffix(cfg.vcd_path) + ".vcd");
     g_current = this;
     sim_thread_ = std::this_thread::get_id();
@@ -197,20 +201,23 @@ void Cluster::delay_ns(double ns) {
 }
 
 bool Cluster::run() {
-    sc_core::sc_start();
+    if (cfg_.time_limit_ns > 0) sc_core::sc_start(sc_core::sc_time(cfg_.time_limit_ns, sc_core::SC_NS));
+    else sc_core::sc_start();
     if (running_ == 0) return true;
+    hit_time_limit_ = cfg_.time_limit_ns > 0 && sc_core::sc_pending_activity();
     std::fprintf(stderr, "%s", blocked_report().c_str());
     return false;
 }
 
 std::string Cluster::blocked_report() const {
-    std::string out = "rsmsim: nothing left to simulate at " + std::to_string(now_ns() / 1000.0) + " us, but " +
+    const std::string why = hit_time_limit_ ? "the time limit was reached at " : "nothing left to simulate at ";
+    std::string out = "rsmsim: " + why + std::to_string(now_ns() / 1000.0) + " us, but " +
                       std::to_string(running_) + " node program(s) have not ended:\n";
     std::vector<std::string> lines;   // by program name, not by process address: deterministic
     for (const auto& [process, p] : programs_)
         if (!p.done)
             lines.push_back("  node " + std::to_string(node_id(p.node)) + " (" + p.name + "): waiting for " +
-                            (p.waiting ? p.waiting : "something the simulator does not know") + "\n");
+                            (p.waiting ? p.waiting : "an adapter access to complete (or it was computing)") + "\n");
     std::sort(lines.begin(), lines.end());
     for (const auto& l : lines) out += l;
     return out;

@@ -319,7 +319,13 @@ int sc_main(int argc, char* argv[]) {
     app.add_option("--seed", opt.seed, "seed of every random choice (CRC errors, random faults)")->group(faults);
     app.add_option("--link-down", opt.link_down, "shorthand for --fault down:A-B@US (A-B@US)")->group(faults);
     app.add_option("--crash", opt.crash, "shorthand for --fault crash:NODE@US (NODE@US)")->group(faults);
-    app.add_option("--vcd", opt.vcd, "waveform file to write")->group(output);
+    app.add_option("--vcd", opt.vcd, "waveform file to write (.vcd)")->group(output);
+    double time_limit_us = 0;
+    app.add_option("--time-limit", time_limit_us,
+                   "stop at this simulated time (us); programs still running then make the run fail")
+        ->check(CLI::Range(0.0, rsmsim::kMaxFaultTimeUs))
+        ->group(run_group);
+    app.set_version_flag("--version", std::string("rsmsim ") + RSMSIM_VERSION + " (librsm 2, SystemC 2.3.4, verilated RTL)");
     app.add_flag("--no-vcd", opt.no_vcd, "write no waveform")->group(output);
     // Every long option can come from a TOML file instead (the command line
     // wins): nodes = 9, topology = "torus", fault = ["down:4-8@20", ...].
@@ -382,6 +388,7 @@ int sc_main(int argc, char* argv[]) {
     cfg.crc_error_rate = opt.crc_error_rate;
     cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
+    cfg.time_limit_ns = time_limit_us * 1000.0;
 
     for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);
     for (const auto& f : opt.crash) opt.faults.push_back("crash:" + f);
@@ -445,7 +452,7 @@ int sc_main(int argc, char* argv[]) {
     std::unique_ptr<rsmsim::ProfileProbe> probe;
     if (opt.workload == "calibrate")
         probe = std::make_unique<rsmsim::ProfileProbe>(rsmsim::ProfileProbe::default_dma_bytes(cfg.timing));
-    bool finished = false;
+    bool finished = false, timed_out = false;
     {
         std::unique_ptr<rsmsim::Cluster> built;
         try {
@@ -467,6 +474,7 @@ int sc_main(int argc, char* argv[]) {
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
         }
         finished = cluster.run();
+        timed_out = cluster.hit_time_limit();
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
                    rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
                    cluster.fabric().crc_errors());
@@ -474,7 +482,9 @@ int sc_main(int argc, char* argv[]) {
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);
-    if (!finished) fmt::print("node programs were left blocked\n");
+    if (!finished)
+        fmt::print(timed_out ? "the time limit was reached with node programs still running\n"
+                             : "node programs were left blocked\n");
     const bool ok = finished && s.report.failures == 0;
     fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
     return ok ? 0 : 1;

@@ -42,7 +42,7 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
     ++accesses_;
     // The CPU is blocked for the access: consume its time now (no quantum),
     // which keeps every node's view of time exact and the run deterministic.
-    wait(delay);
+    wait(delay);   // not marked for reports (Cluster::WaitingFor): this is the hot path
     return t.is_response_ok();
 }
 

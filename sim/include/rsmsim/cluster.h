@@ -37,7 +37,8 @@ struct ClusterConfig {
     FaultPlan faults;
     // Told of every fault as it happens (e.g. to print it).
     std::function<void(double now_ns, const FaultEvent&)> on_fault;
-    std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional
+    std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional (".fst" is refused)
+    double time_limit_ns = 0;   // > 0: run() stops there, reporting the programs still running
 };
 
 class Cluster {
@@ -71,6 +72,8 @@ public:
     // run() prints it on stderr.
     bool run();
     std::string blocked_report() const;
+    // Whether run() stopped at ClusterConfig::time_limit_ns with work left.
+    bool hit_time_limit() const { return hit_time_limit_; }
 
     // Marks what the calling node program waits for while it exists (for
     // blocked_report); outside a node program it does nothing.
@@ -118,6 +121,7 @@ private:
     std::thread::id sim_thread_;   // the OS thread that runs every SystemC process
     std::vector<FaultEvent> schedule_;
     int spawned_ = 0;
+    bool hit_time_limit_ = false;
     int running_ = 0;
     int arrived_ = 0;
     uint64_t sync_generation_ = 0;

@@ -39,6 +39,7 @@ typedef struct {
     uint64_t seed;             /* seed of every random choice (CRC errors, random faults) */
     const char *faults;        /* fault plan, ';'-separated, e.g. "down:8-12@20;up:8-12@60;crash:16@90"
                                   or "random:down=2,slow=1,crc=1@200" (syntax: rsmsim/faults.h) */
+    double time_limit_us;      /* > 0: stop there; programs still running make the run fail (-1) */
 } rsmsim_options;
 
 /* Defaults: 2 nodes, every other field zero/NULL. */
@@ -48,7 +49,8 @@ typedef void (*rsmsim_program)(int node_index, void *arg);
 
 /* 0: every program ran to the end. -1: bad options, a bad profile file,
  * override or fault (message on stderr), or programs left blocked when the
- * simulation ran out of events. */
+ * simulation ran out of events or reached time_limit_us (stderr says who
+ * waits for what). */
 int rsmsim_run(const rsmsim_options *opts, rsmsim_program program, void *arg);
 
 void rsmsim_sync(void);                        /* rendezvous of all node programs */
