@@ -128,5 +128,12 @@ timeout 60 "$sim" --no-vcd --time-limit 5 > limit.txt 2>&1; rc=$?
 check "--time-limit stops the run there, says who was still running, exit 1" \
   "[ $rc -eq 1 ] && grep -q 'the time limit was reached at 5.0' limit.txt && grep -q 'node 8 (prog_8_1): waiting for' limit.txt"
 refuse "an FST waveform name (FST is not written yet)" "FST is not written yet" --vcd x.fst
+printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml
+refuse "a misspelt --config key, with its line and the key meant" "c1.toml:1: unknown key .nodse. (did you mean .nodes.?)" --config c1.toml
+refuse "a --config file that is not TOML, with its line" "c2.toml:1: not TOML" --config c2.toml
+refuse "an unknown --config key after good ones, with its line" "c3.toml:2: unknown key .nodes2." --config c3.toml
+printf 'topology = 7\n' > c4.toml
+refuse "a --config value of the wrong kind" "c4.toml:1: topology must be a string in quotes" --config c4.toml
+refuse "an option out of range (exit 2 like every refusal)" "nodes" --nodes 1
 [ $fail -eq 0 ] && echo "rsmsim cli: all checks passed"
 exit $fail

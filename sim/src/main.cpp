@@ -21,6 +21,7 @@
 
 #include "rsmapi.h"
 #include "rsmsim/cluster.h"
+#include "rsmsim/config_check.h"
 #include "rsmsim/errors.h"
 #include "rsmsim/faults.h"
 #include "rsmsim/launcher.h"
@@ -272,6 +273,30 @@ void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model
     }
 }
 
+// The --config file (if any), checked against the options the file may set.
+bool check_config(const CLI::App& app, int argc, char** argv) {
+    std::string path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--config" && i + 1 < argc) path = argv[i + 1];
+        else if (a.rfind("--config=", 0) == 0) path = a.substr(9);
+    }
+    if (path.empty()) return true;
+    std::vector<rsmsim::ConfigKey> keys;
+    for (const CLI::Option* o : app.get_options()) {
+        using K = rsmsim::ConfigKey::Kind;
+        const K kind = o->get_type_name().empty() ? K::Flag   // flags show no type
+                       : o->get_expected_max() > 1 ? K::List
+                       : o->get_type_name().rfind("TEXT", 0) == 0 ? K::Text
+                                                                   : K::Number;
+        for (const auto& n : o->get_lnames()) keys.push_back({n, kind});
+    }
+    std::string error;
+    if (rsmsim::check_config_file(path, keys, error)) return true;
+    fmt::print(stderr, "rsmsim: --config {}\n", error);
+    return false;
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -343,10 +368,13 @@ int sc_main(int argc, char* argv[]) {
                      "wall-clock seconds a node process may compute without calling the simulation")
         ->check(CLI::Range(0.1, 86400.0));
     exec->add_option("command", exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
+    if (!check_config(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // --help and --version end well; every refusal is exit status 2.
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
     }
     if (!segid_file.empty()) {
         // Check the file now, so a bad one is reported before the run.
