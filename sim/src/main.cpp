@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -515,5 +516,11 @@ int sc_main(int argc, char* argv[]) {
                              : "node programs were left blocked\n");
     const bool ok = finished && s.report.failures == 0;
     fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
+    if (!finished) {
+        // Programs left blocked still hold what they made (segments, buffers):
+        // end here rather than in exit handlers that would call that a leak.
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
     return ok ? 0 : 1;
 }
