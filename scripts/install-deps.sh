@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 git ccache
       libsystemc-dev verilator iverilog gtkwave
-      libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+      libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
       clang libclang-rt-14-dev)   # clang and libFuzzer: the fuzz build (tests/fuzz)
 missing=()
 for p in "${pkgs[@]}"; do

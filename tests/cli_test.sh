@@ -122,6 +122,17 @@ if [ "$(id -u)" -ne 0 ]; then   # root writes anywhere
   check "refuses an unwritable working directory's default waveform (exit 2)" "[ $rc -eq 2 ] && grep -q 'cannot write waveform' bad.txt"
 fi
 rmdir "$ro"
+"$sim" -n 4 -w all-to-all --no-vcd --json r.json > json.txt 2>&1; rc=$?
+check "--json writes the report as JSON: the same simulated time, packets and result as the text, every link" \
+  "[ $rc -eq 0 ] && python3 -c \"
+import json, re, sys
+d = json.load(open('r.json'))
+t = open('json.txt').read()
+m = re.search(r'simulated time: ([0-9.]+) us; fabric packets delivered: ([0-9]+)', t)
+ok = m and abs(d['simulated_us'] - float(m.group(1))) < 1e-3 and d['packets_delivered'] == int(m.group(2))
+ok = ok and d['result'] == 'PASS' and d['nodes'] == 4 and len(d['links']) == 8 and d['finished']
+sys.exit(0 if ok else 1)\""
+refuse "an unwritable --json path" "--json /proc/x.json: cannot be written" --no-vcd --json /proc/x.json
 "$sim" --version > ver.txt 2>&1; rc=$?
 check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim [0-9]' ver.txt"
 timeout 60 "$sim" --no-vcd --time-limit 5 > limit.txt 2>&1; rc=$?

@@ -9,6 +9,7 @@
 // with putv (four scatter-gather entries, one DMA chain) and reads it back
 // with getv; node 4 verifies that too; everything is torn down.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -241,8 +243,14 @@ void print_parameters(const rsmsim::model::TimingProfile& p) {
 }
 
 // Where the load went: the busiest links, and what the fabric had to answer.
-void report_links(rsmsim::Cluster& cluster) {
+void report_links(rsmsim::Cluster& cluster, nlohmann::json& json) {
     auto stats = cluster.fabric().link_stats();
+    const double run_ns = rsmsim::Cluster::now_ns();
+    for (const auto& l : stats)
+        json["links"].push_back({{"from", rsmsim::model::link_end_name(l.from)},
+                                 {"to", rsmsim::model::link_end_name(l.to)},
+                                 {"packets", l.packets},
+                                 {"busy_percent", run_ns > 0 ? 100.0 * l.busy_ns / run_ns : 0.0}});
     std::stable_sort(stats.begin(), stats.end(), [](const auto& x, const auto& y) { return x.busy_ns > y.busy_ns; });
     const double now = rsmsim::Cluster::now_ns();
     std::string busiest;
@@ -346,6 +354,8 @@ int sc_main(int argc, char* argv[]) {
     app.add_option("--link-down", opt.link_down, "shorthand for --fault down:A-B@US (A-B@US)")->group(faults);
     app.add_option("--crash", opt.crash, "shorthand for --fault crash:NODE@US (NODE@US)")->group(faults);
     app.add_option("--vcd", opt.vcd, "waveform file to write (.vcd)")->group(output);
+    std::string json_path;
+    app.add_option("--json", json_path, "also write the run's report to this file as JSON")->group(output);
     double time_limit_us = 0;
     app.add_option("--time-limit", time_limit_us,
                    "stop at this simulated time (us); programs still running then make the run fail")
@@ -482,6 +492,13 @@ int sc_main(int argc, char* argv[]) {
     if (opt.workload == "calibrate")
         probe = std::make_unique<rsmsim::ProfileProbe>(rsmsim::ProfileProbe::default_dma_bytes(cfg.timing));
     bool finished = false, timed_out = false;
+    nlohmann::json json = {{"rsmsim", RSMSIM_VERSION}, {"nodes", opt.nodes}, {"topology", opt.topology},
+                           {"workload", opt.workload}, {"profile", cfg.timing.name}, {"bytes", opt.bytes},
+                           {"seed", opt.seed}, {"links", nlohmann::json::array()}};
+    if (!json_path.empty() && !std::ofstream(json_path, std::ios::app)) {
+        fmt::print(stderr, "rsmsim: --json {}: cannot be written\n", json_path);
+        return 2;
+    }
     {
         std::unique_ptr<rsmsim::Cluster> built;
         try {
@@ -507,7 +524,11 @@ int sc_main(int argc, char* argv[]) {
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
                    rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
                    cluster.fabric().crc_errors());
-        report_links(cluster);
+        json["simulated_us"] = rsmsim::Cluster::now_ns() / 1000.0;
+        json["packets_delivered"] = cluster.fabric().packets_delivered();
+        json["corrupted_attempts"] = cluster.fabric().crc_errors();
+        json["unreachable_answers"] = cluster.fabric().unreachable_answers();
+        report_links(cluster, json);
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);
@@ -516,6 +537,14 @@ int sc_main(int argc, char* argv[]) {
                              : "node programs were left blocked\n");
     const bool ok = finished && s.report.failures == 0;
     fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
+    if (!json_path.empty()) {
+        json["finished"] = finished;
+        json["time_limit_reached"] = timed_out;
+        json["failures"] = s.report.failures;
+        json["result"] = ok ? "PASS" : "FAIL";
+        if (s.report.put4_ns >= 0) json["put4_us"] = s.report.put4_ns / 1000.0;
+        std::ofstream(json_path) << json.dump(2) << "\n";
+    }
     if (!finished) {
         // Programs left blocked still hold what they made (segments, buffers):
         // end here rather than in exit handlers that would call that a leak.
