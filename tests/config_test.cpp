@@ -216,6 +216,7 @@ TEST(TestbenchOptions, BadOptionsAreRefused) {
     EXPECT_TRUE(refused([](rsmsim_options& b) { b.profile_file = "/nonexistent/p.toml"; }));
     EXPECT_TRUE(refused([](rsmsim_options& b) { b.crc_error_rate = 1.5; }));
     EXPECT_TRUE(refused([](rsmsim_options& b) { b.faults = "down:4-8@1;melt:8@2"; }));
+    EXPECT_TRUE(refused([](rsmsim_options& b) { b.time_limit_us = -1; }));   // refused by the Cluster itself
     EXPECT_EQ(ran, 0);
 }
 

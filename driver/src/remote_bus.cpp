@@ -1,7 +1,8 @@
 // The Bus of a node program that runs as its own process under `rsmsim
-// exec`: every call goes to the simulator over the connection the launcher
-// passed in RSMSIM_FD (protocol: rsm/remote.h). Threads of the process share
-// the connection; a call is one request and its reply, under a mutex.
+// exec`: every call goes to the simulator through the channel the launcher
+// passed (shared memory in RSMSIM_SHM, its socket in RSMSIM_FD; protocol:
+// rsm/remote.h). Threads of the process share the channel; a call is one
+// request and its reply, under a mutex.
 #include "remote_bus.h"
 
 #include <sys/mman.h>
@@ -238,10 +239,15 @@ Bus* remote_bus() {
 }
 
 namespace {
-// Attached, without the "no adapter" remark for a process that only asks the time.
+// Attached, without the "no adapter" remark for a process that only asks
+// the time. The environment is read once: the interposed clock calls this
+// on every clock_gettime.
 Bus* attached_bus() {
-    const char* fd = std::getenv(remote::kEnvFd);
-    return fd && *fd ? remote_bus() : nullptr;
+    static const bool launched = [] {
+        const char* fd = std::getenv(remote::kEnvFd);
+        return fd && *fd;
+    }();
+    return launched ? remote_bus() : nullptr;
 }
 }  // namespace
 

@@ -10,9 +10,6 @@ namespace rsm::hw {
 // under rsmsim.
 Bus* remote_bus();
 
-}  // namespace rsm::hw
-
-namespace rsm::hw {
 // For the clock interposer (librsmsim_clock.so) of a program under
 // `rsmsim exec`: simulated time, and sleeping in it. False (nothing done)
 // when the process is not attached to a simulation.

@@ -41,7 +41,8 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
     if (cfg.vcd_path.size() >= 4 && cfg.vcd_path.compare(cfg.vcd_path.size() - 4, 4, ".fst") == 0)
         throw std::invalid_argument("waveform " + cfg.vcd_path + ": FST is not written yet; name a .vcd file "
                                     "(gtkwave's vcd2fst converts it)");
-    if (!(cfg.time_limit_ns >= 0)) throw std::invalid_argument("the time limit must be >= 0");
+    if (!(cfg.time_limit_ns >= 0 && cfg.time_limit_ns <= kMaxFaultTimeUs * 1000))
+        throw std::invalid_argument("the time limit must be within 0..1e9 us");
     if (!cfg.vcd_path.empty()) check_writable(without_vcd_suffix(cfg.vcd_path) + ".vcd");
     g_current = this;
     sim_thread_ = std::this_thread::get_id();

@@ -232,7 +232,7 @@ bool check_programs(const std::vector<NodeProgram>& programs, int nodes, std::st
     }
     std::set<uint16_t> seen;
     for (const NodeProgram& p : programs) {
-        if (p.node_id % 4 != 0 || p.node_id < 4 || p.node_id > 4 * nodes) {
+        if (Cluster::node_index(p.node_id, nodes) < 0) {
             error = "exec: node " + std::to_string(p.node_id) + " is not in the cluster (nodes are 4, 8, ... " +
                     std::to_string(4 * nodes) + ")";
             return false;
@@ -274,7 +274,7 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
     }
     std::vector<AttachedProcess> procs;
     for (const Child& c : children)
-        procs.push_back({c.program.node_id / 4 - 1, c.conn, c.channel, c.pid, c.program.argv[0]});
+        procs.push_back({Cluster::node_index(c.program.node_id, cfg.nodes), c.conn, c.channel, c.pid, c.program.argv[0]});
     bool finished = false;
     std::vector<Attachments::Outcome> outcomes;
     {

@@ -892,9 +892,9 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
     if (numfdsp) *numfdsp = 0;
     if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
     rsm::hw::Bus* bus = rsm::hw::current_bus();
-    auto own_segment_of_pollfd = [](int fd, rsm::hw::Bus* mine) -> Segment* {
+    auto own_segment_of_pollfd = [bus](int fd) -> Segment* {
         Segment* s = segment_of_pollfd(fd);
-        return s && s->ctrl->bus == mine ? s : nullptr;
+        return s && s->ctrl->bus == bus ? s : nullptr;
     };
     const uint64_t start = bus ? bus->now_ns() : 0;
     const bool forever = timeout < 0;
@@ -905,7 +905,7 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         // as an ordinary descriptor that never reports an event here.
         Controller* mine = nullptr;   // the calling node's, whose interrupt we can wait for
         for (nfds_t i = 0; i < nfds && !mine; ++i)
-            if (Segment* s = own_segment_of_pollfd(fds[i].fd, bus)) mine = s->ctrl;
+            if (Segment* s = own_segment_of_pollfd(fds[i].fd)) mine = s->ctrl;
         uint64_t epoch = 0;
         if (mine) {
             rsm::hw::BusLock guard(*mine->bus);
@@ -920,8 +920,9 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
         }
         int n = 0;
         for (nfds_t i = 0; i < nfds; ++i) {
-            Segment* s = own_segment_of_pollfd(fds[i].fd, bus);
-            if (!s && segment_of_pollfd(fds[i].fd)) fds[i].revents = 0;   // another node's
+            Segment* any = segment_of_pollfd(fds[i].fd);
+            Segment* s = any && any->ctrl->bus == bus ? any : nullptr;
+            if (any && !s) fds[i].revents = 0;   // another node's
             if (s && fds[i].revents == POLLRDNORM) {
                 // One event consumed per ready segment; lost races clear revents.
                 rsm::hw::BusLock guard(*s->ctrl->bus);
