@@ -16,6 +16,9 @@ check "cmake --install puts rsmapi.h, both libraries (with SONAME links), rsmsim
   "[ -f $work/prefix/include/rsmapi.h ] && [ -f $work/prefix/include/rsmsim/testbench.h ] && [ -L $work/prefix/lib/librsm.so ] && [ -e $work/prefix/lib/librsm.so.2 ] && [ -L $work/prefix/lib/librsmsim.so ] && [ -x $work/prefix/bin/rsmsim ] && [ -f $work/prefix/lib/pkgconfig/rsm.pc ] && [ -f $work/prefix/lib/cmake/rsmsim/rsmsimConfig.cmake ] && [ -f $work/prefix/share/man/man1/rsmsim.1 ]"
 if command -v groff > /dev/null; then
   check "the man page renders" "groff -man -Tutf8 $work/prefix/share/man/man1/rsmsim.1 2>/dev/null | grep -q 'simulate an SCI-style'"
+  check "and documents every option of rsmsim --help, exec's included" \
+    "for o in \$($work/prefix/bin/rsmsim --help | grep -oE -- '--[a-z][a-z-]+' | sort -u) --node --stall-limit; do
+       groff -man -Tascii -P-cbou $work/prefix/share/man/man1/rsmsim.1 2>/dev/null | grep -q -- \"\$o\" || { echo \"missing \$o\"; exit 1; }; done"
 else
   echo "skip - groff is not installed: the man page is not rendered"
 fi
