@@ -160,7 +160,8 @@ private:
 
     bool await_reply(uint32_t seq) {
         auto answered = [&] { return ch_->rep_seq.load() == seq; };
-        if (remote::spin_for(answered, 2000)) return true;
+        if (remote::wait_for(answered, [&] { return ch_->others_first.load(std::memory_order_relaxed) == 0; }, 2000))
+            return true;
         for (;;) {
             ch_->proc_sleeps.store(1);
             if (answered()) break;

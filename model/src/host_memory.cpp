@@ -1,7 +1,5 @@
 #include "rsmsim/model/host_memory.h"
 
-#include <sys/uio.h>
-
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +10,10 @@ namespace rsmsim::model {
 HostMemory::HostMemory(sc_core::sc_module_name name, const TimingProfile& timing)
     : sc_module(name), dma("dma"), timing_(timing) {
     dma.register_b_transport(this, &HostMemory::b_transport);
+    SC_HAS_PROCESS(HostMemory);
+    SC_METHOD(flush_on_timer);
+    sensitive << flush_due_;
+    dont_initialize();
 }
 
 namespace {
@@ -72,29 +74,47 @@ void HostMemory::unpin(uint64_t bus_addr, size_t len) {
 
 void HostMemory::attach_process(pid_t pid) {
     pid_ = pid;
+    process_ = std::make_unique<ProcessMemory>(pid);
     mappings_.clear();
 }
 
-bool HostMemory::copy(uint8_t* host, uint8_t* data, size_t len, bool to_host) {
-    if (pid_ == 0) {
+bool HostMemory::process_resumes() { return !process_ || process_->forget(); }
+
+void HostMemory::flush_on_timer() {
+    if (process_) (void)process_->flush();   // a process that is gone is noticed on its connection
+}
+
+bool HostMemory::copy(uint8_t* host, uint8_t* data, size_t len, bool to_host, const uint8_t* limit) {
+    if (!process_) {
         if (to_host) std::memcpy(host, data, len);
         else std::memcpy(data, host, len);
         return true;
     }
     // Another process's memory: the kernel copies it directly, no socket.
-    struct iovec local{data, len}, remote{host, len};
-    const ssize_t n = to_host ? ::process_vm_writev(pid_, &local, 1, &remote, 1, 0)
-                              : ::process_vm_readv(pid_, &local, 1, &remote, 1, 0);
-    return n == static_cast<ssize_t>(len);
+    if (!to_host) {
+        const auto now = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+        return process_->read(host, data, len, limit, now);
+    }
+    const bool first = !process_->has_pending_writes();
+    if (!process_->write(host, data, len)) return false;
+    if (first && process_->has_pending_writes())
+        flush_due_.notify(sc_core::sc_time(double(ProcessMemory::kStaleNs), sc_core::SC_NS));
+    return true;
 }
 
 uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len, Access access) const {
+    const uint8_t* end = nullptr;
+    return host_pointer(bus_addr, len, access, end);
+}
+
+uint8_t* HostMemory::host_pointer(uint64_t bus_addr, size_t len, Access access, const uint8_t*& mapping_end) const {
     auto it = mappings_.upper_bound(bus_addr);
     if (it == mappings_.begin() || bus_addr + len < bus_addr) return nullptr;
     --it;
     if (!allows(it->second.access, access)) return nullptr;
     const uint64_t off = bus_addr - it->first;
     if (off > it->second.len || len > it->second.len - off) return nullptr;
+    mapping_end = it->second.va + it->second.len;
     return it->second.va + off;
 }
 
@@ -114,12 +134,13 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
     }
     // The IOMMU refuses a write to memory pinned for reading only.
     const Access need = t.is_write() ? Access::Write : Access::Read;
-    uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len, need);
+    const uint8_t* end = nullptr;
+    uint8_t* host = len == 0 ? nullptr : host_pointer(addr, len, need, end);
     if (!host) {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    if (!copy(host, t.get_data_ptr(), len, t.is_write())) {
+    if (!copy(host, t.get_data_ptr(), len, t.is_write(), end)) {
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);   // the process went away
         return;
     }

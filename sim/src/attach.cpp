@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -51,7 +52,15 @@ struct Conn {
     Request req{};                        // a copy of it (its payload stays in ch->data)
     sc_core::sc_event ready;
     bool stalled = false;
-    std::string last_call = "none yet";
+    // Its last answered call, put into words only for a report (formatting
+    // it on every call cost a third of the simulator's share of a round trip).
+    bool answered_any = false;
+    Op last_op = Op::Hello;
+    uint64_t last_ns = 0;
+    std::string last_call() const {
+        if (!answered_any) return "none yet";
+        return std::string(op_name(last_op)) + ", answered at " + std::to_string(last_ns / 1000.0) + " us";
+    }
 };
 
 struct Attachments::Impl {
@@ -63,7 +72,9 @@ struct Attachments::Impl {
     Impl(Cluster& c, double limit) : cluster(c), stall_limit_s(limit) {}
 
     void gateway();
-    bool collect_requests();
+    std::vector<Conn*> collect_requests();
+    static bool admit(const std::vector<Conn*>& arrived);
+    bool admit_inline(Conn& c);
     void cut_off(const std::vector<Conn*>& stalled);
     void close(Conn& c);
     void proxy(Conn& c);
@@ -76,7 +87,7 @@ struct Attachments::Impl {
 void Attachments::Impl::gateway() {
     for (;;) {
         while (sc_core::sc_pending_activity_at_current_time()) sc_core::wait(sc_core::SC_ZERO_TIME);
-        const bool admitted = collect_requests();
+        const bool admitted = admit(collect_requests());
         bool open = false;
         for (auto& c : conns) open = open || c->state != Conn::State::Closed;
         if (!open) return;
@@ -84,7 +95,29 @@ void Attachments::Impl::gateway() {
     }
 }
 
-bool Attachments::Impl::collect_requests() {
+// Starts the requests that arrived (in node order: collect_requests keeps it).
+bool Attachments::Impl::admit(const std::vector<Conn*>& arrived) {
+    for (Conn* c : arrived) {
+        c->state = Conn::State::InCall;
+        c->ready.notify(sc_core::SC_ZERO_TIME);
+    }
+    return !arrived.empty();
+}
+
+// The gateway's decision, taken by the proxy that just answered when the
+// gateway would have waited for this one process only: nothing else is due
+// at this simulated time and no other process computes. Same admission,
+// same simulated time, without the delta cycles and process switches of a
+// round through the gateway. False: the gateway decides.
+bool Attachments::Impl::admit_inline(Conn& c) {
+    if (sc_core::sc_pending_activity_at_current_time()) return false;
+    for (auto& other : conns)
+        if (other.get() != &c && other->state == Conn::State::Computing) return false;
+    for (Conn* a : collect_requests()) a->state = Conn::State::InCall;   // only `c` can be among them
+    return true;
+}
+
+std::vector<Conn*> Attachments::Impl::collect_requests() {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::duration<double>(stall_limit_s);
     std::vector<Conn*> waiting, arrived;
@@ -107,7 +140,10 @@ bool Attachments::Impl::collect_requests() {
     };
     // A process usually calls again within microseconds: look a while
     // before sleeping in the kernel (a wake-up costs far more).
-    rsm::remote::spin_for(take_arrivals, 2000);
+    // Processes in a call wait for these: they look without holding a core.
+    for (auto& c : conns)
+        if (c->state == Conn::State::InCall) c->ch->others_first.store(1, std::memory_order_relaxed);
+    rsm::remote::wait_for(take_arrivals, [&] { return waiting.size() == 1; }, 2000);
     while (!waiting.empty()) {
         for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
         if (take_arrivals()) break;
@@ -133,15 +169,10 @@ bool Attachments::Impl::collect_requests() {
     }
     for (Conn* c : arrived) c->ch->sim_sleeps.store(0);   // awake again: no rings needed
     // The order requests are started in is the node order, whichever came first.
-    bool admitted = false;
+    std::vector<Conn*> in_order;
     for (auto& c : conns)
-        for (Conn* a : arrived)
-            if (a == c.get()) {
-                c->state = Conn::State::InCall;
-                c->ready.notify(sc_core::SC_ZERO_TIME);
-                admitted = true;
-            }
-    return admitted;
+        if (std::find(arrived.begin(), arrived.end(), c.get()) != arrived.end()) in_order.push_back(c.get());
+    return in_order;
 }
 
 void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
@@ -150,7 +181,7 @@ void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
                      "rsmsim: node %u (%s, pid %d) has not called the simulation for %g s of wall time "
                      "(its last call: %s); it is cut off and its node crashes\n",
                      Cluster::node_id(c->proc.node_index), c->proc.name.c_str(), static_cast<int>(c->proc.pid),
-                     stall_limit_s, c->last_call.c_str());
+                     stall_limit_s, c->last_call().c_str());
         c->stalled = true;
         ::kill(c->proc.pid, SIGKILL);
         close(*c);
@@ -176,14 +207,17 @@ void Attachments::Impl::proxy(Conn& c) {
         if (c.state == Conn::State::Closed) break;
         Reply r = serve(c);
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
-        c.last_call = std::string(op_name(c.req.op)) + ", answered at " +
-                      std::to_string(Cluster::now_ns() / 1000.0) + " us";
+        c.answered_any = true;
+        c.last_op = c.req.op;
+        c.last_ns = Cluster::now_ns();
         if (c.state == Conn::State::Closed) break;   // the process went away meanwhile
+        (void)cluster.node(c.proc.node_index).memory.process_resumes();   // gone: its connection says so
         c.ch->rep = r;
+        c.ch->others_first.store(0, std::memory_order_relaxed);
         c.ch->rep_seq.store(c.seen);
         if (c.ch->proc_sleeps.load()) rsm::remote::ring(c.proc.fd);
         c.state = Conn::State::Computing;
-        wake.notify(sc_core::SC_ZERO_TIME);
+        if (!admit_inline(c)) wake.notify(sc_core::SC_ZERO_TIME);
     }
     cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
 }
@@ -273,7 +307,7 @@ Attachments::~Attachments() {
 std::vector<Attachments::Outcome> Attachments::outcomes() const {
     std::vector<Outcome> out;
     for (auto& c : impl_->conns)
-        out.push_back({c->proc.node_index, c->proc.name, c->state == Conn::State::Closed, c->stalled, c->last_call});
+        out.push_back({c->proc.node_index, c->proc.name, c->state == Conn::State::Closed, c->stalled, c->last_call()});
     return out;
 }
 

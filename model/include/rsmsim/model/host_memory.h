@@ -14,7 +14,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 
+#include "rsmsim/model/process_memory.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim::model {
@@ -40,10 +42,16 @@ public:
     // The host pointer behind [bus_addr, bus_addr+len), or nullptr unless it
     // lies in one mapping pinned for `access`.
     uint8_t* host_pointer(uint64_t bus_addr, size_t len, Access access) const;
+    // The same, and the end of the mapping it lies in.
+    uint8_t* host_pointer(uint64_t bus_addr, size_t len, Access access, const uint8_t*& mapping_end) const;
     // From now on the memory is that of process `pid` (a node program that
     // runs as its own process): pinning reads its page table, DMA copies to
     // and from it with process_vm_readv/writev. Forgets every pinned range.
     void attach_process(pid_t pid);
+    // The attached process computes again (its call is answered): every
+    // DMA write reaches its memory now, and what DMA read before is read
+    // again next time. False if the process is gone.
+    bool process_resumes();
 
     // Whether host memory [va, va+len) lies in one pinned range.
     bool is_pinned(const void* va, size_t len) const;
@@ -52,7 +60,8 @@ private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     // Copies between the node's memory at `host` and `data`; false if the
     // process is gone.
-    bool copy(uint8_t* host, uint8_t* data, size_t len, bool to_host);
+    bool copy(uint8_t* host, uint8_t* data, size_t len, bool to_host, const uint8_t* limit);
+    void flush_on_timer();
 
     const TimingProfile& timing_;
     struct Mapping {
@@ -63,6 +72,8 @@ private:
     std::map<uint64_t, Mapping> mappings_;   // bus address -> host range
     uint64_t next_bus_ = kBusBase;
     pid_t pid_ = 0;   // 0: this process
+    std::unique_ptr<ProcessMemory> process_;   // when pid_ != 0
+    sc_core::sc_event flush_due_;   // gathered writes wait at most ProcessMemory::kStaleNs
 };
 
 }  // namespace rsmsim::model
