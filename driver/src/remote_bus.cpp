@@ -84,7 +84,11 @@ public:
             ns -= step;
         }
     }
+    // Simulated time stands still while the process computes (the simulation
+    // waits for its next call), so the last answer's time is the time now --
+    // for the only thread that calls; with several, another may be in a call.
     uint64_t now_ns() override {
+        if (!shared()) return last_now_.load(std::memory_order_relaxed);
         Reply r{};
         return call({Op::Now, 0, 0, 0, 0}, nullptr, nullptr, 0, r) ? r.value : 0;
     }
@@ -152,6 +156,7 @@ private:
             if (ch_->sim_sleeps.load()) remote::ring(fd_);
             if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
             r = ch_->rep;
+            last_now_.store(r.now_ns, std::memory_order_relaxed);
             if (r.payload) std::memcpy(in, ch_->data, r.payload);
         }
         run_handler_if_rose(r.irq_rises);
@@ -160,7 +165,7 @@ private:
 
     bool await_reply(uint32_t seq) {
         auto answered = [&] { return ch_->rep_seq.load() == seq; };
-        if (remote::wait_for(answered, [&] { return ch_->others_first.load(std::memory_order_relaxed) == 0; }, 2000))
+        if (remote::wait_for(answered, [&] { return ch_->how_to_wait.load(std::memory_order_relaxed); }))
             return true;
         for (;;) {
             ch_->proc_sleeps.store(1);
@@ -202,6 +207,7 @@ private:
     remote::Channel* ch_;
     uint32_t seq_ = 0;   // the last request's number (under io_mu_)
     std::atomic<int> threads_{0};
+    std::atomic<uint64_t> last_now_{0};   // simulated time of the last answer
     std::mutex io_mu_;
     std::recursive_mutex lock_;
     std::mutex isr_mu_;

@@ -68,8 +68,18 @@ struct Attachments::Impl {
     std::vector<std::unique_ptr<Conn>> conns;
     double stall_limit_s;
     sc_core::sc_event wake;   // a proxy replied: its process computes again
+    unsigned cores;        // the processes share these
+    bool crowded = false;  // more processes awake than cores, when last looked
 
-    Impl(Cluster& c, double limit) : cluster(c), stall_limit_s(limit) {}
+    // The processes not asleep in the kernel.
+    unsigned awake_processes() const {
+        unsigned n = 0;
+        for (auto& c : conns) n += c->state != Conn::State::Closed && !c->ch->proc_sleeps.load();
+        return n;
+    }
+
+    Impl(Cluster& c, double limit, unsigned process_cores)
+        : cluster(c), stall_limit_s(limit), cores(std::max(1u, process_cores)) {}
 
     void gateway();
     std::vector<Conn*> collect_requests();
@@ -140,10 +150,14 @@ std::vector<Conn*> Attachments::Impl::collect_requests() {
     };
     // A process usually calls again within microseconds: look a while
     // before sleeping in the kernel (a wake-up costs far more).
-    // Processes in a call wait for these: they look without holding a core.
+    // Processes in a call wait for these: they leave the cores to them. The
+    // simulator's own core is its own to look busily on.
+    crowded = awake_processes() > cores;
     for (auto& c : conns)
-        if (c->state == Conn::State::InCall) c->ch->others_first.store(1, std::memory_order_relaxed);
-    rsm::remote::wait_for(take_arrivals, [&] { return waiting.size() == 1; }, 2000);
+        if (c->state == Conn::State::InCall)
+            c->ch->how_to_wait.store(crowded ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield,
+                                     std::memory_order_relaxed);
+    rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; });
     while (!waiting.empty()) {
         for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
         if (take_arrivals()) break;
@@ -207,13 +221,14 @@ void Attachments::Impl::proxy(Conn& c) {
         if (c.state == Conn::State::Closed) break;
         Reply r = serve(c);
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
+        r.now_ns = Cluster::now_ns();
         c.answered_any = true;
         c.last_op = c.req.op;
         c.last_ns = Cluster::now_ns();
         if (c.state == Conn::State::Closed) break;   // the process went away meanwhile
         (void)cluster.node(c.proc.node_index).memory.process_resumes();   // gone: its connection says so
         c.ch->rep = r;
-        c.ch->others_first.store(0, std::memory_order_relaxed);
+        c.ch->how_to_wait.store(crowded ? rsm::remote::kWaitYield : rsm::remote::kWaitBusy, std::memory_order_relaxed);
         c.ch->rep_seq.store(c.seen);
         if (c.ch->proc_sleeps.load()) rsm::remote::ring(c.proc.fd);
         c.state = Conn::State::Computing;
@@ -283,8 +298,9 @@ Reply Attachments::Impl::serve(Conn& c) {
     return r;
 }
 
-Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s)
-    : impl_(std::make_unique<Impl>(cluster, stall_limit_s)) {
+Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s,
+                         unsigned process_cores)
+    : impl_(std::make_unique<Impl>(cluster, stall_limit_s, process_cores)) {
     for (auto& p : procs) {
         impl_->conns.push_back(std::make_unique<Conn>());
         impl_->conns.back()->ch = static_cast<rsm::remote::Channel*>(p.channel);

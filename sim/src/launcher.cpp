@@ -1,6 +1,7 @@
 #include "rsmsim/launcher.h"
 
 #include <dlfcn.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -129,10 +130,46 @@ std::string clock_interposer() {
     return ::access(lib.c_str(), R_OK) == 0 ? lib : "";
 }
 
+// Where the parties run. Only one party of a run does useful work at a time
+// (conservative synchronisation), and the others wait for it by looking at
+// shared memory; on a small machine a waiter that shares the worker's core
+// costs a scheduler round each time. So, given two cores or more, the
+// simulator keeps one to itself (it looks busily there and never takes a
+// process's core) and the node processes share the rest (a process that
+// waits yields them while more processes are awake than they have cores).
+struct CorePlan {
+    bool pinned = false;
+    cpu_set_t original{}, simulator{}, processes{};
+    unsigned process_cores = 0;
+};
+
+CorePlan plan_cores() {
+    CorePlan p;
+    if (::sched_getaffinity(0, sizeof p.original, &p.original) != 0) return p;
+    const int n = CPU_COUNT(&p.original);
+    p.process_cores = static_cast<unsigned>(n);
+    if (n < 2) return p;
+    p.processes = p.original;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &p.original)) {
+            CPU_ZERO(&p.simulator);
+            CPU_SET(cpu, &p.simulator);
+            CPU_CLR(cpu, &p.processes);
+            break;
+        }
+    p.pinned = ::sched_setaffinity(0, sizeof p.simulator, &p.simulator) == 0;
+    p.process_cores = p.pinned ? static_cast<unsigned>(n - 1) : static_cast<unsigned>(n);
+    return p;
+}
+
+void restore_cores(const CorePlan& p) {
+    if (p.pinned) (void)::sched_setaffinity(0, sizeof p.original, &p.original);
+}
+
 // Starts one node program with its connection and output pipes. The child
 // gets RSMSIM_FD and RSMSIM_NODE; every other descriptor of ours is closed
 // in it (they are all close-on-exec).
-bool start(Child& c, std::string& error) {
+bool start(Child& c, const CorePlan& cores, std::string& error) {
     int sv[2], out[2], err[2];
     const int shm = ::memfd_create("rsmsim-channel", MFD_CLOEXEC);
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
@@ -175,6 +212,7 @@ bool start(Child& c, std::string& error) {
         return false;
     }
     if (pid == 0) {
+        if (cores.pinned) (void)::sched_setaffinity(0, sizeof cores.processes, &cores.processes);
         ::dup2(out[1], STDOUT_FILENO);
         ::dup2(err[1], STDERR_FILENO);
         ::fcntl(sv[1], F_SETFD, 0);   // the connection and the channel survive exec
@@ -264,12 +302,14 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
         return 2;
     }
     std::vector<Child> children(opts.programs.size());
+    const CorePlan cores = plan_cores();
     for (size_t i = 0; i < children.size(); ++i) {
         children[i].program = opts.programs[i];
-        if (!start(children[i], error)) {
+        if (!start(children[i], cores, error)) {
             std::fprintf(stderr, "rsmsim: node %u: %s\n", opts.programs[i].node_id, error.c_str());
             for (Child& c : children)
                 if (c.pid > 0) ::kill(c.pid, SIGKILL);
+            restore_cores(cores);
             return 2;
         }
     }
@@ -281,7 +321,7 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
     {
         OutputForwarder output(children);
         {
-            Attachments attached(*cluster, procs, opts.stall_limit_s);
+            Attachments attached(*cluster, procs, opts.stall_limit_s, cores.process_cores);
             finished = cluster->run();
             outcomes = attached.outcomes();
             // Left blocked (the report is out): the processes cannot go on.
@@ -290,6 +330,7 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
         }   // closes the connections: a process still waiting on one exits
         for (Child& c : children) ::waitpid(c.pid, &c.status, 0);
     }
+    restore_cores(cores);
     std::printf("simulated time: %.3f us; fabric packets delivered: %llu\n", Cluster::now_ns() / 1000.0,
                 static_cast<unsigned long long>(cluster->fabric().packets_delivered()));
     bool ok = finished;

@@ -11,6 +11,7 @@
 
 #include <poll.h>
 #include <sched.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -53,6 +54,7 @@ struct Reply {
     uint32_t payload;     // bytes that follow
     uint64_t value;
     uint64_t irq_rises;   // how often the node's interrupt line rose so far
+    uint64_t now_ns;      // simulated time when answered: it stands still until the process calls again
 };
 
 // A burst is at most one window slot (256 MiB); neither side accepts more.
@@ -67,7 +69,7 @@ inline constexpr uint32_t kMaxPayload = 1u << 28;
 // consistent order, so no ring is missed.
 struct Channel {
     std::atomic<uint32_t> req_seq{0}, rep_seq{0}, sim_sleeps{0}, proc_sleeps{0};
-    std::atomic<uint32_t> others_first{0};   // the pending call waits for other processes: don't look busily
+    std::atomic<uint32_t> how_to_wait{0};   // a WaitHow, set by the simulator
     Request req;
     Reply rep;
     alignas(64) uint8_t data[kMaxPayload];
@@ -83,19 +85,37 @@ inline void relax() {
 #endif
 }
 
-// How one side waits for the other: busy looks while `busy()` says a core
-// is to be had, then looks with a yield of the core between them, then
-// (when this gives up) sleeping on the socket. A sched_yield costs ~1.2 us
-// in a VM and a sleep and wake-up ~14 us, so a busy look is best while the
-// other side answers at once. But only one party of a run (the simulator or
-// one process) does useful work at a time, and more busy waiters than cores
-// take its core away: the simulator says, per channel, when a process waits
-// for others (`others_first`), and looks busily only when one process
-// computes.
-template <typename Ready, typename Busy>
-bool wait_for(Ready ready, Busy busy, int yields) {
+// How one side waits for the other: busy looks, then looks with a yield of
+// the core between them, then sleeping on the socket. A sched_yield costs
+// ~1.2 us in a VM and a sleep and wake-up 5-14 us, so a busy look is best
+// while the other side answers at once. But only one party of a run (the
+// simulator or one process) does useful work at a time, and a waiter that
+// shares its core takes the core away from it. The simulator runs on a core
+// of its own and looks busily; it tells each process how to wait for its
+// pending call (`how_to_wait`): busily while it is the only process awake
+// per core, with yields while it shares a core, and asleep at once while
+// its call waits for another process that shares its core.
+enum WaitHow : uint32_t { kWaitBusy = 0, kWaitYield = 1, kWaitSleep = 2 };
+
+// The host's own clock (never the simulated one, even in a node process).
+inline uint64_t host_ns() {
+    timespec t{};
+    ::clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+    return uint64_t(t.tv_sec) * 1'000'000'000u + uint64_t(t.tv_nsec);
+}
+
+// Yielding for this long before sleeping: a waiter stays awake through the
+// few dozen microseconds another party usually computes (a post and its
+// handling), and goes to sleep soon in a long wait, where it would hold a
+// core that other parties need.
+inline constexpr uint64_t kYieldNs = 200'000;
+
+// Looks for `ready()` as `how()` says, until it says to sleep or the yields
+// run out; false: the caller sleeps on the socket.
+template <typename Ready, typename How>
+bool wait_for(Ready ready, How how) {
     // At most ~20 us of busy looks (a pause is ~19 ns on this machine's cores).
-    for (int i = 0; i < 1000 && busy(); ++i) {
+    for (int i = 0; i < 1000 && how() == kWaitBusy; ++i) {
         if (ready()) return true;
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
@@ -103,7 +123,7 @@ bool wait_for(Ready ready, Busy busy, int yields) {
         asm volatile("yield");
 #endif
     }
-    for (int i = 0; i < yields; ++i) {
+    for (const uint64_t start = host_ns(); host_ns() - start < kYieldNs && how() != kWaitSleep;) {
         if (ready()) return true;
         ::sched_yield();
     }

@@ -33,8 +33,9 @@ public:
     // Starts a proxy program per process on its node (so Cluster::run waits
     // for them) and the gateway that admits their requests. A process that
     // computes longer than `stall_limit_s` wall-clock seconds without calling
-    // is reported and treated as crashed.
-    Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s);
+    // is reported and treated as crashed. `process_cores`: how many cores the
+    // processes share (the simulator runs on a core of its own).
+    Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s, unsigned process_cores);
     ~Attachments();
     Attachments(const Attachments&) = delete;
     Attachments& operator=(const Attachments&) = delete;
