@@ -13,11 +13,12 @@
 add_library(rsmsim_shared SHARED sim/src/shared_library.cpp)
 # (Raw --whole-archive: the archives also reach each other through their
 # own link interfaces, which CMake's WHOLE_ARCHIVE feature refuses to mix.)
-add_dependencies(rsmsim_shared rsmsim_core rsmsim_model rtl_models)
+add_dependencies(rsmsim_shared rsmsim_core rsmsim_model rtl_models fst_writer)
 target_link_libraries(rsmsim_shared
   PUBLIC rsm
   PRIVATE -Wl,--whole-archive $<TARGET_FILE:rsmsim_core> $<TARGET_FILE:rsmsim_model> $<TARGET_FILE:rtl_models>
-          -Wl,--no-whole-archive PkgConfig::SYSTEMC tomlplusplus::tomlplusplus Threads::Threads)
+          $<TARGET_FILE:fst_writer>
+          -Wl,--no-whole-archive PkgConfig::SYSTEMC tomlplusplus::tomlplusplus ZLIB::ZLIB Threads::Threads)
 target_include_directories(rsmsim_shared PUBLIC
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/sim/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)

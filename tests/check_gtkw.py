@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_gtkw.py VCD GTKW: every signal the GTKWave save file shows exists in the VCD."""
+"""check_gtkw.py VCD GTKW: every signal the GTKWave save file shows exists in the VCD, and its filters too."""
 import sys
 
 
@@ -24,7 +24,18 @@ def vcd_names(path):
 
 def main(vcd, gtkw):
     names = vcd_names(vcd)
-    shown = [l.strip() for l in open(gtkw) if l.startswith("SystemC.")]
+    # Signal lines: not a setting ([...]), flags (@), a comment or group (-),
+    # a filter (^), a blank or a marker (*).
+    shown = [l.strip() for l in open(gtkw) if l.strip() and l[0] not in "[@-^*"]
+    filters = [l.split(None, 1)[1].strip() for l in open(gtkw) if l.startswith("^1 ")]
+    import os
+    for f in filters:
+        if not os.path.isfile(f):
+            print(f"{gtkw}: its translate filter {f} does not exist")
+            return 1
+    if not shown:
+        print(f"{gtkw} shows no signal")
+        return 1
     missing = [s for s in shown if s not in names]
     for s in missing:
         print(f"missing in {vcd}: {s}")

@@ -18,10 +18,12 @@ if command -v vcd2fst > /dev/null; then
 else
   echo "FAIL - vcd2fst (gtkwave) is not installed"; fail=1
 fi
-check "the VCD holds MMIO, fabric packets and RTL internals" \
-  "grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
-check "every signal of waveforms/rsmsim.gtkw is in the VCD" \
-  "python3 $here/check_gtkw.py waveforms/rsmsim.vcd $here/../waveforms/rsmsim.gtkw"
+check "the VCD holds the rsmapi calls, MMIO, fabric packets and RTL internals" \
+  "grep -q ' api ' waveforms/rsmsim.vcd && grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
+check "every signal of the run's waveforms/rsmsim.gtkw is in the VCD, and its value-name filters exist" \
+  "python3 $here/check_gtkw.py waveforms/rsmsim.vcd waveforms/rsmsim.gtkw"
+check "the filters name registers, packet commands and rsmapi calls" \
+  "grep -q '^20 INTR_STATE' waveforms/rsmsim.vcd.names/register.txt && grep -q '^7 BELL' waveforms/rsmsim.vcd.names/packet_cmd.txt && grep -q ' rsm_memseg_import_put\$' waveforms/rsmsim.vcd.names/rsmapi_call.txt"
 mv waveforms/rsmsim.vcd first.vcd
 "$sim" > run2.txt 2>&1
 check "a second run prints the same report" "diff -q run1.txt run2.txt > /dev/null"
@@ -32,7 +34,19 @@ check "a second run writes the same VCD (but the date)" "[ -s first.vcd ] && [ -
 "$sim" -w all-to-all -n 32 --no-vcd > novcd32.txt 2>&1
 check "writing the waveform changes nothing simulated (32-node all-to-all: same report without it)" \
   "[ -s a2a.vcd ] && diff -q <(grep -v '^rsmsim:' vcd32.txt) <(grep -v '^rsmsim:' novcd32.txt) > /dev/null"
-rm -f a2a.vcd
+check "every packet that crossed a link is in the 32-node all-to-all VCD (JSON report against the VCD)" \
+  "\"$sim\" -w all-to-all -n 32 --vcd a2a.vcd --json a2a.json > /dev/null 2>&1 && python3 $here/check_vcd_packets.py a2a.vcd a2a.json"
+full=$(stat -c %s a2a.vcd)
+"$sim" -w all-to-all -n 32 --vcd sel.vcd --trace-nodes 8 --trace-blocks api,dma --trace-window 10:40 > /dev/null 2>&1
+check "a trace selection shrinks the waveform and keeps what it selects" \
+  "[ -s sel.vcd ] && [ \$(stat -c %s sel.vcd) -lt \$((full / 10)) ] && grep -q ' api ' sel.vcd && grep -q ' in_flight ' sel.vcd && ! grep -q ' kind ' sel.vcd && python3 $here/check_gtkw.py sel.vcd sel.gtkw"
+check "a trace window starts the waveform at its start" "grep -q '^#10000000\$' sel.vcd && ! grep -q '^#[0-9]\\{1,7\\}\$' sel.vcd"
+rm -f a2a.vcd sel.vcd
+"$sim" --vcd w.fst > fst.txt 2>&1; rc=$?
+check "--vcd NAME.fst writes FST that gtkwave's fst2vcd reads, with the same signals as the VCD" \
+  "[ $rc -eq 0 ] && fst2vcd w.fst > fromfst.vcd 2>/dev/null && grep -q ' api ' fromfst.vcd && python3 $here/check_gtkw.py fromfst.vcd w.gtkw"
+"$sim" --trace-fst --vcd w2 > /dev/null 2>&1
+check "--trace-fst writes FST whatever the name" "[ -s w2.fst ] && fst2vcd w2.fst > /dev/null 2>&1"
 "$sim" --nodes 4 --bytes 1000 --profile pcie-ntb --no-vcd > run4.txt 2>&1; rc=$?
 check "4 nodes, pcie-ntb profile: exits 0 and passes" "[ $rc -eq 0 ] && grep -q '^result: PASS' run4.txt"
 check "4 nodes: three importers verified" "[ \$(grep -c 'verify slice' run4.txt) -eq 3 ]"
@@ -108,7 +122,7 @@ refuse() {   # refuse WHAT EXPECTED-TEXT ARGS...
   timeout 20 "$sim" "$@" > bad.txt 2>&1; rc=$?
   check "refuses $what (exit 2, says '$text')" "[ $rc -eq 2 ] && grep -q -- '$text' bad.txt && ! grep -q '^result:' bad.txt"
 }
-refuse "an unwritable waveform path" "cannot write waveform /proc/x.vcd" --vcd /proc/x.vcd
+refuse "an unwritable waveform path" "cannot write /proc/x.vcd" --vcd /proc/x.vcd
 refuse "a NaN CRC error rate" "out of range" --crc-error-rate nan
 refuse "a zero-time register read" "mmio_read_ns = 0 is out of range" --set mmio_read_ns=0
 refuse "a rate that would overflow time" "link_MBps = 1e-300 is out of range" --set link_MBps=1e-300
@@ -119,7 +133,7 @@ refuse "a random fault count beyond the bound" "COUNT 0..1000" --fault random:do
 ro=$(mktemp -d); chmod 555 "$ro"
 if [ "$(id -u)" -ne 0 ]; then   # root writes anywhere
   (cd "$ro" && timeout 20 "$sim" > "$work/bad.txt" 2>&1); rc=$?
-  check "refuses an unwritable working directory's default waveform (exit 2)" "[ $rc -eq 2 ] && grep -q 'cannot write waveform' bad.txt"
+  check "refuses an unwritable working directory's default waveform (exit 2)" "[ $rc -eq 2 ] && grep -q 'cannot write waveforms/rsmsim.vcd' bad.txt"
 fi
 rmdir "$ro"
 "$sim" -n 4 -w all-to-all --no-vcd --json r.json > json.txt 2>&1; rc=$?
@@ -138,7 +152,10 @@ check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim
 timeout 60 "$sim" --no-vcd --time-limit 5 > limit.txt 2>&1; rc=$?
 check "--time-limit stops the run there, says who was still running, exit 1" \
   "[ $rc -eq 1 ] && grep -q 'the time limit was reached at 5.0' limit.txt && grep -q 'node 8 (prog_8_1): waiting for' limit.txt"
-refuse "an FST waveform name (FST is not written yet)" "FST is not written yet" --vcd x.fst
+refuse "a trace node outside the cluster" "node 12 is not in the cluster" --trace-nodes 12
+refuse "a trace node that is no node id" ".5. is not a node id" --trace-nodes 4,5
+refuse "an unknown trace block" ".cpu. is not a block" --trace-blocks api,cpu
+refuse "a trace window that is no window" "is not FROM:TO" --trace-window 20-60
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml
 refuse "a misspelt --config key, with its line and the key meant" "c1.toml:1: unknown key .nodse. (did you mean .nodes.?)" --config c1.toml
 refuse "a --config file that is not TOML, with its line" "c2.toml:1: not TOML" --config c2.toml

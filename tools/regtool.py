@@ -107,6 +107,8 @@ def validate(data):
             raise MapError(f"register {name}: reset 0x{r['reset']:x} sets unimplemented bits")
     for e in data.get("enum", []):
         vals = set()
+        if not 1 <= enum_width(e) <= 32 or any(v["value"] >= 1 << enum_width(e) for v in e["values"]):
+            raise MapError(f"enum {e['name']}: a value does not fit in {enum_width(e)} bits")
         for v in e["values"]:
             if v["value"] in vals:
                 raise MapError(f"enum {e['name']}: value {v['value']} used twice")
@@ -141,8 +143,9 @@ def gen_verilog(data):
             out.append(f"localparam integer {r['name']}_{f['name']}_W = {f['width']};")
     out.append("")
     for e in data.get("enum", []):
+        w = enum_width(e)
         for v in e["values"]:
-            out.append(f"localparam [3:0] {e['name']}_{v['name']} = 4'd{v['value']};")
+            out.append(f"localparam [{w - 1}:0] {e['name']}_{v['name']} = {w}'d{v['value']};")
     out.append("/* verilator lint_on UNUSEDPARAM */")
     return "\n".join(out) + "\n"
 
@@ -223,6 +226,21 @@ def gen_cpp(data):
     return "\n".join(out) + "\n"
 
 
+def enum_width(e):
+    """Bits of an enum's Verilog constants: its `width`, else 4."""
+    return e.get("width", 4)
+
+
+def gen_enum_table(data):
+    out = [f"// {BANNER}",
+           "// One row per enum value: {enum, value, name}, for tools that show names (waveforms).",
+           "// Include where an ENUMDEF(enum, value, name) macro is defined."]
+    for e in data.get("enum", []):
+        for v in e["values"]:
+            out.append(f"ENUMDEF(\"{e['name']}\", {v['value']}u, \"{v['name']}\")")
+    return "\n".join(out) + "\n"
+
+
 def gen_table(data):
     out = [f"// {BANNER}",
            "// One row per register (per instance of an array): {name, offset, access, reset, mask}.",
@@ -294,7 +312,8 @@ def main(argv):
         for name, text in (("adapter_regs.vh", gen_verilog(data)),
                            ("adapter_regs_decode.vh", gen_verilog_decode(data)),
                            ("adapter_regs.h", gen_cpp(data)),
-                           ("adapter_regs_table.inc", gen_table(data))):
+                           ("adapter_regs_table.inc", gen_table(data)),
+                           ("adapter_enums_table.inc", gen_enum_table(data))):
             p = d / name
             if not p.exists() or p.read_text() != text:  # keep mtimes stable: no needless rebuilds
                 p.write_text(text)

@@ -34,5 +34,6 @@ void set_bus_resolver(BusResolver resolver, void* context) {
 // resolver; a program of its own, started by `rsmsim exec`, has none and
 // reaches its node over the connection the launcher gave it.
 Bus* current_bus() { return g_resolver ? g_resolver(g_context) : remote_bus(); }
+Bus* current_bus_if_any() { return g_resolver ? g_resolver(g_context) : attached_remote_bus(); }
 
 }  // namespace rsm::hw

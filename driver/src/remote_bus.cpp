@@ -92,6 +92,11 @@ public:
         Reply r{};
         return call({Op::Now, 0, 0, 0, 0}, nullptr, nullptr, 0, r) ? r.value : 0;
     }
+    void api_enter(ApiCall call) override { ch_->api_call.store(static_cast<uint32_t>(call)); }
+    void api_leave(ApiCall, int rc) override {
+        ch_->api_rc.store(rc);
+        ch_->api_call.store(0);
+    }
     void lock() override { lock_.lock(); }
     void unlock() override { lock_.unlock(); }
     void set_interrupt_handler(InterruptHandler handler, void* context) override {
@@ -245,28 +250,25 @@ Bus* remote_bus() {
     return g_remote;
 }
 
-namespace {
-// Attached, without the "no adapter" remark for a process that only asks
-// the time. The environment is read once: the interposed clock calls this
-// on every clock_gettime.
-Bus* attached_bus() {
+// The environment is read once: the interposed clock calls this on every
+// clock_gettime.
+Bus* attached_remote_bus() {
     static const bool launched = [] {
         const char* fd = std::getenv(remote::kEnvFd);
         return fd && *fd;
     }();
     return launched ? remote_bus() : nullptr;
 }
-}  // namespace
 
 bool simulated_now_ns(uint64_t& ns) {
-    Bus* b = attached_bus();
+    Bus* b = attached_remote_bus();
     if (!b) return false;
     ns = b->now_ns();
     return true;
 }
 
 bool simulated_sleep_ns(uint64_t ns) {
-    Bus* b = attached_bus();
+    Bus* b = attached_remote_bus();
     if (!b) return false;
     b->sleep_ns(ns);
     return true;

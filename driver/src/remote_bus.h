@@ -9,6 +9,9 @@ namespace rsm::hw {
 // RSMSIM_FD; nullptr (said once on stderr) when the program does not run
 // under rsmsim.
 Bus* remote_bus();
+// The same, but nullptr without a word when the process was not started by
+// rsmsim (for calls that do not need an adapter, such as tracing).
+Bus* attached_remote_bus();
 
 // For the clock interposer (librsmsim_clock.so) of a program under
 // `rsmsim exec`: simulated time, and sleeping in it. False (nothing done)

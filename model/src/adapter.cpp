@@ -1,5 +1,8 @@
 #include "rsmsim/model/adapter.h"
 
+#include "rsmsim/model/wave_names.h"
+#include "rsmsim/model/waves.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -24,9 +27,6 @@ Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
       timing_(timing), rtl_(node_id, true) {
     mmio.register_b_transport(this, &Adapter::b_transport);
     fabric_.attach(*this);
-    SC_METHOD(end_mmio);
-    sensitive << mmio_end_;
-    dont_initialize();
 }
 
 void Adapter::end_of_elaboration() {
@@ -35,15 +35,17 @@ void Adapter::end_of_elaboration() {
 }
 
 void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
-    mmio_kind_ = kind;
-    mmio_addr_ = addr;
-    mmio_data_ = data;
-    mmio_end_seq_ = ++mmio_seq_;
-    mmio_end_.notify(duration);
-}
-
-void Adapter::end_mmio() {
-    if (mmio_end_seq_ == mmio_seq_) mmio_kind_ = Idle;
+    if (!waves_) return;
+    const uint64_t now = Waves::now_ps();
+    const uint64_t end = now + static_cast<uint64_t>(duration / sc_time(1, sc_core::SC_PS) + 0.5);
+    waves_->set(sig_.kind, kind);
+    waves_->set(sig_.addr, addr);
+    waves_->set(sig_.data, data);
+    if (kind == RegRead || kind == RegWrite) waves_->set(sig_.reg, addr);
+    // An access that overlaps the one shown (another thread's) outlasts its idle mark.
+    if (mmio_end_ps_ > now && end > mmio_end_ps_) waves_->set_at(sig_.kind, mmio_end_ps_, kind);
+    waves_->set_at(sig_.kind, end, Idle);
+    mmio_end_ps_ = std::max(mmio_end_ps_, end);
 }
 
 void Adapter::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
@@ -119,6 +121,7 @@ void Adapter::after_rtl_change(const sc_time& delay) {
     const bool level = rtl_.irq();
     if (level && !irq_level_) irq_raised_.notify(delay);
     irq_level_ = level;
+    if (waves_) waves_->set(sig_.irq, level);
 }
 
 void Adapter::send_request(Packet p, const sc_time& delay) {
@@ -364,12 +367,14 @@ void Adapter::on_response(const Packet& p) {
 }
 
 void Adapter::trace(Waves& w) {
-    const std::string p = name();
-    w.trace(mmio_kind_, p + ".mmio.kind", 4);
-    w.trace(mmio_addr_, p + ".mmio.addr", 64);
-    w.trace(mmio_data_, p + ".mmio.data", 32);
-    w.trace(irq_level_, p + ".irq");
-    rtl_.trace(w, p + ".rtl");
+    waves_ = &w;
+    const std::string p = "node" + std::to_string(node_id_) + ".adapter";
+    sig_.kind = w.declare(p + ".mmio", "kind", 4, node_id_, Block::Mmio, &mmio_kind_names());
+    sig_.addr = w.declare(p + ".mmio", "addr", 64, node_id_, Block::Mmio);
+    sig_.reg = w.declare(p + ".mmio", "reg", 12, node_id_, Block::Mmio, &register_names());
+    sig_.data = w.declare(p + ".mmio", "data", 32, node_id_, Block::Mmio);
+    sig_.irq = w.declare(p, "irq", 1, node_id_, Block::Mmio);
+    rtl_.trace(w, p + ".rtl", node_id_);
 }
 
 }  // namespace rsmsim::model

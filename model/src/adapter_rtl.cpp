@@ -1,5 +1,7 @@
 #include "rsmsim/model/adapter_rtl.h"
 
+#include "rsmsim/model/wave_names.h"
+
 #include <verilated.h>
 
 #include <utility>
@@ -26,7 +28,7 @@ AdapterRtl::~AdapterRtl() { m_->final(); }
 
 void AdapterRtl::set_peers(uint64_t mask) {
     m_->peers_i = mask;
-    m_->eval();
+    eval();
 }
 
 void AdapterRtl::idle_inputs() {
@@ -52,17 +54,22 @@ void AdapterRtl::reset() {
     idle_inputs();
     m_->clk = 0;
     m_->rst_n = 0;
-    m_->eval();
+    eval();
     m_->rst_n = 1;
-    m_->eval();
+    eval();
     conn_pending_ = false;
+}
+
+void AdapterRtl::eval() {
+    m_->eval();
+    if (!probes_.empty()) probes_.sample();
 }
 
 void AdapterRtl::tick() {
     m_->clk = 1;
-    m_->eval();
+    eval();
     m_->clk = 0;
-    m_->eval();
+    eval();
     ++cycles_;
     // One-cycle request pulses: collect them before the next edge.
     if (m_->conn_go_o) conn_pending_ = true;
@@ -74,7 +81,7 @@ void AdapterRtl::tick() {
         bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0,
                               m_->bell_revoke_o != 0});
     idle_inputs();
-    m_->eval();
+    eval();
 }
 
 void AdapterRtl::run() {
@@ -90,11 +97,11 @@ bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     m_->reg_req_i = 1;
     m_->reg_we_i = 0;
     m_->reg_addr_i = offset & 0xFFF;
-    m_->eval();
+    eval();
     const bool ok = offset <= 0xFFF && !m_->reg_err_o;
     value = ok ? m_->reg_rdata_o : 0;
     m_->reg_req_i = 0;
-    m_->eval();
+    eval();
     return ok;
 }
 
@@ -104,10 +111,10 @@ bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
     m_->reg_we_i = 1;
     m_->reg_addr_i = offset;
     m_->reg_wdata_i = value;
-    m_->eval();
+    eval();
     if (m_->reg_err_o) {   // refused: no clock edge, nothing changes
         idle_inputs();
-        m_->eval();
+        eval();
         return false;
     }
     tick();
@@ -119,7 +126,7 @@ Translation AdapterRtl::translate(unsigned slot, uint32_t offset, uint32_t len, 
     m_->xl_off_i = offset & 0x0FFFFFFF;
     m_->xl_len_i = len & 0x1FFFFFFF;
     m_->xl_write_i = write;
-    m_->eval();
+    eval();
     return {m_->xl_err_o, m_->xl_node_o, m_->xl_segid_o};
 }
 
@@ -132,7 +139,7 @@ ExportMatch AdapterRtl::query_export(uint32_t segid, uint16_t src, uint32_t offs
     m_->ex_write_i = write;
     m_->ex_probe_i = probe;
     m_->ex_query_i = 1;
-    m_->eval();
+    eval();
     const ExportMatch m{{m_->ex_err_o, m_->ex_addr_o, m_->ex_size_o, m_->ex_perm_o}, m_->ex_idx_o};
     m_->ex_query_i = 0;   // the search idles until the next query
     return m;
@@ -203,7 +210,7 @@ uint64_t AdapterRtl::import_matches(uint16_t node, uint32_t segid, bool any_segm
     m_->im_segid_i = segid;
     m_->im_any_segid_i = any_segment;
     m_->im_query_i = 1;
-    m_->eval();
+    eval();
     const uint64_t match = m_->im_match_o;
     m_->im_query_i = 0;
     return match;
@@ -249,33 +256,35 @@ bool AdapterRtl::take_conn_request(uint16_t& node, uint32_t& segid) {
 
 bool AdapterRtl::irq() const { return m_->irq_o; }
 
-void AdapterRtl::trace(Waves& w, const std::string& p) {
-    // The request strobes last less than a time step, so the trace (sampled
-    // per time step) shows the address/data they leave behind instead.
-    w.trace(m_->reg_addr_i, p + ".reg_addr", 12);
-    w.trace(m_->reg_wdata_i, p + ".reg_wdata", 32);
-    w.trace(m_->reg_rdata_o, p + ".reg_rdata", 32);
-    w.trace(m_->xl_slot_i, p + ".xl_slot", 6);
-    w.trace(m_->xl_err_o, p + ".xl_err", 4);
-    w.trace(m_->ex_segid_i, p + ".ex_segid", 32);
-    w.trace(m_->ex_err_o, p + ".ex_err", 4);
-    w.trace(m_->irq_o, p + ".irq", 1);
+void AdapterRtl::trace(Waves& w, const std::string& p, unsigned node) {
+    // The request strobes last less than a time step, so the trace (the
+    // last value of each step) shows the address/data they leave behind.
+    auto& t = probes_;
+    const Block R = Block::Rtl, D = Block::Dma;
+    t.add(&w, m_->reg_addr_i, p, "reg_addr", 12, node, R, &register_names());
+    t.add(&w, m_->reg_wdata_i, p, "reg_wdata", 32, node, R);
+    t.add(&w, m_->reg_rdata_o, p, "reg_rdata", 32, node, R);
+    t.add(&w, m_->xl_slot_i, p, "xl_slot", 6, node, R);
+    t.add(&w, m_->xl_err_o, p, "xl_err", 4, node, R, &map_enum_names("ERR_CLASS"));
+    t.add(&w, m_->ex_segid_i, p, "ex_segid", 32, node, R);
+    t.add(&w, m_->ex_err_o, p, "ex_err", 4, node, R, &map_enum_names("ERR_CLASS"));
+    t.add(&w, m_->irq_o, p, "irq", 1, node, R);
     auto* csr = m_->adapter_core->csr;
-    w.trace(csr->ctrl_enable, p + ".csr.ctrl_enable", 1);
-    w.trace(csr->intr_state, p + ".csr.intr_state", 6);
-    w.trace(csr->intr_enable, p + ".csr.intr_enable", 6);
-    w.trace(csr->txn_issued, p + ".csr.txn_issued", 32);
-    w.trace(csr->txn_acked, p + ".csr.txn_acked", 32);
-    w.trace(csr->err_count, p + ".csr.err_count", 32);
-    w.trace(csr->conn_busy, p + ".csr.conn_busy", 1);
+    t.add(&w, csr->ctrl_enable, p + ".csr", "ctrl_enable", 1, node, R);
+    t.add(&w, csr->intr_state, p + ".csr", "intr_state", 6, node, R);
+    t.add(&w, csr->intr_enable, p + ".csr", "intr_enable", 6, node, R);
+    t.add(&w, csr->txn_issued, p + ".csr", "txn_issued", 32, node, R);
+    t.add(&w, csr->txn_acked, p + ".csr", "txn_acked", 32, node, R);
+    t.add(&w, csr->err_count, p + ".csr", "err_count", 32, node, R);
+    t.add(&w, csr->conn_busy, p + ".csr", "conn_busy", 1, node, R);
     auto* dma = m_->adapter_core->dma;
-    w.trace(dma->busy, p + ".dma.busy", 1);
-    w.trace(dma->state, p + ".dma.state", 3);
-    w.trace(dma->cur, p + ".dma.entry", 4);
-    w.trace(dma->total_out, p + ".dma.in_flight", Vadapter_core_dma_engine::CW);   // the RTL says how wide
-    w.trace(dma->completed, p + ".dma.completed", 5);
-    w.trace(m_->adapter_core->bar->route_gen, p + ".bar.route_gen", 32);
-    w.trace(m_->adapter_core->sig->dropped, p + ".sig.dropped", 32);
+    t.add(&w, dma->busy, p + ".dma", "busy", 1, node, D);
+    t.add(&w, dma->state, p + ".dma", "state", 3, node, D, &map_enum_names("DMA_STATE"));
+    t.add(&w, dma->cur, p + ".dma", "entry", 4, node, D);
+    t.add(&w, dma->total_out, p + ".dma", "in_flight", Vadapter_core_dma_engine::CW, node, D);   // the RTL says how wide
+    t.add(&w, dma->completed, p + ".dma", "completed", 5, node, D);
+    t.add(&w, m_->adapter_core->bar->route_gen, p + ".bar", "route_gen", 32, node, R);
+    t.add(&w, m_->adapter_core->sig->dropped, p + ".sig", "dropped", 32, node, R);
 }
 
 }  // namespace rsmsim::model

@@ -1,5 +1,7 @@
 #include "rsmsim/model/fabric.h"
 
+#include "rsmsim/model/wave_names.h"
+
 #include <algorithm>
 
 #include "adapter_regs.h"
@@ -39,6 +41,7 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
     if (k->down == !up) return true;
     k->down = !up;
     links_down_ = static_cast<uint16_t>(up ? links_down_ - 1 : links_down_ + 1);
+    trace_link_faults(from, to);
     if (topology().has_alternatives())
         for (auto& [id, port] : ports_) port->route_changed();
     return true;
@@ -50,6 +53,7 @@ bool Fabric::set_link_speed(uint16_t from, uint16_t to, double factor) {
     if ((k->slowdown == 1.0) != (factor == 1.0))
         links_slow_ = static_cast<uint16_t>(factor == 1.0 ? links_slow_ - 1 : links_slow_ + 1);
     k->slowdown = factor;
+    trace_link_faults(from, to);
     return true;
 }
 
@@ -59,6 +63,7 @@ bool Fabric::set_link_error_rate(uint16_t from, uint16_t to, double rate) {
     if ((k->error_rate == 0.0) != (rate == 0.0))
         links_noisy_ = static_cast<uint16_t>(rate == 0.0 ? links_noisy_ - 1 : links_noisy_ + 1);
     k->error_rate = rate;
+    trace_link_faults(from, to);
     return true;
 }
 
@@ -72,6 +77,10 @@ void Fabric::crash_node(uint16_t node) {
     // through (a ringlet stays closed); see fabric.h.
     crashed_.insert(node);   // requests to it are answered UNREACHABLE from now on
     nodes_crashed_ = static_cast<uint16_t>(crashed_.size());
+    if (waves_) {
+        waves_->set(count_sigs_.nodes_crashed, nodes_crashed_);
+        waves_->set(crashed_sigs_[node], 1);
+    }
     for (auto& [id, port] : ports_)
         if (alive(id)) port->node_lost(node);
 }
@@ -154,6 +163,7 @@ void Fabric::send(Packet p, sc_time delay) {
         if (!is_response(p.cmd)) time_out(p, depart + sc_time(kResponseTimeoutNs, SC_NS));
         return;
     }
+    p.id = ++sent_;
     // The first route whose links are all up.
     std::vector<int> links;
     bool routed = alive(p.dst);
@@ -184,6 +194,7 @@ void Fabric::send(Packet p, sc_time delay) {
         ++unreachable_;
         arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
         p = std::move(r);
+        p.id = ++sent_;
     } else {
         // The receiving adapter's ingress decode is part of delivery, so the
         // packet is acted on at `arrive`.
@@ -214,6 +225,7 @@ void Fabric::send(Packet p, sc_time delay) {
                     const double link_wire_ns = wire_ns * k.slowdown;
                     const sc_time wire(link_wire_ns, SC_NS);
                     const sc_time start = k.reserve(head, wire, shortest);
+                    if (waves_) trace_crossing(l, p, start, start + wire);
                     ++k.packets;
                     k.busy_ns += link_wire_ns;
                     head = start + hop;
@@ -225,6 +237,7 @@ void Fabric::send(Packet p, sc_time delay) {
                                  std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < corrupt_p;
                 if (!bad) break;
                 ++crc_errors_;
+                if (waves_) waves_->set(count_sigs_.crc_errors, crc_errors_);
                 if (attempt + 1 == attempts_allowed) p.corrupt = true;
                 head = tail;   // the tail must arrive before the CRC is checked
             }
@@ -245,8 +258,8 @@ void Fabric::deliver() {
         InFlight f = in_flight_.top();
         in_flight_.pop();
         const Packet& p = f.packet;
-        tv_ = TraceView{static_cast<uint32_t>(++delivered_), p.segid, p.len, p.txn, p.offset,
-                        p.src, p.dst, static_cast<uint8_t>(p.cmd), p.err};
+        ++delivered_;
+        if (waves_) trace_delivery(p);
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
             time_out(p, now + sc_time(kResponseTimeoutNs, SC_NS));
@@ -268,22 +281,92 @@ void Fabric::deliver() {
     if (!in_flight_.empty()) wake_.notify(in_flight_.top().at - now);
 }
 
+namespace {
+uint64_t ps(sc_time t) { return static_cast<uint64_t>(t / sc_time(1, sc_core::SC_PS) + 0.5); }
+
+// The signals of one packet view under `scope`, as node `node`'s.
+template <typename Sigs>
+void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) {
+    const ValueNames* err = &map_enum_names("ERR_CLASS");
+    s.id = w.declare(scope, "id", 32, node, Block::Fabric);
+    s.cmd = w.declare(scope, "cmd", 4, node, Block::Fabric, &packet_command_names());
+    s.src = w.declare(scope, "src", 16, node, Block::Fabric);
+    s.dst = w.declare(scope, "dst", 16, node, Block::Fabric);
+    s.txn = w.declare(scope, "txn", 32, node, Block::Fabric);
+    s.segid = w.declare(scope, "segid", 32, node, Block::Fabric);
+    s.offset = w.declare(scope, "offset", 64, node, Block::Fabric);
+    s.len = w.declare(scope, "len", 32, node, Block::Fabric);
+    s.err = w.declare(scope, "err", 4, node, Block::Fabric, err);
+}
+
+template <typename Sigs>
+void show_packet(Waves& w, const Sigs& s, uint64_t at, const Packet& p) {
+    w.set_at(s.id, at, p.id);
+    w.set_at(s.cmd, at, static_cast<uint64_t>(p.cmd));
+    w.set_at(s.src, at, p.src);
+    w.set_at(s.dst, at, p.dst);
+    w.set_at(s.txn, at, p.txn);
+    w.set_at(s.segid, at, p.segid);
+    w.set_at(s.offset, at, p.offset);
+    w.set_at(s.len, at, p.len);
+    w.set_at(s.err, at, p.err);
+}
+}  // namespace
+
 void Fabric::trace(Waves& w) {
+    waves_ = &w;
     const std::string p = name();
-    w.trace(tv_.seq, p + ".pkt.seq", 32);
-    w.trace(tv_.cmd, p + ".pkt.cmd", 4);
-    w.trace(tv_.src, p + ".pkt.src", 16);
-    w.trace(tv_.dst, p + ".pkt.dst", 16);
-    w.trace(tv_.txn, p + ".pkt.txn", 32);
-    w.trace(tv_.segid, p + ".pkt.segid", 32);
-    w.trace(tv_.offset, p + ".pkt.offset", 64);
-    w.trace(tv_.len, p + ".pkt.len", 32);
-    w.trace(tv_.err, p + ".pkt.err", 4);
-    w.trace(links_down_, p + ".fault.links_down", 16);
-    w.trace(links_slow_, p + ".fault.links_slow", 16);
-    w.trace(links_noisy_, p + ".fault.links_noisy", 16);
-    w.trace(nodes_crashed_, p + ".fault.nodes_crashed", 16);
-    w.trace(crc_errors_, p + ".fault.crc_errors", 64);
+    count_sigs_.delivered = w.declare(p, "delivered", 32, 0, Block::Fabric);
+    count_sigs_.links_down = w.declare(p + ".fault", "links_down", 16, 0, Block::Fabric);
+    count_sigs_.links_slow = w.declare(p + ".fault", "links_slow", 16, 0, Block::Fabric);
+    count_sigs_.links_noisy = w.declare(p + ".fault", "links_noisy", 16, 0, Block::Fabric);
+    count_sigs_.nodes_crashed = w.declare(p + ".fault", "nodes_crashed", 16, 0, Block::Fabric);
+    count_sigs_.crc_errors = w.declare(p + ".fault", "crc_errors", 64, 0, Block::Fabric);
+    const auto neighbours = topology().neighbour_links();   // builds the links
+    link_sigs_.assign(links_.size(), LinkSignals{});
+    for (const auto& [a, b] : neighbours) {
+        // A link belongs to the node it leaves (to the node it enters, from the switch).
+        const unsigned owner = a != Topology::kSwitch ? a : b;
+        const std::string scope = p + ".link_" + link_end_name(a) + "_" + link_end_name(b);
+        LinkSignals& s = link_sigs_[static_cast<size_t>(topology().link_between(a, b))];
+        declare_packet(w, s.pkt, scope, owner);
+        s.down = w.declare(scope, "down", 1, owner, Block::Fabric);
+        s.speed_pct = w.declare(scope, "speed_pct", 8, owner, Block::Fabric, nullptr, 100);
+        s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
+    }
+    for (const auto& [id, port] : ports_) {
+        const std::string scope = "node" + std::to_string(id) + ".fabric";
+        declare_packet(w, rx_sigs_[id], scope + ".rx", id);
+        crashed_sigs_[id] = w.declare(scope, "crashed", 1, id, Block::Fabric);
+    }
+}
+
+// The packet is on the link's wire from `start` to `end`; the link is idle
+// after it unless the next packet starts there too.
+void Fabric::trace_crossing(int link, const Packet& p, sc_time start, sc_time end) {
+    const PacketSignals& s = link_sigs_[static_cast<size_t>(link)].pkt;
+    show_packet(*waves_, s, ps(start), p);
+    waves_->clear_at(s.cmd, ps(end), 0);
+    waves_->clear_at(s.id, ps(end), 0);
+}
+
+void Fabric::trace_link_faults(uint16_t from, uint16_t to) {
+    if (!waves_) return;
+    waves_->set(count_sigs_.links_down, links_down_);
+    waves_->set(count_sigs_.links_slow, links_slow_);
+    waves_->set(count_sigs_.links_noisy, links_noisy_);
+    const int l = topology().link_between(from, to);
+    const Link& k = links_[static_cast<size_t>(l)];
+    const LinkSignals& s = link_sigs_[static_cast<size_t>(l)];
+    waves_->set(s.down, k.down);
+    waves_->set(s.speed_pct, static_cast<uint64_t>(100.0 / k.slowdown + 0.5));
+    waves_->set(s.noisy, k.error_rate > 0);
+}
+
+void Fabric::trace_delivery(const Packet& p) {
+    waves_->set(count_sigs_.delivered, delivered_);
+    auto it = rx_sigs_.find(p.dst);
+    if (it != rx_sigs_.end()) show_packet(*waves_, it->second, Waves::now_ps(), p);
 }
 
 }  // namespace rsmsim::model

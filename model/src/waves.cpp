@@ -1,21 +1,231 @@
 #include "rsmsim/model/waves.h"
 
+#include <sys/stat.h>
+
+#include <systemc>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include "wave_writers.h"
+
 namespace rsmsim::model {
 
-Waves::Waves(const std::string& path_without_suffix)
-    : file_((sc_core::sc_report_handler::set_actions("tracing timescale unit set", sc_core::SC_INFO,
-                                                     sc_core::SC_DO_NOTHING),
-             sc_core::sc_create_vcd_trace_file(path_without_suffix.c_str()))) {
-    // ps: packet timing is not a whole number of ns, and VCD time must be exact.
-    file_->set_time_unit(1, sc_core::SC_PS);
+namespace {
+constexpr std::pair<Block, const char*> kBlocks[] = {
+    {Block::Api, "api"}, {Block::Mmio, "mmio"}, {Block::Rtl, "rtl"}, {Block::Dma, "dma"}, {Block::Fabric, "fabric"}};
+
+std::vector<std::string> split_scope(const std::string& scope) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t dot; (dot = scope.find('.', start)) != std::string::npos; start = dot + 1)
+        parts.push_back(scope.substr(start, dot - start));
+    parts.push_back(scope.substr(start));
+    return parts;
 }
+
+uint64_t masked(uint64_t v, int width) { return width >= 64 ? v : v & ((uint64_t{1} << width) - 1); }
+}  // namespace
+
+bool parse_block(const std::string& name, Block& block) {
+    for (auto [b, n] : kBlocks)
+        if (name == n) {
+            block = b;
+            return true;
+        }
+    return false;
+}
+
+const char* block_name(Block b) {
+    for (auto [bb, n] : kBlocks)
+        if (bb == b) return n;
+    return "?";
+}
+
+bool WaveSelection::wants(unsigned node, Block b) const {
+    if (!(blocks & static_cast<unsigned>(b))) return false;
+    return node == 0 || nodes.empty() || nodes.count(node);
+}
+
+Waves::Waves(const std::string& path, Format format, WaveSelection selection)
+    : path_(path), format_(format), sel_(std::move(selection)),
+      out_(format == Format::Fst ? make_fst_writer(path) : make_vcd_writer(path)) {}
 
 Waves::~Waves() { close(); }
 
+uint64_t Waves::now_ps() {
+    return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
+}
+
+Waves::Signal Waves::declare(const std::string& scope, const std::string& name, int width, unsigned node, Block block,
+                             const ValueNames* names, uint64_t initial) {
+    if (started_ || width < 1 || width > 64 || !sel_.wants(node, block)) return kNone;
+    decls_.push_back({scope, name, width, node, block, names});
+    latest_.push_back(masked(initial, width));
+    latest_at_.push_back(0);
+    current_.push_back(masked(initial, width));
+    return static_cast<Signal>(decls_.size() - 1);
+}
+
+void Waves::set(Signal s, uint64_t value) {
+    if (s == kNone || closed_) return;
+    value = masked(value, decls_[s].width);
+    const uint64_t now = now_ps();
+    if (latest_[s] == value && latest_at_[s] <= now) return;   // nothing announced ahead: no change
+    set_at(s, now, value);
+}
+
+void Waves::set_at(Signal s, uint64_t at_ps, uint64_t value) { announce(s, at_ps, value, true); }
+void Waves::clear_at(Signal s, uint64_t at_ps, uint64_t value) { announce(s, at_ps, value, false); }
+
+void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
+    if (s == kNone || closed_) return;
+    if (!started_) start();
+    const uint64_t now = now_ps();
+    flush_before(now);
+    value = masked(value, decls_[s].width);
+    latest_[s] = value;
+    latest_at_[s] = std::max(latest_at_[s], std::max(at_ps, now));
+    pending_.push({std::max(at_ps, now), strong, ++seq_, s, value});
+}
+
+// The header, in scope order (signals of one scope together, in the order
+// they were declared), and every signal's value at the start.
+void Waves::start() {
+    started_ = true;
+    std::vector<int> order(decls_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return split_scope(decls_[a].scope) < split_scope(decls_[b].scope); });
+    // Writers number signals in header order.
+    std::vector<Decl> sorted;
+    std::vector<int> new_index(decls_.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        sorted.push_back(decls_[order[i]]);
+        new_index[order[i]] = static_cast<int>(i);
+    }
+    index_ = new_index;
+    std::vector<std::string> open;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const auto parts = split_scope(sorted[i].scope);
+        size_t common = 0;
+        while (common < open.size() && common < parts.size() && open[common] == parts[common]) ++common;
+        while (open.size() > common) {
+            out_->scope_up();
+            open.pop_back();
+        }
+        for (size_t k = common; k < parts.size(); ++k) {
+            out_->scope_down(parts[k]);
+            open.push_back(parts[k]);
+        }
+        out_->var(static_cast<int>(i), sorted[i].name, sorted[i].width, sorted[i].names);
+    }
+    while (!open.empty()) {
+        out_->scope_up();
+        open.pop_back();
+    }
+    out_->end_header();
+}
+
+// Writes every time step before `t` (later changes may still come for `t`).
+void Waves::flush_before(uint64_t t) {
+    std::vector<std::pair<Signal, uint64_t>> step;
+    while (!pending_.empty() && pending_.top().at < t) {
+        const uint64_t at = pending_.top().at;
+        step.clear();
+        while (!pending_.empty() && pending_.top().at == at) {
+            step.emplace_back(pending_.top().sig, pending_.top().value);
+            pending_.pop();
+        }
+        write_step(at, step);
+    }
+}
+
+void Waves::write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>>& changes) {
+    if (!window_open_ && t >= sel_.from_ps) {
+        // The window opens: every signal's value as it stands.
+        window_open_ = true;
+        out_->time(sel_.from_ps);
+        for (size_t s = 0; s < decls_.size(); ++s) out_->value(index_[s], current_[s], decls_[s].width);
+    }
+    // The last change of each signal in this step wins; unchanged ones are not written.
+    std::map<Signal, uint64_t> last;
+    for (const auto& [s, v] : changes) last[s] = v;
+    bool timed = false;
+    for (const auto& [s, v] : last) {
+        if (current_[s] == v) continue;
+        current_[s] = v;
+        if (!window_open_ || t > sel_.to_ps) continue;
+        if (!timed && t > sel_.from_ps) out_->time(t);
+        timed = true;
+        out_->value(index_[s], v, decls_[s].width);
+    }
+}
+
 void Waves::close() {
-    if (file_) {
-        sc_core::sc_close_vcd_trace_file(file_);
-        file_ = nullptr;
+    if (closed_) return;
+    if (!started_) start();
+    flush_before(UINT64_MAX);
+    if (!window_open_) write_step(std::max(sel_.from_ps, now_ps()), {});
+    closed_ = true;
+    out_->close();
+}
+
+std::string Waves::filter_path(const ValueNames& n) const { return path_ + ".names/" + n.id + ".txt"; }
+
+void Waves::write_gtkw(const std::string& gtkw_path) const {
+    std::ofstream g(gtkw_path);
+    if (!g) throw std::runtime_error("cannot write " + gtkw_path + ": " + std::strerror(errno));
+    g << "[dumpfile] \"" << path_ << "\"\n[timestart] " << sel_.from_ps << "\n[size] 1400 900\n[sst_width] 260\n"
+      << "[signals_width] 300\n";
+    // VCD: GTKWave translate filter files, one per names table.
+    std::map<std::string, const ValueNames*> tables;
+    for (const auto& d : decls_)
+        if (d.names) tables[d.names->id] = d.names;
+    if (format_ == Format::Vcd && !tables.empty()) {
+        ::mkdir((path_ + ".names").c_str(), 0777);
+        for (const auto& [id, n] : tables) {
+            std::ofstream f(filter_path(*n));
+            for (const auto& [v, name] : n->values) f << v << ' ' << name << '\n';
+        }
+    }
+    // Groups: fabric-wide first, then per node in node order, each by block.
+    std::map<std::pair<unsigned, unsigned>, std::vector<size_t>> groups;
+    for (size_t i = 0; i < decls_.size(); ++i)
+        groups[{decls_[i].node, static_cast<unsigned>(decls_[i].block)}].push_back(i);
+    unsigned open_node = UINT32_MAX;
+    for (const auto& [key, members] : groups) {
+        const auto [node, block] = key;
+        const std::string node_group = node ? "node" + std::to_string(node) : std::string("fabric");
+        if (node != open_node) {
+            if (open_node != UINT32_MAX) g << "@1000200\n-" << (open_node ? "node" + std::to_string(open_node) : "fabric") << "\n";
+            g << "@800200\n-" << node_group << "\n";
+            open_node = node;
+        }
+        g << "@800200\n-" << block_name(static_cast<Block>(block)) << "\n";
+        for (size_t i : members) {
+            const Decl& d = decls_[i];
+            const std::string full = d.scope + "." + d.name + (d.width > 1 ? "[" + std::to_string(d.width - 1) + ":0]" : "");
+            if (d.names && format_ == Format::Vcd)
+                g << "@2024\n^1 " << filter_path(*d.names) << "\n";
+            else
+                g << (d.width > 1 ? "@24\n" : "@28\n");
+            g << full << "\n";
+        }
+        g << "@1000200\n-" << block_name(static_cast<Block>(block)) << "\n";
+    }
+    if (open_node != UINT32_MAX) g << "@1000200\n-" << (open_node ? "node" + std::to_string(open_node) : "fabric") << "\n";
+}
+
+void Probes::sample() {
+    for (const Probe& p : probes_) {
+        uint64_t v = 0;
+        std::memcpy(&v, p.var, p.bytes);   // little-endian hosts: the low bytes
+        p.waves->set(p.sig, v);
     }
 }
 

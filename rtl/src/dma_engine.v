@@ -48,7 +48,6 @@ module dma_engine #(
 );
 `include "adapter_regs.vh"
 
-    localparam [2:0] S_IDLE = 3'd0, S_CHECK = 3'd1, S_ISSUE = 3'd2, S_WAIT = 3'd3, S_DRAIN = 3'd4;
     localparam [31:0] MAX_LEN = 32'h1000_0000;   // one window slot
     // In-flight counters count 0..WINDOW.
     localparam integer CW /*verilator public*/ = $clog2(WINDOW + 1);   // traced width of total_out
@@ -95,12 +94,12 @@ module dma_engine #(
     assign dx_write_o = c_ctl[8];
 
     wire        unused_ctl = |{c_ctl[10], c_ctl[7:6]};   // IRQ is read per entry below
-    wire can_issue = state == S_ISSUE && !error_st && total_out < WIN;
+    wire can_issue = state == DMA_STATE_ISSUE && !error_st && total_out < WIN;
     wire resp_bad;
     wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
-    wire waiting   = (state == S_ISSUE && total_out >= WIN) ||
-                     (state == S_WAIT && outstanding[cur] != ZERO) ||
-                     (state == S_DRAIN && total_out != ZERO);
+    wire waiting   = (state == DMA_STATE_ISSUE && total_out >= WIN) ||
+                     (state == DMA_STATE_WAIT && outstanding[cur] != ZERO) ||
+                     (state == DMA_STATE_DRAIN && total_out != ZERO);
     // Also active for the cycle after a pulse, so other blocks latch it.
     assign active_o = (busy && !waiting) || done_o || err_o || post_o;
 
@@ -134,7 +133,7 @@ module dma_engine #(
                 outstanding[i] <= ZERO;
             end
             count <= 5'd0;
-            state <= S_IDLE;
+            state <= DMA_STATE_IDLE;
             cur <= 4'd0;
             off <= 32'd0;
             node <= 16'd0;
@@ -200,7 +199,7 @@ module dma_engine #(
             end
 
             case (state)
-                S_IDLE:
+                DMA_STATE_IDLE:
                     if (go) begin
                         f_sigpost <= reg_wdata_i[1];
                         f_noacc <= reg_wdata_i[2];
@@ -221,30 +220,30 @@ module dma_engine #(
                             err_o <= 1'b1;
                         end else begin
                             busy <= 1'b1;
-                            state <= S_CHECK;
+                            state <= DMA_STATE_CHECK;
                         end
                     end
-                S_CHECK:
+                DMA_STATE_CHECK:
                     if (error_st || resp_bad) begin
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else if (c_len == 32'd0 || c_len > MAX_LEN) begin
                         fail(ERR_CLASS_BAD_DESC, cur);
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else if (c_rem[31:28] != 4'd0) begin
                         fail(ERR_CLASS_BOUNDS, cur);
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else if (dx_err_i != ERR_CLASS_OK) begin
                         fail(dx_err_i, cur);
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else begin
                         node <= dx_node_i;
                         segid <= dx_segid_i;
                         off <= 32'd0;
-                        state <= S_ISSUE;
+                        state <= DMA_STATE_ISSUE;
                     end
-                S_ISSUE:
+                DMA_STATE_ISSUE:
                     if (error_st || resp_bad) begin
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else if (issue_now) begin
                         pkt_valid_o <= 1'b1;
                         pkt_write_o <= c_ctl[8];
@@ -257,29 +256,29 @@ module dma_engine #(
                         off <= off + {25'd0, n};
                         if (last_pkt) begin
                             issued_all[cur] <= 1'b1;
-                            if (c_ctl[9]) state <= S_WAIT;
-                            else if (last_ent) state <= S_DRAIN;
+                            if (c_ctl[9]) state <= DMA_STATE_WAIT;
+                            else if (last_ent) state <= DMA_STATE_DRAIN;
                             else begin
                                 cur <= cur + 4'd1;
-                                state <= S_CHECK;
+                                state <= DMA_STATE_CHECK;
                             end
                         end
                     end
-                S_WAIT:
+                DMA_STATE_WAIT:
                     if (error_st || resp_bad) begin
-                        state <= S_DRAIN;
+                        state <= DMA_STATE_DRAIN;
                     end else if (outstanding[cur] == ZERO) begin
-                        if (last_ent) state <= S_DRAIN;
+                        if (last_ent) state <= DMA_STATE_DRAIN;
                         else begin
                             cur <= cur + 4'd1;
-                            state <= S_CHECK;
+                            state <= DMA_STATE_CHECK;
                         end
                     end
-                S_DRAIN:
+                DMA_STATE_DRAIN:
                     if (total_out == ZERO && !resp_valid_i) begin
                         busy <= 1'b0;
                         done_st <= 1'b1;
-                        state <= S_IDLE;
+                        state <= DMA_STATE_IDLE;
                         if (error_st) begin
                             completed <= {1'b0, fail_entry};
                             err_o <= 1'b1;
@@ -293,7 +292,7 @@ module dma_engine #(
                             end
                         end
                     end
-                default: state <= S_IDLE;
+                default: state <= DMA_STATE_IDLE;
             endcase
         end
     end

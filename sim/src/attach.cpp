@@ -88,6 +88,11 @@ struct Attachments::Impl {
     void cut_off(const std::vector<Conn*>& stalled);
     void close(Conn& c);
     void proxy(Conn& c);
+    // The rsmapi call the process is in, as it says in the channel.
+    void show_api(Conn& c) {
+        cluster.node(c.proc.node_index)
+            .bus.show_api(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
+    }
     Reply serve(Conn& c);
 };
 
@@ -219,6 +224,7 @@ void Attachments::Impl::proxy(Conn& c) {
             sc_core::wait(c.ready);
         }
         if (c.state == Conn::State::Closed) break;
+        show_api(c);
         Reply r = serve(c);
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
         r.now_ns = Cluster::now_ns();
@@ -234,6 +240,7 @@ void Attachments::Impl::proxy(Conn& c) {
         c.state = Conn::State::Computing;
         if (!admit_inline(c)) wake.notify(sc_core::SC_ZERO_TIME);
     }
+    show_api(c);
     cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
 }
 

@@ -13,23 +13,8 @@ namespace rsmsim {
 namespace {
 Cluster* g_current = nullptr;
 
-std::string without_vcd_suffix(const std::string& p) {
-    const std::string sfx = ".vcd";
-    if (p.size() > sfx.size() && p.compare(p.size() - sfx.size(), sfx.size(), sfx) == 0)
-        return p.substr(0, p.size() - sfx.size());
-    return p;
-}
-// Makes the waveform's folder and checks that the file can be written, so a
-// bad path is one clear error before anything runs (SystemC's writer would
-// fail later, without saying why).
-void check_writable(const std::string& file) {
-    const std::filesystem::path p(file);
-    std::error_code ec;
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) throw std::invalid_argument("cannot write waveform " + file + ": " + ec.message());
-    std::FILE* f = std::fopen(file.c_str(), "w");
-    if (!f) throw std::invalid_argument("cannot write waveform " + file + ": " + std::strerror(errno));
-    std::fclose(f);
+bool ends_with(const std::string& s, const std::string& sfx) {
+    return s.size() > sfx.size() && s.compare(s.size() - sfx.size(), sfx.size(), sfx) == 0;
 }
 
 }  // namespace
@@ -38,23 +23,15 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
     if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");
     if (cfg.nodes < 1 || cfg.nodes > kMaxNodes)
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
-    if (cfg.vcd_path.size() >= 4 && cfg.vcd_path.compare(cfg.vcd_path.size() - 4, 4, ".fst") == 0)
-        throw std::invalid_argument("waveform " + cfg.vcd_path + ": FST is not written yet; name a .vcd file "
-                                    "(gtkwave's vcd2fst converts it)");
     if (!(cfg.time_limit_ns >= 0 && cfg.time_limit_ns <= kMaxFaultTimeUs * 1000))
         throw std::invalid_argument("the time limit must be within 0..1e9 us");
-    if (!cfg.vcd_path.empty()) check_writable(without_vcd_suffix(cfg.vcd_path) + ".vcd");
     g_current = this;
     sim_thread_ = std::this_thread::get_id();
     fabric_.set_crc_error_rate(cfg.crc_error_rate, cfg.seed);
     for (int i = 0; i < cfg.nodes; ++i)
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
                                                 fabric_, cfg_.timing));
-    if (!cfg.vcd_path.empty()) {
-        waves_ = std::make_unique<model::Waves>(without_vcd_suffix(cfg.vcd_path));
-        fabric_.trace(*waves_);
-        for (auto& n : nodes_) n->adapter.trace(*waves_);
-    }
+    open_waveform();
     rsm::hw::set_bus_resolver(&Cluster::resolve, this);
     try {
         schedule_faults();
@@ -99,9 +76,43 @@ void Cluster::apply(const FaultEvent& e) {
     if (cfg_.on_fault) cfg_.on_fault(now_ns(), e);
 }
 
+// Opens the waveform (a path that cannot be written is one clear error
+// before anything runs) and declares every model's signals.
+void Cluster::open_waveform() {
+    if (cfg_.vcd_path.empty()) return;
+    for (unsigned id : cfg_.trace.nodes)
+        if (node_index(id, size()) < 0)
+            throw std::invalid_argument("--trace-nodes: node " + std::to_string(id) + " is not in the cluster (4.." +
+                                        std::to_string(4 * size()) + ")");
+    const bool fst = cfg_.trace_fst || ends_with(cfg_.vcd_path, ".fst");
+    std::string path = cfg_.vcd_path;
+    if (!ends_with(path, fst ? ".fst" : ".vcd")) path += fst ? ".fst" : ".vcd";
+    const std::filesystem::path p(path);
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) throw std::invalid_argument("cannot write " + path + ": " + ec.message());
+    try {
+        waves_ = std::make_unique<model::Waves>(path, fst ? model::Waves::Format::Fst : model::Waves::Format::Vcd,
+                                                cfg_.trace);
+    } catch (const std::runtime_error& e) {
+        throw std::invalid_argument(e.what());
+    }
+    fabric_.trace(*waves_);
+    for (auto& n : nodes_) n->adapter.trace(*waves_);
+    for (int i = 0; i < size(); ++i) nodes_[static_cast<size_t>(i)]->bus.trace(*waves_);
+}
+
 Cluster::~Cluster() {
     rsm::hw::set_bus_resolver(nullptr, nullptr);
-    if (waves_) waves_->close();
+    if (waves_) {
+        waves_->close();
+        const std::string& w = waves_->path();
+        try {
+            waves_->write_gtkw(w.substr(0, w.size() - 4) + ".gtkw");
+        } catch (const std::runtime_error& e) {
+            std::fprintf(stderr, "rsmsim: %s\n", e.what());
+        }
+    }
     g_current = nullptr;
 }
 

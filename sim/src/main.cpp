@@ -30,6 +30,7 @@
 #include "rsmsim/launcher.h"
 #include "rsmsim/profile_config.h"
 #include "rsmsim/profile_probe.h"
+#include "rsmsim/trace_selection.h"
 
 namespace {
 
@@ -47,6 +48,8 @@ struct Options {
     std::vector<std::string> overrides;   // "NAME=VALUE"
     std::string vcd = "waveforms/rsmsim.vcd";
     bool no_vcd = false;
+    bool trace_fst = false;
+    std::string trace_nodes, trace_blocks, trace_window;
     size_t bytes = 256;
 };
 
@@ -353,7 +356,13 @@ int sc_main(int argc, char* argv[]) {
     app.add_option("--seed", opt.seed, "seed of every random choice (CRC errors, random faults)")->group(faults);
     app.add_option("--link-down", opt.link_down, "shorthand for --fault down:A-B@US (A-B@US)")->group(faults);
     app.add_option("--crash", opt.crash, "shorthand for --fault crash:NODE@US (NODE@US)")->group(faults);
-    app.add_option("--vcd", opt.vcd, "waveform file to write (.vcd)")->group(output);
+    app.add_option("--vcd", opt.vcd, "waveform file to write (.vcd, or .fst for FST), with a GTKWave save file beside it (.gtkw)")->group(output);
+    app.add_flag("--trace-fst", opt.trace_fst, "write the waveform as FST (whatever its name)")->group(output);
+    app.add_option("--trace-nodes", opt.trace_nodes, "only these nodes' signals in the waveform, e.g. 4,8")->group(output);
+    app.add_option("--trace-blocks", opt.trace_blocks,
+                   "only these blocks' signals: api, mmio, rtl, dma, fabric (comma-separated)")->group(output);
+    app.add_option("--trace-window", opt.trace_window,
+                   "only this stretch of simulated time in the waveform, FROM:TO in us (either may be empty)")->group(output);
     std::string json_path;
     app.add_option("--json", json_path, "also write the run's report to this file as JSON")->group(output);
     double time_limit_us = 0;
@@ -427,6 +436,11 @@ int sc_main(int argc, char* argv[]) {
     cfg.crc_error_rate = opt.crc_error_rate;
     cfg.seed = opt.seed;
     if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
+    cfg.trace_fst = opt.trace_fst;
+    if (!rsmsim::parse_trace_selection(opt.trace_nodes, opt.trace_blocks, opt.trace_window, cfg.trace, error)) {
+        fmt::print(stderr, "rsmsim: {}\n", error);
+        return 2;
+    }
     cfg.time_limit_ns = time_limit_us * 1000.0;
 
     for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);

@@ -1,6 +1,7 @@
 #include "rsmsim/node.h"
 
 #include "rsmsim/cluster.h"
+#include "rsmsim/errors.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim {
@@ -118,6 +119,45 @@ void NodeBus::unlock() {
         owner_ = nullptr;
         unlocked_.notify(sc_core::SC_ZERO_TIME);
     }
+}
+
+namespace {
+// Names of the rsmapi calls and status codes, for the waveform.
+const model::ValueNames& api_call_names() {
+    static const model::ValueNames names = [] {
+        model::ValueNames n{"rsmapi_call", {}};
+        for (unsigned c = 0; c < static_cast<unsigned>(rsm::hw::ApiCall::Count); ++c)
+            n.values.emplace_back(c, rsm::hw::api_call_name(static_cast<rsm::hw::ApiCall>(c)));
+        return n;
+    }();
+    return names;
+}
+
+const model::ValueNames& api_status_names() {
+    static const model::ValueNames names = [] {
+        model::ValueNames n{"rsmapi_status", {}};
+        for (int code = 0; code < 1000; ++code)
+            if (std::string(rsm_error_name(code)) != "RSMERR_?")
+                n.values.emplace_back(static_cast<uint64_t>(code), rsm_error_name(code));
+        return n;
+    }();
+    return names;
+}
+}  // namespace
+
+void NodeBus::trace(model::Waves& w) {
+    waves_ = &w;
+    const unsigned node = adapter_.fabric_node_id();
+    const std::string scope = "node" + std::to_string(node);
+    api_sig_ = w.declare(scope, "api", 16, node, model::Block::Api, &api_call_names());
+    rc_sig_ = w.declare(scope, "api_rc", 32, node, model::Block::Api, &api_status_names());
+}
+
+void NodeBus::show_api(rsm::hw::ApiCall current, int last_rc) {
+    api_rc_ = last_rc;
+    if (!waves_) return;
+    waves_->set(api_sig_, static_cast<uint64_t>(current));
+    waves_->set(rc_sig_, static_cast<uint32_t>(last_rc));
 }
 
 Node::Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,

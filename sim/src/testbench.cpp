@@ -1,4 +1,5 @@
 #include "rsmsim/testbench.h"
+#include "rsmsim/trace_selection.h"
 
 #include <cstdio>
 #include <exception>
@@ -67,6 +68,11 @@ bool configure(const rsmsim_options& o, rsmsim::ClusterConfig& cfg) {
         return false;
     }
     if (o.vcd_path) cfg.vcd_path = o.vcd_path;
+    if (!rsmsim::parse_trace_selection(o.trace_nodes ? o.trace_nodes : "", o.trace_blocks ? o.trace_blocks : "",
+                                       o.trace_window ? o.trace_window : "", cfg.trace, error)) {
+        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
+        return false;
+    }
     cfg.time_limit_ns = o.time_limit_us * 1000.0;   // checked by the Cluster
     return true;
 }

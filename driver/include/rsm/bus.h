@@ -4,6 +4,8 @@
 // mapped PCI BAR and an interrupt file descriptor.
 #pragma once
 
+#include "rsm/api_calls.h"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -80,6 +82,12 @@ public:
     enum class PinResult { Ok, Fault, Denied, NoResources };
     [[nodiscard]] virtual PinResult dma_map(void* va, size_t len, DmaAccess access, uint64_t& bus_addr) = 0;
     virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
+
+    // librsm says which rsmapi call the calling thread enters and leaves
+    // (with its return code; 0 for a void call), outermost calls only. For
+    // the platform's traces; nothing may depend on it.
+    virtual void api_enter(ApiCall call) { (void)call; }
+    virtual void api_leave(ApiCall call, int rc) { (void)call, (void)rc; }
 };
 
 // Holds a Bus's lock for a scope.

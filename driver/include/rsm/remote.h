@@ -70,6 +70,11 @@ inline constexpr uint32_t kMaxPayload = 1u << 28;
 struct Channel {
     std::atomic<uint32_t> req_seq{0}, rep_seq{0}, sim_sleeps{0}, proc_sleeps{0};
     std::atomic<uint32_t> how_to_wait{0};   // a WaitHow, set by the simulator
+    // The rsmapi call the process is in (rsm::hw::ApiCall; 0: none) and the
+    // last one's return code, for the waveform: the simulator reads them at
+    // each request (simulated time stands still in between).
+    std::atomic<uint32_t> api_call{0};
+    std::atomic<int32_t> api_rc{0};
     Request req;
     Reply rep;
     alignas(64) uint8_t data[kMaxPayload];

@@ -17,7 +17,6 @@
 #include "adapter_regs.h"
 #include "librsm/context.h"
 
-#define RSM_API extern "C" RSM_EXPORT
 
 namespace rsm::lib {
 
@@ -219,7 +218,7 @@ using namespace rsm::lib;
 
 // ===================================================================== controller
 
-RSM_API int rsm_get_controller(char* name, rsmapi_controller_handle_t* controller) {
+int impl_rsm_get_controller(char* name, rsmapi_controller_handle_t* controller) {
     if (!controller) return RSMERR_BAD_CTLR_HNDL;
     // NULL means the loopback controller, which this adapter stack does not provide.
     if (!name) return RSMERR_CTLR_NOT_PRESENT;
@@ -252,7 +251,7 @@ RSM_API int rsm_get_controller(char* name, rsmapi_controller_handle_t* controlle
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_get_controller_attr(rsmapi_controller_handle_t chdl, rsmapi_controller_attr_t* attr) {
+int impl_rsm_get_controller_attr(rsmapi_controller_handle_t chdl, rsmapi_controller_attr_t* attr) {
     if (!chdl) return RSMERR_BAD_CTLR_HNDL;
     Controller* c = valid_controller(chdl);
     if (!c) return RSMERR_BAD_CTLR_HNDL;
@@ -262,7 +261,7 @@ RSM_API int rsm_get_controller_attr(rsmapi_controller_handle_t chdl, rsmapi_cont
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_release_controller(rsmapi_controller_handle_t controller) {
+int impl_rsm_release_controller(rsmapi_controller_handle_t controller) {
     Controller* c = valid_controller(controller);
     if (!c || c->refcount == 0) return RSMERR_BAD_CTLR_HNDL;
     --c->refcount;   // the object stays: a later get_controller revives the same handle
@@ -276,7 +275,7 @@ static Controller* usable_controller(rsmapi_controller_handle_t h) {
 
 // ===================================================================== export side
 
-RSM_API int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
+int impl_rsm_memseg_export_create(rsmapi_controller_handle_t controller,
                                      rsm_memseg_export_handle_t* memseg, void* vaddr,
                                      size_t length, uint_t flags) {
     if (!controller) return RSMERR_BAD_CTLR_HNDL;
@@ -302,7 +301,7 @@ RSM_API int rsm_memseg_export_create(rsmapi_controller_handle_t controller,
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_memseg_id_t* segment_id,
+int impl_rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_memseg_id_t* segment_id,
                                       rsmapi_access_entry_t access_list[], uint_t access_list_length) {
     if (!segment_id) return RSMERR_BAD_SEGID;
     ExportSegment* s = as_export(memseg);
@@ -331,7 +330,7 @@ RSM_API int rsm_memseg_export_publish(rsm_memseg_export_handle_t memseg, rsm_mem
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
+int impl_rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
@@ -343,7 +342,7 @@ RSM_API int rsm_memseg_export_unpublish(rsm_memseg_export_handle_t memseg) {
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access_entry_t access_list[],
+int impl_rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_access_entry_t access_list[],
                                         uint_t access_list_length) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
@@ -361,7 +360,7 @@ RSM_API int rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmap
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* vaddr, offset_t off,
+int impl_rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* vaddr, offset_t off,
                                      size_t length) {
     (void)off;   // "currently unused" in the original
     ExportSegment* s = as_export(memseg);
@@ -385,7 +384,7 @@ RSM_API int rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* va
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
+int impl_rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
     ExportSegment* s = as_export(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (s->pollfd_refs > 0) return RSMERR_POLLFD_IN_USE;
@@ -400,7 +399,7 @@ RSM_API int rsm_memseg_export_destroy(rsm_memseg_export_handle_t memseg) {
 
 // ===================================================================== import side
 
-RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm_node_id_t node_id,
+int impl_rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm_node_id_t node_id,
                                       rsm_memseg_id_t segment_id, rsm_permission_t perm,
                                       rsm_memseg_import_handle_t* im_memseg) {
     if (!controller) return RSMERR_BAD_CTLR_HNDL;
@@ -424,7 +423,7 @@ RSM_API int rsm_memseg_import_connect(rsmapi_controller_handle_t controller, rsm
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
+int impl_rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (s->map) return RSMERR_SEG_STILL_MAPPED;
@@ -435,34 +434,34 @@ RSM_API int rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_put(rsm_memseg_import_handle_t h, off_t off, void* src, size_t len) {
+int impl_rsm_memseg_import_put(rsm_memseg_import_handle_t h, off_t off, void* src, size_t len) {
     return access(h, off, src, len, 1, Dir::Put);
 }
-RSM_API int rsm_memseg_import_get(rsm_memseg_import_handle_t h, off_t off, void* dst, size_t len) {
+int impl_rsm_memseg_import_get(rsm_memseg_import_handle_t h, off_t off, void* dst, size_t len) {
     return access(h, off, dst, len, 1, Dir::Get);
 }
-RSM_API int rsm_memseg_import_put8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
+int impl_rsm_memseg_import_put8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Put);
 }
-RSM_API int rsm_memseg_import_put16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
+int impl_rsm_memseg_import_put16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Put);
 }
-RSM_API int rsm_memseg_import_put32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
+int impl_rsm_memseg_import_put32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Put);
 }
-RSM_API int rsm_memseg_import_put64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
+int impl_rsm_memseg_import_put64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Put);
 }
-RSM_API int rsm_memseg_import_get8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
+int impl_rsm_memseg_import_get8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Get);
 }
-RSM_API int rsm_memseg_import_get16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
+int impl_rsm_memseg_import_get16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Get);
 }
-RSM_API int rsm_memseg_import_get32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
+int impl_rsm_memseg_import_get32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Get);
 }
-RSM_API int rsm_memseg_import_get64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
+int impl_rsm_memseg_import_get64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
     return access_n(h, off, d, n, Dir::Get);
 }
 
@@ -497,7 +496,7 @@ bool connection_lost(ImportSegment& s, uint16_t gnum) {
 
 }  // namespace
 
-RSM_API int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
+int impl_rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
                                            rsmapi_barrier_t* barrier) {
     (void)type;   // every type is a span over this adapter's counters
     ImportSegment* s = as_import(memseg);
@@ -515,7 +514,7 @@ RSM_API int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rs
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
+int impl_rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     if (!barrier) return RSMERR_BAD_BARRIER_PTR;
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
@@ -532,7 +531,7 @@ RSM_API int rsm_memseg_import_open_barrier(rsmapi_barrier_t* barrier) {
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
+int impl_rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     if (!barrier) return RSMERR_BAD_BARRIER_PTR;
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
@@ -547,7 +546,7 @@ RSM_API int rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
+int impl_rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     if (!barrier) return RSMERR_BAD_BARRIER_PTR;
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
@@ -566,7 +565,7 @@ RSM_API int rsm_memseg_import_close_barrier(rsmapi_barrier_t* barrier) {
     return e;
 }
 
-RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
+int impl_rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
     if (!barrier) return RSMERR_BAD_BARRIER_PTR;
     BarrierState* st = barrier_state(barrier);
     if (!st) return RSMERR_BARRIER_UNINITIALIZED;
@@ -577,7 +576,7 @@ RSM_API int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t* barrier) {
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_set_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t mode) {
+int impl_rsm_memseg_import_set_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t mode) {
     ImportSegment* s = as_import(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (mode != RSM_BARRIER_MODE_EXPLICIT && mode != RSM_BARRIER_MODE_IMPLICIT) return RSMERR_BAD_MODE;
@@ -585,7 +584,7 @@ RSM_API int rsm_memseg_import_set_mode(rsm_memseg_import_handle_t memseg, rsm_ba
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_memseg_import_get_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t* mode) {
+int impl_rsm_memseg_import_get_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t* mode) {
     ImportSegment* s = as_import(memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (!mode) return RSMERR_BAD_ADDR;   // [PROJECT CHOICE] the original did not check
@@ -693,10 +692,10 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
 }  // namespace
 }  // namespace rsm::lib
 
-RSM_API int rsm_memseg_import_putv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, true); }
-RSM_API int rsm_memseg_import_getv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, false); }
+int impl_rsm_memseg_import_putv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, true); }
+int impl_rsm_memseg_import_getv(rsm_scat_gath_t* sg_io) { return scatter_gather(sg_io, false); }
 
-RSM_API int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t* l_handle,
+int impl_rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t* l_handle,
                                           caddr_t local_vaddr, size_t length) {
     if (reinterpret_cast<uintptr_t>(local_vaddr) % kPageSize != 0 || !local_vaddr) return RSMERR_BAD_ADDR;
     if (!handle) return RSMERR_BAD_CTLR_HNDL;
@@ -723,7 +722,7 @@ RSM_API int rsm_create_localmemory_handle(rsmapi_controller_handle_t handle, rsm
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle) {
+int impl_rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemory_handle_t l_handle) {
     if (!handle) return RSMERR_BAD_CTLR_HNDL;
     Controller* c = usable_controller(handle);
     if (!c) return RSMERR_BAD_CTLR_HNDL;
@@ -737,7 +736,7 @@ RSM_API int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_l
 
 // ===================================================================== topology
 
-RSM_API int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
+int impl_rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
     if (!topology_data) return RSMERR_BAD_TOPOLOGY_PTR;
     *topology_data = nullptr;
     rsm::hw::Bus* bus = rsm::hw::current_bus();
@@ -776,11 +775,11 @@ RSM_API int rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
     return RSM_SUCCESS;
 }
 
-RSM_API void rsm_free_interconnect_topology(rsm_topology_t* topology_data) { std::free(topology_data); }
+void impl_rsm_free_interconnect_topology(rsm_topology_t* topology_data) { std::free(topology_data); }
 
 // ===================================================================== events
 
-RSM_API int rsm_intr_signal_post(void* memseg, uint_t flags) {
+int impl_rsm_intr_signal_post(void* memseg, uint_t flags) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
     if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
@@ -825,7 +824,7 @@ void wait_for_signal(Controller& c, uint64_t epoch, uint64_t slice_ns) {
 }
 }  // namespace
 
-RSM_API int rsm_intr_signal_wait(void* memseg, int timeout) {
+int impl_rsm_intr_signal_wait(void* memseg, int timeout) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     Controller* c = nullptr;
     bool import = false;
@@ -874,21 +873,21 @@ Segment* any_segment(void* memseg) {
 }
 }  // namespace
 
-RSM_API int rsm_memseg_get_pollfd(void* memseg, struct pollfd* fd) {
+int impl_rsm_memseg_get_pollfd(void* memseg, struct pollfd* fd) {
     Segment* s = memseg ? any_segment(memseg) : nullptr;
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (!fd) return RSMERR_BAD_ADDR;   // [PROJECT CHOICE] the original did not check
     return get_pollfd(*s, fd);
 }
 
-RSM_API int rsm_memseg_release_pollfd(void* memseg) {
+int impl_rsm_memseg_release_pollfd(void* memseg) {
     Segment* s = memseg ? any_segment(memseg) : nullptr;
     if (!s) return RSMERR_BAD_SEG_HNDL;
     release_pollfd(*s);
     return RSM_SUCCESS;
 }
 
-RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
+int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
     if (numfdsp) *numfdsp = 0;
     if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
     rsm::hw::Bus* bus = rsm::hw::current_bus();
@@ -956,7 +955,7 @@ RSM_API int rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int ti
 
 // ===================================================================== mapping
 
-RSM_API int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void** address, rsm_attribute_t attr,
+int impl_rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void** address, rsm_attribute_t attr,
                                   rsm_permission_t perm, off_t offset, size_t length) {
     if (!im_memseg) return RSMERR_BAD_SEG_HNDL;
     ImportSegment* s = as_import(im_memseg);
@@ -968,7 +967,7 @@ RSM_API int rsm_memseg_import_map(rsm_memseg_import_handle_t im_memseg, void** a
     return map_segment(*s, address, attr, perm, offset, length);
 }
 
-RSM_API int rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg) {
+int impl_rsm_memseg_import_unmap(rsm_memseg_import_handle_t im_memseg) {
     ImportSegment* s = as_import(im_memseg);
     if (!s) return RSMERR_BAD_SEG_HNDL;
     if (!s->map) return RSMERR_SEG_NOT_MAPPED;

@@ -25,7 +25,7 @@ bool parse_number(const std::string& tok, int base, unsigned long long max, unsi
 
 }  // namespace
 
-extern "C" RSM_EXPORT int rsm_get_segmentid_range(const char* appid, rsm_memseg_id_t* baseid, uint32_t* length) {
+int impl_rsm_get_segmentid_range(const char* appid, rsm_memseg_id_t* baseid, uint32_t* length) {
     if (!appid || !baseid || !length) return RSMERR_BAD_ADDR;
     const char* env = std::getenv("RSM_SEGMENTID_FILE");
     std::ifstream in(env && *env ? env : kDefaultPath);

@@ -37,7 +37,13 @@ struct ClusterConfig {
     FaultPlan faults;
     // Told of every fault as it happens (e.g. to print it).
     std::function<void(double now_ns, const FaultEvent&)> on_fault;
-    std::string vcd_path;   // empty: no waveform; a trailing ".vcd" is optional (".fst" is refused)
+    // The waveform: empty for none. A name ending in ".fst" (or any name with
+    // trace_fst) is written as FST, else as VCD (".vcd" is added when
+    // missing). A GTKWave save file goes beside it (".gtkw"), and for VCD the
+    // value-name filters it uses (NAME.vcd.names/).
+    std::string vcd_path;
+    bool trace_fst = false;
+    model::WaveSelection trace;   // which nodes, blocks and time window are written
     double time_limit_ns = 0;   // > 0: run() stops there, reporting the programs still running
 };
 
@@ -114,6 +120,7 @@ private:
     model::Fabric fabric_;
     std::vector<std::unique_ptr<Node>> nodes_;
     std::unique_ptr<model::Waves> waves_;
+    void open_waveform();
     struct Program {
         int node;
         std::string name;

@@ -11,6 +11,7 @@
 #include "rsmsim/model/adapter.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/host_memory.h"
+#include "rsmsim/model/waves.h"
 
 namespace rsmsim {
 
@@ -35,6 +36,13 @@ public:
     void lock() override;
     void unlock() override;
     void set_interrupt_handler(InterruptHandler handler, void* context) override;
+    void api_enter(rsm::hw::ApiCall call) override { show_api(call, api_rc_); }
+    void api_leave(rsm::hw::ApiCall, int rc) override { show_api(rsm::hw::ApiCall::None, rc); }
+
+    // The rsmapi call the node's program is in, and the last one's return
+    // code, in the waveform (node NODE.api).
+    void trace(model::Waves& w);
+    void show_api(rsm::hw::ApiCall current, int last_rc);
 
     uint64_t accesses() const { return accesses_; }
     // How often the interrupt line rose (a process-per-node program runs its
@@ -54,6 +62,9 @@ private:
     sc_core::sc_event unlocked_;
     InterruptHandler isr_ = nullptr;
     void* isr_context_ = nullptr;
+    model::Waves* waves_ = nullptr;
+    int api_sig_ = -1, rc_sig_ = -1;
+    int api_rc_ = 0;
 };
 
 class Node {

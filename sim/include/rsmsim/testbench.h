@@ -40,6 +40,11 @@ typedef struct {
     const char *faults;        /* fault plan, ';'-separated, e.g. "down:8-12@20;up:8-12@60;crash:16@90"
                                   or "random:down=2,slow=1,crc=1@200" (syntax: rsmsim/faults.h) */
     double time_limit_us;      /* > 0: stop there; programs still running make the run fail (-1) */
+    /* What the waveform holds (as rsmsim --trace-nodes/-blocks/-window):
+       NULL = all. A vcd_path ending in ".fst" is written as FST. */
+    const char *trace_nodes;   /* "4,8" */
+    const char *trace_blocks;  /* "api,mmio,rtl,dma,fabric" */
+    const char *trace_window;  /* "FROM:TO" in simulated microseconds */
 } rsmsim_options;
 
 /* Defaults: 2 nodes, every other field zero/NULL. */

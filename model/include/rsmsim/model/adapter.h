@@ -41,6 +41,8 @@ public:
     const sc_core::sc_event& irq_raised() const { return irq_raised_; }
 
     AdapterRtl& rtl() { return rtl_; }
+    // Declares this adapter's signals (scope = its name): CPU accesses, the
+    // interrupt line, the verilated core.
     void trace(Waves& w);
 
     // MMIO access kinds shown in the waveform.
@@ -59,8 +61,8 @@ private:
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                      sc_core::sc_time& delay);
+    // Shows a CPU access in the waveform for `duration` from now.
     void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& duration);
-    void end_mmio();
 
     uint16_t node_id_;
     Fabric& fabric_;
@@ -81,13 +83,12 @@ private:
     };
     std::map<uint32_t, std::pair<PendingRead*, uint32_t>> reads_;   // txn -> read, offset in it
 
-    // Waveform view of the CPU's accesses.
-    uint8_t mmio_kind_ = Idle;
-    uint64_t mmio_addr_ = 0;
-    uint32_t mmio_data_ = 0;
-    uint64_t mmio_seq_ = 0;
-    uint64_t mmio_end_seq_ = 0;
-    sc_core::sc_event mmio_end_;
+    // Waveform view of the CPU's accesses and the interrupt line.
+    Waves* waves_ = nullptr;
+    struct {
+        int kind, addr, reg, data, irq;
+    } sig_{-1, -1, -1, -1, -1};
+    uint64_t mmio_end_ps_ = 0;   // when the access shown last ends
 };
 
 }  // namespace rsmsim::model

@@ -3,6 +3,8 @@
 // register write, a datapath event), so an idle adapter costs nothing.
 #pragma once
 
+#include "rsmsim/model/waves.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,7 +15,6 @@ class VerilatedContext;
 
 namespace rsmsim::model {
 
-class Waves;
 
 struct Translation {
     uint8_t err;       // ERR_CLASS
@@ -115,10 +116,12 @@ public:
     bool irq() const;
     uint64_t cycles() const { return cycles_; }
 
-    // Ports and selected internals into the run's waveform under `prefix`.
-    void trace(Waves& w, const std::string& prefix);
+    // Ports and selected internals into the run's waveform under `prefix`,
+    // as node `node`'s; they are sampled after every evaluation.
+    void trace(Waves& w, const std::string& prefix, unsigned node);
 
 private:
+    void eval();   // evaluates the core (and samples what is traced)
     void tick();   // one rising clock edge
     ExportMatch query_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len, bool write, bool probe);
     void idle_inputs();
@@ -126,6 +129,7 @@ private:
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vadapter_core> m_;
     uint64_t cycles_ = 0;
+    Probes probes_;
     bool conn_pending_ = false;
     std::vector<DmaPacket> dma_out_;
     std::vector<BellRequest> bells_out_;

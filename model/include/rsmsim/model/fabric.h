@@ -157,17 +157,29 @@ private:
     uint64_t delivered_ = 0;
     uint64_t unreachable_ = 0;
 
-    // Waveform view of the faults in effect (counts, so a user sees when
-    // they start and end next to the packets they hit).
+    // Faults in effect (counted for the waveform and reports).
     uint16_t links_down_ = 0, links_slow_ = 0, links_noisy_ = 0, nodes_crashed_ = 0;
 
-    // Waveform view of the last delivered packet.
-    struct TraceView {
-        uint32_t seq = 0, segid = 0, len = 0, txn = 0;
-        uint64_t offset = 0;
-        uint16_t src = 0, dst = 0;
-        uint8_t cmd = 0, err = 0;
-    } tv_;
+    // Waveform: every link's packet on the wire and its faults; the packet
+    // each node last received; which nodes crashed.
+    void trace_crossing(int link, const Packet& p, sc_core::sc_time start, sc_core::sc_time end);
+    void trace_link_faults(uint16_t from, uint16_t to);
+    void trace_delivery(const Packet& p);
+    Waves* waves_ = nullptr;
+    uint64_t sent_ = 0;   // packets sent so far (Packet::id)
+    struct PacketSignals {
+        int id = -1, cmd = -1, src = -1, dst = -1, txn = -1, segid = -1, offset = -1, len = -1, err = -1;
+    };
+    struct LinkSignals {
+        PacketSignals pkt;
+        int down = -1, speed_pct = -1, noisy = -1;
+    };
+    std::vector<LinkSignals> link_sigs_;                 // per link id
+    std::map<uint16_t, PacketSignals> rx_sigs_;          // per node: the packet it last received
+    std::map<uint16_t, int> crashed_sigs_;               // per node
+    struct {
+        int delivered = -1, links_down = -1, links_slow = -1, links_noisy = -1, nodes_crashed = -1, crc_errors = -1;
+    } count_sigs_;
 };
 
 }  // namespace rsmsim::model

@@ -43,6 +43,7 @@ struct Packet {
     int dma_entry = -1;
     uint64_t local = 0;
     bool corrupt = false;   // arrives with a bad CRC: the target discards it
+    uint64_t id = 0;        // the fabric's number for it (waveforms: on every link it crosses)
 
     static constexpr uint32_t kHeaderBytes = 16;
     static constexpr uint32_t kCrcBytes = 2;

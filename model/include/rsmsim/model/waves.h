@@ -1,36 +1,159 @@
-// One waveform file per run: SystemC-level variables and the verilated
-// blocks' internals share the SystemC VCD, so everything is on one time axis.
-// A null Waves (or no file) makes every call a no-op.
+// One waveform file per run (VCD or FST), every signal on one simulated time
+// axis: the rsmapi call in progress, MMIO, interrupts, the verilated core's
+// internals, the DMA engine, every fabric link's packet on the wire, faults.
+//
+// Value-change based: a model says when a value changes (set, set_at) or
+// samples the variables it registered when it may have changed them
+// (Probes::sample, e.g. after each evaluation of its core); nothing is
+// scanned per time step. Changes may be announced ahead of time (a packet's
+// time on a link is known when it is sent); they are written in time order,
+// the last one of a signal per time step winning. Values are at most 64
+// bits wide.
+//
+// What is written can be selected by node, by block and by a simulated
+// time window; a signal not selected costs nothing (its id is kNone). Enum-
+// like signals carry their value names: FST files embed them (enum tables),
+// VCD files get GTKWave translate filter files, and `write_gtkw` writes a
+// save file that opens with the signals grouped by node and block, names
+// shown. Runs are deterministic: the file is the same byte for byte apart
+// from the header's date.
 #pragma once
 
-#include <systemc>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <queue>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rsmsim::model {
 
+// Value -> name, for a signal that carries an enum, a register offset, a
+// command. `id` names the table (and its filter file).
+struct ValueNames {
+    std::string id;
+    std::vector<std::pair<uint64_t, std::string>> values;
+};
+
+// What a signal belongs to, for trace selection.
+enum class Block : unsigned { Api = 1, Mmio = 2, Rtl = 4, Dma = 8, Fabric = 16 };
+inline constexpr unsigned kAllBlocks = 31;
+// "api", "mmio", "rtl", "dma", "fabric"; false for another name.
+bool parse_block(const std::string& name, Block& block);
+const char* block_name(Block b);
+
+struct WaveSelection {
+    std::set<unsigned> nodes;        // node ids; empty: every node (fabric-wide signals always)
+    unsigned blocks = kAllBlocks;    // a mask of Block
+    uint64_t from_ps = 0;            // the window written
+    uint64_t to_ps = UINT64_MAX;
+    bool wants(unsigned node, Block b) const;
+};
+
+class WaveWriter;   // a file format (wave_writers.cpp)
+
 class Waves {
 public:
-    // `path` without the .vcd suffix; SystemC appends it.
-    explicit Waves(const std::string& path_without_suffix);
+    using Signal = int;
+    static constexpr Signal kNone = -1;
+    enum class Format { Vcd, Fst };
+
+    // Opens `path` now (a file that cannot be written throws
+    // std::runtime_error naming it and the reason).
+    Waves(const std::string& path, Format format, WaveSelection selection = {});
     ~Waves();
     Waves(const Waves&) = delete;
     Waves& operator=(const Waves&) = delete;
 
-    template <typename T>
-    void trace(const T& value, const std::string& name, int width) {
-        sc_core::sc_trace(file_, value, name, width);
-    }
-    void trace(const bool& value, const std::string& name) { sc_core::sc_trace(file_, value, name); }
+    // Declares `scope`.`name` (scope dotted: "node4.adapter.mmio"), `width`
+    // bits, of `node` (0: fabric-wide), holding `initial`. kNone when not
+    // selected. Declare everything before the first change.
+    Signal declare(const std::string& scope, const std::string& name, int width, unsigned node, Block block,
+                   const ValueNames* names = nullptr, uint64_t initial = 0);
+
+    // The value from now on / from `at_ps` (not before now) on.
+    void set(Signal s, uint64_t value);
+    void set_at(Signal s, uint64_t at_ps, uint64_t value);
+    // The same, but any other change of the signal at `at_ps` wins, whenever
+    // announced (an idle mark at the end of a packet that another starts at).
+    void clear_at(Signal s, uint64_t at_ps, uint64_t value);
+
+    // Writes everything announced and closes the file (also on destruction).
     void close();
+    const std::string& path() const { return path_; }
+    Format format() const { return format_; }
+
+    // A GTKWave save file for this waveform: every selected signal, grouped
+    // by node and block, named values shown by name.
+    void write_gtkw(const std::string& gtkw_path) const;
+
+    static uint64_t now_ps();
 
 private:
-    sc_core::sc_trace_file* file_;
+    struct Decl {
+        std::string scope, name;
+        int width;
+        unsigned node;
+        Block block;
+        const ValueNames* names;
+    };
+    struct Change {
+        uint64_t at;
+        bool strong;   // a clear_at is weak: it comes first in its step, so any other change wins
+        uint64_t seq;
+        Signal sig;
+        uint64_t value;
+        bool operator>(const Change& o) const {
+            if (at != o.at) return at > o.at;
+            if (strong != o.strong) return strong;
+            return seq > o.seq;
+        }
+    };
+    void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
+    void start();
+    void flush_before(uint64_t t);
+    void write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>>& changes);
+    std::string filter_path(const ValueNames& n) const;
+
+    std::string path_;
+    Format format_;
+    WaveSelection sel_;
+    std::unique_ptr<WaveWriter> out_;
+    std::vector<Decl> decls_;
+    std::vector<int> index_;          // signal -> its number in the file (header order)
+    std::vector<uint64_t> latest_;    // the last value announced, per signal (cheap no-change test)
+    std::vector<uint64_t> latest_at_; // the latest time a change of it was announced for
+    std::vector<uint64_t> current_;   // the value as of the last step written (or held before the window)
+    std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;
+    uint64_t seq_ = 0;
+    bool started_ = false, window_open_ = false, closed_ = false;
 };
 
-// Helper for modules that may or may not be traced.
-template <typename T>
-inline void trace_if(Waves* w, const T& v, const std::string& name, int width) {
-    if (w) w->trace(v, name, width);
-}
+// Variables of a model read when the model says they may have changed.
+class Probes {
+public:
+    template <typename T>
+    void add(Waves* w, const T& var, const std::string& scope, const std::string& name, int width, unsigned node,
+             Block block, const ValueNames* names = nullptr) {
+        if (!w) return;
+        uint64_t initial = 0;
+        std::memcpy(&initial, &var, sizeof(T));   // little-endian hosts: the low bytes
+        const Waves::Signal s = w->declare(scope, name, width, node, block, names, initial);
+        if (s != Waves::kNone) probes_.push_back({w, &var, sizeof(T), s});
+    }
+    void sample();
+    bool empty() const { return probes_.empty(); }
+
+private:
+    struct Probe {
+        Waves* waves;
+        const void* var;
+        size_t bytes;
+        Waves::Signal sig;
+    };
+    std::vector<Probe> probes_;
+};
 
 }  // namespace rsmsim::model

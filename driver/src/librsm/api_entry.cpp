@@ -1,0 +1,58 @@
+// The public rsmapi functions: each tells the platform which call the thread
+// enters and leaves, with its return code (Bus::api_enter/api_leave; the
+// simulator shows it in the waveform), and runs its implementation. Only the
+// outermost call of a thread is told.
+#include <type_traits>
+
+#include "librsm/api_impl.h"
+#include "remote_bus.h"
+#include "rsm/api_calls.h"
+#include "rsm/bus.h"
+
+namespace rsm::hw {
+Bus* current_bus_if_any();
+}
+
+namespace {
+
+thread_local int t_depth = 0;
+
+class ApiScope {
+public:
+    explicit ApiScope(rsm::hw::ApiCall call) : call_(call) {
+        if (t_depth++ == 0) {
+            bus_ = rsm::hw::current_bus_if_any();
+            if (bus_) bus_->api_enter(call_);
+        }
+    }
+    ~ApiScope() {
+        --t_depth;
+        if (bus_) bus_->api_leave(call_, rc_);
+    }
+    ApiScope(const ApiScope&) = delete;
+    ApiScope& operator=(const ApiScope&) = delete;
+    int done(int rc) { return rc_ = rc; }
+
+private:
+    rsm::hw::ApiCall call_;
+    rsm::hw::Bus* bus_ = nullptr;
+    int rc_ = 0;
+};
+
+template <typename Impl, typename... Args>
+auto traced(rsm::hw::ApiCall call, Impl impl, Args... args) {
+    ApiScope scope(call);
+    if constexpr (std::is_void_v<decltype(impl(args...))>) {
+        impl(args...);
+    } else {
+        return scope.done(impl(args...));
+    }
+}
+
+}  // namespace
+
+#define RSM_FUNCTION(ret, name, params, args) \
+    extern "C" RSM_EXPORT ret name params { return traced(rsm::hw::ApiCall::name, impl_##name, RSM_UNPAREN args); }
+#define RSM_UNPAREN(...) __VA_ARGS__
+#include "rsm/api_functions.inc"
+#undef RSM_FUNCTION

@@ -1,0 +1,154 @@
+#include "wave_writers.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include "fstapi.h"
+
+namespace rsmsim::model {
+
+namespace {
+
+std::string today() {
+    const std::time_t t = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+    return buf;
+}
+
+// `width` binary digits of v, most significant first.
+void to_bits(uint64_t v, int width, char* out) {
+    for (int i = 0; i < width; ++i) out[i] = ((v >> (width - 1 - i)) & 1) ? '1' : '0';
+    out[width] = '\0';
+}
+
+class VcdWriter final : public WaveWriter {
+public:
+    explicit VcdWriter(const std::string& path) : f_(std::fopen(path.c_str(), "w")), path_(path) {
+        if (!f_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+        std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+        std::fprintf(f_, "$date\n    %s\n$end\n$version\n    rsmsim\n$end\n$timescale\n    1 ps\n$end\n\n",
+                     today().c_str());
+    }
+    ~VcdWriter() override { close(); }
+    void scope_down(const std::string& name) override { std::fprintf(f_, "$scope module %s $end\n", name.c_str()); }
+    void scope_up() override { std::fputs("$upscope $end\n", f_); }
+    void var(int index, const std::string& name, int width, const ValueNames*) override {
+        ids_.push_back(code(index));
+        if (width == 1)
+            std::fprintf(f_, "$var wire 1 %s %s $end\n", ids_.back().c_str(), name.c_str());
+        else
+            std::fprintf(f_, "$var wire %d %s %s [%d:0] $end\n", width, ids_.back().c_str(), name.c_str(), width - 1);
+    }
+    void end_header() override { std::fputs("$enddefinitions $end\n", f_); }
+    void time(uint64_t t) override { std::fprintf(f_, "#%llu\n", static_cast<unsigned long long>(t)); }
+    void value(int index, uint64_t v, int width) override {
+        char bits[65];
+        if (width == 1) {
+            std::fprintf(f_, "%c%s\n", (v & 1) ? '1' : '0', ids_[index].c_str());
+            return;
+        }
+        // Leading zeros may go (VCD left-extends with 0).
+        to_bits(v, width, bits);
+        const char* b = bits;
+        while (*b == '0' && b[1]) ++b;
+        std::fprintf(f_, "b%s %s\n", b, ids_[index].c_str());
+    }
+    void close() override {
+        if (f_) std::fclose(f_);
+        f_ = nullptr;
+    }
+
+private:
+    // Identifier codes: printable ASCII '!'..'~', shortest first.
+    static std::string code(int i) {
+        std::string s;
+        do {
+            s += static_cast<char>('!' + i % 94);
+            i /= 94;
+        } while (i > 0);
+        return s;
+    }
+    std::FILE* f_;
+    std::string path_;
+    std::vector<std::string> ids_;
+};
+
+// GTKWave's FST writer (fstapi.c, as Verilator ships it).
+class FstWriter final : public WaveWriter {
+public:
+    explicit FstWriter(const std::string& path) : path_(path) {
+        // fstapi writes beside the file first; check the target can be written.
+        std::FILE* probe = std::fopen(path.c_str(), "w");
+        if (!probe) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+        std::fclose(probe);
+        ctx_ = fstWriterCreate(path.c_str(), 1);
+        if (!ctx_) throw std::runtime_error("cannot write " + path + ": the FST writer could not start");
+        fstWriterSetPackType(ctx_, FST_WR_PT_LZ4);
+        fstWriterSetTimescale(ctx_, -12);
+        fstWriterSetDate(ctx_, today().c_str());
+        fstWriterSetVersion(ctx_, "rsmsim");
+    }
+    ~FstWriter() override { close(); }
+    void scope_down(const std::string& name) override {
+        fstWriterSetScope(ctx_, FST_ST_VCD_MODULE, name.c_str(), nullptr);
+    }
+    void scope_up() override { fstWriterSetUpscope(ctx_); }
+    void var(int, const std::string& name, int width, const ValueNames* names) override {
+        if (names) fstWriterEmitEnumTableRef(ctx_, table(*names, width));
+        // As Verilator names vectors in FST: the range is part of the name.
+        const std::string full = width > 1 ? name + " [" + std::to_string(width - 1) + ":0]" : name;
+        handles_.push_back(fstWriterCreateVar(ctx_, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, static_cast<uint32_t>(width),
+                                              full.c_str(), 0));
+    }
+    void end_header() override {}
+    void time(uint64_t t) override { fstWriterEmitTimeChange(ctx_, t); }
+    void value(int index, uint64_t v, int width) override {
+        char bits[65];
+        to_bits(v, width, bits);
+        fstWriterEmitValueChange(ctx_, handles_[index], bits);
+    }
+    void close() override {
+        if (ctx_) fstWriterClose(ctx_);
+        ctx_ = nullptr;
+    }
+
+private:
+    // One enum table per names table and width.
+    fstEnumHandle table(const ValueNames& n, int width) {
+        const auto key = std::make_pair(&n, width);
+        auto it = tables_.find(key);
+        if (it != tables_.end()) return it->second;
+        std::vector<std::string> vals;
+        std::vector<const char*> lits, valp;
+        for (const auto& [v, name] : n.values) {
+            char bits[65];
+            to_bits(v, width, bits);
+            vals.emplace_back(bits);
+        }
+        for (size_t i = 0; i < n.values.size(); ++i) {
+            lits.push_back(n.values[i].second.c_str());
+            valp.push_back(vals[i].c_str());
+        }
+        const fstEnumHandle h = fstWriterCreateEnumTable(ctx_, n.id.c_str(), static_cast<uint32_t>(lits.size()),
+                                                         static_cast<unsigned>(width), lits.data(), valp.data());
+        tables_.emplace(key, h);
+        return h;
+    }
+    std::string path_;
+    void* ctx_ = nullptr;
+    std::vector<fstHandle> handles_;
+    std::map<std::pair<const ValueNames*, int>, fstEnumHandle> tables_;
+};
+
+}  // namespace
+
+std::unique_ptr<WaveWriter> make_vcd_writer(const std::string& path) { return std::make_unique<VcdWriter>(path); }
+std::unique_ptr<WaveWriter> make_fst_writer(const std::string& path) { return std::make_unique<FstWriter>(path); }
+
+}  // namespace rsmsim::model
