@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -142,6 +143,7 @@ void Waves::flush_before(uint64_t t) {
             pending_.pop();
         }
         write_step(at, step);
+        end_ps_ = at;
     }
 }
 
@@ -180,8 +182,11 @@ std::string Waves::filter_path(const ValueNames& n) const { return path_ + ".nam
 void Waves::write_gtkw(const std::string& gtkw_path) const {
     std::ofstream g(gtkw_path);
     if (!g) throw std::runtime_error("cannot write " + gtkw_path + ": " + std::strerror(errno));
+    // Zoomed to show the whole run in the ~800 pixels of the wave pane
+    // (GTKWave 3.3 shows 2^-zoom / 200 time units per pixel, measured).
+    const uint64_t span = std::max<uint64_t>(1000, std::min(sel_.to_ps, end_ps_) - sel_.from_ps);
     g << "[dumpfile] \"" << path_ << "\"\n[timestart] " << sel_.from_ps << "\n[size] 1400 900\n[sst_width] 260\n"
-      << "[signals_width] 300\n";
+      << "[signals_width] 300\n*" << -std::log2(double(span) / 4.0) << " " << sel_.from_ps << "\n";
     // VCD: GTKWave translate filter files, one per names table.
     std::map<std::string, const ValueNames*> tables;
     for (const auto& d : decls_)
@@ -206,7 +211,8 @@ void Waves::write_gtkw(const std::string& gtkw_path) const {
             g << "@800200\n-" << node_group << "\n";
             open_node = node;
         }
-        g << "@800200\n-" << block_name(static_cast<Block>(block)) << "\n";
+        const bool sub = node != 0;   // the fabric-wide group is one block already
+        if (sub) g << "@800200\n-" << block_name(static_cast<Block>(block)) << "\n";
         for (size_t i : members) {
             const Decl& d = decls_[i];
             const std::string full = d.scope + "." + d.name + (d.width > 1 ? "[" + std::to_string(d.width - 1) + ":0]" : "");
@@ -216,7 +222,7 @@ void Waves::write_gtkw(const std::string& gtkw_path) const {
                 g << (d.width > 1 ? "@24\n" : "@28\n");
             g << full << "\n";
         }
-        g << "@1000200\n-" << block_name(static_cast<Block>(block)) << "\n";
+        if (sub) g << "@1000200\n-" << block_name(static_cast<Block>(block)) << "\n";
     }
     if (open_node != UINT32_MAX) g << "@1000200\n-" << (open_node ? "node" + std::to_string(open_node) : "fabric") << "\n";
 }

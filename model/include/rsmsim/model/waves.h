@@ -128,6 +128,7 @@ private:
     std::vector<uint64_t> current_;   // the value as of the last step written (or held before the window)
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;
     uint64_t seq_ = 0;
+    uint64_t end_ps_ = 0;   // the last time step written
     bool started_ = false, window_open_ = false, closed_ = false;
 };
 
