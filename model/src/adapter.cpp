@@ -37,7 +37,7 @@ void Adapter::end_of_elaboration() {
 void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
     if (!waves_) return;
     const uint64_t now = Waves::now_ps();
-    const uint64_t end = now + static_cast<uint64_t>(duration / sc_time(1, sc_core::SC_PS) + 0.5);
+    const uint64_t end = now + Waves::to_ps(duration);
     waves_->set(sig_.kind, kind);
     waves_->set(sig_.addr, addr);
     waves_->set(sig_.data, data);

@@ -282,7 +282,7 @@ void Fabric::deliver() {
 }
 
 namespace {
-uint64_t ps(sc_time t) { return static_cast<uint64_t>(t / sc_time(1, sc_core::SC_PS) + 0.5); }
+uint64_t ps(sc_time t) { return Waves::to_ps(t); }
 
 // The signals of one packet view under `scope`, as node `node`'s.
 template <typename Sigs>

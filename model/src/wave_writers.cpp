@@ -47,17 +47,24 @@ public:
     }
     void end_header() override { std::fputs("$enddefinitions $end\n", f_); }
     void time(uint64_t t) override { std::fprintf(f_, "#%llu\n", static_cast<unsigned long long>(t)); }
+    // Formatted by hand: this is most of what a traced run writes.
     void value(int index, uint64_t v, int width) override {
-        char bits[65];
+        char line[80];
+        char* p = line;
         if (width == 1) {
-            std::fprintf(f_, "%c%s\n", (v & 1) ? '1' : '0', ids_[index].c_str());
-            return;
+            *p++ = (v & 1) ? '1' : '0';
+        } else {
+            *p++ = 'b';
+            int top = width - 1;   // leading zeros may go (VCD left-extends with 0)
+            while (top > 0 && !((v >> top) & 1)) --top;
+            for (int i = top; i >= 0; --i) *p++ = ((v >> i) & 1) ? '1' : '0';
+            *p++ = ' ';
         }
-        // Leading zeros may go (VCD left-extends with 0).
-        to_bits(v, width, bits);
-        const char* b = bits;
-        while (*b == '0' && b[1]) ++b;
-        std::fprintf(f_, "b%s %s\n", b, ids_[index].c_str());
+        const std::string& id = ids_[index];
+        std::memcpy(p, id.data(), id.size());
+        p += id.size();
+        *p++ = '\n';
+        std::fwrite(line, 1, static_cast<size_t>(p - line), f_);
     }
     void close() override {
         if (f_) std::fclose(f_);

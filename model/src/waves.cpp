@@ -58,9 +58,12 @@ Waves::Waves(const std::string& path, Format format, WaveSelection selection)
 
 Waves::~Waves() { close(); }
 
-uint64_t Waves::now_ps() {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp() / sc_core::sc_time(1, sc_core::SC_PS) + 0.5);
+uint64_t Waves::to_ps(const sc_core::sc_time& t) {
+    static const double ps = sc_core::sc_time(1, sc_core::SC_PS).to_double();   // in resolution units
+    return static_cast<uint64_t>(t.to_double() / ps + 0.5);
 }
+
+uint64_t Waves::now_ps() { return to_ps(sc_core::sc_time_stamp()); }
 
 Waves::Signal Waves::declare(const std::string& scope, const std::string& name, int width, unsigned node, Block block,
                              const ValueNames* names, uint64_t initial) {
@@ -99,9 +102,12 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
 void Waves::start() {
     started_ = true;
     std::vector<int> order(decls_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return split_scope(decls_[a].scope) < split_scope(decls_[b].scope); });
+    std::vector<std::vector<std::string>> scopes(decls_.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        order[i] = static_cast<int>(i);
+        scopes[i] = split_scope(decls_[i].scope);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scopes[a] < scopes[b]; });
     // Writers number signals in header order.
     std::vector<Decl> sorted;
     std::vector<int> new_index(decls_.size());
@@ -112,7 +118,7 @@ void Waves::start() {
     index_ = new_index;
     std::vector<std::string> open;
     for (size_t i = 0; i < sorted.size(); ++i) {
-        const auto parts = split_scope(sorted[i].scope);
+        const auto& parts = scopes[order[i]];
         size_t common = 0;
         while (common < open.size() && common < parts.size() && open[common] == parts[common]) ++common;
         while (open.size() > common) {
@@ -154,11 +160,14 @@ void Waves::write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>
         out_->time(sel_.from_ps);
         for (size_t s = 0; s < decls_.size(); ++s) out_->value(index_[s], current_[s], decls_[s].width);
     }
-    // The last change of each signal in this step wins; unchanged ones are not written.
-    std::map<Signal, uint64_t> last;
-    for (const auto& [s, v] : changes) last[s] = v;
+    // The last change of each signal in this step wins (changes come in
+    // announcement order; a stable sort keeps it); unchanged ones are not written.
+    step_.assign(changes.begin(), changes.end());
+    std::stable_sort(step_.begin(), step_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     bool timed = false;
-    for (const auto& [s, v] : last) {
+    for (size_t i = 0; i < step_.size(); ++i) {
+        if (i + 1 < step_.size() && step_[i + 1].first == step_[i].first) continue;
+        const auto [s, v] = step_[i];
         if (current_[s] == v) continue;
         current_[s] = v;
         if (!window_open_ || t > sel_.to_ps) continue;
@@ -228,9 +237,11 @@ void Waves::write_gtkw(const std::string& gtkw_path) const {
 }
 
 void Probes::sample() {
-    for (const Probe& p : probes_) {
+    for (Probe& p : probes_) {
         uint64_t v = 0;
         std::memcpy(&v, p.var, p.bytes);   // little-endian hosts: the low bytes
+        if (v == p.last) continue;
+        p.last = v;
         p.waves->set(p.sig, v);
     }
 }

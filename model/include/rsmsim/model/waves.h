@@ -28,6 +28,10 @@
 #include <utility>
 #include <vector>
 
+namespace sc_core {
+class sc_time;
+}
+
 namespace rsmsim::model {
 
 // Value -> name, for a signal that carries an enum, a register offset, a
@@ -90,6 +94,7 @@ public:
     void write_gtkw(const std::string& gtkw_path) const;
 
     static uint64_t now_ps();
+    static uint64_t to_ps(const sc_core::sc_time& t);
 
 private:
     struct Decl {
@@ -129,6 +134,7 @@ private:
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
+    std::vector<std::pair<Signal, uint64_t>> step_;   // scratch of write_step
     bool started_ = false, window_open_ = false, closed_ = false;
 };
 
@@ -142,7 +148,7 @@ public:
         uint64_t initial = 0;
         std::memcpy(&initial, &var, sizeof(T));   // little-endian hosts: the low bytes
         const Waves::Signal s = w->declare(scope, name, width, node, block, names, initial);
-        if (s != Waves::kNone) probes_.push_back({w, &var, sizeof(T), s});
+        if (s != Waves::kNone) probes_.push_back({w, &var, sizeof(T), s, initial});
     }
     void sample();
     bool empty() const { return probes_.empty(); }
@@ -153,6 +159,7 @@ private:
         const void* var;
         size_t bytes;
         Waves::Signal sig;
+        uint64_t last;   // as last sampled: most samples change nothing, and cost one compare
     };
     std::vector<Probe> probes_;
 };
