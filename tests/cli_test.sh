@@ -22,6 +22,8 @@ check "the VCD holds the rsmapi calls, MMIO, fabric packets and RTL internals" \
   "grep -q ' api ' waveforms/rsmsim.vcd && grep -q ' kind ' waveforms/rsmsim.vcd && grep -q ' segid ' waveforms/rsmsim.vcd && grep -q ' txn_issued ' waveforms/rsmsim.vcd"
 check "every signal of the run's waveforms/rsmsim.gtkw is in the VCD, and its value-name filters exist" \
   "python3 $here/check_gtkw.py waveforms/rsmsim.vcd waveforms/rsmsim.gtkw"
+check "node 8's api signal shows its rsmapi calls by name, idle between them" \
+  "python3 $here/check_vcd_api.py waveforms/rsmsim.vcd waveforms/rsmsim.vcd.names 8 rsm_get_controller rsm_memseg_import_connect rsm_memseg_import_put rsm_memseg_import_putv rsm_memseg_import_getv rsm_memseg_import_disconnect"
 check "the filters name registers, packet commands and rsmapi calls" \
   "grep -q '^20 INTR_STATE' waveforms/rsmsim.vcd.names/register.txt && grep -q '^7 BELL' waveforms/rsmsim.vcd.names/packet_cmd.txt && grep -q ' rsm_memseg_import_put\$' waveforms/rsmsim.vcd.names/rsmapi_call.txt"
 mv waveforms/rsmsim.vcd first.vcd

@@ -51,6 +51,8 @@ check "two different programs on two nodes (ping-pong server and client): both e
   "grep -q 'node 4 (./pp_server): exited 0' pp1.txt && grep -q 'node 8 (./pp_client): exited 0' pp1.txt"
 check "the same run twice gives the same report" "diff <(report pp1.txt) <(report pp2.txt) > /dev/null"
 check "and the same VCD (but the date)" "[ -s pp1.vcd ] && diff -q <(strip_date pp1.vcd) <(strip_date pp2.vcd) > /dev/null"
+check "a node process's rsmapi calls are in the VCD by name (node 8: the client)" \
+  "python3 $src/tests/check_vcd_api.py pp1.vcd pp1.vcd.names 8 rsm_get_controller rsm_memseg_import_connect rsm_memseg_import_put32 rsm_intr_signal_post rsm_intr_signal_wait"
 check "a program that times itself reports simulated time (a round trip of microseconds, the same every run)" \
   "grep -qE 'client: 0 connect retries; 10 rounds, [0-9]+\.[0-9]+ us per round trip' pp1.txt"
 

@@ -84,8 +84,8 @@ public:
     virtual void dma_unmap(uint64_t bus_addr, size_t len) = 0;
 
     // librsm says which rsmapi call the calling thread enters and leaves
-    // (with its return code; 0 for a void call), outermost calls only. For
-    // the platform's traces; nothing may depend on it.
+    // (with its return code; 0 for a void call). Calls do not nest. For the
+    // platform's traces; nothing may depend on it.
     virtual void api_enter(ApiCall call) { (void)call; }
     virtual void api_leave(ApiCall call, int rc) { (void)call, (void)rc; }
 };

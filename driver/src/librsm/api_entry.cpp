@@ -1,7 +1,8 @@
 // The public rsmapi functions: each tells the platform which call the thread
 // enters and leaves, with its return code (Bus::api_enter/api_leave; the
-// simulator shows it in the waveform), and runs its implementation. Only the
-// outermost call of a thread is told.
+// simulator shows it in the waveform), and runs its implementation. Calls do
+// not nest: no implementation calls a public entry (and a depth count could
+// not tell the simulator's threads apart: they share one OS thread).
 #include <type_traits>
 
 #include "librsm/api_impl.h"
@@ -15,18 +16,12 @@ Bus* current_bus_if_any();
 
 namespace {
 
-thread_local int t_depth = 0;
-
 class ApiScope {
 public:
-    explicit ApiScope(rsm::hw::ApiCall call) : call_(call) {
-        if (t_depth++ == 0) {
-            bus_ = rsm::hw::current_bus_if_any();
-            if (bus_) bus_->api_enter(call_);
-        }
+    explicit ApiScope(rsm::hw::ApiCall call) : call_(call), bus_(rsm::hw::current_bus_if_any()) {
+        if (bus_) bus_->api_enter(call_);
     }
     ~ApiScope() {
-        --t_depth;
         if (bus_) bus_->api_leave(call_, rc_);
     }
     ApiScope(const ApiScope&) = delete;
@@ -35,7 +30,7 @@ public:
 
 private:
     rsm::hw::ApiCall call_;
-    rsm::hw::Bus* bus_ = nullptr;
+    rsm::hw::Bus* bus_;
     int rc_ = 0;
 };
 
