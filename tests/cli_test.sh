@@ -148,6 +148,20 @@ m = re.search(r'simulated time: ([0-9.]+) us; fabric packets delivered: ([0-9]+)
 ok = m and abs(d['simulated_us'] - float(m.group(1))) < 1e-3 and d['packets_delivered'] == int(m.group(2))
 ok = ok and d['result'] == 'PASS' and d['nodes'] == 4 and len(d['links']) == 8 and d['finished']
 sys.exit(0 if ok else 1)\""
+"$sim" -n 4 --no-vcd --json c.json > c.txt 2>&1
+check "--json counts and times every rsmapi call: per kind as the text shows them, per node with its register accesses" \
+  "python3 -c \"
+import json, sys
+d = json.load(open('c.json'))
+t = open('c.txt').read()
+calls = {k['call']: k for k in d['calls']}
+ok = calls['rsm_memseg_import_putv']['count'] == t.count('rsm_memseg_import_putv(') == 3
+ok = ok and calls['rsm_memseg_import_connect']['errors'] == 0
+l = calls['rsm_memseg_import_put']['latency_us']
+ok = ok and 0 < l['min'] <= l['p50'] <= l['p99'] <= l['max'] and l['min'] <= l['mean'] <= l['max']
+ok = ok and sum(n['calls'] for n in d['per_node']) == sum(k['count'] for k in d['calls'])
+ok = ok and all(n['register_accesses'] > 0 for n in d['per_node']) and len(d['per_node']) == 4
+sys.exit(0 if ok else 1)\""
 refuse "an unwritable --json path" "--json /proc/x.json: cannot be written" --no-vcd --json /proc/x.json
 "$sim" --version > ver.txt 2>&1; rc=$?
 check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim [0-9]' ver.txt"

@@ -91,7 +91,7 @@ struct Attachments::Impl {
     // The rsmapi call the process is in, as it says in the channel.
     void show_api(Conn& c) {
         cluster.node(c.proc.node_index)
-            .bus.show_api(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
+            .bus.process_api_state(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
     }
     Reply serve(Conn& c);
 };

@@ -31,6 +31,7 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
     for (int i = 0; i < cfg.nodes; ++i)
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
                                                 fabric_, cfg_.timing));
+    for (auto& n : nodes_) n->bus.count_calls(&calls_);
     open_waveform();
     rsm::hw::set_bus_resolver(&Cluster::resolve, this);
     try {

@@ -245,6 +245,29 @@ void print_parameters(const rsmsim::model::TimingProfile& p) {
         fmt::print("    {:<18} {:g}\n", name, *rsmsim::model::get_parameter(p, name));
 }
 
+// What the programs called (per kind: count, errors, simulated latency) and
+// each node's share: calls, errors by code, register accesses, interrupts.
+void report_calls(rsmsim::Cluster& cluster, nlohmann::json& json) {
+    json["calls"] = nlohmann::json::array();
+    for (const auto& k : cluster.calls().kinds())
+        json["calls"].push_back({{"call", k.call}, {"count", k.count}, {"errors", k.errors},
+                                 {"latency_us", {{"min", k.min_ns / 1000.0}, {"mean", k.mean_ns / 1000.0},
+                                                 {"p50", k.p50_ns / 1000.0}, {"p99", k.p99_ns / 1000.0},
+                                                 {"max", k.max_ns / 1000.0}}}});
+    json["per_node"] = nlohmann::json::array();
+    for (int i = 0; i < cluster.size(); ++i) {
+        const unsigned id = rsmsim::Cluster::node_id(i);
+        const auto& all = cluster.calls().nodes();
+        const auto it = all.find(id);
+        const rsmsim::CallStats::Node n = it == all.end() ? rsmsim::CallStats::Node{} : it->second;
+        nlohmann::json codes = nlohmann::json::object();
+        for (const auto& [code, count] : n.codes) codes[rsmsim::rsm_error_name(code)] = count;
+        json["per_node"].push_back({{"node", id}, {"calls", n.calls}, {"errors", n.errors}, {"error_codes", codes},
+                                    {"register_accesses", cluster.node(i).bus.accesses()},
+                                    {"interrupts", cluster.node(i).bus.irq_rises()}});
+    }
+}
+
 // Where the load went: the busiest links, and what the fabric had to answer.
 void report_links(rsmsim::Cluster& cluster, nlohmann::json& json) {
     auto stats = cluster.fabric().link_stats();
@@ -543,6 +566,7 @@ int sc_main(int argc, char* argv[]) {
         json["corrupted_attempts"] = cluster.fabric().crc_errors();
         json["unreachable_answers"] = cluster.fabric().unreachable_answers();
         report_links(cluster, json);
+        report_calls(cluster, json);
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);

@@ -153,11 +153,36 @@ void NodeBus::trace(model::Waves& w) {
     rc_sig_ = w.declare(scope, "api_rc", 32, node, model::Block::Api, &api_status_names());
 }
 
-void NodeBus::show_api(rsm::hw::ApiCall current, int last_rc) {
-    api_rc_ = last_rc;
-    if (!waves_) return;
-    waves_->set(api_sig_, static_cast<uint64_t>(current));
-    waves_->set(rc_sig_, static_cast<uint32_t>(last_rc));
+void NodeBus::call_started(const void* caller, rsm::hw::ApiCall call) {
+    open_calls_[caller] = {call, now_ns()};
+    if (waves_) waves_->set(api_sig_, static_cast<uint64_t>(call));
+}
+
+void NodeBus::call_ended(const void* caller, int rc) {
+    auto it = open_calls_.find(caller);
+    if (it == open_calls_.end()) return;
+    if (stats_)
+        stats_->record(it->second.call, adapter_.fabric_node_id(), static_cast<double>(now_ns() - it->second.since_ns), rc);
+    open_calls_.erase(it);
+    if (waves_) {
+        waves_->set(api_sig_, 0);
+        waves_->set(rc_sig_, static_cast<uint32_t>(rc));
+    }
+}
+
+void NodeBus::api_enter(rsm::hw::ApiCall call) {
+    call_started(sc_core::sc_get_current_process_handle().get_process_object(), call);
+}
+
+void NodeBus::api_leave(rsm::hw::ApiCall, int rc) {
+    call_ended(sc_core::sc_get_current_process_handle().get_process_object(), rc);
+}
+
+void NodeBus::process_api_state(rsm::hw::ApiCall current, int last_rc) {
+    if (current == remote_call_) return;
+    if (remote_call_ != rsm::hw::ApiCall::None) call_ended(this, last_rc);
+    remote_call_ = current;
+    if (current != rsm::hw::ApiCall::None) call_started(this, current);
 }
 
 Node::Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,

@@ -65,6 +65,8 @@ public:
     }
     Node& node(int index) { return *nodes_.at(static_cast<size_t>(index)); }
     model::Fabric& fabric() { return fabric_; }
+    // Every rsmapi call the programs made, timed.
+    const CallStats& calls() const { return calls_; }
     const ClusterConfig& config() const { return cfg_; }
 
     // Adds a program on node `index`; it starts at time 0 of run().
@@ -120,6 +122,7 @@ private:
     model::Fabric fabric_;
     std::vector<std::unique_ptr<Node>> nodes_;
     std::unique_ptr<model::Waves> waves_;
+    CallStats calls_;
     void open_waveform();
     struct Program {
         int node;

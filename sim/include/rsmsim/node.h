@@ -7,7 +7,10 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <map>
+
 #include "rsm/bus.h"
+#include "rsmsim/call_stats.h"
 #include "rsmsim/model/adapter.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/host_memory.h"
@@ -36,13 +39,17 @@ public:
     void lock() override;
     void unlock() override;
     void set_interrupt_handler(InterruptHandler handler, void* context) override;
-    void api_enter(rsm::hw::ApiCall call) override { show_api(call, api_rc_); }
-    void api_leave(rsm::hw::ApiCall, int rc) override { show_api(rsm::hw::ApiCall::None, rc); }
+    // An in-process program's rsmapi calls (per SystemC process: a node may run several).
+    void api_enter(rsm::hw::ApiCall call) override;
+    void api_leave(rsm::hw::ApiCall call, int rc) override;
+    // A node process's: the call it is in now and the last one's return
+    // code, as its channel says at each request.
+    void process_api_state(rsm::hw::ApiCall current, int last_rc);
 
-    // The rsmapi call the node's program is in, and the last one's return
-    // code, in the waveform (node NODE.api).
+    // Calls are counted and timed into `stats`, and shown in the waveform
+    // (node NODE.api, NODE.api_rc).
+    void count_calls(CallStats* stats) { stats_ = stats; }
     void trace(model::Waves& w);
-    void show_api(rsm::hw::ApiCall current, int last_rc);
 
     uint64_t accesses() const { return accesses_; }
     // How often the interrupt line rose (a process-per-node program runs its
@@ -62,9 +69,17 @@ private:
     sc_core::sc_event unlocked_;
     InterruptHandler isr_ = nullptr;
     void* isr_context_ = nullptr;
+    void call_started(const void* caller, rsm::hw::ApiCall call);
+    void call_ended(const void* caller, int rc);
+    struct OpenCall {
+        rsm::hw::ApiCall call;
+        uint64_t since_ns;
+    };
+    std::map<const void*, OpenCall> open_calls_;   // per caller (SystemC process, or the node's process)
+    CallStats* stats_ = nullptr;
     model::Waves* waves_ = nullptr;
     int api_sig_ = -1, rc_sig_ = -1;
-    int api_rc_ = 0;
+    rsm::hw::ApiCall remote_call_ = rsm::hw::ApiCall::None;   // a node process's, as last seen
 };
 
 class Node {
