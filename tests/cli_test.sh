@@ -172,6 +172,10 @@ refuse "a trace node outside the cluster" "node 12 is not in the cluster" --trac
 refuse "a trace node that is no node id" ".5. is not a node id" --trace-nodes 4,5
 refuse "an unknown trace block" ".cpu. is not a block" --trace-blocks api,cpu
 refuse "a trace window that is no window" "is not FROM:TO" --trace-window 20-60
+timeout --preserve-status -s INT 2 "$sim" -w all-to-all -n 8 -b 1048576 --vcd int.vcd --json int.json > int.txt 2> int.err; rc=$?
+check "Ctrl-C (SIGINT) ends the run: exit 130, the report so far, a waveform a reader takes, JSON that says so" \
+  "[ $rc -eq 130 ] && grep -q '^interrupted: the report so far' int.txt && grep -q 'simulated time:' int.txt && grep -q 'interrupted at' int.err && vcd2fst int.vcd int.fst > /dev/null 2>&1 && python3 -c \"import json, sys; d = json.load(open('int.json')); sys.exit(0 if d['interrupted'] and d['result'] == 'FAIL' else 1)\""
+rm -f int.vcd int.fst
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml
 refuse "a misspelt --config key, with its line and the key meant" "c1.toml:1: unknown key .nodse. (did you mean .nodes.?)" --config c1.toml
 refuse "a --config file that is not TOML, with its line" "c2.toml:1: not TOML" --config c2.toml

@@ -180,7 +180,8 @@ void Waves::write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>
 void Waves::close() {
     if (closed_) return;
     if (!started_) start();
-    flush_before(UINT64_MAX);
+    // Up to now: a run stopped early (Ctrl-C) had announced changes beyond it.
+    flush_before(now_ps() + 1);
     if (!window_open_) write_step(std::max(sel_.from_ps, now_ps()), {});
     closed_ = true;
     out_->close();

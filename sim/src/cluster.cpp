@@ -32,6 +32,7 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
                                                 fabric_, cfg_.timing));
     for (auto& n : nodes_) n->bus.count_calls(&calls_);
+    stop_ = std::make_unique<StopChannel>();
     open_waveform();
     rsm::hw::set_bus_resolver(&Cluster::resolve, this);
     try {
@@ -75,6 +76,18 @@ void Cluster::apply(const FaultEvent& e) {
     case FaultEvent::Kind::Crash: fabric_.crash_node(e.a); break;
     }
     if (cfg_.on_fault) cfg_.on_fault(now_ns(), e);
+}
+
+// Stops the simulation from another OS thread: SystemC runs update() in its
+// own thread at the next update phase.
+struct Cluster::StopChannel : sc_core::sc_prim_channel {
+    StopChannel() : sc_core::sc_prim_channel(sc_core::sc_gen_unique_name("stop")) {}
+    std::atomic<bool> requested{false};
+    void update() override { sc_core::sc_stop(); }
+};
+
+void Cluster::request_stop() {
+    if (!stop_->requested.exchange(true)) stop_->async_request_update();
 }
 
 // Opens the waveform (a path that cannot be written is one clear error
@@ -216,14 +229,17 @@ void Cluster::delay_ns(double ns) {
 bool Cluster::run() {
     if (cfg_.time_limit_ns > 0) sc_core::sc_start(sc_core::sc_time(cfg_.time_limit_ns, sc_core::SC_NS));
     else sc_core::sc_start();
-    if (running_ == 0) return true;
-    hit_time_limit_ = cfg_.time_limit_ns > 0 && sc_core::sc_pending_activity();
+    interrupted_ = stop_->requested;
+    if (running_ == 0 && !interrupted_) return true;
+    hit_time_limit_ = !interrupted_ && cfg_.time_limit_ns > 0 && sc_core::sc_pending_activity();
     std::fprintf(stderr, "%s", blocked_report().c_str());
     return false;
 }
 
 std::string Cluster::blocked_report() const {
-    const std::string why = hit_time_limit_ ? "the time limit was reached at " : "nothing left to simulate at ";
+    const std::string why = interrupted_     ? "interrupted at "
+                            : hit_time_limit_ ? "the time limit was reached at "
+                                              : "nothing left to simulate at ";
     std::string out = "rsmsim: " + why + std::to_string(now_ns() / 1000.0) + " us, but " +
                       std::to_string(running_) + " node program(s) have not ended:\n";
     std::vector<std::string> lines;   // by program name, not by process address: deterministic

@@ -23,6 +23,7 @@
 #include "rsm/remote.h"
 #include "rsmapi.h"
 #include "rsmsim/attach.h"
+#include "rsmsim/interrupt.h"
 
 extern char** environ;
 
@@ -213,6 +214,7 @@ bool start(Child& c, const CorePlan& cores, std::string& error) {
     }
     if (pid == 0) {
         if (cores.pinned) (void)::sched_setaffinity(0, sizeof cores.processes, &cores.processes);
+        unblock_interrupts();
         ::dup2(out[1], STDOUT_FILENO);
         ::dup2(err[1], STDERR_FILENO);
         ::fcntl(sv[1], F_SETFD, 0);   // the connection and the channel survive exec
@@ -322,6 +324,7 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
         OutputForwarder output(children);
         {
             Attachments attached(*cluster, procs, opts.stall_limit_s, cores.process_cores);
+            stop_on_interrupt(*cluster);
             finished = cluster->run();
             outcomes = attached.outcomes();
             // Left blocked (the report is out): the processes cannot go on.
@@ -341,9 +344,9 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
                     stalled ? "cut off for not calling in, " : "", how_it_ended(c.status).c_str());
         ok = ok && !stalled && WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0;
     }
-    if (!finished) std::printf("node programs were left blocked\n");
+    if (!finished) std::printf(cluster->interrupted() ? "interrupted\n" : "node programs were left blocked\n");
     std::printf("result: %s\n", ok ? "PASS" : "FAIL");
-    return ok ? 0 : 1;
+    return cluster->interrupted() ? kInterruptedStatus : ok ? 0 : 1;
 }
 
 }  // namespace rsmsim

@@ -27,6 +27,7 @@
 #include "rsmsim/config_check.h"
 #include "rsmsim/errors.h"
 #include "rsmsim/faults.h"
+#include "rsmsim/interrupt.h"
 #include "rsmsim/launcher.h"
 #include "rsmsim/profile_config.h"
 #include "rsmsim/profile_probe.h"
@@ -335,6 +336,7 @@ bool check_config(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
+    rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
     CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
                  "calibration workloads), with fault injection; writes a VCD"};
     Options opt;
@@ -528,7 +530,7 @@ int sc_main(int argc, char* argv[]) {
     std::unique_ptr<rsmsim::ProfileProbe> probe;
     if (opt.workload == "calibrate")
         probe = std::make_unique<rsmsim::ProfileProbe>(rsmsim::ProfileProbe::default_dma_bytes(cfg.timing));
-    bool finished = false, timed_out = false;
+    bool finished = false, timed_out = false, interrupted = false;
     nlohmann::json json = {{"rsmsim", RSMSIM_VERSION}, {"nodes", opt.nodes}, {"topology", opt.topology},
                            {"workload", opt.workload}, {"profile", cfg.timing.name}, {"bytes", opt.bytes},
                            {"seed", opt.seed}, {"links", nlohmann::json::array()}};
@@ -556,8 +558,10 @@ int sc_main(int argc, char* argv[]) {
             cluster.spawn(0, [&] { s.exporter(cluster); });
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
         }
+        rsmsim::stop_on_interrupt(cluster);
         finished = cluster.run();
         timed_out = cluster.hit_time_limit();
+        interrupted = cluster.interrupted();
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
                    rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
                    cluster.fabric().crc_errors());
@@ -571,13 +575,15 @@ int sc_main(int argc, char* argv[]) {
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);
     if (!finished)
-        fmt::print(timed_out ? "the time limit was reached with node programs still running\n"
-                             : "node programs were left blocked\n");
+        fmt::print(interrupted ? "interrupted: the report so far\n"
+                   : timed_out ? "the time limit was reached with node programs still running\n"
+                               : "node programs were left blocked\n");
     const bool ok = finished && s.report.failures == 0;
     fmt::print("result: {} ({} failures)\n", ok ? "PASS" : "FAIL", s.report.failures);
     if (!json_path.empty()) {
         json["finished"] = finished;
         json["time_limit_reached"] = timed_out;
+        json["interrupted"] = interrupted;
         json["failures"] = s.report.failures;
         json["result"] = ok ? "PASS" : "FAIL";
         if (s.report.put4_ns >= 0) json["put4_us"] = s.report.put4_ns / 1000.0;
@@ -587,7 +593,7 @@ int sc_main(int argc, char* argv[]) {
         // Programs left blocked still hold what they made (segments, buffers):
         // end here rather than in exit handlers that would call that a leak.
         std::fflush(nullptr);
-        std::_Exit(1);
+        std::_Exit(interrupted ? rsmsim::kInterruptedStatus : 1);
     }
     return ok ? 0 : 1;
 }

@@ -65,6 +65,10 @@ public:
     }
     Node& node(int index) { return *nodes_.at(static_cast<size_t>(index)); }
     model::Fabric& fabric() { return fabric_; }
+    // Ends run() soon, from any OS thread (Ctrl-C): the simulation stops at
+    // its next step, run() returns false and interrupted() says why.
+    void request_stop();
+    bool interrupted() const { return interrupted_; }
     // Every rsmapi call the programs made, timed.
     const CallStats& calls() const { return calls_; }
     const ClusterConfig& config() const { return cfg_; }
@@ -123,6 +127,9 @@ private:
     std::vector<std::unique_ptr<Node>> nodes_;
     std::unique_ptr<model::Waves> waves_;
     CallStats calls_;
+    struct StopChannel;
+    std::unique_ptr<StopChannel> stop_;
+    bool interrupted_ = false;
     void open_waveform();
     struct Program {
         int node;
