@@ -91,4 +91,16 @@ const char* rsm_error_name(int code) {
     }
 }
 
+bool is_fault_outcome(int code) {
+    switch (code) {
+    case RSMERR_BARRIER_FAILURE:
+    case RSMERR_BARRIER_OPEN_FAILED:
+    case RSMERR_CONN_ABORTED:
+    case RSMERR_REMOTE_NODE_UNREACHABLE:
+    case RSMERR_SEG_NOT_PUBLISHED:
+    case RSMERR_SEG_NOT_PUBLISHED_TO_NODE: return true;
+    default: return false;
+    }
+}
+
 }  // namespace rsmsim

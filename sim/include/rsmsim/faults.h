@@ -51,6 +51,7 @@ struct RandomFaults {
 struct FaultPlan {
     std::vector<FaultEvent> events;
     RandomFaults random;
+    bool any() const { return !events.empty() || random.any(); }
 };
 
 // Adds one fault text to `plan`. On a syntax error returns false and sets
