@@ -3,7 +3,7 @@
 # when everything is present. Needs root (or sudo) only when installing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config python3 git ccache
-      libsystemc-dev verilator iverilog gtkwave
+      libsystemc-dev verilator iverilog gtkwave gnuplot-nox zlib1g-dev
       libgtest-dev libbenchmark-dev libfmt-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
       clang libclang-rt-14-dev)   # clang and libFuzzer: the fuzz build (tests/fuzz)
 missing=()

@@ -177,6 +177,29 @@ timeout --preserve-status -s INT 2 "$sim" -w all-to-all -n 8 -b 1048576 --vcd in
 check "Ctrl-C (SIGINT) ends the run: exit 130, the report so far, a waveform a reader takes, JSON that says so" \
   "[ $rc -eq 130 ] && grep -q '^interrupted: the report so far' int.txt && grep -q 'simulated time:' int.txt && grep -q 'interrupted at' int.err && vcd2fst int.vcd int.fst > /dev/null 2>&1 && python3 -c \"import json, sys; d = json.load(open('int.json')); sys.exit(0 if d['interrupted'] and d['result'] == 'FAIL' else 1)\""
 rm -f int.vcd int.fst
+for n in 2 8; do
+  "$sim" -w sweep -n $n --max-bytes 4096 --no-vcd --json sw$n.json --plot sw$n.svg > sw$n.txt 2>&1; rc=$?
+  check "-w sweep on $n nodes: put/get/putv/getv from 4 B to 4 KiB, every byte checked, JSON and CSV agree, a plot" \
+    "[ $rc -eq 0 ] && grep -q '^result: PASS' sw$n.txt && python3 -c \"
+import csv, json, sys
+d = json.load(open('sw$n.json'))['sweep']
+rows = list(csv.DictReader(open('sw$n.csv')))
+ok = len(d) == 4 * 6 == len(rows) and all(r['data_ok'] for r in d)
+ok = ok and {r['method'] for r in d} == {'put', 'get', 'putv', 'getv'} and [r['bytes'] for r in d[:6]] == [4, 16, 64, 256, 1024, 4096]
+ok = ok and all(abs(float(c['MBps']) - r['MBps']) < 1e-3 * r['MBps'] + 1e-9 for c, r in zip(rows, d))
+ok = ok and d[5]['MBps'] > d[0]['MBps']
+sys.exit(0 if ok else 1)\" && grep -q '<svg' sw$n.svg"
+  "$sim" -w pingpong -n $n --rounds 50 --no-vcd --json pp$n.json --plot pp$n.svg > pp$n.txt 2>&1; rc=$?
+  check "-w pingpong on $n nodes: 50 round trips, their statistics in JSON, every round in the CSV, a histogram" \
+    "[ $rc -eq 0 ] && grep -q '50 of 50 round trips.*ok' pp$n.txt && python3 -c \"
+import json, sys
+p = json.load(open('pp$n.json'))['pingpong']
+r = p['rtt_us']
+lines = open('pp$n.csv').read().split()
+sys.exit(0 if p['rounds'] == 50 and 0 < r['min'] <= r['p50'] <= r['p99'] <= r['max'] and len(lines) == 51 else 1)\" && grep -q '<svg' pp$n.svg"
+done
+refuse "--csv with a workload that measures nothing" "go with -w sweep or -w pingpong" --csv x.csv
+refuse "an unwritable --plot path" "/proc/x.svg: cannot be written" -w sweep --csv ok.csv --plot /proc/x.svg
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml
 refuse "a misspelt --config key, with its line and the key meant" "c1.toml:1: unknown key .nodse. (did you mean .nodes.?)" --config c1.toml
 refuse "a --config file that is not TOML, with its line" "c2.toml:1: not TOML" --config c2.toml

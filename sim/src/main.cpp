@@ -31,7 +31,9 @@
 #include "rsmsim/interrupt.h"
 #include "rsmsim/launcher.h"
 #include "rsmsim/profile_config.h"
+#include "rsmsim/plot.h"
 #include "rsmsim/profile_probe.h"
+#include "rsmsim/scenarios.h"
 #include "rsmsim/trace_selection.h"
 #include "rsmsim/verdict.h"
 
@@ -54,6 +56,9 @@ struct Options {
     bool trace_fst = false;
     std::string trace_nodes, trace_blocks, trace_window;
     size_t bytes = 256;
+    size_t max_bytes = size_t{4} << 20;   // -w sweep
+    int rounds = 100;                     // -w pingpong
+    std::string csv, plot;                // -w sweep / pingpong: the data, and its picture
 };
 
 // The report lines and the verdict (rsmsim/verdict.h) of a workload.
@@ -354,6 +359,87 @@ bool check_config(const CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+// --csv and --plot: only for the scenarios that measure; writable; gnuplot there.
+bool check_scenario_outputs(Options& opt) {
+    const bool measures = opt.workload == "sweep" || opt.workload == "pingpong";
+    if (!measures && (!opt.csv.empty() || !opt.plot.empty())) {
+        fmt::print(stderr, "rsmsim: --csv and --plot go with -w sweep or -w pingpong\n");
+        return false;
+    }
+    if (!opt.plot.empty() && opt.csv.empty()) opt.csv = opt.plot.substr(0, opt.plot.rfind('.')) + ".csv";
+    for (const auto& [flag, path] : {std::pair{"--csv", opt.csv}, std::pair{"--plot", opt.plot}})
+        if (!path.empty() && !std::ofstream(path, std::ios::app)) {
+            fmt::print(stderr, "rsmsim: {} {}: cannot be written\n", flag, path);
+            return false;
+        }
+    if (!opt.plot.empty() && !rsmsim::gnuplot_available()) {
+        fmt::print(stderr, "rsmsim: --plot {}: gnuplot is not installed (Debian: apt-get install gnuplot-nox)\n",
+                   opt.plot);
+        return false;
+    }
+    return true;
+}
+
+// The set-up calls of a scenario, as report lines.
+void report_scenario_calls(const std::vector<rsmsim::ScenarioCall>& calls, Report& report) {
+    for (const auto& c : calls)
+        if (c.rc != RSM_SUCCESS) report.line(c.node_index, c.what, c.rc);
+}
+
+void report_sweep(const rsmsim::BandwidthSweep& sw, const Options& opt, const std::string& profile, Report& report,
+                  nlohmann::json& json) {
+    report_scenario_calls(sw.setup_calls(), report);
+    std::ofstream csv;
+    if (!opt.csv.empty()) csv.open(opt.csv);
+    csv << "method,bytes,us,MBps,data_ok\n";
+    json["sweep"] = nlohmann::json::array();
+    fmt::print("node 8 -> node 4   bytes        us (simulated)      MB/s  data\n");
+    for (const auto& r : sw.results()) {
+        fmt::print("  {:<4} {:>12} {:>17.3f} {:>11.1f}  {}\n", r.method, r.bytes, r.us, r.MBps,
+                   r.rc ? rsmsim::rsm_error_name(r.rc) : r.data_ok ? "ok" : "MISMATCH");
+        (void)report.verdict.call(1, r.rc);
+        (void)report.verdict.check(r.data_ok, 1);
+        csv << r.method << ',' << r.bytes << ',' << r.us << ',' << r.MBps << ',' << (r.data_ok ? 1 : 0) << '\n';
+        json["sweep"].push_back({{"method", r.method}, {"bytes", r.bytes}, {"us", r.us}, {"MBps", r.MBps},
+                                 {"data_ok", r.data_ok}});
+    }
+    csv.close();
+    std::string error;
+    if (!opt.plot.empty() && !rsmsim::plot_sweep(opt.csv, opt.plot, "rsmsim bandwidth sweep, profile " + profile, error)) {
+        fmt::print(stderr, "rsmsim: {}\n", error);
+        report.verdict.fail();
+    }
+}
+
+void report_pingpong(const rsmsim::PingPong& pp, const Options& opt, const std::string& profile, Report& report,
+                     nlohmann::json& json) {
+    report_scenario_calls(pp.calls(), report);
+    std::vector<double> v = pp.round_trips_us();
+    report.check(1, fmt::format("{} of {} round trips, each 4 bytes landed", v.size(), opt.rounds),
+                 pp.data_ok() && v.size() == static_cast<size_t>(opt.rounds));
+    if (v.empty()) return;
+    std::ofstream csv;
+    if (!opt.csv.empty()) csv.open(opt.csv);
+    csv << "round,rtt_us\n";
+    for (size_t i = 0; i < v.size(); ++i) csv << i + 1 << ',' << v[i] << '\n';
+    csv.close();
+    std::sort(v.begin(), v.end());
+    auto at = [&](double p) { return v[std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * v.size()))]; };
+    double mean = 0;
+    for (double x : v) mean += x / static_cast<double>(v.size());
+    fmt::print("round trip (put 4 B + signal post, each way): min {:.3f} / p50 {:.3f} / p99 {:.3f} / max {:.3f} us, "
+               "mean {:.3f} us\n", v.front(), at(50), at(99), v.back(), mean);
+    json["pingpong"] = {{"rounds", v.size()}, {"rtt_us", {{"min", v.front()}, {"mean", mean}, {"p50", at(50)},
+                                                          {"p99", at(99)}, {"max", v.back()}}}};
+    const double bin = std::max(0.001, (v.back() - v.front()) / 20.0);
+    std::string error;
+    if (!opt.plot.empty() &&
+        !rsmsim::plot_latency(opt.csv, opt.plot, "rsmsim ping-pong round trips, profile " + profile, bin, error)) {
+        fmt::print(stderr, "rsmsim: {}\n", error);
+        report.verdict.fail();
+    }
+}
+
 int sc_main(int argc, char* argv[]) {
     rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
     CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
@@ -371,8 +457,16 @@ int sc_main(int argc, char* argv[]) {
         ->group(run_group);
     app.add_option("-w,--workload", opt.workload,
                    "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
-                   "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8)")
-        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate"}))
+                   "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8); "
+                   "sweep: bandwidth of put, get, putv and getv from 4 B to --max-bytes (node 8 to node 4); "
+                   "pingpong: round trips of a 4-byte put and a signal post each way (--rounds)")
+        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate", "sweep", "pingpong"}))
+        ->group(run_group);
+    app.add_option("--max-bytes", opt.max_bytes, "-w sweep: the largest transfer (sizes 4 B, 16 B, ... up to it)")
+        ->check(CLI::Range(size_t{4}, size_t{16} << 20))
+        ->group(run_group);
+    app.add_option("--rounds", opt.rounds, "-w pingpong: round trips to measure")
+        ->check(CLI::Range(1, 100000))
         ->group(run_group);
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
         ->check(CLI::Range(size_t{1}, size_t{1} << 20))
@@ -412,6 +506,10 @@ int sc_main(int argc, char* argv[]) {
                    "only this stretch of simulated time in the waveform, FROM:TO in us (either may be empty)")->group(output);
     std::string json_path;
     app.add_option("--json", json_path, "also write the run's report to this file as JSON")->group(output);
+    app.add_option("--csv", opt.csv, "-w sweep / pingpong: write the measurements to this CSV file")->group(output);
+    app.add_option("--plot", opt.plot,
+                   "-w sweep / pingpong: draw them with gnuplot into this SVG file (the CSV goes beside it unless "
+                   "--csv names one)")->group(output);
     double time_limit_us = 0;
     app.add_option("--time-limit", time_limit_us,
                    "stop at this simulated time (us); programs still running then make the run fail")
@@ -561,6 +659,11 @@ int sc_main(int argc, char* argv[]) {
         fmt::print(stderr, "rsmsim: --json {}: cannot be written\n", json_path);
         return 2;
     }
+    if (!check_scenario_outputs(opt)) return 2;
+    std::unique_ptr<rsmsim::BandwidthSweep> sweep;
+    std::unique_ptr<rsmsim::PingPong> pingpong;
+    if (opt.workload == "sweep") sweep = std::make_unique<rsmsim::BandwidthSweep>(opt.max_bytes);
+    if (opt.workload == "pingpong") pingpong = std::make_unique<rsmsim::PingPong>(opt.rounds);
     {
         std::unique_ptr<rsmsim::Cluster> built;
         try {
@@ -577,6 +680,10 @@ int sc_main(int argc, char* argv[]) {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
         } else if (probe) {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { probe->run(cluster, i); });
+        } else if (sweep) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { sweep->run(cluster, i); });
+        } else if (pingpong) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { pingpong->run(cluster, i); });
         } else {
             cluster.spawn(0, [&] { s.exporter(cluster); });
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
@@ -597,6 +704,8 @@ int sc_main(int argc, char* argv[]) {
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);
+    if (sweep) report_sweep(*sweep, opt, cfg.timing.name, s.report, json);
+    if (pingpong) report_pingpong(*pingpong, opt, cfg.timing.name, s.report, json);
     if (!finished)
         fmt::print(interrupted ? "interrupted: the report so far\n"
                    : timed_out ? "the time limit was reached with node programs still running\n"
