@@ -198,6 +198,19 @@ r = p['rtt_us']
 lines = open('pp$n.csv').read().split()
 sys.exit(0 if p['rounds'] == 50 and 0 < r['min'] <= r['p50'] <= r['p99'] <= r['max'] and len(lines) == 51 else 1)\" && grep -q '<svg' pp$n.svg"
 done
+"$sim" -n 4 --topology ring --link-down 8-12@20 --no-vcd --junit j.xml > j.txt 2>&1; rc=$?
+check "--junit writes the checks as JUnit XML (one case per call and check, fault failures passed as reported)" \
+  "[ $rc -eq 0 ] && python3 -c \"
+import sys, xml.etree.ElementTree as ET
+s = ET.parse('j.xml').getroot().find('testsuite')
+cases = s.findall('testcase')
+reported = [c for c in cases if c.find('system-out') is not None and 'reported' in c.find('system-out').text]
+ok = s.get('failures') == '0' and len(cases) == int(s.get('tests')) > 20 and reported
+ok = ok and any('rsm_memseg_import_connect' in c.get('name') for c in cases)
+sys.exit(0 if ok else 1)\""
+"$sim" -n 2 --no-vcd --time-limit 5 --junit j2.xml > /dev/null 2>&1
+check "--junit marks a run that could not end as an error" \
+  "python3 -c \"import sys, xml.etree.ElementTree as ET; s = ET.parse('j2.xml').getroot().find('testsuite'); sys.exit(0 if s.get('errors') == '1' and s.find('testcase/error') is not None else 1)\""
 refuse "--csv with a workload that measures nothing" "go with -w sweep or -w pingpong" --csv x.csv
 refuse "an unwritable --plot path" "/proc/x.svg: cannot be written" -w sweep --csv ok.csv --plot /proc/x.svg
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -36,7 +37,11 @@ void stop_on_interrupt(Cluster& cluster) {
         if (sigwait(&s, &sig) != 0) return;
         std::fprintf(stderr, "\nrsmsim: interrupted; stopping the simulation (again to quit at once)\n");
         cluster.request_stop();
-        if (sigwait(&s, &sig) == 0) std::_Exit(kInterruptedStatus);
+        // One Ctrl-C often arrives twice (to the process and to its group,
+        // as `timeout` sends it): only a second one a while later quits.
+        const auto first = std::chrono::steady_clock::now();
+        while (sigwait(&s, &sig) == 0)
+            if (std::chrono::steady_clock::now() - first > std::chrono::seconds(1)) std::_Exit(kInterruptedStatus);
     }).detach();
 }
 

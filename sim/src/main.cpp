@@ -65,10 +65,18 @@ struct Options {
 struct Report {
     rsmsim::Verdict verdict;
     double put4_ns = -1;   // one 4-byte put, measured by the first importer
+    struct Entry {
+        std::string name, result;
+        double at_us;
+        bool failed, reported;
+    };
+    std::vector<Entry> entries;   // every line, for --junit
 
     // One call's outcome; `rewrites`: on success it rewrote all the node's data.
     void line(int node_index, const std::string& what, int rc, double took_ns = -1, bool rewrites = false) {
+        const int failed_before = verdict.failures();
         const bool reported = verdict.call(node_index, rc, rewrites);
+        remember(node_index, what, rsmsim::rsm_error_name(rc), verdict.failures() > failed_before, reported);
         const std::string t = took_ns >= 0 ? fmt::format("  ({:.3f} us)", took_ns / 1000.0) : "";
         print(node_index, what, rsmsim::rsm_error_name(rc), t + (reported ? "  [reported: fault]" : ""));
     }
@@ -78,8 +86,14 @@ struct Report {
     }
     // A check whose failure the caller knows to be excused (or not).
     void check_excused(int node_index, const std::string& what, bool ok, bool excused) {
+        const int failed_before = verdict.failures();
         const bool reported = verdict.check_excused(ok, excused);
+        remember(node_index, what, ok ? "ok" : "MISMATCH", verdict.failures() > failed_before, reported);
         print(node_index, what, ok ? "ok" : "MISMATCH", reported ? "  [reported: fault]" : "");
+    }
+    void remember(int node_index, const std::string& what, const std::string& result, bool failed, bool reported) {
+        entries.push_back({fmt::format("node {}: {}", rsmsim::Cluster::node_id(node_index), what), result,
+                           rsmsim::Cluster::now_ns() / 1000.0, failed, reported});
     }
     void print(int node_index, const std::string& what, const std::string& result, const std::string& tail) {
         fmt::print("[{:>11.3f} us] node {:<3} {:<58} -> {}{}\n", rsmsim::Cluster::now_ns() / 1000.0,
@@ -315,10 +329,7 @@ void report_links(rsmsim::Cluster& cluster, nlohmann::json& json) {
 
 // What -w calibrate measured, against the profile's documented targets.
 void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model::TimingProfile& t, Report& report) {
-    for (const auto& e : m.errors) {
-        fmt::print("calibrate: {}\n", e);
-        report.verdict.fail();
-    }
+    for (const auto& e : m.errors) report.check(0, "calibrate: " + e, false);
     auto line = [](const std::string& what, double got, double target, const char* unit) {
         const double dev = 100.0 * (got - target) / target;
         fmt::print("{:<44} {:>10.1f} {:<5} (profile target {:g} {}: {:+.1f} %, {})\n", what, got, unit, target, unit,
@@ -327,10 +338,7 @@ void report_calibration(const rsmsim::ProfileMeasurement& m, const rsmsim::model
     if (m.one_way_ns > 0) line("4-byte put one-way latency (ping-pong / 2):", m.one_way_ns, t.target_latency_ns, "ns");
     if (m.dma_MBps > 0)
         line(fmt::format("DMA put bandwidth (one {} B putv):", m.dma_bytes), m.dma_MBps, t.target_dma_MBps, "MB/s");
-    if (!m.dma_data_ok) {
-        fmt::print("calibrate: the putv data did not arrive intact\n");
-        report.verdict.fail();
-    }
+    report.check(1, "calibrate: the putv data arrived intact", m.dma_data_ok);
 }
 
 // The --config file (if any), checked against the options the file may set.
@@ -358,6 +366,48 @@ bool check_config(const CLI::App& app, int argc, char** argv) {
 }
 
 }  // namespace
+
+std::string xml_escaped(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+// The report's lines as a JUnit XML test suite (one case per call or check;
+// failures reported as documented for injected faults are passed cases
+// that say so), for test frameworks and CI systems.
+void write_junit(const std::string& path, const Options& opt, const Report& r, bool finished, bool interrupted) {
+    std::ofstream x(path);
+    int failures = 0;
+    for (const auto& e : r.entries) failures += e.failed;
+    const bool run_failed = !finished;
+    x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+      << fmt::format("  <testsuite name=\"rsmsim {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                     xml_escaped(opt.workload), r.entries.size() + 1, failures, run_failed ? 1 : 0);
+    for (const auto& e : r.entries) {
+        x << fmt::format("    <testcase classname=\"rsmsim.{}\" name=\"{}\" time=\"0\">", xml_escaped(opt.workload),
+                         xml_escaped(e.name));
+        if (e.failed)
+            x << fmt::format("<failure message=\"{}\">at {:.3f} us simulated</failure>", xml_escaped(e.result), e.at_us);
+        else if (e.reported)
+            x << fmt::format("<system-out>{}: reported as documented for the injected faults</system-out>",
+                             xml_escaped(e.result));
+        x << "</testcase>\n";
+    }
+    x << "    <testcase classname=\"rsmsim." << xml_escaped(opt.workload) << "\" name=\"the run ends\" time=\"0\">";
+    if (run_failed)
+        x << "<error message=\"" << (interrupted ? "interrupted" : "programs left blocked or stopped by the time limit")
+          << "\"/>";
+    x << "</testcase>\n  </testsuite>\n</testsuites>\n";
+}
 
 // --csv and --plot: only for the scenarios that measure; writable; gnuplot there.
 bool check_scenario_outputs(Options& opt) {
@@ -442,6 +492,7 @@ void report_pingpong(const rsmsim::PingPong& pp, const Options& opt, const std::
 
 int sc_main(int argc, char* argv[]) {
     rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);   // a report line is out when it is printed
     CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
                  "calibration workloads), with fault injection; writes a VCD"};
     app.footer("Exit status: 0 the run passed (with injected faults: every failure was reported as the rsmapi "
@@ -506,6 +557,8 @@ int sc_main(int argc, char* argv[]) {
                    "only this stretch of simulated time in the waveform, FROM:TO in us (either may be empty)")->group(output);
     std::string json_path;
     app.add_option("--json", json_path, "also write the run's report to this file as JSON")->group(output);
+    std::string junit_path;
+    app.add_option("--junit", junit_path, "also write the run's checks to this file as JUnit XML")->group(output);
     app.add_option("--csv", opt.csv, "-w sweep / pingpong: write the measurements to this CSV file")->group(output);
     app.add_option("--plot", opt.plot,
                    "-w sweep / pingpong: draw them with gnuplot into this SVG file (the CSV goes beside it unless "
@@ -659,6 +712,10 @@ int sc_main(int argc, char* argv[]) {
         fmt::print(stderr, "rsmsim: --json {}: cannot be written\n", json_path);
         return 2;
     }
+    if (!junit_path.empty() && !std::ofstream(junit_path, std::ios::app)) {
+        fmt::print(stderr, "rsmsim: --junit {}: cannot be written\n", junit_path);
+        return 2;
+    }
     if (!check_scenario_outputs(opt)) return 2;
     std::unique_ptr<rsmsim::BandwidthSweep> sweep;
     std::unique_ptr<rsmsim::PingPong> pingpong;
@@ -724,6 +781,7 @@ int sc_main(int argc, char* argv[]) {
         if (s.report.put4_ns >= 0) json["put4_us"] = s.report.put4_ns / 1000.0;
         std::ofstream(json_path) << json.dump(2) << "\n";
     }
+    if (!junit_path.empty()) write_junit(junit_path, opt, s.report, finished, interrupted);
     if (!finished) {
         // Programs left blocked still hold what they made (segments, buffers):
         // end here rather than in exit handlers that would call that a leak.
