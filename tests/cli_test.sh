@@ -162,7 +162,15 @@ l = calls['rsm_memseg_import_put']['latency_us']
 ok = ok and 0 < l['min'] <= l['p50'] <= l['p99'] <= l['max'] and l['min'] <= l['mean'] <= l['max']
 ok = ok and sum(n['calls'] for n in d['per_node']) == sum(k['count'] for k in d['calls'])
 ok = ok and all(n['register_accesses'] > 0 for n in d['per_node']) and len(d['per_node']) == 4
+ok = ok and [n['dma_chains'] for n in d['per_node']] == [0, 2, 2, 2] and d['options']['timing']['hop_ns'] > 0
 sys.exit(0 if ok else 1)\""
+"$sim" -n 4 --topology ring --fault down:8-12@20 --fault up:8-12@40 --no-vcd --json f.json > /dev/null 2>&1
+check "--json lists the faults applied, when, and the options in effect" \
+  "python3 -c \"
+import json, sys
+d = json.load(open('f.json'))
+f = d['faults_applied']
+sys.exit(0 if len(f) == 2 and f[0]['at_us'] == 20 and 'down' in f[0]['fault'] and d['options']['faults'] == ['down:8-12@20', 'up:8-12@40'] else 1)\""
 refuse "an unwritable --json path" "--json /proc/x.json: cannot be written" --no-vcd --json /proc/x.json
 "$sim" --version > ver.txt 2>&1; rc=$?
 check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim [0-9]' ver.txt"

@@ -10,6 +10,8 @@ void CallStats::record(rsm::hw::ApiCall call, unsigned node, double ns, int rc) 
     took_[call].push_back(ns);
     Node& n = nodes_[node];
     ++n.calls;
+    if (call == rsm::hw::ApiCall::rsm_memseg_import_putv || call == rsm::hw::ApiCall::rsm_memseg_import_getv)
+        ++n.dma_chains;
     if (rc != 0) {
         ++errors_[call];
         ++n.errors;

@@ -284,6 +284,19 @@ void print_parameters(const rsmsim::model::TimingProfile& p) {
         fmt::print("    {:<18} {:g}\n", name, *rsmsim::model::get_parameter(p, name));
 }
 
+// Every option as the run used it (after --config, --profile-file, --set).
+nlohmann::json options_in_effect(const Options& opt, const rsmsim::ClusterConfig& cfg, double time_limit_us) {
+    nlohmann::json timing = nlohmann::json::object();
+    for (const auto& name : rsmsim::model::parameter_names()) timing[name] = *rsmsim::model::get_parameter(cfg.timing, name);
+    nlohmann::json trace_nodes = nlohmann::json::array();
+    for (unsigned n : cfg.trace.nodes) trace_nodes.push_back(n);
+    return {{"nodes", opt.nodes}, {"topology", opt.topology}, {"workload", opt.workload}, {"bytes", opt.bytes},
+            {"max_bytes", opt.max_bytes}, {"rounds", opt.rounds}, {"profile", cfg.timing.name}, {"timing", timing},
+            {"faults", opt.faults}, {"crc_error_rate", opt.crc_error_rate}, {"seed", opt.seed},
+            {"time_limit_us", time_limit_us}, {"waveform", cfg.vcd_path}, {"trace_fst", cfg.trace_fst},
+            {"trace_nodes", trace_nodes}, {"trace_blocks", opt.trace_blocks}, {"trace_window", opt.trace_window}};
+}
+
 // What the programs called (per kind: count, errors, simulated latency) and
 // each node's share: calls, errors by code, register accesses, interrupts.
 void report_calls(rsmsim::Cluster& cluster, nlohmann::json& json) {
@@ -302,6 +315,7 @@ void report_calls(rsmsim::Cluster& cluster, nlohmann::json& json) {
         nlohmann::json codes = nlohmann::json::object();
         for (const auto& [code, count] : n.codes) codes[rsmsim::rsm_error_name(code)] = count;
         json["per_node"].push_back({{"node", id}, {"calls", n.calls}, {"errors", n.errors}, {"error_codes", codes},
+                                    {"dma_chains", n.dma_chains},
                                     {"register_accesses", cluster.node(i).bus.accesses()},
                                     {"interrupts", cluster.node(i).bus.irq_rises()}});
     }
@@ -649,8 +663,10 @@ int sc_main(int argc, char* argv[]) {
             return 2;
         }
     }
-    cfg.on_fault = [](double now_ns, const rsmsim::FaultEvent& e) {
+    auto faults_applied = std::make_shared<nlohmann::json>(nlohmann::json::array());
+    cfg.on_fault = [faults_applied](double now_ns, const rsmsim::FaultEvent& e) {
         fmt::print("[{:>11.3f} us] fault: {}\n", now_ns / 1000.0, rsmsim::describe(e));
+        faults_applied->push_back({{"at_us", now_ns / 1000.0}, {"fault", rsmsim::describe(e)}});
     };
     if (exec->parsed()) {
         rsmsim::LaunchOptions lo;
@@ -708,6 +724,7 @@ int sc_main(int argc, char* argv[]) {
     nlohmann::json json = {{"rsmsim", RSMSIM_VERSION}, {"nodes", opt.nodes}, {"topology", opt.topology},
                            {"workload", opt.workload}, {"profile", cfg.timing.name}, {"bytes", opt.bytes},
                            {"seed", opt.seed}, {"links", nlohmann::json::array()}};
+    json["options"] = options_in_effect(opt, cfg, time_limit_us);
     if (!json_path.empty() && !std::ofstream(json_path, std::ios::app)) {
         fmt::print(stderr, "rsmsim: --json {}: cannot be written\n", json_path);
         return 2;
@@ -758,6 +775,7 @@ int sc_main(int argc, char* argv[]) {
         json["unreachable_answers"] = cluster.fabric().unreachable_answers();
         report_links(cluster, json);
         report_calls(cluster, json);
+        json["faults_applied"] = *faults_applied;
     }
     if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);

@@ -25,6 +25,7 @@ public:
 
     struct Node {
         uint64_t calls = 0, errors = 0;
+        uint64_t dma_chains = 0;         // putv and getv calls (one DMA chain each)
         std::map<int, uint64_t> codes;   // error code -> how often
     };
     const std::map<unsigned, Node>& nodes() const { return nodes_; }
