@@ -219,6 +219,12 @@ sys.exit(0 if ok else 1)\""
 "$sim" -n 2 --no-vcd --time-limit 5 --junit j2.xml > /dev/null 2>&1
 check "--junit marks a run that could not end as an error" \
   "python3 -c \"import sys, xml.etree.ElementTree as ET; s = ET.parse('j2.xml').getroot().find('testsuite'); sys.exit(0 if s.get('errors') == '1' and s.find('testcase/error') is not None else 1)\""
+if command -v script > /dev/null; then
+  script -qc "\"$sim\" -w all-to-all -n 8 -b 1048576 --no-vcd > /dev/null" /dev/null > tty.txt 2>&1
+  "$sim" -w all-to-all -n 8 -b 1048576 --no-vcd > /dev/null 2> notty.txt
+  check "a run of more than a second shows its progress on a terminal, and only there" \
+    "grep -q 'us simulated, [0-9]* s wall' tty.txt && ! grep -q 'us simulated' notty.txt"
+fi
 refuse "--csv with a workload that measures nothing" "go with -w sweep or -w pingpong" --csv x.csv
 refuse "an unwritable --plot path" "/proc/x.svg: cannot be written" -w sweep --csv ok.csv --plot /proc/x.svg
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml

@@ -259,6 +259,8 @@ void Fabric::deliver() {
         in_flight_.pop();
         const Packet& p = f.packet;
         ++delivered_;
+        progress_packets_.store(delivered_, std::memory_order_relaxed);
+        progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);
         if (waves_) trace_delivery(p);
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.

@@ -763,7 +763,10 @@ int sc_main(int argc, char* argv[]) {
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
         }
         rsmsim::stop_on_interrupt(cluster);
-        finished = cluster.run();
+        {
+            rsmsim::ProgressLine progress(cluster);
+            finished = cluster.run();
+        }
         timed_out = cluster.hit_time_limit();
         interrupted = cluster.interrupted();
         fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",

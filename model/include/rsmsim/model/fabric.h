@@ -11,6 +11,7 @@
 
 #include <systemc>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -96,6 +97,10 @@ public:
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
+    // For a progress display on another OS thread: packets delivered and the
+    // simulated time of the last delivery, as of the latest one.
+    uint64_t progress_packets() const { return progress_packets_.load(std::memory_order_relaxed); }
+    double progress_ns() const { return progress_ns_.load(std::memory_order_relaxed); }
     // Per link since the start: packets that crossed it (every attempt) and
     // the time it was busy with them, for reports of where the load went.
     struct LinkStats {
@@ -155,6 +160,8 @@ private:
     std::mt19937_64 rng_{0};
     uint64_t crc_errors_ = 0;   // corrupted attempts, retried or not
     uint64_t delivered_ = 0;
+    std::atomic<uint64_t> progress_packets_{0};
+    std::atomic<double> progress_ns_{0};
     uint64_t unreachable_ = 0;
 
     // Faults in effect (counted for the waveform and reports).
