@@ -225,6 +225,30 @@ if command -v script > /dev/null; then
   check "a run of more than a second shows its progress on a terminal, and only there" \
     "grep -q 'us simulated, [0-9]* s wall' tty.txt && ! grep -q 'us simulated' notty.txt"
 fi
+for n in 2 8; do
+  "$sim" -w sg -n $n --bytes 8192 --no-vcd --json sg$n.json > sg$n.txt 2>&1; rc=$?
+  check "-w sg on $n nodes: putv and getv in 1..16 entries, by address and by handle, every byte checked" \
+    "[ $rc -eq 0 ] && python3 -c \"
+import json, sys
+d = json.load(open('sg$n.json'))['sg']
+ok = len(d) == 2 * 5 * 2 and all(r['data_ok'] for r in d) and {r['local'] for r in d} == {'va', 'handle'}
+ok = ok and sorted({r['entries'] for r in d}) == [1, 2, 4, 8, 16]
+sys.exit(0 if ok else 1)\""
+  "$sim" -w storm -n $n --rounds 40 --no-vcd --json st$n.json > st$n.txt 2>&1; rc=$?
+  check "-w storm on $n nodes: 40 accumulated posts all received, unaccumulated ones at most as many" \
+    "[ $rc -eq 0 ] && python3 -c \"
+import json, sys
+a, b = json.load(open('st$n.json'))['storm']
+sys.exit(0 if a['posted'] == a['received'] == 40 and 1 <= b['received'] <= b['posted'] == 40 else 1)\""
+  link=$([ $n -eq 2 ] && echo 8-4 || echo 8-0)   # two nodes are cabled back to back
+  "$sim" -w barrier -n $n --rounds 60 --fault crc:$link@20/0.5 --fault crc:$link@200/0 --set crc_retries=0 --no-vcd --json ba$n.json > ba$n.txt 2>&1; rc=$?
+  check "-w barrier on $n nodes under a noisy link: failed closes reported and retried, nothing lost, the run passes" \
+    "[ $rc -eq 0 ] && grep -q 'reported: fault' ba$n.txt && python3 -c \"
+import json, sys
+d = json.load(open('ba$n.json'))
+b = d['barrier']
+sys.exit(0 if b['rounds'] == 60 and b['lost'] == 0 and b['landed'] >= 50 and d['reported_fault_failures'] > 0 else 1)\""
+done
 refuse "--csv with a workload that measures nothing" "go with -w sweep or -w pingpong" --csv x.csv
 refuse "an unwritable --plot path" "/proc/x.svg: cannot be written" -w sweep --csv ok.csv --plot /proc/x.svg
 printf 'nodse = 4\n' > c1.toml; printf 'topology = ring\n' > c2.toml; printf 'nodes = 4\nnodes2 = 1\ntopology = 7\n' > c3.toml

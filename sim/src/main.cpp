@@ -504,6 +504,44 @@ void report_pingpong(const rsmsim::PingPong& pp, const Options& opt, const std::
     }
 }
 
+void report_sg(const rsmsim::ScatterGather& sg, Report& report, nlohmann::json& json) {
+    report_scenario_calls(sg.calls(), report);
+    json["sg"] = nlohmann::json::array();
+    fmt::print("node 8 <-> node 4   local   entries   us (simulated)  data\n");
+    for (const auto& r : sg.results()) {
+        fmt::print("  {:<4} {:>14} {:>9} {:>16.3f}  {}\n", r.direction, r.local, r.entries, r.us,
+                   r.rc ? rsmsim::rsm_error_name(r.rc) : r.data_ok ? "ok" : "MISMATCH");
+        (void)report.verdict.call(1, r.rc);
+        (void)report.verdict.check(r.data_ok, 1);
+        json["sg"].push_back({{"direction", r.direction}, {"local", r.local}, {"entries", r.entries}, {"us", r.us},
+                              {"data_ok", r.data_ok}});
+    }
+}
+
+void report_storm(const rsmsim::SignalStorm& st, Report& report, nlohmann::json& json) {
+    report_scenario_calls(st.calls(), report);
+    json["storm"] = nlohmann::json::array();
+    for (const auto& r : st.results()) {
+        fmt::print("signal storm, {:<13}: {} posts, {} events received, {:.3f} us per post\n", r.mode, r.posted,
+                   r.received, r.us_per_post);
+        json["storm"].push_back({{"mode", r.mode}, {"posted", r.posted}, {"received", r.received},
+                                 {"us_per_post", r.us_per_post}});
+    }
+    // Accumulated posts are all received; unaccumulated ones may merge, never more than posted.
+    const auto& v = st.results();
+    report.check(1, "accumulating posts: every one received", v.size() == 2 && v[0].received == v[0].posted);
+    report.check(1, "non-accumulating posts: at least one, at most every one received",
+                 v.size() == 2 && v[1].received >= 1 && v[1].received <= v[1].posted);
+}
+
+void report_barrier(const rsmsim::BarrierUnderFaults& b, Report& report, nlohmann::json& json) {
+    report_scenario_calls(b.calls(), report);
+    fmt::print("barrier rounds: {} of {} landed (close_barrier succeeded), {} of them lost\n", b.landed(),
+               b.rounds(), b.lost());
+    report.check_excused(0, "every round whose close succeeded holds its data", b.lost() == 0, false);
+    json["barrier"] = {{"rounds", b.rounds()}, {"landed", b.landed()}, {"lost", b.lost()}};
+}
+
 int sc_main(int argc, char* argv[]) {
     rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
     std::setvbuf(stdout, nullptr, _IOLBF, 0);   // a report line is out when it is printed
@@ -524,13 +562,16 @@ int sc_main(int argc, char* argv[]) {
                    "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
                    "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8); "
                    "sweep: bandwidth of put, get, putv and getv from 4 B to --max-bytes (node 8 to node 4); "
-                   "pingpong: round trips of a 4-byte put and a signal post each way (--rounds)")
-        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate", "sweep", "pingpong"}))
+                   "pingpong: round trips of a 4-byte put and a signal post each way (--rounds); sg: putv and getv "
+                   "of --bytes in 1..16 entries, by address and by local memory handle; storm: --rounds signal "
+                   "posts back to back, accumulating and not; barrier: --rounds puts each inside a barrier, "
+                   "retried when the close fails (give it --fault)")
+        ->check(CLI::IsMember({"putget", "all-to-all", "calibrate", "sweep", "pingpong", "sg", "storm", "barrier"}))
         ->group(run_group);
     app.add_option("--max-bytes", opt.max_bytes, "-w sweep: the largest transfer (sizes 4 B, 16 B, ... up to it)")
         ->check(CLI::Range(size_t{4}, size_t{16} << 20))
         ->group(run_group);
-    app.add_option("--rounds", opt.rounds, "-w pingpong: round trips to measure")
+    app.add_option("--rounds", opt.rounds, "-w pingpong, storm, barrier: round trips, posts, barrier rounds")
         ->check(CLI::Range(1, 100000))
         ->group(run_group);
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
@@ -737,7 +778,14 @@ int sc_main(int argc, char* argv[]) {
     std::unique_ptr<rsmsim::BandwidthSweep> sweep;
     std::unique_ptr<rsmsim::PingPong> pingpong;
     if (opt.workload == "sweep") sweep = std::make_unique<rsmsim::BandwidthSweep>(opt.max_bytes);
+    if (opt.workload == "sg" && !app.get_option("--bytes")->count()) opt.bytes = 65536;
     if (opt.workload == "pingpong") pingpong = std::make_unique<rsmsim::PingPong>(opt.rounds);
+    std::unique_ptr<rsmsim::ScatterGather> sg;
+    std::unique_ptr<rsmsim::SignalStorm> storm;
+    std::unique_ptr<rsmsim::BarrierUnderFaults> barrier;
+    if (opt.workload == "sg") sg = std::make_unique<rsmsim::ScatterGather>(opt.bytes);
+    if (opt.workload == "storm") storm = std::make_unique<rsmsim::SignalStorm>(opt.rounds);
+    if (opt.workload == "barrier") barrier = std::make_unique<rsmsim::BarrierUnderFaults>(opt.rounds);
     {
         std::unique_ptr<rsmsim::Cluster> built;
         try {
@@ -758,6 +806,12 @@ int sc_main(int argc, char* argv[]) {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { sweep->run(cluster, i); });
         } else if (pingpong) {
             for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { pingpong->run(cluster, i); });
+        } else if (sg) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { sg->run(cluster, i); });
+        } else if (storm) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { storm->run(cluster, i); });
+        } else if (barrier) {
+            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { barrier->run(cluster, i); });
         } else {
             cluster.spawn(0, [&] { s.exporter(cluster); });
             for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
@@ -784,6 +838,9 @@ int sc_main(int argc, char* argv[]) {
     if (probe) report_calibration(probe->result(), cfg.timing, s.report);
     if (sweep) report_sweep(*sweep, opt, cfg.timing.name, s.report, json);
     if (pingpong) report_pingpong(*pingpong, opt, cfg.timing.name, s.report, json);
+    if (sg) report_sg(*sg, s.report, json);
+    if (storm) report_storm(*storm, s.report, json);
+    if (barrier) report_barrier(*barrier, s.report, json);
     if (!finished)
         fmt::print(interrupted ? "interrupted: the report so far\n"
                    : timed_out ? "the time limit was reached with node programs still running\n"
