@@ -444,6 +444,13 @@ bool check_scenario_outputs(Options& opt) {
     return true;
 }
 
+// A measured transfer: counted in the verdict (node 8 made it); its status word.
+const char* count_transfer(Report& report, int rc, bool data_ok) {
+    (void)report.verdict.call(1, rc);
+    (void)report.verdict.check(data_ok, 1);
+    return rc ? rsmsim::rsm_error_name(rc) : data_ok ? "ok" : "MISMATCH";
+}
+
 // The set-up calls of a scenario, as report lines.
 void report_scenario_calls(const std::vector<rsmsim::ScenarioCall>& calls, Report& report) {
     for (const auto& c : calls)
@@ -452,7 +459,7 @@ void report_scenario_calls(const std::vector<rsmsim::ScenarioCall>& calls, Repor
 
 void report_sweep(const rsmsim::BandwidthSweep& sw, const Options& opt, const std::string& profile, Report& report,
                   nlohmann::json& json) {
-    report_scenario_calls(sw.setup_calls(), report);
+    report_scenario_calls(sw.calls(), report);
     std::ofstream csv;
     if (!opt.csv.empty()) csv.open(opt.csv);
     csv << "method,bytes,us,MBps,data_ok\n";
@@ -460,9 +467,7 @@ void report_sweep(const rsmsim::BandwidthSweep& sw, const Options& opt, const st
     fmt::print("node 8 -> node 4   bytes        us (simulated)      MB/s  data\n");
     for (const auto& r : sw.results()) {
         fmt::print("  {:<4} {:>12} {:>17.3f} {:>11.1f}  {}\n", r.method, r.bytes, r.us, r.MBps,
-                   r.rc ? rsmsim::rsm_error_name(r.rc) : r.data_ok ? "ok" : "MISMATCH");
-        (void)report.verdict.call(1, r.rc);
-        (void)report.verdict.check(r.data_ok, 1);
+                   count_transfer(report, r.rc, r.data_ok));
         csv << r.method << ',' << r.bytes << ',' << r.us << ',' << r.MBps << ',' << (r.data_ok ? 1 : 0) << '\n';
         json["sweep"].push_back({{"method", r.method}, {"bytes", r.bytes}, {"us", r.us}, {"MBps", r.MBps},
                                  {"data_ok", r.data_ok}});
@@ -510,9 +515,7 @@ void report_sg(const rsmsim::ScatterGather& sg, Report& report, nlohmann::json& 
     fmt::print("node 8 <-> node 4   local   entries   us (simulated)  data\n");
     for (const auto& r : sg.results()) {
         fmt::print("  {:<4} {:>14} {:>9} {:>16.3f}  {}\n", r.direction, r.local, r.entries, r.us,
-                   r.rc ? rsmsim::rsm_error_name(r.rc) : r.data_ok ? "ok" : "MISMATCH");
-        (void)report.verdict.call(1, r.rc);
-        (void)report.verdict.check(r.data_ok, 1);
+                   count_transfer(report, r.rc, r.data_ok));
         json["sg"].push_back({{"direction", r.direction}, {"local", r.local}, {"entries", r.entries}, {"us", r.us},
                               {"data_ok", r.data_ok}});
     }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "page_buffer.h"
 #include "rsmapi.h"
 #include "rsmsim/errors.h"
 
@@ -13,21 +14,11 @@ constexpr rsm_memseg_id_t kPingId = 0x7F0000;   // + node index
 constexpr rsm_memseg_id_t kDmaId = 0x7F0010;
 constexpr int kSyncs = 6;   // rendezvous per run: four in ping_pong, two in dma
 
-struct PageMemory {
-    explicit PageMemory(size_t n) : len((n + 4095) / 4096 * 4096), p(static_cast<uint8_t*>(std::aligned_alloc(4096, len))) {
-        if (p) std::memset(p, 0, len);
-    }
-    ~PageMemory() { std::free(p); }
-    PageMemory(const PageMemory&) = delete;
-    PageMemory& operator=(const PageMemory&) = delete;
-    size_t len;
-    uint8_t* p;
-};
 }  // namespace
 
 struct ProfileProbe::Buffers {
     explicit Buffers(size_t dma) : ping0(4096), ping1(4096), remote(dma), local(dma) {}
-    PageMemory ping0, ping1, remote, local;
+    PageBuffer ping0, ping1, remote, local;
 };
 
 size_t ProfileProbe::default_dma_bytes(const model::TimingProfile& t) {
@@ -59,7 +50,7 @@ void ProfileProbe::run(Cluster& cl, int me) {
 void ProfileProbe::ping_pong(Cluster& cl, int me) {
     rsmapi_controller_handle_t c = nullptr;
     ok(rsm_get_controller(const_cast<char*>("sci0"), &c), "rsm_get_controller");
-    PageMemory& mine = me == 0 ? buf_->ping0 : buf_->ping1;
+    PageBuffer& mine = me == 0 ? buf_->ping0 : buf_->ping1;
     rsm_memseg_export_handle_t ex = nullptr;
     rsm_memseg_id_t id = kPingId + static_cast<rsm_memseg_id_t>(me);
     const bool exported = ok(rsm_memseg_export_create(c, &ex, mine.p, mine.len, 0), "rsm_memseg_export_create") &&

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "page_buffer.h"
 #include "rsmapi.h"
 
 namespace rsmsim {
@@ -15,18 +16,6 @@ constexpr rsm_memseg_id_t kSgId = 0x7E0020;
 constexpr rsm_memseg_id_t kStormId = 0x7E0030;
 constexpr rsm_memseg_id_t kBarrierId = 0x7E0040;
 
-struct Pages {
-    explicit Pages(size_t n)
-        : len((n + 4095) / 4096 * 4096), p(static_cast<uint8_t*>(std::aligned_alloc(4096, len))) {
-        if (p) std::memset(p, 0, len);
-    }
-    ~Pages() { std::free(p); }
-    Pages(const Pages&) = delete;
-    Pages& operator=(const Pages&) = delete;
-    size_t len;
-    uint8_t* p;
-};
-
 uint8_t pattern(size_t k, size_t salt) { return static_cast<uint8_t>(k * 13 + salt * 7 + 1); }
 
 rsmapi_controller_handle_t controller(std::vector<ScenarioCall>& calls, int me) {
@@ -35,13 +24,57 @@ rsmapi_controller_handle_t controller(std::vector<ScenarioCall>& calls, int me) 
     return c;
 }
 
+// Node 0 exports `mem`, node 1 connects (with a barrier for puts and gets):
+// the set-up every two-node scenario below shares. Nodes beyond 1 only
+// rendezvous (twice). Returns the import handle on node 1.
+struct TwoNodes {
+    rsmapi_controller_handle_t ctl = nullptr;
+    rsm_memseg_export_handle_t ex = nullptr;
+    rsm_memseg_import_handle_t im = nullptr;
+    rsmapi_barrier_t bar{};
+    bool ok = false;
+
+    TwoNodes(Cluster& cl, int me, PageBuffer& mem, rsm_memseg_id_t id, std::vector<ScenarioCall>& calls) {
+        ctl = controller(calls, me);
+        if (me == 0) {
+            rsm_memseg_id_t want = id;
+            calls.push_back({0, "rsm_memseg_export_create", rsm_memseg_export_create(ctl, &ex, mem.p, mem.len, 0)});
+            calls.push_back({0, "rsm_memseg_export_publish", rsm_memseg_export_publish(ex, &want, nullptr, 0)});
+            ok = calls.back().rc == RSM_SUCCESS;
+        }
+        cl.sync();   // published
+        if (me != 1) return;
+        int rc = rsm_memseg_import_connect(ctl, Cluster::node_id(0), id, RSM_PERM_RDWR, &im);
+        calls.push_back({1, "rsm_memseg_import_connect", rc});
+        if (rc == RSM_SUCCESS) {
+            rc = rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar);
+            calls.push_back({1, "rsm_memseg_import_init_barrier", rc});
+        }
+        ok = rc == RSM_SUCCESS;
+    }
+    // Node 1 disconnects; all meet; node 0 destroys its export.
+    void finish(Cluster& cl, int me, std::vector<ScenarioCall>& calls) {
+        if (me == 1 && im) {
+            if (ok) calls.push_back({1, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar)});
+            calls.push_back({1, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im)});
+        }
+        cl.sync();   // done
+        if (me == 0 && ex) calls.push_back({0, "rsm_memseg_export_destroy", rsm_memseg_export_destroy(ex)});
+    }
+};
+
+// The exported segment and the local buffer of a transfer scenario.
+struct RemoteAndLocal {
+    explicit RemoteAndLocal(size_t n) : remote(n), local(n) {}
+    PageBuffer remote, local;
+};
+
 }  // namespace
 
 // ---- bandwidth sweep ----
 
-struct BandwidthSweep::Buffers {
-    explicit Buffers(size_t n) : remote(n), local(n) {}
-    Pages remote, local;
+struct BandwidthSweep::Buffers : RemoteAndLocal {
+    using RemoteAndLocal::RemoteAndLocal;
 };
 
 BandwidthSweep::BandwidthSweep(size_t max_bytes)
@@ -86,45 +119,17 @@ void BandwidthSweep::measure(int method, size_t bytes, void* handle) {
 }
 
 void BandwidthSweep::run(Cluster& cl, int me) {
-    if (me > 1) {
-        cl.sync();
-        cl.sync();
-        return;
-    }
-    rsmapi_controller_handle_t c = controller(calls_, me);
-    if (me == 0) {
-        rsm_memseg_export_handle_t ex = nullptr;
-        rsm_memseg_id_t id = kSweepId;
-        calls_.push_back({0, "rsm_memseg_export_create",
-                          rsm_memseg_export_create(c, &ex, buf_->remote.p, buf_->remote.len, 0)});
-        calls_.push_back({0, "rsm_memseg_export_publish", rsm_memseg_export_publish(ex, &id, nullptr, 0)});
-        cl.sync();   // published
-        cl.sync();   // measured
-        calls_.push_back({0, "rsm_memseg_export_destroy", rsm_memseg_export_destroy(ex)});
-        return;
-    }
-    cl.sync();
-    rsm_memseg_import_handle_t im = nullptr;
-    int rc = rsm_memseg_import_connect(c, Cluster::node_id(0), kSweepId, RSM_PERM_RDWR, &im);
-    calls_.push_back({1, "rsm_memseg_import_connect", rc});
-    rsmapi_barrier_t bar{};
-    if (rc == RSM_SUCCESS) {   // puts and gets in the default (implicit) barrier mode need one
-        rc = rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar);
-        calls_.push_back({1, "rsm_memseg_import_init_barrier", rc});
-    }
-    if (rc == RSM_SUCCESS) {
+    TwoNodes two(cl, me, buf_->remote, kSweepId, calls_);
+    if (me == 1 && two.ok)
         for (int m = 0; m < 4; ++m)
-            for (size_t bytes = 4; bytes <= max_; bytes *= 4) measure(m, bytes, im);
-        calls_.push_back({1, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar)});
-        calls_.push_back({1, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im)});
-    }
-    cl.sync();
+            for (size_t bytes = 4; bytes <= max_; bytes *= 4) measure(m, bytes, two.im);
+    two.finish(cl, me, calls_);
 }
 
 // ---- ping-pong ----
 
 struct PingPong::Side {
-    Pages page{4096};
+    PageBuffer page{4096};
     rsm_memseg_export_handle_t ex = nullptr;
     rsm_memseg_import_handle_t im = nullptr;
     rsmapi_barrier_t bar{};
@@ -187,54 +192,10 @@ void PingPong::run(Cluster& cl, int me) {
     calls_.push_back({me, "rsm_memseg_export_destroy", rsm_memseg_export_destroy(s.ex)});
 }
 
-namespace {
-
-// Node 0 exports `mem`, node 1 connects (with a barrier for puts and gets):
-// the set-up every two-node scenario below shares. Nodes beyond 1 only
-// rendezvous (twice). Returns the import handle on node 1.
-struct TwoNodes {
-    rsmapi_controller_handle_t ctl = nullptr;
-    rsm_memseg_export_handle_t ex = nullptr;
-    rsm_memseg_import_handle_t im = nullptr;
-    rsmapi_barrier_t bar{};
-    bool ok = false;
-
-    TwoNodes(Cluster& cl, int me, Pages& mem, rsm_memseg_id_t id, std::vector<ScenarioCall>& calls) {
-        ctl = controller(calls, me);
-        if (me == 0) {
-            rsm_memseg_id_t want = id;
-            calls.push_back({0, "rsm_memseg_export_create", rsm_memseg_export_create(ctl, &ex, mem.p, mem.len, 0)});
-            calls.push_back({0, "rsm_memseg_export_publish", rsm_memseg_export_publish(ex, &want, nullptr, 0)});
-            ok = calls.back().rc == RSM_SUCCESS;
-        }
-        cl.sync();   // published
-        if (me != 1) return;
-        int rc = rsm_memseg_import_connect(ctl, Cluster::node_id(0), id, RSM_PERM_RDWR, &im);
-        calls.push_back({1, "rsm_memseg_import_connect", rc});
-        if (rc == RSM_SUCCESS) {
-            rc = rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar);
-            calls.push_back({1, "rsm_memseg_import_init_barrier", rc});
-        }
-        ok = rc == RSM_SUCCESS;
-    }
-    // Node 1 disconnects; all meet; node 0 destroys its export.
-    void finish(Cluster& cl, int me, std::vector<ScenarioCall>& calls) {
-        if (me == 1 && im) {
-            if (ok) calls.push_back({1, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar)});
-            calls.push_back({1, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im)});
-        }
-        cl.sync();   // done
-        if (me == 0 && ex) calls.push_back({0, "rsm_memseg_export_destroy", rsm_memseg_export_destroy(ex)});
-    }
-};
-
-}  // namespace
-
 // ---- scatter-gather ----
 
-struct ScatterGather::Buffers {
-    explicit Buffers(size_t n) : remote(n), local(n) {}
-    Pages remote, local;
+struct ScatterGather::Buffers : RemoteAndLocal {
+    using RemoteAndLocal::RemoteAndLocal;
 };
 
 ScatterGather::ScatterGather(size_t bytes)
@@ -288,7 +249,7 @@ void ScatterGather::run(Cluster& cl, int me) {
 // ---- signal-post storm ----
 
 struct SignalStorm::Shared {
-    Pages mem{4096};
+    PageBuffer mem{4096};
     int received[2] = {0, 0};
 };
 
@@ -334,7 +295,7 @@ void SignalStorm::run(Cluster& cl, int me) {
 
 struct BarrierUnderFaults::Shared {
     explicit Shared(int rounds) : mem(static_cast<size_t>(rounds) * 64), landed(static_cast<size_t>(rounds), false) {}
-    Pages mem;
+    PageBuffer mem;
     std::vector<bool> landed;   // the round's close_barrier succeeded
 };
 

@@ -39,7 +39,7 @@ public:
         int rc;
     };
     const std::vector<Row>& results() const { return rows_; }
-    const std::vector<ScenarioCall>& setup_calls() const { return calls_; }
+    const std::vector<ScenarioCall>& calls() const { return calls_; }
 
 private:
     struct Buffers;
