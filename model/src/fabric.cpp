@@ -368,7 +368,18 @@ void Fabric::trace_link_faults(uint16_t from, uint16_t to) {
 void Fabric::trace_delivery(const Packet& p) {
     waves_->set(count_sigs_.delivered, delivered_);
     auto it = rx_sigs_.find(p.dst);
-    if (it != rx_sigs_.end()) show_packet(*waves_, it->second, Waves::now_ps(), p);
+    if (it == rx_sigs_.end()) return;
+    // Now, and only what changed (set() skips the rest cheaply).
+    const PacketSignals& s = it->second;
+    waves_->set(s.id, p.id);
+    waves_->set(s.cmd, static_cast<uint64_t>(p.cmd));
+    waves_->set(s.src, p.src);
+    waves_->set(s.dst, p.dst);
+    waves_->set(s.txn, p.txn);
+    waves_->set(s.segid, p.segid);
+    waves_->set(s.offset, p.offset);
+    waves_->set(s.len, p.len);
+    waves_->set(s.err, p.err);
 }
 
 }  // namespace rsmsim::model

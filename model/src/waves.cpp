@@ -94,7 +94,14 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
     value = masked(value, decls_[s].width);
     latest_[s] = value;
     latest_at_[s] = std::max(latest_at_[s], std::max(at_ps, now));
-    pending_.push({std::max(at_ps, now), strong, ++seq_, s, value});
+    // Most changes are for now: they wait in a plain list (written when time
+    // moves on), only those announced ahead go through the heap.
+    if (at_ps <= now) {
+        now_batch_at_ = now;
+        now_batch_.push_back({now, strong, ++seq_, s, value});
+    } else {
+        pending_.push({at_ps, strong, ++seq_, s, value});
+    }
 }
 
 // The header, in scope order (signals of one scope together, in the order
@@ -140,15 +147,27 @@ void Waves::start() {
 
 // Writes every time step before `t` (later changes may still come for `t`).
 void Waves::flush_before(uint64_t t) {
-    std::vector<std::pair<Signal, uint64_t>> step;
-    while (!pending_.empty() && pending_.top().at < t) {
-        const uint64_t at = pending_.top().at;
-        step.clear();
+    for (;;) {
+        const uint64_t heap_at = pending_.empty() ? UINT64_MAX : pending_.top().at;
+        const uint64_t batch_at = now_batch_.empty() ? UINT64_MAX : now_batch_at_;
+        const uint64_t at = std::min(heap_at, batch_at);
+        if (at >= t) return;
+        // This step's changes from both, in the order they win (weak first, then as announced).
+        changes_.clear();
         while (!pending_.empty() && pending_.top().at == at) {
-            step.emplace_back(pending_.top().sig, pending_.top().value);
+            changes_.push_back(pending_.top());
             pending_.pop();
         }
-        write_step(at, step);
+        if (batch_at == at) {
+            changes_.insert(changes_.end(), now_batch_.begin(), now_batch_.end());
+            now_batch_.clear();
+            std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
+                return a.strong != b.strong ? !a.strong : a.seq < b.seq;
+            });
+        }
+        step_in_.clear();
+        for (const Change& c : changes_) step_in_.emplace_back(c.sig, c.value);
+        write_step(at, step_in_);
         end_ps_ = at;
     }
 }

@@ -131,7 +131,11 @@ private:
     std::vector<uint64_t> latest_;    // the last value announced, per signal (cheap no-change test)
     std::vector<uint64_t> latest_at_; // the latest time a change of it was announced for
     std::vector<uint64_t> current_;   // the value as of the last step written (or held before the window)
-    std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;
+    std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;   // announced ahead
+    std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
+    uint64_t now_batch_at_ = 0;
+    std::vector<Change> changes_;     // scratch of flush_before
+    std::vector<std::pair<Signal, uint64_t>> step_in_;
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
     std::vector<std::pair<Signal, uint64_t>> step_;   // scratch of write_step
