@@ -148,6 +148,7 @@ t = open('json.txt').read()
 m = re.search(r'simulated time: ([0-9.]+) us; fabric packets delivered: ([0-9]+)', t)
 ok = m and abs(d['simulated_us'] - float(m.group(1))) < 1e-3 and d['packets_delivered'] == int(m.group(2))
 ok = ok and d['result'] == 'PASS' and d['nodes'] == 4 and len(d['links']) == 8 and d['finished']
+ok = ok and all(l['bytes'] >= 18 * l['packets'] for l in d['links']) and sum(l['bytes'] for l in d['links']) > 0
 sys.exit(0 if ok else 1)\""
 "$sim" -n 4 --no-vcd --json c.json > c.txt 2>&1
 check "--json counts and times every rsmapi call: per kind as the text shows them, per node with its register accesses" \
@@ -187,13 +188,13 @@ check "Ctrl-C (SIGINT) ends the run: exit 130, the report so far, a waveform a r
 rm -f int.vcd int.fst
 for n in 2 8; do
   "$sim" -w sweep -n $n --max-bytes 4096 --no-vcd --json sw$n.json --plot sw$n.svg > sw$n.txt 2>&1; rc=$?
-  check "-w sweep on $n nodes: put/get/putv/getv from 4 B to 4 KiB, every byte checked, JSON and CSV agree, a plot" \
+  check "-w sweep on $n nodes: put/get/putv/getv/mapped stores from 4 B to 4 KiB, every byte checked, JSON and CSV agree, a plot" \
     "[ $rc -eq 0 ] && grep -q '^result: PASS' sw$n.txt && python3 -c \"
 import csv, json, sys
 d = json.load(open('sw$n.json'))['sweep']
 rows = list(csv.DictReader(open('sw$n.csv')))
-ok = len(d) == 4 * 6 == len(rows) and all(r['data_ok'] for r in d)
-ok = ok and {r['method'] for r in d} == {'put', 'get', 'putv', 'getv'} and [r['bytes'] for r in d[:6]] == [4, 16, 64, 256, 1024, 4096]
+ok = len(d) == 5 * 6 == len(rows) and all(r['data_ok'] for r in d)
+ok = ok and {r['method'] for r in d} == {'put', 'get', 'putv', 'getv', 'map'} and [r['bytes'] for r in d[:6]] == [4, 16, 64, 256, 1024, 4096]
 ok = ok and all(abs(float(c['MBps']) - r['MBps']) < 1e-3 * r['MBps'] + 1e-9 for c, r in zip(rows, d))
 ok = ok and d[5]['MBps'] > d[0]['MBps']
 sys.exit(0 if ok else 1)\" && grep -q '<svg' sw$n.svg"

@@ -118,7 +118,7 @@ std::vector<Fabric::LinkStats> Fabric::link_stats() {
     std::vector<LinkStats> out;
     for (const auto& [a, b] : topology().neighbour_links()) {
         const Link& k = *link(a, b);
-        out.push_back({a, b, k.packets, k.busy_ns});
+        out.push_back({a, b, k.packets, k.busy_ns, k.bytes});
     }
     return out;
 }
@@ -228,6 +228,7 @@ void Fabric::send(Packet p, sc_time delay) {
                     if (waves_) trace_crossing(l, p, start, start + wire);
                     ++k.packets;
                     k.busy_ns += link_wire_ns;
+                    k.bytes += p.wire_bytes();
                     head = start + hop;
                     // Cut-through: the tail follows one wire time behind the
                     // head, and no faster than it crossed a slower link before.

@@ -329,6 +329,7 @@ void report_links(rsmsim::Cluster& cluster, nlohmann::json& json) {
         json["links"].push_back({{"from", rsmsim::model::link_end_name(l.from)},
                                  {"to", rsmsim::model::link_end_name(l.to)},
                                  {"packets", l.packets},
+                                 {"bytes", l.bytes},
                                  {"busy_percent", run_ns > 0 ? 100.0 * l.busy_ns / run_ns : 0.0}});
     std::stable_sort(stats.begin(), stats.end(), [](const auto& x, const auto& y) { return x.busy_ns > y.busy_ns; });
     const double now = rsmsim::Cluster::now_ns();
@@ -564,7 +565,7 @@ int sc_main(int argc, char* argv[]) {
     app.add_option("-w,--workload", opt.workload,
                    "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
                    "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8); "
-                   "sweep: bandwidth of put, get, putv and getv from 4 B to --max-bytes (node 8 to node 4); "
+                   "sweep: bandwidth of put, get, putv, getv and mapped stores from 4 B to --max-bytes (node 8 to node 4); "
                    "pingpong: round trips of a 4-byte put and a signal post each way (--rounds); sg: putv and getv "
                    "of --bytes in 1..16 entries, by address and by local memory handle; storm: --rounds signal "
                    "posts back to back, accumulating and not; barrier: --rounds puts each inside a barrier, "

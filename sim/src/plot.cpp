@@ -56,7 +56,7 @@ bool plot_sweep(const std::string& csv, const std::string& svg, const std::strin
     std::ostringstream s;
     s << header(svg, title) << "set logscale xy\nset format x '%.0s%cB'\nset xlabel 'transfer size (bytes)'\n"
       << "set ylabel 'MB/s (simulated time, call to return)'\nset key left top\n"
-      << "plot for [m in 'put get putv getv'] " << quoted(csv)
+      << "plot for [m in 'put get putv getv map'] " << quoted(csv)
       << " every ::1 using (strcol(1) eq m ? $2 : 1/0):4 with linespoints lw 2 title m\n";
     return run_gnuplot(s.str(), svg, error);
 }

@@ -22,7 +22,8 @@ struct ScenarioCall {
 };
 
 // Bandwidth against transfer size, per method: put and get (programmed
-// I/O through the window), putv and getv (one DMA chain entry), sizes 4 B,
+// I/O through the window), putv and getv (one DMA chain entry), map (stores
+// into a mapped import between open_barrier and close_barrier), sizes 4 B,
 // 16 B, ... up to max_bytes (powers of 4).
 class BandwidthSweep {
 public:
@@ -43,7 +44,7 @@ public:
 
 private:
     struct Buffers;
-    void measure(int method, size_t bytes, void* import_handle);
+    void measure(int method, size_t bytes, void* import_handle, void* barrier);
     std::unique_ptr<Buffers> buf_;
     size_t max_;
     std::vector<Row> rows_;

@@ -107,6 +107,7 @@ public:
         uint16_t from, to;   // Topology::kSwitch (0) for the switch
         uint64_t packets;
         double busy_ns;
+        uint64_t bytes;      // on the wire: headers, payloads and CRCs
     };
     std::vector<LinkStats> link_stats();
     // Requests answered UNREACHABLE or timed out by the fabric.
@@ -143,6 +144,7 @@ private:
         double error_rate = 0.0;   // corruption probability per crossing
         uint64_t packets = 0;      // crossings
         double busy_ns = 0;        // wire time used
+        uint64_t bytes = 0;        // wire bytes carried
         // The start of the first idle stretch of `length` at or after
         // `earliest`, taken. An idle gap shorter than `shortest` (the wire
         // time of the smallest packet there is) can never be used, so it is
