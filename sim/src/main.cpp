@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -546,15 +547,134 @@ void report_barrier(const rsmsim::BarrierUnderFaults& b, Report& report, nlohman
     json["barrier"] = {{"rounds", b.rounds()}, {"landed", b.landed()}, {"lost", b.lost()}};
 }
 
-int sc_main(int argc, char* argv[]) {
-    rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
-    std::setvbuf(stdout, nullptr, _IOLBF, 0);   // a report line is out when it is printed
-    CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
-                 "calibration workloads), with fault injection; writes a VCD"};
+// ---- the workloads: one interface, so the run spawns and reports them alike ----
+
+class Workload {
+public:
+    virtual ~Workload() = default;
+    virtual void run(rsmsim::Cluster& cluster, int index) = 0;
+    virtual void report(Report& report, nlohmann::json& json) = 0;
+};
+
+// Buffers of the built-in putget and all-to-all workloads (page-aligned, zeroed).
+using Memory = std::unique_ptr<uint8_t, decltype(&std::free)>;
+Memory page_memory(size_t len) {
+    Memory m(static_cast<uint8_t*>(std::aligned_alloc(4096, len)), &std::free);
+    if (m) std::memset(m.get(), 0, len);
+    return m;
+}
+
+class PutGetWorkload : public Workload {
+public:
+    PutGetWorkload(const Options& opt, const Report& report) : mem_(nullptr, &std::free) {
+        s_.opt = opt;
+        s_.report.verdict = report.verdict;   // faults injected or not
+        s_.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
+        mem_ = page_memory(s_.seg_len);
+        s_.seg_mem = mem_.get();
+    }
+    bool ready() const { return mem_ != nullptr; }
+    void run(rsmsim::Cluster& c, int i) override {
+        if (i == 0) s_.exporter(c);
+        else s_.importer(c, i);
+    }
+    void report(Report& r, nlohmann::json& json) override {
+        r = s_.report;
+        if (r.put4_ns >= 0) {
+            fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", r.put4_ns / 1000.0);
+            json["put4_us"] = r.put4_ns / 1000.0;
+        }
+    }
+
+private:
+    Scenario s_;
+    Memory mem_;
+};
+
+class AllToAllWorkload : public Workload {
+public:
+    AllToAllWorkload(const Options& opt, Report& report)
+        : a2a_{opt, report, {}, round_up(opt.bytes * static_cast<size_t>(opt.nodes), 4096), {}} {
+        for (int i = 0; i < opt.nodes; ++i) {
+            mem_.push_back(page_memory(a2a_.seg_len));
+            a2a_.mem.push_back(mem_.back().get());
+        }
+    }
+    bool ready() const { return std::all_of(mem_.begin(), mem_.end(), [](const Memory& m) { return m != nullptr; }); }
+    void run(rsmsim::Cluster& c, int i) override { a2a_.run(c, i); }
+    void report(Report&, nlohmann::json&) override {}
+
+private:
+    AllToAll a2a_;
+    std::vector<Memory> mem_;
+};
+
+// A measuring scenario (rsmsim/scenarios.h or the calibration probe) and how its results are reported.
+template <typename S>
+class ScenarioWorkload : public Workload {
+public:
+    template <typename... Args>
+    ScenarioWorkload(std::function<void(const S&, Report&, nlohmann::json&)> report, Args&&... args)
+        : scenario_(std::forward<Args>(args)...), report_(std::move(report)) {}
+    void run(rsmsim::Cluster& c, int i) override { scenario_.run(c, i); }
+    void report(Report& r, nlohmann::json& json) override { report_(scenario_, r, json); }
+
+private:
+    S scenario_;
+    std::function<void(const S&, Report&, nlohmann::json&)> report_;
+};
+
+std::unique_ptr<Workload> make_workload(const Options& opt, const rsmsim::ClusterConfig& cfg, Report& report) {
+    using namespace rsmsim;
+    const Options o = opt;
+    const std::string profile = cfg.timing.name;
+    if (opt.workload == "all-to-all") {
+        auto w = std::make_unique<AllToAllWorkload>(opt, report);
+        return w->ready() ? std::move(w) : nullptr;
+    }
+    if (opt.workload == "calibrate") {
+        const model::TimingProfile timing = cfg.timing;
+        return std::make_unique<ScenarioWorkload<ProfileProbe>>(
+            [timing](const ProfileProbe& p, Report& r, nlohmann::json&) { report_calibration(p.result(), timing, r); },
+            ProfileProbe::default_dma_bytes(cfg.timing));
+    }
+    if (opt.workload == "sweep")
+        return std::make_unique<ScenarioWorkload<BandwidthSweep>>(
+            [o, profile](const BandwidthSweep& s, Report& r, nlohmann::json& j) { report_sweep(s, o, profile, r, j); },
+            opt.max_bytes);
+    if (opt.workload == "pingpong")
+        return std::make_unique<ScenarioWorkload<PingPong>>(
+            [o, profile](const PingPong& s, Report& r, nlohmann::json& j) { report_pingpong(s, o, profile, r, j); },
+            opt.rounds);
+    if (opt.workload == "sg")
+        return std::make_unique<ScenarioWorkload<ScatterGather>>(report_sg, opt.bytes);
+    if (opt.workload == "storm")
+        return std::make_unique<ScenarioWorkload<SignalStorm>>(report_storm, opt.rounds);
+    if (opt.workload == "barrier")
+        return std::make_unique<ScenarioWorkload<BarrierUnderFaults>>(report_barrier, opt.rounds);
+    auto w = std::make_unique<PutGetWorkload>(opt, report);
+    return w->ready() ? std::move(w) : nullptr;
+}
+
+// ---- the command line ----
+
+// Everything the command line says besides the cluster and workload options.
+struct Cli {
+    Options opt;
+    std::string segid_file, json_path, junit_path;
+    bool list_profiles = false;
+    double time_limit_us = 0;
+    CLI::App* exec = nullptr;
+    std::vector<std::string> exec_command, exec_nodes;
+    double stall_limit_s = 60;
+};
+
+// Every option of the command line (and of --config files), in one place.
+void add_options(CLI::App& app, Cli& cli) {
     app.footer("Exit status: 0 the run passed (with injected faults: every failure was reported as the rsmapi "
                "documents it, and no data was lost); 1 a check failed, or programs were left blocked or stopped by "
                "--time-limit; 2 bad options or files; 130 interrupted (Ctrl-C).");
-    Options opt;
+    Options& opt = cli.opt;
     const std::string run_group = "Cluster and workload", timing = "Timing", faults = "Faults", output = "Output";
     app.add_option("-n,--nodes", opt.nodes, "number of nodes (one exporter, the rest import)")
         ->check(CLI::Range(2, rsmsim::Cluster::kMaxNodes))
@@ -581,8 +701,7 @@ int sc_main(int argc, char* argv[]) {
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
         ->check(CLI::Range(size_t{1}, size_t{1} << 20))
         ->group(run_group);
-    std::string segid_file;
-    app.add_option("--segid-file", segid_file,
+    app.add_option("--segid-file", cli.segid_file,
                    "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)")
         ->group(run_group);
     std::vector<std::string> names;
@@ -594,8 +713,7 @@ int sc_main(int argc, char* argv[]) {
         ->group(timing);
     app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable")
         ->group(timing);
-    bool list = false;
-    app.add_flag("--list-profiles", list, "print the timing profiles and their parameters, and exit")->group(timing);
+    app.add_flag("--list-profiles", cli.list_profiles, "print the timing profiles and their parameters, and exit")->group(timing);
     app.add_option("--fault", opt.faults,
                    "down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE (B or A = 0: the switch), "
                    "crash:NODE@US, or random:down=N,slow=N,crc=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable")
@@ -614,16 +732,13 @@ int sc_main(int argc, char* argv[]) {
                    "only these blocks' signals: api, mmio, rtl, dma, fabric (comma-separated)")->group(output);
     app.add_option("--trace-window", opt.trace_window,
                    "only this stretch of simulated time in the waveform, FROM:TO in us (either may be empty)")->group(output);
-    std::string json_path;
-    app.add_option("--json", json_path, "also write the run's report to this file as JSON")->group(output);
-    std::string junit_path;
-    app.add_option("--junit", junit_path, "also write the run's checks to this file as JUnit XML")->group(output);
+    app.add_option("--json", cli.json_path, "also write the run's report to this file as JSON")->group(output);
+    app.add_option("--junit", cli.junit_path, "also write the run's checks to this file as JUnit XML")->group(output);
     app.add_option("--csv", opt.csv, "-w sweep / pingpong: write the measurements to this CSV file")->group(output);
     app.add_option("--plot", opt.plot,
                    "-w sweep / pingpong: draw them with gnuplot into this SVG file (the CSV goes beside it unless "
                    "--csv names one)")->group(output);
-    double time_limit_us = 0;
-    app.add_option("--time-limit", time_limit_us,
+    app.add_option("--time-limit", cli.time_limit_us,
                    "stop at this simulated time (us); programs still running then make the run fail")
         ->check(CLI::Range(0.0, rsmsim::kMaxFaultTimeUs))
         ->group(run_group);
@@ -635,16 +750,194 @@ int sc_main(int argc, char* argv[]) {
         ->check(CLI::ExistingFile);
     app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
     // rsmsim exec: the user's own programs, one process per node, instead of a workload.
-    auto* exec = app.add_subcommand("exec", "run your own rsmapi programs (their own main(), linked with -lrsm), one "
+    CLI::App* exec = cli.exec = app.add_subcommand("exec", "run your own rsmapi programs (their own main(), linked with -lrsm), one "
                                             "process per node, on the cluster the other options describe");
     exec->fallthrough();
-    std::vector<std::string> exec_command, exec_nodes;
-    double stall_limit_s = 60;
-    exec->add_option("--node", exec_nodes, "ID=PROGRAM [ARGS...]: this program on node ID (repeatable)");
-    exec->add_option("--stall-limit", stall_limit_s,
+    exec->add_option("--node", cli.exec_nodes, "ID=PROGRAM [ARGS...]: this program on node ID (repeatable)");
+    exec->add_option("--stall-limit", cli.stall_limit_s,
                      "wall-clock seconds a node process may compute without calling the simulation")
         ->check(CLI::Range(0.1, 86400.0));
-    exec->add_option("command", exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
+    exec->add_option("command", cli.exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
+}
+
+// The options as a cluster configuration: false (message on stderr) if one is bad.
+bool make_config(Cli& cli, rsmsim::ClusterConfig& cfg) {
+    Options& opt = cli.opt;
+    std::string error;
+    auto refuse = [&](const std::string& why) {
+        fmt::print(stderr, "rsmsim: {}\n", why);
+        return false;
+    };
+    if (!cli.segid_file.empty()) {
+        // Check the file now, so a bad one is reported before the run.
+        setenv("RSM_SEGMENTID_FILE", cli.segid_file.c_str(), 1);
+        rsm_memseg_id_t base = 0;
+        uint32_t len = 0;
+        if (rsm_get_segmentid_range("rsmsim-probe", &base, &len) == RSMERR_BAD_CONF)
+            return refuse(fmt::format("--segid-file {}: missing or malformed (lines: reserved APPID BASEHEX COUNT; "
+                                      "'#' comments; no blank lines)", cli.segid_file));
+    }
+    cfg.timing = *rsmsim::model::find_profile(opt.profile);
+    if (!rsmsim::adjust_profile(cfg.timing, opt.profile_file, opt.overrides, error)) return refuse(error);
+    cfg.nodes = opt.nodes;
+    cfg.topology = *rsmsim::model::parse_topology(opt.topology);
+    if (!rsmsim::check_crc_error_rate(opt.crc_error_rate, error)) return refuse("--crc-error-rate: " + error);
+    cfg.crc_error_rate = opt.crc_error_rate;
+    cfg.seed = opt.seed;
+    if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
+    cfg.trace_fst = opt.trace_fst;
+    if (!rsmsim::parse_trace_selection(opt.trace_nodes, opt.trace_blocks, opt.trace_window, cfg.trace, error))
+        return refuse(error);
+    cfg.time_limit_ns = cli.time_limit_us * 1000.0;
+    for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);
+    for (const auto& f : opt.crash) opt.faults.push_back("crash:" + f);
+    for (const auto& f : opt.faults)
+        if (!rsmsim::parse_fault(f, cfg.faults, error)) return refuse(error);
+    return true;
+}
+
+void list_profiles(const Options& opt, const rsmsim::model::TimingProfile& in_effect) {
+    for (const auto& p : rsmsim::model::timing_profiles()) {
+        fmt::print("{:<10} {}\n", p.name, p.description);
+        print_parameters(p);
+    }
+    if (!opt.profile_file.empty() || !opt.overrides.empty()) {
+        fmt::print("{:<10} (in effect: --profile, then --profile-file, then --set)\n", in_effect.name);
+        print_parameters(in_effect);
+    }
+}
+
+// rsmsim exec: the user's programs, one process per node, instead of a workload.
+int run_exec(const Cli& cli, const rsmsim::ClusterConfig& cfg) {
+    rsmsim::LaunchOptions lo;
+    lo.stall_limit_s = cli.stall_limit_s;
+    std::string error;
+    for (const auto& text : cli.exec_nodes) {
+        rsmsim::NodeProgram p;
+        if (!rsmsim::parse_node_program(text, p, error)) {
+            fmt::print(stderr, "rsmsim: {}\n", error);
+            return 2;
+        }
+        lo.programs.push_back(p);
+    }
+    if (!cli.exec_command.empty())
+        for (int i = 0; i < cli.opt.nodes; ++i) {
+            const auto id = rsmsim::Cluster::node_id(i);
+            if (std::none_of(lo.programs.begin(), lo.programs.end(),
+                             [id](const rsmsim::NodeProgram& p) { return p.node_id == id; }))
+                lo.programs.push_back({id, cli.exec_command});
+        }
+    std::sort(lo.programs.begin(), lo.programs.end(),
+              [](const rsmsim::NodeProgram& a, const rsmsim::NodeProgram& b) { return a.node_id < b.node_id; });
+    return rsmsim::run_processes(cfg, lo);
+}
+
+// Every file the run will write can be written: checked before it starts.
+bool check_outputs(Cli& cli) {
+    for (const auto& [flag, path] : {std::pair{"--json", cli.json_path}, std::pair{"--junit", cli.junit_path}})
+        if (!path.empty() && !std::ofstream(path, std::ios::app)) {
+            fmt::print(stderr, "rsmsim: {} {}: cannot be written\n", flag, path);
+            return false;
+        }
+    return check_scenario_outputs(cli.opt);
+}
+
+// How the run ended, as the cluster saw it.
+struct RunEnd {
+    bool finished = false, timed_out = false, interrupted = false;
+};
+
+RunEnd simulate(rsmsim::Cluster& cluster, Workload& w, const Options& opt, const rsmsim::ClusterConfig& cfg,
+                nlohmann::json& json) {
+    fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
+               opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
+               opt.no_vcd ? "off" : opt.vcd);
+    for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { w.run(cluster, i); });
+    rsmsim::stop_on_interrupt(cluster);
+    RunEnd end;
+    {
+        rsmsim::ProgressLine progress(cluster);
+        end.finished = cluster.run();
+    }
+    end.timed_out = cluster.hit_time_limit();
+    end.interrupted = cluster.interrupted();
+    fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
+               rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(), cluster.fabric().crc_errors());
+    json["simulated_us"] = rsmsim::Cluster::now_ns() / 1000.0;
+    json["packets_delivered"] = cluster.fabric().packets_delivered();
+    json["corrupted_attempts"] = cluster.fabric().crc_errors();
+    json["unreachable_answers"] = cluster.fabric().unreachable_answers();
+    report_links(cluster, json);
+    report_calls(cluster, json);
+    return end;
+}
+
+// The verdict, the JSON and JUnit files; the exit status.
+int conclude(const Cli& cli, const Report& report, const RunEnd& end, nlohmann::json& json) {
+    if (!end.finished)
+        fmt::print(end.interrupted ? "interrupted: the report so far\n"
+                   : end.timed_out ? "the time limit was reached with node programs still running\n"
+                                   : "node programs were left blocked\n");
+    const rsmsim::Verdict& v = report.verdict;
+    const bool ok = end.finished && v.failures() == 0;
+    fmt::print("result: {} ({} failures{})\n", ok ? "PASS" : "FAIL", v.failures(),
+               v.reported() ? fmt::format("; {} reported as documented for the injected faults", v.reported()) : "");
+    if (!cli.json_path.empty()) {
+        json["finished"] = end.finished;
+        json["time_limit_reached"] = end.timed_out;
+        json["interrupted"] = end.interrupted;
+        json["failures"] = v.failures();
+        json["reported_fault_failures"] = v.reported();
+        json["result"] = ok ? "PASS" : "FAIL";
+        std::ofstream(cli.json_path) << json.dump(2) << "\n";
+    }
+    if (!cli.junit_path.empty()) write_junit(cli.junit_path, cli.opt, report, end.finished, end.interrupted);
+    if (!end.finished) {
+        // Programs left blocked still hold what they made (segments, buffers):
+        // end here rather than in exit handlers that would call that a leak.
+        std::fflush(nullptr);
+        std::_Exit(end.interrupted ? rsmsim::kInterruptedStatus : 1);
+    }
+    return ok ? 0 : 1;
+}
+
+int run_workload(Cli& cli, rsmsim::ClusterConfig& cfg, const std::shared_ptr<nlohmann::json>& faults_applied) {
+    Options& opt = cli.opt;
+    nlohmann::json json = {{"rsmsim", RSMSIM_VERSION}, {"nodes", opt.nodes}, {"topology", opt.topology},
+                           {"workload", opt.workload}, {"profile", cfg.timing.name}, {"bytes", opt.bytes},
+                           {"seed", opt.seed}, {"links", nlohmann::json::array()}};
+    json["options"] = options_in_effect(opt, cfg, cli.time_limit_us);
+    if (!check_outputs(cli)) return 2;
+    Report report;
+    report.verdict.set_faults_injected(cfg.faults.any() || cfg.crc_error_rate > 0);
+    const std::unique_ptr<Workload> w = make_workload(opt, cfg, report);
+    if (!w) {
+        fmt::print(stderr, "rsmsim: cannot allocate the workload's memory\n");
+        return 1;
+    }
+    RunEnd end;
+    {
+        std::unique_ptr<rsmsim::Cluster> cluster;
+        try {
+            cluster = std::make_unique<rsmsim::Cluster>(cfg);
+        } catch (const std::invalid_argument& e) {
+            fmt::print(stderr, "rsmsim: {}\n", e.what());
+            return 2;
+        }
+        end = simulate(*cluster, *w, opt, cfg, json);
+        json["faults_applied"] = *faults_applied;
+    }   // the waveform is complete here
+    w->report(report, json);
+    return conclude(cli, report, end, json);
+}
+
+int sc_main(int argc, char* argv[]) {
+    rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);   // a report line is out when it is printed
+    CLI::App app{"rsmsim: simulate an SCI-style cluster and the rsmapi running on it (put/get, all-to-all or "
+                 "calibration workloads), with fault injection; writes a VCD"};
+    Cli cli;
+    add_options(app, cli);
     if (!check_config(app, argc, argv)) return 2;
     try {
         app.parse(argc, argv);
@@ -653,222 +946,19 @@ int sc_main(int argc, char* argv[]) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
     }
-    if (!segid_file.empty()) {
-        // Check the file now, so a bad one is reported before the run.
-        setenv("RSM_SEGMENTID_FILE", segid_file.c_str(), 1);
-        rsm_memseg_id_t base = 0;
-        uint32_t len = 0;
-        if (rsm_get_segmentid_range("rsmsim-probe", &base, &len) == RSMERR_BAD_CONF) {
-            fmt::print(stderr, "rsmsim: --segid-file {}: missing or malformed (lines: reserved APPID BASEHEX COUNT; "
-                               "'#' comments; no blank lines)\n", segid_file);
-            return 2;
-        }
-    }
+    if (cli.opt.workload == "sg" && !app.get_option("--bytes")->count()) cli.opt.bytes = 65536;
     rsmsim::ClusterConfig cfg;
-    cfg.timing = *rsmsim::model::find_profile(opt.profile);
-    std::string error;
-    if (!rsmsim::adjust_profile(cfg.timing, opt.profile_file, opt.overrides, error)) {
-        fmt::print(stderr, "rsmsim: {}\n", error);
-        return 2;
-    }
-    if (list) {
-        for (const auto& p : rsmsim::model::timing_profiles()) {
-            fmt::print("{:<10} {}\n", p.name, p.description);
-            print_parameters(p);
-        }
-        if (!opt.profile_file.empty() || !opt.overrides.empty()) {
-            fmt::print("{:<10} (in effect: --profile, then --profile-file, then --set)\n", cfg.timing.name);
-            print_parameters(cfg.timing);
-        }
+    if (!make_config(cli, cfg)) return 2;
+    if (cli.list_profiles) {
+        list_profiles(cli.opt, cfg.timing);
         return 0;
     }
-
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    cfg.nodes = opt.nodes;
-    cfg.topology = *rsmsim::model::parse_topology(opt.topology);
-    if (!rsmsim::check_crc_error_rate(opt.crc_error_rate, error)) {
-        fmt::print(stderr, "rsmsim: --crc-error-rate: {}\n", error);
-        return 2;
-    }
-    cfg.crc_error_rate = opt.crc_error_rate;
-    cfg.seed = opt.seed;
-    if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
-    cfg.trace_fst = opt.trace_fst;
-    if (!rsmsim::parse_trace_selection(opt.trace_nodes, opt.trace_blocks, opt.trace_window, cfg.trace, error)) {
-        fmt::print(stderr, "rsmsim: {}\n", error);
-        return 2;
-    }
-    cfg.time_limit_ns = time_limit_us * 1000.0;
-
-    for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);
-    for (const auto& f : opt.crash) opt.faults.push_back("crash:" + f);
-    for (const auto& f : opt.faults) {
-        if (!rsmsim::parse_fault(f, cfg.faults, error)) {
-            fmt::print(stderr, "rsmsim: {}\n", error);
-            return 2;
-        }
-    }
     auto faults_applied = std::make_shared<nlohmann::json>(nlohmann::json::array());
     cfg.on_fault = [faults_applied](double now_ns, const rsmsim::FaultEvent& e) {
         fmt::print("[{:>11.3f} us] fault: {}\n", now_ns / 1000.0, rsmsim::describe(e));
         faults_applied->push_back({{"at_us", now_ns / 1000.0}, {"fault", rsmsim::describe(e)}});
     };
-    if (exec->parsed()) {
-        rsmsim::LaunchOptions lo;
-        lo.stall_limit_s = stall_limit_s;
-        for (const auto& text : exec_nodes) {
-            rsmsim::NodeProgram p;
-            if (!rsmsim::parse_node_program(text, p, error)) {
-                fmt::print(stderr, "rsmsim: {}\n", error);
-                return 2;
-            }
-            lo.programs.push_back(p);
-        }
-        if (!exec_command.empty())
-            for (int i = 0; i < opt.nodes; ++i) {
-                const auto id = rsmsim::Cluster::node_id(i);
-                if (std::none_of(lo.programs.begin(), lo.programs.end(),
-                                 [id](const rsmsim::NodeProgram& p) { return p.node_id == id; }))
-                    lo.programs.push_back({id, exec_command});
-            }
-        std::sort(lo.programs.begin(), lo.programs.end(),
-                  [](const rsmsim::NodeProgram& a, const rsmsim::NodeProgram& b) { return a.node_id < b.node_id; });
-        return rsmsim::run_processes(cfg, lo);
-    }
-
-    Scenario s;
-    s.opt = opt;
-    s.report.verdict.set_faults_injected(cfg.faults.any() || cfg.crc_error_rate > 0);
-    AllToAll a2a{opt, s.report, {}, round_up(opt.bytes * static_cast<size_t>(opt.nodes), 4096), {}};
-    std::vector<std::unique_ptr<uint8_t, decltype(&std::free)>> a2a_mem;
-    if (opt.workload == "all-to-all") {
-        for (int i = 0; i < opt.nodes; ++i) {
-            a2a_mem.emplace_back(static_cast<uint8_t*>(std::aligned_alloc(4096, a2a.seg_len)), &std::free);
-            if (!a2a_mem.back()) {
-                fmt::print(stderr, "rsmsim: cannot allocate {} bytes\n", a2a.seg_len);
-                return 1;
-            }
-            std::memset(a2a_mem.back().get(), 0, a2a.seg_len);
-            a2a.mem.push_back(a2a_mem.back().get());
-        }
-    }
-    s.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
-    std::unique_ptr<uint8_t, decltype(&std::free)> mem(
-        static_cast<uint8_t*>(std::aligned_alloc(4096, s.seg_len)), &std::free);
-    if (!mem) {
-        fmt::print(stderr, "rsmsim: cannot allocate {} bytes\n", s.seg_len);
-        return 1;
-    }
-    std::memset(mem.get(), 0, s.seg_len);
-    s.seg_mem = mem.get();
-
-    std::unique_ptr<rsmsim::ProfileProbe> probe;
-    if (opt.workload == "calibrate")
-        probe = std::make_unique<rsmsim::ProfileProbe>(rsmsim::ProfileProbe::default_dma_bytes(cfg.timing));
-    bool finished = false, timed_out = false, interrupted = false;
-    nlohmann::json json = {{"rsmsim", RSMSIM_VERSION}, {"nodes", opt.nodes}, {"topology", opt.topology},
-                           {"workload", opt.workload}, {"profile", cfg.timing.name}, {"bytes", opt.bytes},
-                           {"seed", opt.seed}, {"links", nlohmann::json::array()}};
-    json["options"] = options_in_effect(opt, cfg, time_limit_us);
-    if (!json_path.empty() && !std::ofstream(json_path, std::ios::app)) {
-        fmt::print(stderr, "rsmsim: --json {}: cannot be written\n", json_path);
-        return 2;
-    }
-    if (!junit_path.empty() && !std::ofstream(junit_path, std::ios::app)) {
-        fmt::print(stderr, "rsmsim: --junit {}: cannot be written\n", junit_path);
-        return 2;
-    }
-    if (!check_scenario_outputs(opt)) return 2;
-    std::unique_ptr<rsmsim::BandwidthSweep> sweep;
-    std::unique_ptr<rsmsim::PingPong> pingpong;
-    if (opt.workload == "sweep") sweep = std::make_unique<rsmsim::BandwidthSweep>(opt.max_bytes);
-    if (opt.workload == "sg" && !app.get_option("--bytes")->count()) opt.bytes = 65536;
-    if (opt.workload == "pingpong") pingpong = std::make_unique<rsmsim::PingPong>(opt.rounds);
-    std::unique_ptr<rsmsim::ScatterGather> sg;
-    std::unique_ptr<rsmsim::SignalStorm> storm;
-    std::unique_ptr<rsmsim::BarrierUnderFaults> barrier;
-    if (opt.workload == "sg") sg = std::make_unique<rsmsim::ScatterGather>(opt.bytes);
-    if (opt.workload == "storm") storm = std::make_unique<rsmsim::SignalStorm>(opt.rounds);
-    if (opt.workload == "barrier") barrier = std::make_unique<rsmsim::BarrierUnderFaults>(opt.rounds);
-    {
-        std::unique_ptr<rsmsim::Cluster> built;
-        try {
-            built = std::make_unique<rsmsim::Cluster>(cfg);
-        } catch (const std::invalid_argument& e) {
-            fmt::print(stderr, "rsmsim: {}\n", e.what());
-            return 2;
-        }
-        rsmsim::Cluster& cluster = *built;
-        fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
-                   opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
-                   opt.no_vcd ? "off" : opt.vcd);
-        if (opt.workload == "all-to-all") {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { a2a.run(cluster, i); });
-        } else if (probe) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { probe->run(cluster, i); });
-        } else if (sweep) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { sweep->run(cluster, i); });
-        } else if (pingpong) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { pingpong->run(cluster, i); });
-        } else if (sg) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { sg->run(cluster, i); });
-        } else if (storm) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { storm->run(cluster, i); });
-        } else if (barrier) {
-            for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { barrier->run(cluster, i); });
-        } else {
-            cluster.spawn(0, [&] { s.exporter(cluster); });
-            for (int i = 1; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { s.importer(cluster, i); });
-        }
-        rsmsim::stop_on_interrupt(cluster);
-        {
-            rsmsim::ProgressLine progress(cluster);
-            finished = cluster.run();
-        }
-        timed_out = cluster.hit_time_limit();
-        interrupted = cluster.interrupted();
-        fmt::print("simulated time: {:.3f} us; fabric packets delivered: {}; corrupted attempts: {}\n",
-                   rsmsim::Cluster::now_ns() / 1000.0, cluster.fabric().packets_delivered(),
-                   cluster.fabric().crc_errors());
-        json["simulated_us"] = rsmsim::Cluster::now_ns() / 1000.0;
-        json["packets_delivered"] = cluster.fabric().packets_delivered();
-        json["corrupted_attempts"] = cluster.fabric().crc_errors();
-        json["unreachable_answers"] = cluster.fabric().unreachable_answers();
-        report_links(cluster, json);
-        report_calls(cluster, json);
-        json["faults_applied"] = *faults_applied;
-    }
-    if (s.report.put4_ns >= 0) fmt::print("one 4-byte put (implicit barrier): {:.3f} us\n", s.report.put4_ns / 1000.0);
-    if (probe) report_calibration(probe->result(), cfg.timing, s.report);
-    if (sweep) report_sweep(*sweep, opt, cfg.timing.name, s.report, json);
-    if (pingpong) report_pingpong(*pingpong, opt, cfg.timing.name, s.report, json);
-    if (sg) report_sg(*sg, s.report, json);
-    if (storm) report_storm(*storm, s.report, json);
-    if (barrier) report_barrier(*barrier, s.report, json);
-    if (!finished)
-        fmt::print(interrupted ? "interrupted: the report so far\n"
-                   : timed_out ? "the time limit was reached with node programs still running\n"
-                               : "node programs were left blocked\n");
-    const rsmsim::Verdict& v = s.report.verdict;
-    const bool ok = finished && v.failures() == 0;
-    fmt::print("result: {} ({} failures{})\n", ok ? "PASS" : "FAIL", v.failures(),
-               v.reported() ? fmt::format("; {} reported as documented for the injected faults", v.reported()) : "");
-    if (!json_path.empty()) {
-        json["finished"] = finished;
-        json["time_limit_reached"] = timed_out;
-        json["interrupted"] = interrupted;
-        json["failures"] = v.failures();
-        json["reported_fault_failures"] = v.reported();
-        json["result"] = ok ? "PASS" : "FAIL";
-        if (s.report.put4_ns >= 0) json["put4_us"] = s.report.put4_ns / 1000.0;
-        std::ofstream(json_path) << json.dump(2) << "\n";
-    }
-    if (!junit_path.empty()) write_junit(junit_path, opt, s.report, finished, interrupted);
-    if (!finished) {
-        // Programs left blocked still hold what they made (segments, buffers):
-        // end here rather than in exit handlers that would call that a leak.
-        std::fflush(nullptr);
-        std::_Exit(interrupted ? rsmsim::kInterruptedStatus : 1);
-    }
-    return ok ? 0 : 1;
+    if (cli.exec->parsed()) return run_exec(cli, cfg);
+    return run_workload(cli, cfg, faults_applied);
 }
