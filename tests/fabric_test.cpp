@@ -198,7 +198,7 @@ TEST(Fabric, SlowLinkLinkUpAgainAndACrashedSender) {
     sc_core::sc_start();
     EXPECT_EQ(ports[3]->got.back().second, 7u) << "a dead node sends nothing";
     ASSERT_EQ(ports[2]->got.back().second, 5u);
-    EXPECT_NEAR(last_arrival(2) - t0, Fabric::kResponseTimeoutNs, 1e-3);
+    EXPECT_NEAR(last_arrival(2) - t0, t.response_timeout_ns, 1e-3);
     EXPECT_EQ(fabric.unreachable_answers(), 2u) << "the dead link's answer and the crashed sender's timeout";
 }
 

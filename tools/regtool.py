@@ -24,8 +24,35 @@ class MapError(Exception):
 
 def load(path):
     with open(path, "rb") as f:
-        data = tomllib.load(f)
+        data = expand(tomllib.load(f))
     validate(data)
+    return data
+
+
+INTR_REGS = (
+    ("INTR_STATE", 0, "w1c",
+     "Interrupt causes (write 1 to clear). The interrupt line is the OR of INTR_STATE & INTR_ENABLE.",
+     "{desc}"),
+    ("INTR_ENABLE", 4, "rw", "Interrupt enables, one bit per INTR_STATE cause.", "enable {name}"),
+    ("INTR_TEST", 8, "wo", "Write 1 to set the matching INTR_STATE bit (for driver tests).", "set {name}"),
+)
+
+
+def expand(data):
+    """The map as written plus what is derived from it: the three interrupt
+    registers from the one list of causes (state, enable, test: bit i is cause i)."""
+    intr = data.get("interrupts")
+    if intr is None:
+        return data
+    causes = intr.get("causes", [])
+    if not 1 <= len(causes) <= 32 or "offset" not in intr:
+        raise MapError("[interrupts] needs an offset and 1..32 causes")
+    for name, delta, access, desc, fdesc in INTR_REGS:
+        fields = [{"name": c["name"], "lsb": i, "width": 1, "desc": fdesc.format(**c)}
+                  for i, c in enumerate(causes)]
+        data.setdefault("register", []).append(
+            {"name": name, "offset": intr["offset"] + delta, "access": access, "reset": 0,
+             "desc": desc, "fields": fields})
     return data
 
 
@@ -57,9 +84,13 @@ def validate(data):
     if not isinstance(dev, dict):
         raise MapError("missing [device] table")
     for key in ("name", "ident", "version", "reg_space", "window_base",
-                "window_slot_shift", "att_entries", "ett_entries", "max_nodes", "page_size"):
+                "window_slot_shift", "att_entries", "ett_entries", "max_nodes", "node_id_step",
+                "page_size"):
         if key not in dev:
             raise MapError(f"[device] lacks '{key}'")
+    step = dev["node_id_step"]
+    if step < 1 or step & (step - 1) or step * dev["max_nodes"] >= 1 << 16:
+        raise MapError("[device] node_id_step must be a power of two and every node id fit in 16 bits")
     regs = data.get("register", [])
     if not regs:
         raise MapError("no [[register]] entries")
@@ -146,8 +177,123 @@ def gen_verilog(data):
         w = enum_width(e)
         for v in e["values"]:
             out.append(f"localparam [{w - 1}:0] {e['name']}_{v['name']} = {w}'d{v['value']};")
+    out += verilog_interrupts(data)
+    # An extractor reads only its field's bits of the word it is given.
+    # VARHIDDEN: Verilator 5.006 takes a function's own result variable for a
+    # second declaration once a parameterized instance names a localparam.
+    out.append("/* verilator lint_off UNUSEDSIGNAL */")
+    out.append("/* verilator lint_off VARHIDDEN */")
+    out += verilog_node_ids(dev)
+    for r in sorted_regs(data):
+        out += verilog_field_functions(r) + verilog_array_functions(r)
+    out.append("/* verilator lint_on VARHIDDEN */")
+    out.append("/* verilator lint_on UNUSEDSIGNAL */")
     out.append("/* verilator lint_on UNUSEDPARAM */")
     return "\n".join(out) + "\n"
+
+
+def clog2(n):
+    return max(1, (n - 1).bit_length())
+
+
+def verilog_interrupts(data):
+    causes = data.get("interrupts", {}).get("causes", [])
+    out = ["", "// Interrupt causes: bit INTR_<cause> of INTR_STATE, INTR_ENABLE and INTR_TEST.",
+           f"localparam integer INTR_CAUSES = {len(causes)};"]
+    out += [f"localparam integer INTR_{c['name']} = {i};" for i, c in enumerate(causes)]
+    return out
+
+
+def verilog_node_ids(dev):
+    """The node-id rule, once: id = step * (slot + 1) for slots below max_nodes."""
+    shift = dev["node_id_step"].bit_length() - 1
+    sw = clog2(dev["max_nodes"])
+    top = dev["node_id_step"] * dev["max_nodes"]
+    low = f"n[{shift - 1}:0] == {shift}'d0 && " if shift else ""
+    return ["",
+            f"// Node ids are {dev['node_id_step']} * (slot + 1) for slots 0..{dev['max_nodes'] - 1};"
+            " nothing else is a node.",
+            f"localparam integer NODE_SLOT_W = {sw};",
+            "function automatic node_ok(input [15:0] n);",
+            f"    node_ok = {low}n != 16'd0 && n <= 16'd{top};",
+            "endfunction",
+            "// The slot of node id n (meaningful when node_ok(n)).",
+            f"function automatic [{sw - 1}:0] node_slot(input [15:0] n);",
+            f"    node_slot = n[{sw + shift - 1}:{shift}] - {sw}'d1;",
+            "endfunction",
+            "// The node id of slot s.",
+            f"function automatic [15:0] slot_node(input [{sw - 1}:0] s);",
+            f"    slot_node = ({{{16 - sw}'d0, s}} + 16'd1) << {shift};",
+            "endfunction"]
+
+
+def bits(f):
+    """A field's bit select: `hi:lo`, or just `lo` for one bit."""
+    hi = f["lsb"] + f["width"] - 1
+    return f"{hi}:{f['lsb']}" if f["width"] > 1 else f"{f['lsb']}"
+
+
+def vrange(width):
+    """A Verilog declaration's range: none for one bit."""
+    return f"[{width - 1}:0] " if width > 1 else ""
+
+
+def verilog_field_functions(r):
+    """get_<REG>_<FIELD>(word) for every field, and pack_<REG>(fields, lsb first)
+    that builds the register's read value, so RTL names every bit it touches."""
+    fields = sorted(r.get("fields", []), key=lambda f: f["lsb"])
+    if not fields:
+        return []
+    name = r["name"]
+    out = []
+    for f in fields:
+        out += [f"function automatic {vrange(f['width'])}get_{name}_{f['name']}(input [31:0] word);",
+                f"    get_{name}_{f['name']} = word[{bits(f)}];",
+                "endfunction"]
+    # The implemented bits as one vector (registers whose fields sit from bit 0 up
+    # are often kept that way): <REG>_BITS wide, get_<REG> and put_<REG>.
+    top = fields[-1]["lsb"] + fields[-1]["width"]
+    out += [f"localparam integer {name}_BITS = {top};",
+            f"localparam [31:0] MASK_{name} = 32'h{reg_mask(r):08X};",
+            f"function automatic {vrange(top)}get_{name}(input [31:0] word);",
+            f"    get_{name} = word[{top - 1}:0];" if top > 1 else f"    get_{name} = word[0];",
+            "endfunction",
+            f"function automatic [31:0] put_{name}(input {vrange(top)}v);",
+            f"    put_{name} = {{{32 - top}'d0, v}};" if top < 32 else f"    put_{name} = v;",
+            "endfunction"]
+    args = ", ".join(f"input {vrange(f['width'])}{f['name']}" for f in fields)
+    parts, bit = [], 0
+    for f in fields:
+        if f["lsb"] > bit:
+            parts.append(f"{f['lsb'] - bit}'d0")
+        parts.append(f["name"])
+        bit = f["lsb"] + f["width"]
+    if bit < 32:
+        parts.append(f"{32 - bit}'d0")
+    out += [f"function automatic [31:0] pack_{name}({args});",
+            f"    pack_{name} = {{{', '.join(reversed(parts))}}};",
+            "endfunction"]
+    return out
+
+
+def verilog_array_functions(r):
+    """hit_<REG>(addr): addr is one instance of an array register; index_<REG>(addr): which."""
+    n = r.get("count", 1)
+    if n == 1:
+        return []
+    name, stride, span = r["name"], r["stride"], r["count"] * r["stride"]
+    iw, sh = clog2(n), stride.bit_length() - 1
+    return [f"function automatic hit_{name}(input [11:0] a);",
+            f"    hit_{name} = a >= REG_{name} && {{1'b0, a}} < {{1'b0, REG_{name}}} + 13'h{span:04X} &&",
+            f"        ((a - REG_{name}) & 12'h{stride - 1:03X}) == 12'h000;",
+            "endfunction",
+            f"function automatic [{iw - 1}:0] index_{name}(input [11:0] a);",
+            "    reg [11:0] off;",
+            "    begin",
+            f"        off = a - REG_{name};",
+            f"        index_{name} = off[{iw + sh - 1}:{sh}];",
+            "    end",
+            "endfunction"]
 
 
 def gen_verilog_decode(data):
@@ -171,11 +317,7 @@ def gen_verilog_decode(data):
     out.append("        endcase")
     for r in sorted_regs(data):
         if r.get("count", 1) > 1:
-            span = r["count"] * r["stride"]
-            base = f"REG_{r['name']}"
-            out.append(f"        if (a >= {base} && {{1'b0, a}} < {{1'b0, {base}}} + 13'h{span:04X} && "
-                       f"((a - {base}) & 12'h{r['stride'] - 1:03X}) == 12'h000)")
-            out.append(f"            acc = ACC_{r['access'].upper()};")
+            out.append(f"        if (hit_{r['name']}(a)) acc = ACC_{r['access'].upper()};")
     out.append("        reg_access = acc;")
     out.append("    end")
     out.append("endfunction")
@@ -195,6 +337,7 @@ def gen_cpp(data):
     out.append(f"inline constexpr unsigned kEttEntries = {dev['ett_entries']};")
     out.append(f"inline constexpr unsigned kMaxNodes = {dev['max_nodes']};")
     out.append(f"inline constexpr uint64_t kPageSize = {dev['page_size']};")
+    out += cpp_node_ids(dev)
     out.append("")
     for r in sorted_regs(data):
         out.append(f"/// {r['desc']} ({r['access']}, reset 0x{r['reset']:X})")
@@ -224,6 +367,21 @@ def gen_cpp(data):
     out.append("")
     out.append("}  // namespace rsm::regs")
     return "\n".join(out) + "\n"
+
+
+def cpp_node_ids(dev):
+    """The node-id rule, once (the same rule as the Verilog node_ok/node_slot)."""
+    return ["",
+            f"/// Node ids are kNodeIdStep * (slot + 1) for slots 0..kMaxNodes-1 (SCI convention).",
+            f"inline constexpr unsigned kNodeIdStep = {dev['node_id_step']};",
+            "/// Whether `id` names a node slot.",
+            "constexpr bool is_node_id(uint64_t id) {",
+            "    return id % kNodeIdStep == 0 && id >= kNodeIdStep && id <= uint64_t{kNodeIdStep} * kMaxNodes;",
+            "}",
+            "/// The node id of slot `slot` (< kMaxNodes).",
+            "constexpr uint16_t node_id_of_slot(unsigned slot) { return static_cast<uint16_t>(kNodeIdStep * (slot + 1)); }",
+            "/// The slot of node id `id`; only for ids where is_node_id(id).",
+            "constexpr unsigned slot_of_node_id(uint64_t id) { return static_cast<unsigned>(id / kNodeIdStep - 1); }"]
 
 
 def enum_width(e):
@@ -282,9 +440,7 @@ def gen_doc(data):
         if fields:
             out += ["| bits | field | description |", "|---|---|---|"]
             for f in sorted(fields, key=lambda f: f["lsb"]):
-                hi = f["lsb"] + f["width"] - 1
-                bits = f"{hi}:{f['lsb']}" if f["width"] > 1 else f"{f['lsb']}"
-                out.append(f"| {bits} | {f['name']} | {f['desc']} |")
+                out.append(f"| {bits(f)} | {f['name']} | {f['desc']} |")
             out.append("")
     for e in data.get("enum", []):
         out += [f"## Enum {e['name']}", "", e["desc"], "", "| value | name | meaning |", "|---|---|---|"]

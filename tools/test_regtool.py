@@ -17,7 +17,7 @@ MAP = HERE.parent / "rtl" / "regmap" / "adapter.toml"
 
 def base():
     with open(MAP, "rb") as f:
-        return tomllib.load(f)
+        return regtool.expand(tomllib.load(f))
 
 
 class Validation(unittest.TestCase):
@@ -66,6 +66,43 @@ class Validation(unittest.TestCase):
         d["register"].append(copy.deepcopy(d["register"][0]))
         d["register"][-1]["offset"] = 0xFF0
         self.expect_error(d, "defined twice")
+
+    def test_node_id_step_must_be_a_power_of_two(self):
+        d = base()
+        d["device"]["node_id_step"] = 3
+        self.expect_error(d, "node_id_step")
+
+    def test_interrupts_need_causes(self):
+        with self.assertRaises(regtool.MapError) as ctx:
+            regtool.expand({"interrupts": {"offset": 0x14, "causes": []}})
+        self.assertIn("causes", str(ctx.exception))
+
+
+class Derived(unittest.TestCase):
+    def test_one_cause_list_makes_three_registers_bit_for_bit(self):
+        regs = {r["name"]: r for r in base()["register"]}
+        causes = [f["name"] for f in regs["INTR_STATE"]["fields"]]
+        self.assertEqual(len(causes), 6)
+        for name, access in (("INTR_STATE", "w1c"), ("INTR_ENABLE", "rw"), ("INTR_TEST", "wo")):
+            self.assertEqual(regs[name]["access"], access)
+            self.assertEqual([(f["name"], f["lsb"], f["width"]) for f in regs[name]["fields"]],
+                             [(c, i, 1) for i, c in enumerate(causes)])
+        self.assertEqual(regs["INTR_ENABLE"]["offset"], regs["INTR_STATE"]["offset"] + 4)
+        self.assertEqual(regs["INTR_TEST"]["offset"], regs["INTR_STATE"]["offset"] + 8)
+
+    def test_verilog_pack_puts_each_field_at_its_bits(self):
+        regs = {r["name"]: r for r in base()["register"]}
+        text = "\n".join(regtool.verilog_field_functions(regs["DMA_STATUS"]))
+        self.assertIn("pack_DMA_STATUS = {11'd0, COMPLETED, 4'd0, FAIL_ENTRY, CLASS, 1'd0, ERROR, DONE, BUSY};", text)
+        self.assertIn("get_DMA_STATUS_CLASS = word[7:4];", text)
+
+    def test_node_rule_is_the_same_in_both_languages(self):
+        dev = base()["device"]
+        v = "\n".join(regtool.verilog_node_ids(dev))
+        self.assertIn("n <= 16'd256", v)
+        self.assertIn("node_slot = n[7:2] - 6'd1;", v)
+        c = "\n".join(regtool.cpp_node_ids(dev))
+        self.assertIn("kNodeIdStep = 4;", c)
 
 
 class Outputs(unittest.TestCase):

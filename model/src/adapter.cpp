@@ -290,7 +290,7 @@ void Adapter::receive(const Packet& p) {
                 err = kOk;
                 rtl_.revoke(slots, p.src, p.segid, false);
             } else {
-                for (unsigned s = 0; s < 64; ++s)
+                for (unsigned s = 0; s < rsm::regs::kAttEntries; ++s)
                     if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
             }
         } else {

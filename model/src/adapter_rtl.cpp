@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "Vadapter_core.h"
+#include "adapter_regs.h"
 #include "Vadapter_core_adapter_core.h"
 #include "Vadapter_core_adapter_csr.h"
 #include "Vadapter_core_barrier_counters.h"
@@ -96,9 +97,9 @@ std::vector<BellRequest> AdapterRtl::take_bells() { return std::exchange(bells_o
 bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     m_->reg_req_i = 1;
     m_->reg_we_i = 0;
-    m_->reg_addr_i = offset & 0xFFF;
+    m_->reg_addr_i = offset & (rsm::regs::kRegSpace - 1);
     eval();
-    const bool ok = offset <= 0xFFF && !m_->reg_err_o;
+    const bool ok = offset < rsm::regs::kRegSpace && !m_->reg_err_o;
     value = ok ? m_->reg_rdata_o : 0;
     m_->reg_req_i = 0;
     eval();
@@ -106,7 +107,7 @@ bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
 }
 
 bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
-    if (offset > 0xFFF) return false;
+    if (offset >= rsm::regs::kRegSpace) return false;
     m_->reg_req_i = 1;
     m_->reg_we_i = 1;
     m_->reg_addr_i = offset;

@@ -24,7 +24,7 @@ void Fabric::attach(FabricPort& port) { ports_[port.fabric_node_id()] = &port; }
 uint64_t Fabric::peer_mask() const {
     uint64_t m = 0;
     for (const auto& [id, port] : ports_)
-        if (id % 4 == 0 && id >= 4 && id <= 256) m |= uint64_t{1} << (id / 4 - 1);
+        if (rsm::regs::is_node_id(id)) m |= uint64_t{1} << rsm::regs::slot_of_node_id(id);
     return m;
 }
 
@@ -160,7 +160,7 @@ void Fabric::send(Packet p, sc_time delay) {
     if (crashed_.count(p.src)) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
-        if (!is_response(p.cmd)) time_out(p, depart + sc_time(kResponseTimeoutNs, SC_NS));
+        if (!is_response(p.cmd)) time_out(p, depart + sc_time(timing_.response_timeout_ns, SC_NS));
         return;
     }
     p.id = ++sent_;
@@ -186,7 +186,7 @@ void Fabric::send(Packet p, sc_time delay) {
         p.err = unreachable;
         p.data.clear();
         ++unreachable_;
-        arrive = depart + sc_time(kResponseTimeoutNs, SC_NS);
+        arrive = depart + sc_time(timing_.response_timeout_ns, SC_NS);
     } else if (!routed) {
         // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
         if (!alive(p.src)) return;   // nobody to tell
@@ -265,7 +265,7 @@ void Fabric::deliver() {
         if (waves_) trace_delivery(p);
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
-            time_out(p, now + sc_time(kResponseTimeoutNs, SC_NS));
+            time_out(p, now + sc_time(timing_.response_timeout_ns, SC_NS));
             continue;
         }
         if (p.corrupt) {

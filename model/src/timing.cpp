@@ -11,13 +11,13 @@ const std::vector<TimingProfile>& timing_profiles() {
          "PCI-SCI adapter (Dolphin D33x era): 64-bit/66 MHz PCI host bus, 400 MB/s SCI links",
          /*clk_ns*/ 6.0, /*mmio_write_ns*/ 200.0, /*mmio_read_ns*/ 900.0, /*pio_MBps*/ 264.0,
          /*link_MBps*/ 400.0, /*hop_ns*/ 300.0, /*adapter_ns*/ 400.0, /*host_mem_ns*/ 250.0,
-         /*host_MBps*/ 528.0, /*crc_retries*/ 3,
+         /*host_MBps*/ 528.0, /*crc_retries*/ 3, /*response_timeout_ns*/ 20000.0,
          /*target_latency_ns*/ 1400.0, /*target_dma_MBps*/ 312.0},
         {"pcie-ntb",
          "PCIe Gen3 x16 NTB adapter (Dolphin PXH830 class)",
          /*clk_ns*/ 4.0, /*mmio_write_ns*/ 30.0, /*mmio_read_ns*/ 700.0, /*pio_MBps*/ 4000.0,
          /*link_MBps*/ 13300.0, /*hop_ns*/ 100.0, /*adapter_ns*/ 50.0, /*host_mem_ns*/ 150.0,
-         /*host_MBps*/ 15750.0, /*crc_retries*/ 3,
+         /*host_MBps*/ 15750.0, /*crc_retries*/ 3, /*response_timeout_ns*/ 20000.0,
          /*target_latency_ns*/ 300.0, /*target_dma_MBps*/ 10400.0},
     };
     return profiles;
@@ -59,6 +59,7 @@ const Param kParams[] = {
     {"host_mem_ns", &TimingProfile::host_mem_ns, Range::Time},
     {"host_MBps", &TimingProfile::host_MBps, Range::Rate},
     {"crc_retries", nullptr, Range::Count},
+    {"response_timeout_ns", &TimingProfile::response_timeout_ns, Range::Period},
     {"target_latency_ns", &TimingProfile::target_latency_ns, Range::Period},
     {"target_dma_MBps", &TimingProfile::target_dma_MBps, Range::Rate},
 };

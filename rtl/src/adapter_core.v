@@ -165,7 +165,7 @@ module adapter_core (
         .revoke_any_i(revoke_any_i), .irq_o(irq_o)
     );
 
-    import_table #(.ENTRIES(64), .IW(6)) att (
+    import_table #(.ENTRIES(ATT_ENTRIES), .IW(ATT_INDEX_IDX_W)) att (
         .clk(clk), .rst_n(rst_n), .enable_i(enable),
         .cmd_i(att_cmd), .op_i(att_op), .index_i(att_index),
         .wr_node_i(att_node), .wr_segid_i(att_segid), .wr_size_i(att_size), .wr_ctrl_i(att_ctrl),
@@ -180,7 +180,7 @@ module adapter_core (
         .pl_slot_i(pl_slot), .pl_valid_o(pl_valid), .pl_node_o(pl_node), .pl_segid_o(pl_segid)
     );
 
-    export_table #(.ENTRIES(32), .IW(5), .NODES(64)) ett (
+    export_table #(.ENTRIES(ETT_ENTRIES), .IW(EXP_INDEX_IDX_W)) ett (
         .clk(clk), .rst_n(rst_n), .enable_i(enable),
         .cmd_i(exp_cmd), .op_i(exp_op), .index_i(exp_index),
         .wr_segid_i(exp_segid), .wr_base_i(exp_base), .wr_size_i(exp_size), .wr_ctrl_i(exp_ctrl),
@@ -195,7 +195,7 @@ module adapter_core (
         .ex_idx_o(ex_idx_o)
     );
 
-    barrier_counters #(.NODES(64)) bar (
+    barrier_counters bar (
         .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(bar_rdata),
         .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
@@ -205,7 +205,7 @@ module adapter_core (
 
     wire exp_clear = exp_cmd && {1'b0, exp_op} == TABLE_OP_CLEAR;
     wire att_clear = att_cmd && {1'b0, att_op} == TABLE_OP_CLEAR;
-    signal_unit #(.ENTRIES(32)) sig (
+    signal_unit #(.ENTRIES(ETT_ENTRIES)) sig (
         .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(sig_rdata),
         .dma_post_i(dma_post), .dma_post_slot_i(dma_post_slot), .dma_post_noacc_i(dma_post_noacc),

@@ -79,8 +79,8 @@ module adapter_csr (
 
     // Registers marked public are traced into the simulator's waveform.
     reg        ctrl_enable   /*verilator public*/;
-    reg [5:0]  intr_state    /*verilator public*/;
-    reg [5:0]  intr_enable   /*verilator public*/;
+    reg [INTR_CAUSES-1:0] intr_state  /*verilator public*/;
+    reg [INTR_CAUSES-1:0] intr_enable /*verilator public*/;
     reg [31:0] scratch;
     reg [31:0] txn_issued    /*verilator public*/;
     reg [31:0] txn_acked     /*verilator public*/;
@@ -103,21 +103,30 @@ module adapter_csr (
     assign enable_o   = ctrl_enable;
     assign exp_base_o = {exp_base_hi, exp_base_lo};
     assign att_cmd_o  = reg_wr_i && reg_addr_i == REG_ATT_CMD;
-    assign att_op_o   = reg_wdata_i[2:0];
+    assign att_op_o   = get_ATT_CMD_OP(reg_wdata_i);
     assign exp_cmd_o  = reg_wr_i && reg_addr_i == REG_EXP_CMD;
-    assign exp_op_o   = reg_wdata_i[2:0];
+    assign exp_op_o   = get_EXP_CMD_OP(reg_wdata_i);
     assign irq_o      = |(intr_state & intr_enable);
 
     wire att_read = att_cmd_o && {1'b0, att_op_o} == TABLE_OP_READ;
     wire exp_read = exp_cmd_o && {1'b0, exp_op_o} == TABLE_OP_READ;
     wire       xlate_err = ev_xlate_err_i | post_err_i;
-    wire [5:0] hw_set = {dma_err_i, dma_done_i, signal_i, ev_err_i, xlate_err, conn_resp_i};
+    reg [INTR_CAUSES-1:0] hw_set;
+    always @(*) begin
+        hw_set = {INTR_CAUSES{1'b0}};
+        hw_set[INTR_CONN_DONE] = conn_resp_i;
+        hw_set[INTR_XLATE_ERR] = xlate_err;
+        hw_set[INTR_REMOTE_ERR] = ev_err_i;
+        hw_set[INTR_SIGNAL] = signal_i;
+        hw_set[INTR_DMA_DONE] = dma_done_i;
+        hw_set[INTR_DMA_ERR] = dma_err_i;
+    end
 
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
             ctrl_enable <= 1'b0;
-            intr_state <= 6'd0;
-            intr_enable <= 6'd0;
+            intr_state <= {INTR_CAUSES{1'b0}};
+            intr_enable <= {INTR_CAUSES{1'b0}};
             scratch <= 32'd0;
             txn_issued <= 32'd0;
             txn_acked <= 32'd0;
@@ -147,13 +156,13 @@ module adapter_csr (
             conn_perm <= 2'd0;
         end else begin
             conn_go_o <= 1'b0;
-            if (hit(REG_CTRL))         ctrl_enable <= reg_wdata_i[0];
-            if (hit(REG_INTR_ENABLE))  intr_enable <= reg_wdata_i[5:0];
+            if (hit(REG_CTRL))         ctrl_enable <= get_CTRL_ENABLE(reg_wdata_i);
+            if (hit(REG_INTR_ENABLE))  intr_enable <= get_INTR_ENABLE(reg_wdata_i);
             if (hit(REG_SCRATCH))      scratch <= reg_wdata_i;
             // Hardware causes win over a simultaneous clear, so no event is lost.
             intr_state <= hw_set
-                | (intr_state & ~(hit(REG_INTR_STATE) ? reg_wdata_i[5:0] : 6'd0))
-                | (hit(REG_INTR_TEST) ? reg_wdata_i[5:0] : 6'd0);
+                | (intr_state & ~(hit(REG_INTR_STATE) ? get_INTR_STATE(reg_wdata_i) : {INTR_CAUSES{1'b0}}))
+                | (hit(REG_INTR_TEST) ? get_INTR_TEST(reg_wdata_i) : {INTR_CAUSES{1'b0}});
 
             if (ev_issue_i) txn_issued <= txn_issued + 32'd1;
             if (ev_ack_i)   txn_acked <= txn_acked + 32'd1;
@@ -162,11 +171,11 @@ module adapter_csr (
             if (ev_err_i || ev_xlate_err_i) err_last <= ev_err_class_i;
             else if (post_err_i)            err_last <= ERR_CLASS_NO_ENTRY;
 
-            if (hit(REG_ATT_INDEX)) att_index_o <= reg_wdata_i[5:0];
-            if (hit(REG_ATT_NODE))  att_node_o <= reg_wdata_i[15:0];
+            if (hit(REG_ATT_INDEX)) att_index_o <= get_ATT_INDEX_IDX(reg_wdata_i);
+            if (hit(REG_ATT_NODE))  att_node_o <= get_ATT_NODE_NODE(reg_wdata_i);
             if (hit(REG_ATT_SEGID)) att_segid_o <= reg_wdata_i;
             if (hit(REG_ATT_SIZE))  att_size_o <= reg_wdata_i;
-            if (hit(REG_ATT_CTRL))  att_ctrl_o <= reg_wdata_i[2:0];
+            if (hit(REG_ATT_CTRL))  att_ctrl_o <= get_ATT_CTRL(reg_wdata_i);
             if (att_read) begin
                 att_node_o <= att_rd_node_i;
                 att_segid_o <= att_rd_segid_i;
@@ -174,14 +183,14 @@ module adapter_csr (
                 att_ctrl_o <= att_rd_ctrl_i;
             end
 
-            if (hit(REG_EXP_INDEX))    exp_index_o <= reg_wdata_i[4:0];
+            if (hit(REG_EXP_INDEX))    exp_index_o <= get_EXP_INDEX_IDX(reg_wdata_i);
             if (hit(REG_EXP_SEGID))    exp_segid_o <= reg_wdata_i;
             if (hit(REG_EXP_BASE_LO))  exp_base_lo <= reg_wdata_i;
             if (hit(REG_EXP_BASE_HI))  exp_base_hi <= reg_wdata_i;
             if (hit(REG_EXP_SIZE))     exp_size_o <= reg_wdata_i;
-            if (hit(REG_EXP_CTRL))     exp_ctrl_o <= reg_wdata_i[3:0];
-            if (hit(REG_EXP_ACL_NODE)) exp_acl_node_o <= reg_wdata_i[15:0];
-            if (hit(REG_EXP_ACL_PERM)) exp_acl_perm_o <= reg_wdata_i[1:0];
+            if (hit(REG_EXP_CTRL))     exp_ctrl_o <= get_EXP_CTRL(reg_wdata_i);
+            if (hit(REG_EXP_ACL_NODE)) exp_acl_node_o <= get_EXP_ACL_NODE_NODE(reg_wdata_i);
+            if (hit(REG_EXP_ACL_PERM)) exp_acl_perm_o <= get_EXP_ACL_PERM(reg_wdata_i);
             if (exp_read) begin
                 exp_segid_o <= exp_rd_segid_i;
                 {exp_base_hi, exp_base_lo} <= exp_rd_base_i;
@@ -189,12 +198,12 @@ module adapter_csr (
                 exp_ctrl_o <= exp_rd_ctrl_i;
             end
 
-            if (hit(REG_CONN_NODE))  conn_node_o <= reg_wdata_i[15:0];
+            if (hit(REG_CONN_NODE))  conn_node_o <= get_CONN_NODE_NODE(reg_wdata_i);
             if (hit(REG_CONN_SEGID)) conn_segid_o <= reg_wdata_i;
             if (revoke_rx_i && (conn_busy || conn_done) && revoke_node_i == conn_node_o &&
                 (revoke_any_i || revoke_segid_i == conn_segid_o))
                 conn_revoked <= 1'b1;
-            if (hit(REG_CONN_CMD) && reg_wdata_i[0] && !conn_busy) begin
+            if (hit(REG_CONN_CMD) && get_CONN_CMD_GO(reg_wdata_i) && !conn_busy) begin
                 conn_busy <= 1'b1;
                 conn_done <= 1'b0;
                 conn_revoked <= 1'b0;
@@ -213,41 +222,41 @@ module adapter_csr (
         case (reg_addr_i)
             REG_ID:           reg_rdata_o = DEV_IDENT;
             REG_VERSION:      reg_rdata_o = DEV_VERSION;
-            REG_NODE_ID:      reg_rdata_o = {16'd0, node_id_i};
-            REG_CTRL:         reg_rdata_o = {31'd0, ctrl_enable};
-            REG_STATUS:       reg_rdata_o = {29'd0, revoking_i, conn_busy, link_up_i};
-            REG_INTR_STATE:   reg_rdata_o = {26'd0, intr_state};
-            REG_INTR_ENABLE:  reg_rdata_o = {26'd0, intr_enable};
+            REG_NODE_ID:      reg_rdata_o = pack_NODE_ID(node_id_i);
+            REG_CTRL:         reg_rdata_o = pack_CTRL(ctrl_enable);
+            REG_STATUS:       reg_rdata_o = pack_STATUS(link_up_i, conn_busy, revoking_i);
+            REG_INTR_STATE:   reg_rdata_o = put_INTR_STATE(intr_state);
+            REG_INTR_ENABLE:  reg_rdata_o = put_INTR_ENABLE(intr_enable);
             REG_SCRATCH:      reg_rdata_o = scratch;
             REG_TXN_ISSUED:   reg_rdata_o = txn_issued;
             REG_TXN_ACKED:    reg_rdata_o = txn_acked;
             REG_OUTSTANDING:  reg_rdata_o = txn_issued - txn_acked;
             REG_ERR_COUNT:    reg_rdata_o = err_count;
-            REG_ERR_LAST:     reg_rdata_o = {28'd0, err_last};
+            REG_ERR_LAST:     reg_rdata_o = pack_ERR_LAST(err_last);
             REG_PEERS_LO:     reg_rdata_o = peers_i[31:0];
             REG_PEERS_HI:     reg_rdata_o = peers_i[63:32];
-            REG_ATT_INDEX:    reg_rdata_o = {26'd0, att_index_o};
-            REG_ATT_NODE:     reg_rdata_o = {16'd0, att_node_o};
+            REG_ATT_INDEX:    reg_rdata_o = pack_ATT_INDEX(att_index_o);
+            REG_ATT_NODE:     reg_rdata_o = pack_ATT_NODE(att_node_o);
             REG_ATT_SEGID:    reg_rdata_o = att_segid_o;
             REG_ATT_SIZE:     reg_rdata_o = att_size_o;
-            REG_ATT_CTRL:     reg_rdata_o = {29'd0, att_ctrl_o};
+            REG_ATT_CTRL:     reg_rdata_o = put_ATT_CTRL(att_ctrl_o);
             REG_ATT_REVOKED_LO: reg_rdata_o = att_revoked_i[31:0];
             REG_ATT_REVOKED_HI: reg_rdata_o = att_revoked_i[63:32];
-            REG_EXP_INDEX:    reg_rdata_o = {27'd0, exp_index_o};
+            REG_EXP_INDEX:    reg_rdata_o = pack_EXP_INDEX(exp_index_o);
             REG_EXP_SEGID:    reg_rdata_o = exp_segid_o;
             REG_EXP_BASE_LO:  reg_rdata_o = exp_base_lo;
             REG_EXP_BASE_HI:  reg_rdata_o = exp_base_hi;
             REG_EXP_SIZE:     reg_rdata_o = exp_size_o;
-            REG_EXP_CTRL:     reg_rdata_o = {28'd0, exp_ctrl_o};
-            REG_EXP_ACL_NODE: reg_rdata_o = {16'd0, exp_acl_node_o};
-            REG_EXP_ACL_PERM: reg_rdata_o = {30'd0, exp_acl_perm_o};
+            REG_EXP_CTRL:     reg_rdata_o = put_EXP_CTRL(exp_ctrl_o);
+            REG_EXP_ACL_NODE: reg_rdata_o = pack_EXP_ACL_NODE(exp_acl_node_o);
+            REG_EXP_ACL_PERM: reg_rdata_o = put_EXP_ACL_PERM(exp_acl_perm_o);
             REG_EXP_IMPORTERS_LO: reg_rdata_o = exp_rd_importers_i[31:0];
             REG_EXP_IMPORTERS_HI: reg_rdata_o = exp_rd_importers_i[63:32];
-            REG_CONN_NODE:    reg_rdata_o = {16'd0, conn_node_o};
+            REG_CONN_NODE:    reg_rdata_o = pack_CONN_NODE(conn_node_o);
             REG_CONN_SEGID:   reg_rdata_o = conn_segid_o;
-            REG_CONN_STATUS:  reg_rdata_o = {24'd0, conn_result, 1'd0, conn_revoked, conn_done, conn_busy};
+            REG_CONN_STATUS:  reg_rdata_o = pack_CONN_STATUS(conn_busy, conn_done, conn_revoked, conn_result);
             REG_CONN_SIZE:    reg_rdata_o = conn_size;
-            REG_CONN_PERM:    reg_rdata_o = {30'd0, conn_perm};
+            REG_CONN_PERM:    reg_rdata_o = put_CONN_PERM(conn_perm);
             default:          reg_rdata_o = 32'd0;   // other blocks' and write-only registers
         endcase
     end

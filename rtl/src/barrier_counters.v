@@ -3,9 +3,7 @@
 // snapshots a node's errors and the route generation at open; close waits
 // until that node's outstanding count is 0 and fails if either moved.
 `default_nettype none
-module barrier_counters #(
-    parameter integer NODES = 64
-) (
+module barrier_counters (
     input  wire        clk,
     input  wire        rst_n,
     input  wire        reg_wr_i,
@@ -22,6 +20,7 @@ module barrier_counters #(
     input  wire        ev_route_i      // the fabric rerouted
 );
 `include "adapter_regs.vh"
+    localparam integer NODES = MAX_NODES;
 
     reg [31:0] issued_q [0:NODES-1];
     reg [31:0] acked_q  [0:NODES-1];
@@ -30,12 +29,10 @@ module barrier_counters #(
     reg [31:0] route_gen /*verilator public*/;
     reg [15:0] sel;
 
-    `include "sci_node.vh"
-    wire [5:0] ev_slot  = ev_node_i[7:2] - 6'd1;
-    wire [5:0] sel_slot = sel[7:2] - 6'd1;
+    wire [NODE_SLOT_W-1:0] ev_slot  = node_slot(ev_node_i);
+    wire [NODE_SLOT_W-1:0] sel_slot = node_slot(sel);
     wire       ev_ok    = node_ok(ev_node_i);
 
-    wire       unused_wdata = |reg_wdata_i[31:16];
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
@@ -48,7 +45,7 @@ module barrier_counters #(
             route_gen <= 32'd0;
             sel <= 16'd0;
         end else begin
-            if (reg_wr_i && reg_addr_i == REG_BAR_NODE) sel <= reg_wdata_i[15:0];
+            if (reg_wr_i && reg_addr_i == REG_BAR_NODE) sel <= get_BAR_NODE_NODE(reg_wdata_i);
             if (ev_route_i) route_gen <= route_gen + 32'd1;
             if (ev_ok && ev_issue_i) issued_q[ev_slot] <= issued_q[ev_slot] + 32'd1;
             if (ev_ok && ev_ack_i)   acked_q[ev_slot] <= acked_q[ev_slot] + 32'd1;
@@ -63,12 +60,12 @@ module barrier_counters #(
     wire sel_ok = node_ok(sel);
     always @(*) begin
         case (reg_addr_i)
-            REG_BAR_NODE:        reg_rdata_o = {16'd0, sel};
+            REG_BAR_NODE:        reg_rdata_o = pack_BAR_NODE(sel);
             REG_BAR_ISSUED:      reg_rdata_o = sel_ok ? issued_q[sel_slot] : 32'd0;
             REG_BAR_ACKED:       reg_rdata_o = sel_ok ? acked_q[sel_slot] : 32'd0;
             REG_BAR_OUTSTANDING: reg_rdata_o = sel_ok ? issued_q[sel_slot] - acked_q[sel_slot] : 32'd0;
             REG_BAR_ERRORS:      reg_rdata_o = sel_ok ? errors_q[sel_slot] : 32'd0;
-            REG_BAR_LAST_ERR:    reg_rdata_o = sel_ok ? {28'd0, last_q[sel_slot]} : 32'd0;
+            REG_BAR_LAST_ERR:    reg_rdata_o = sel_ok ? pack_BAR_LAST_ERR(last_q[sel_slot]) : 32'd0;
             REG_ROUTE_GEN:       reg_rdata_o = route_gen;
             default:             reg_rdata_o = 32'd0;
         endcase

@@ -48,27 +48,29 @@ module dma_engine #(
 );
 `include "adapter_regs.vh"
 
-    localparam [31:0] MAX_LEN = 32'h1000_0000;   // one window slot
+    localparam [31:0] MAX_LEN = 32'd1 << WINDOW_SLOT_SHIFT;   // one window slot
+    localparam integer DESCS = DESC_CTRL_COUNT;
+    localparam [4:0]  MAX_COUNT = DESCS[4:0];
     // In-flight counters count 0..WINDOW.
     localparam integer CW /*verilator public*/ = $clog2(WINDOW + 1);   // traced width of total_out
     localparam [CW-1:0] WIN = WINDOW[CW-1:0];
     localparam [CW-1:0] ONE = {{(CW-1){1'b0}}, 1'b1};
     localparam [CW-1:0] ZERO = {CW{1'b0}};
 
-    reg [31:0] lo_q [0:15];
-    reg [31:0] hi_q [0:15];
-    reg [31:0] rem_q [0:15];
-    reg [31:0] len_q [0:15];
-    reg [10:0] ctl_q [0:15];
+    reg [31:0] lo_q [0:DESCS-1];
+    reg [31:0] hi_q [0:DESCS-1];
+    reg [31:0] rem_q [0:DESCS-1];
+    reg [31:0] len_q [0:DESCS-1];
+    reg [DESC_CTRL_BITS-1:0] ctl_q [0:DESCS-1];
     reg [4:0]  count;
     reg [2:0]  state      /*verilator public*/;
     reg [3:0]  cur        /*verilator public*/;
     reg [31:0] off;
     reg [15:0] node;
     reg [31:0] segid;
-    reg [CW-1:0] outstanding [0:15];
+    reg [CW-1:0] outstanding [0:DESCS-1];
     reg [CW-1:0] total_out  /*verilator public*/;
-    reg [15:0] issued_all;
+    reg [DESCS-1:0] issued_all;
     reg        busy       /*verilator public*/;
     reg        done_st, error_st;
     reg [3:0]  err_class;
@@ -76,24 +78,22 @@ module dma_engine #(
     reg [4:0]  completed  /*verilator public*/;
     reg        f_sigpost, f_noacc, f_irq;
 
-    wire go = reg_wr_i && reg_addr_i == REG_DMA_CTRL && reg_wdata_i[0];
+    wire go = reg_wr_i && reg_addr_i == REG_DMA_CTRL && get_DMA_CTRL_GO(reg_wdata_i);
 
     // Current entry.
     wire [31:0] c_len   = len_q[cur];
     wire [31:0] c_rem   = rem_q[cur];
-    wire [10:0] c_ctl   = ctl_q[cur];
+    wire [31:0] c_ctl   = put_DESC_CTRL(ctl_q[cur]);
     wire [31:0] raddr   = c_rem + off;
     wire [31:0] left    = c_len - off;
     wire [6:0]  room    = 7'd64 - {1'b0, raddr[5:0]};
     wire [6:0]  n       = (left < {25'd0, room}) ? left[6:0] : room;
     wire        last_pkt = {25'd0, n} == left;
     wire        last_ent = {1'b0, cur} + 5'd1 == count;
-    assign dx_slot_o  = c_ctl[5:0];
-    assign dx_off_o   = c_rem[27:0];
-    assign dx_len_o   = c_len[28:0];
-    assign dx_write_o = c_ctl[8];
-
-    wire        unused_ctl = |{c_ctl[10], c_ctl[7:6]};   // IRQ is read per entry below
+    assign dx_slot_o  = get_DESC_CTRL_SLOT(c_ctl);
+    assign dx_off_o   = c_rem[WINDOW_SLOT_SHIFT-1:0];
+    assign dx_len_o   = c_len[WINDOW_SLOT_SHIFT:0];
+    assign dx_write_o = get_DESC_CTRL_WRITE(c_ctl);
     wire can_issue = state == DMA_STATE_ISSUE && !error_st && total_out < WIN;
     wire resp_bad;
     wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
@@ -106,10 +106,6 @@ module dma_engine #(
     // A response with an error keeps the lowest failing entry.
     assign resp_bad = resp_valid_i && resp_err_i != ERR_CLASS_OK;
 
-    // Register writes (ignored while busy).
-    wire        desc_hit  = reg_addr_i >= REG_DESC_LOCAL_LO && reg_addr_i < 12'h600;
-    wire [3:0]  desc_idx  = reg_addr_i[8:5];
-    wire [2:0]  desc_word = reg_addr_i[4:2];
 
     task automatic fail(input [3:0] cls, input [3:0] entry);
         begin
@@ -124,12 +120,12 @@ module dma_engine #(
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
-            for (i = 0; i < 16; i = i + 1) begin
+            for (i = 0; i < DESCS; i = i + 1) begin
                 lo_q[i] <= 32'd0;
                 hi_q[i] <= 32'd0;
                 rem_q[i] <= 32'd0;
                 len_q[i] <= 32'd0;
-                ctl_q[i] <= 11'd0;
+                ctl_q[i] <= {DESC_CTRL_BITS{1'b0}};
                 outstanding[i] <= ZERO;
             end
             count <= 5'd0;
@@ -139,7 +135,7 @@ module dma_engine #(
             node <= 16'd0;
             segid <= 32'd0;
             total_out <= ZERO;
-            issued_all <= 16'd0;
+            issued_all <= {DESCS{1'b0}};
             busy <= 1'b0;
             done_st <= 1'b0;
             error_st <= 1'b0;
@@ -169,17 +165,13 @@ module dma_engine #(
             err_o <= 1'b0;
 
             if (!busy && reg_wr_i) begin
-                if (reg_addr_i == REG_DMA_COUNT) count <= reg_wdata_i[4:0];
-                if (desc_hit) begin
-                    case (desc_word)
-                        3'd0: lo_q[desc_idx] <= reg_wdata_i;
-                        3'd1: hi_q[desc_idx] <= reg_wdata_i;
-                        3'd2: rem_q[desc_idx] <= reg_wdata_i;
-                        3'd3: len_q[desc_idx] <= reg_wdata_i;
-                        3'd4: ctl_q[desc_idx] <= {reg_wdata_i[10:8], 2'b00, reg_wdata_i[5:0]};   // implemented bits only
-                        default: ;
-                    endcase
-                end
+                if (reg_addr_i == REG_DMA_COUNT) count <= get_DMA_COUNT_COUNT(reg_wdata_i);
+                if (hit_DESC_LOCAL_LO(reg_addr_i)) lo_q[index_DESC_LOCAL_LO(reg_addr_i)] <= reg_wdata_i;
+                if (hit_DESC_LOCAL_HI(reg_addr_i)) hi_q[index_DESC_LOCAL_HI(reg_addr_i)] <= reg_wdata_i;
+                if (hit_DESC_REMOTE(reg_addr_i))   rem_q[index_DESC_REMOTE(reg_addr_i)] <= reg_wdata_i;
+                if (hit_DESC_LEN(reg_addr_i))      len_q[index_DESC_LEN(reg_addr_i)] <= reg_wdata_i;
+                if (hit_DESC_CTRL(reg_addr_i))     // implemented bits only
+                    ctl_q[index_DESC_CTRL(reg_addr_i)] <= get_DESC_CTRL(reg_wdata_i & MASK_DESC_CTRL);
             end
 
             // Packets in flight: this cycle's issue and response together
@@ -195,24 +187,24 @@ module dma_engine #(
             if (busy && completed < count && issued_all[completed[3:0]] &&
                 outstanding[completed[3:0]] == ZERO && !(error_st && completed[3:0] >= fail_entry)) begin
                 completed <= completed + 5'd1;
-                if (ctl_q[completed[3:0]][10]) done_o <= 1'b1;
+                if (ctl_q[completed[3:0]][DESC_CTRL_IRQ_LSB]) done_o <= 1'b1;
             end
 
             case (state)
                 DMA_STATE_IDLE:
                     if (go) begin
-                        f_sigpost <= reg_wdata_i[1];
-                        f_noacc <= reg_wdata_i[2];
-                        f_irq <= reg_wdata_i[3];
+                        f_sigpost <= get_DMA_CTRL_SIGPOST(reg_wdata_i);
+                        f_noacc <= get_DMA_CTRL_NO_ACCUMULATE(reg_wdata_i);
+                        f_irq <= get_DMA_CTRL_IRQ(reg_wdata_i);
                         done_st <= 1'b0;
                         error_st <= 1'b0;
                         err_class <= ERR_CLASS_OK;
                         fail_entry <= 4'd0;
                         completed <= 5'd0;
-                        issued_all <= 16'd0;
+                        issued_all <= {DESCS{1'b0}};
                         cur <= 4'd0;
                         off <= 32'd0;
-                        if (count == 5'd0 || count > 5'd16) begin
+                        if (count == 5'd0 || count > MAX_COUNT) begin
                             // Rejected before anything starts.
                             error_st <= 1'b1;
                             err_class <= ERR_CLASS_BAD_DESC;
@@ -229,7 +221,7 @@ module dma_engine #(
                     end else if (c_len == 32'd0 || c_len > MAX_LEN) begin
                         fail(ERR_CLASS_BAD_DESC, cur);
                         state <= DMA_STATE_DRAIN;
-                    end else if (c_rem[31:28] != 4'd0) begin
+                    end else if (c_rem >= MAX_LEN) begin
                         fail(ERR_CLASS_BOUNDS, cur);
                         state <= DMA_STATE_DRAIN;
                     end else if (dx_err_i != ERR_CLASS_OK) begin
@@ -246,7 +238,7 @@ module dma_engine #(
                         state <= DMA_STATE_DRAIN;
                     end else if (issue_now) begin
                         pkt_valid_o <= 1'b1;
-                        pkt_write_o <= c_ctl[8];
+                        pkt_write_o <= get_DESC_CTRL_WRITE(c_ctl);
                         pkt_entry_o <= cur;
                         pkt_local_o <= {hi_q[cur], lo_q[cur]} + {32'd0, off};
                         pkt_node_o <= node;
@@ -256,7 +248,7 @@ module dma_engine #(
                         off <= off + {25'd0, n};
                         if (last_pkt) begin
                             issued_all[cur] <= 1'b1;
-                            if (c_ctl[9]) state <= DMA_STATE_WAIT;
+                            if (get_DESC_CTRL_BARRIER(c_ctl)) state <= DMA_STATE_WAIT;
                             else if (last_ent) state <= DMA_STATE_DRAIN;
                             else begin
                                 cur <= cur + 4'd1;
@@ -287,7 +279,7 @@ module dma_engine #(
                             if (f_irq) done_o <= 1'b1;
                             if (f_sigpost) begin
                                 post_o <= 1'b1;
-                                post_slot_o <= ctl_q[count[3:0] - 4'd1][5:0];
+                                post_slot_o <= get_DESC_CTRL_SLOT(put_DESC_CTRL(ctl_q[count[3:0] - 4'd1]));
                                 post_noacc_o <= f_noacc;
                             end
                         end
@@ -300,19 +292,14 @@ module dma_engine #(
     always @(*) begin
         reg_rdata_o = 32'd0;
         if (reg_addr_i == REG_DMA_COUNT)
-            reg_rdata_o = {27'd0, count};
+            reg_rdata_o = pack_DMA_COUNT(count);
         else if (reg_addr_i == REG_DMA_STATUS)
-            reg_rdata_o = {11'd0, completed, 4'd0, fail_entry, err_class, 1'b0, error_st, done_st, busy};
-        else if (desc_hit) begin
-            case (desc_word)
-                3'd0: reg_rdata_o = lo_q[desc_idx];
-                3'd1: reg_rdata_o = hi_q[desc_idx];
-                3'd2: reg_rdata_o = rem_q[desc_idx];
-                3'd3: reg_rdata_o = len_q[desc_idx];
-                3'd4: reg_rdata_o = {21'd0, ctl_q[desc_idx]};
-                default: ;
-            endcase
-        end
+            reg_rdata_o = pack_DMA_STATUS(busy, done_st, error_st, err_class, fail_entry, completed);
+        else if (hit_DESC_LOCAL_LO(reg_addr_i)) reg_rdata_o = lo_q[index_DESC_LOCAL_LO(reg_addr_i)];
+        else if (hit_DESC_LOCAL_HI(reg_addr_i)) reg_rdata_o = hi_q[index_DESC_LOCAL_HI(reg_addr_i)];
+        else if (hit_DESC_REMOTE(reg_addr_i))   reg_rdata_o = rem_q[index_DESC_REMOTE(reg_addr_i)];
+        else if (hit_DESC_LEN(reg_addr_i))      reg_rdata_o = len_q[index_DESC_LEN(reg_addr_i)];
+        else if (hit_DESC_CTRL(reg_addr_i))     reg_rdata_o = put_DESC_CTRL(ctl_q[index_DESC_CTRL(reg_addr_i)]);
     end
 endmodule
 `default_nettype wire

@@ -5,8 +5,7 @@
 `default_nettype none
 module export_table #(
     parameter integer ENTRIES = 32,
-    parameter integer IW = 5,
-    parameter integer NODES = 64
+    parameter integer IW = 5
 ) (
     input  wire          clk,
     input  wire          rst_n,
@@ -18,9 +17,9 @@ module export_table #(
     input  wire [31:0]   wr_segid_i,
     input  wire [63:0]   wr_base_i,
     input  wire [31:0]   wr_size_i,
-    input  wire [3:0]    wr_ctrl_i,     // {PUB_WRITE, PUB_READ, PUBLIC, VALID}
+    input  wire [3:0]    wr_ctrl_i,     // EXP_CTRL's fields
     input  wire [15:0]   wr_acl_node_i,
-    input  wire [1:0]    wr_acl_perm_i, // {WRITE, READ}
+    input  wire [1:0]    wr_acl_perm_i, // EXP_ACL_PERM's fields
     output wire [31:0]   rd_segid_o,
     output wire [63:0]   rd_base_o,
     output wire [31:0]   rd_size_o,
@@ -54,12 +53,16 @@ module export_table #(
     output wire [IW-1:0] ex_idx_o       // the matching entry (for signal events)
 );
 `include "adapter_regs.vh"
+    localparam integer NODES = MAX_NODES;
+    // Rights as in EXP_ACL_PERM and CONN_PERM: bit RD reads, bit WR writes.
+    localparam integer RD = EXP_ACL_PERM_READ_LSB;
+    localparam integer WR = EXP_ACL_PERM_WRITE_LSB;
 
     reg [31:0] segid_q [0:ENTRIES-1];
     reg [63:0] base_q  [0:ENTRIES-1];
     reg [31:0] size_q  [0:ENTRIES-1];
     reg [3:0]  ctrl_q  [0:ENTRIES-1];
-    // Access list: per entry, {WRITE, READ} for each node slot (node id / 4 - 1).
+    // Access list: per entry, the EXP_ACL_PERM rights of each node slot.
     reg [2*NODES-1:0] acl_q [0:ENTRIES-1];
     // Nodes the access list names, with or without rights: a named node
     // lacking a right is refused RIGHTS (PERM_DENIED), an unnamed one
@@ -72,11 +75,9 @@ module export_table #(
     reg [NODES-1:0] grant_rd_q [0:ENTRIES-1];
     reg [NODES-1:0] grant_wr_q [0:ENTRIES-1];
 
-    // Node ids are multiples of 4 from 4 to 4*NODES; anything else has no slot.
-    `include "sci_node.vh"
-    wire [5:0] set_slot = wr_acl_node_i[7:2] - 6'd1;
-    wire [5:0] imp_slot = imp_node_i[7:2] - 6'd1;
-    wire [5:0] src_slot = ex_src_i[7:2] - 6'd1;
+    wire [NODE_SLOT_W-1:0] set_slot = node_slot(wr_acl_node_i);
+    wire [NODE_SLOT_W-1:0] imp_slot = node_slot(imp_node_i);
+    wire [NODE_SLOT_W-1:0] src_slot = node_slot(ex_src_i);
 
     integer i;
     always @(posedge clk or negedge rst_n) begin
@@ -94,8 +95,8 @@ module export_table #(
         end else begin
             // A new importer; a table command in the same cycle comes after it.
             if (imp_add_i && node_ok(imp_node_i)) begin
-                grant_rd_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[0] || grant_rd_q[imp_idx_i][imp_slot]);
-                grant_wr_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[1] || grant_wr_q[imp_idx_i][imp_slot]);
+                grant_rd_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[RD] || grant_rd_q[imp_idx_i][imp_slot]);
+                grant_wr_q[imp_idx_i][imp_slot] <= imp_perm_i != 2'b00 && (imp_perm_i[WR] || grant_wr_q[imp_idx_i][imp_slot]);
             end
             if (cmd_i) begin
             case ({1'b0, op_i})
@@ -146,7 +147,7 @@ module export_table #(
         hit_idx = {IW{1'b0}};
         if (ex_query_i)
             for (e = ENTRIES - 1; e >= 0; e = e - 1) begin
-                if (ctrl_q[e][0] && segid_q[e] == ex_segid_i) begin
+                if (ctrl_q[e][EXP_CTRL_VALID_LSB] && segid_q[e] == ex_segid_i) begin
                     hit = 1'b1;
                     hit_idx = e[IW-1:0];
                 end
@@ -154,17 +155,23 @@ module export_table #(
     end
 
     wire [3:0]  hctrl = ctrl_q[hit_idx];
-    wire        unused_valid = hctrl[0];   // VALID is already part of hit
+    wire        unused_valid = hctrl[EXP_CTRL_VALID_LSB];   // VALID is already part of hit
+    wire        pub   = hctrl[EXP_CTRL_PUBLIC_LSB];
+    wire [1:0]  pub_perm;
+    assign pub_perm[RD] = hctrl[EXP_CTRL_PUB_READ_LSB];
+    assign pub_perm[WR] = hctrl[EXP_CTRL_PUB_WRITE_LSB];
     wire [2*NODES-1:0] hacl = acl_q[hit_idx];
     wire [1:0]  acl   = hacl[{src_slot, 1'b0} +: 2];
     wire [NODES-1:0] hgrant_rd = grant_rd_q[hit_idx];
     wire [NODES-1:0] hgrant_wr = grant_wr_q[hit_idx];
-    wire [1:0]  grant = {hgrant_wr[src_slot], hgrant_rd[src_slot]};
+    wire [1:0]  grant;
+    assign grant[RD] = hgrant_rd[src_slot];
+    assign grant[WR] = hgrant_wr[src_slot];
     // The access list decides lookups (new connections); an importer's data
     // requests use what its lookup granted, a non-importer's the list.
-    wire [1:0]  listed = hctrl[1] ? hctrl[3:2] : acl;
+    wire [1:0]  listed = pub ? pub_perm : acl;
     wire [NODES-1:0] hnamed = named_q[hit_idx];
-    wire        named  = hctrl[1] || hnamed[src_slot];   // a public segment names every node
+    wire        named  = pub || hnamed[src_slot];   // a public segment names every node
     wire [1:0]  perm   = (!hit || !node_ok(ex_src_i)) ? 2'b00 :
                          (!ex_probe_i && grant != 2'b00) ? grant : listed;
     wire [33:0] end_b = {2'd0, ex_off_i} + {1'b0, ex_len_i};
@@ -175,7 +182,7 @@ module export_table #(
         else if (perm == 2'b00)                         ex_err_o = (named && node_ok(ex_src_i)) ? ERR_CLASS_RIGHTS
                                                                                                 : ERR_CLASS_NOT_TO_NODE;
         else if (ex_probe_i)                            ex_err_o = ERR_CLASS_OK;
-        else if (ex_write_i ? !perm[1] : !perm[0])      ex_err_o = ERR_CLASS_RIGHTS;
+        else if (ex_write_i ? !perm[WR] : !perm[RD])    ex_err_o = ERR_CLASS_RIGHTS;
         else if (end_b > {2'd0, size_q[hit_idx]})       ex_err_o = ERR_CLASS_BOUNDS;
         else                                            ex_err_o = ERR_CLASS_OK;
     end

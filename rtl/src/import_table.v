@@ -76,7 +76,7 @@ module import_table #(
             // Revocation first: a table command in the same cycle wins.
             if (rv_i) begin
                 for (i = 0; i < ENTRIES; i = i + 1)
-                    if (rv_mask_i[i] && ctrl_q[i][0]) begin
+                    if (rv_mask_i[i] && ctrl_q[i][ATT_CTRL_VALID_LSB]) begin
                         ctrl_q[i] <= 3'd0;
                         revoked_q[i] <= 1'b1;
                     end
@@ -110,8 +110,8 @@ module import_table #(
         begin
             end_b = {5'd0, off} + {4'd0, len};
             if (!en)                              check = ERR_CLASS_UNREACHABLE;
-            else if (!ctrl[0])                    check = ERR_CLASS_NO_ENTRY;
-            else if (write ? !ctrl[2] : !ctrl[1]) check = ERR_CLASS_RIGHTS;
+            else if (!ctrl[ATT_CTRL_VALID_LSB])   check = ERR_CLASS_NO_ENTRY;
+            else if (write ? !ctrl[ATT_CTRL_WRITE_LSB] : !ctrl[ATT_CTRL_READ_LSB]) check = ERR_CLASS_RIGHTS;
             else if (end_b > {1'b0, size})        check = ERR_CLASS_BOUNDS;
             else                                  check = ERR_CLASS_OK;
         end
@@ -129,9 +129,9 @@ module import_table #(
         im_match_o = {ENTRIES{1'b0}};
         if (im_query_i)
             for (i = 0; i < ENTRIES; i = i + 1)
-                im_match_o[i] = ctrl_q[i][0] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
+                im_match_o[i] = ctrl_q[i][ATT_CTRL_VALID_LSB] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
     end
-    assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][0];
+    assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][ATT_CTRL_VALID_LSB];
     assign pl_node_o  = node_q[pl_slot_i];
     assign pl_segid_o = segid_q[pl_slot_i];
 endmodule

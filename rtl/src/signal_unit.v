@@ -64,7 +64,7 @@ module signal_unit #(
     localparam [CNT_W-1:0] CNT_ONE  = {{(CNT_W-1){1'b0}}, 1'b1};
     localparam [CNT_W-1:0] CNT_MAX  = {CNT_W{1'b1}};
     reg [CNT_W-1:0] count_q [0:ENTRIES-1];
-    reg [CNT_W-1:0] icount_q [0:63];     // per import entry
+    reg [CNT_W-1:0] icount_q [0:ATT_ENTRIES-1];     // per import entry
     reg [5:0]  imp_index;
     // Export-side post in progress: importers still to be signalled.
     reg [63:0] walk_mask;
@@ -89,8 +89,8 @@ module signal_unit #(
     wire csr_post = reg_wr_i && reg_addr_i == REG_SIG_POST;
     wire exp_post = reg_wr_i && reg_addr_i == REG_SIG_POST_EXPORT && walk_mask == 64'd0;
     wire iconsume = reg_wr_i && reg_addr_i == REG_SIG_IMP_CONSUME;
-    wire [5:0] iconsume_slot = reg_wdata_i[5:0];
-    assign ip_idx_o = exp_clear_i ? exp_clear_idx_i : reg_wdata_i[4:0];
+    wire [5:0] iconsume_slot = get_SIG_IMP_CONSUME_SLOT(reg_wdata_i);
+    assign ip_idx_o = exp_clear_i ? exp_clear_idx_i : get_SIG_POST_EXPORT_IDX(reg_wdata_i);
     assign revoking_o = rv_mask != 64'd0;
     // Lowest importer still to tell: revocations before posts.
     wire        rv_turn = rv_mask != 64'd0;
@@ -104,7 +104,7 @@ module signal_unit #(
                 if (next_mask[w]) walk_slot = w[5:0];
     end
     wire consume  = reg_wr_i && reg_addr_i == REG_SIG_CONSUME;
-    wire [4:0] consume_idx = reg_wdata_i[4:0];
+    wire [4:0] consume_idx = get_SIG_CONSUME_IDX(reg_wdata_i);
     wire use_dma  = dma_pend;
     assign pl_slot_o = use_dma ? dma_slot : csr_slot;
     wire firing   = dma_pend || csr_pend;
@@ -117,12 +117,11 @@ module signal_unit #(
     wire [CNT_W-1:0] icount_c = icount_q[iconsume_slot];
     wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != CNT_ZERO) && icount_b != CNT_MAX;
 
-    wire       unused_wdata = |{reg_wdata_i[31:9], reg_wdata_i[7:6]};
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
             for (i = 0; i < ENTRIES; i = i + 1) count_q[i] <= CNT_ZERO;
-            for (i = 0; i < 64; i = i + 1) icount_q[i] <= CNT_ZERO;
+            for (i = 0; i < ATT_ENTRIES; i = i + 1) icount_q[i] <= CNT_ZERO;
             imp_index <= 6'd0;
             walk_mask <= 64'd0;
             walk_idx <= 5'd0;
@@ -155,20 +154,20 @@ module signal_unit #(
             signal_o <= 1'b0;
             bell_to_imp_o <= 1'b0;
             bell_revoke_o <= 1'b0;
-            if (reg_wr_i && reg_addr_i == REG_SIG_INDEX) sig_index <= reg_wdata_i[4:0];
-            if (reg_wr_i && reg_addr_i == REG_SIG_IMP_INDEX) imp_index <= reg_wdata_i[5:0];
+            if (reg_wr_i && reg_addr_i == REG_SIG_INDEX) sig_index <= get_SIG_INDEX_IDX(reg_wdata_i);
+            if (reg_wr_i && reg_addr_i == REG_SIG_IMP_INDEX) imp_index <= get_SIG_IMP_INDEX_SLOT(reg_wdata_i);
             // An export-side post snapshots the entry's importers, then sends
             // one BELL per cycle when no importer-side post is waiting.
             if (exp_post) begin
                 walk_mask <= ip_importers_i;
-                walk_idx <= reg_wdata_i[4:0];
-                walk_noacc <= reg_wdata_i[8];
+                walk_idx <= get_SIG_POST_EXPORT_IDX(reg_wdata_i);
+                walk_noacc <= get_SIG_POST_EXPORT_NO_ACCUMULATE(reg_wdata_i);
                 walk_segid <= ip_segid_i;
             end else if (!firing && next_mask != 64'd0) begin
                 bell_go_o <= 1'b1;
                 bell_to_imp_o <= 1'b1;
                 bell_revoke_o <= rv_turn;
-                bell_node_o <= {8'd0, walk_slot, 2'b00} + 16'd4;
+                bell_node_o <= slot_node(walk_slot);
                 bell_segid_o <= rv_turn ? rv_segid : walk_segid;
                 bell_noacc_o <= rv_turn ? 1'b0 : walk_noacc;
                 if (rv_turn) rv_mask[walk_slot] <= 1'b0;
@@ -198,8 +197,8 @@ module signal_unit #(
             end
             if (csr_post) begin
                 csr_pend <= 1'b1;
-                csr_slot <= reg_wdata_i[5:0];
-                csr_noacc <= reg_wdata_i[8];
+                csr_slot <= get_SIG_POST_SLOT(reg_wdata_i);
+                csr_noacc <= get_SIG_POST_NO_ACCUMULATE(reg_wdata_i);
             end
             if (dma_post_i) begin
                 dma_pend <= 1'b1;
@@ -247,16 +246,16 @@ module signal_unit #(
         case (reg_addr_i)
             REG_SIG_PENDING:
                 for (r = 0; r < ENTRIES; r = r + 1) reg_rdata_o[r] = count_q[r] != CNT_ZERO;
-            REG_SIG_INDEX:   reg_rdata_o = {27'd0, sig_index};
+            REG_SIG_INDEX:   reg_rdata_o = pack_SIG_INDEX(sig_index);
             REG_SIG_COUNT:   reg_rdata_o = count_q[sig_index];
             REG_SIG_DROPPED: reg_rdata_o = dropped;
             REG_SIG_IMP_PENDING_LO:
                 for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r] != CNT_ZERO;
             REG_SIG_IMP_PENDING_HI:
                 for (r = 0; r < 32; r = r + 1) reg_rdata_o[r] = icount_q[r + 32] != CNT_ZERO;
-            REG_SIG_IMP_INDEX:      reg_rdata_o = {26'd0, imp_index};
+            REG_SIG_IMP_INDEX:      reg_rdata_o = pack_SIG_IMP_INDEX(imp_index);
             REG_SIG_IMP_COUNT:      reg_rdata_o = icount_q[imp_index];
-            REG_SIG_POST_STATUS:    reg_rdata_o = {24'd0, post_result, 2'd0, post_done, post_busy};
+            REG_SIG_POST_STATUS:    reg_rdata_o = pack_SIG_POST_STATUS(post_busy, post_done, post_result);
             default:         reg_rdata_o = 32'd0;
         endcase
     end

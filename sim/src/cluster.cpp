@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "adapter_regs.h"
+
 namespace rsmsim {
 
 namespace {
@@ -18,6 +20,15 @@ bool ends_with(const std::string& s, const std::string& sfx) {
 }
 
 }  // namespace
+
+const int Cluster::kMaxNodes = static_cast<int>(rsm::regs::kMaxNodes);
+
+uint16_t Cluster::node_id(int index) { return rsm::regs::node_id_of_slot(static_cast<unsigned>(index)); }
+
+int Cluster::node_index(unsigned id, int nodes) {
+    if (!rsm::regs::is_node_id(id) || rsm::regs::slot_of_node_id(id) >= static_cast<unsigned>(nodes)) return -1;
+    return static_cast<int>(rsm::regs::slot_of_node_id(id));
+}
 
 Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.timing, cfg_.topology) {
     if (g_current) throw std::logic_error("one Cluster per process (SystemC elaborates once)");

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <vector>
 
+#include "adapter_regs.h"
+
 namespace rsmsim {
 
 namespace {
@@ -32,8 +34,10 @@ bool parse_trace_selection(const std::string& nodes, const std::string& blocks, 
     for (const auto& n : split(nodes, ',')) {
         char* end = nullptr;
         const long id = std::strtol(n.c_str(), &end, 10);
-        if (n.empty() || *end || id < 4 || id > 256 || id % 4) {
-            error = "--trace-nodes: '" + n + "' is not a node id (4, 8, ..., 256)";
+        if (n.empty() || *end || id < 0 || !rsm::regs::is_node_id(static_cast<uint64_t>(id))) {
+            error = "--trace-nodes: '" + n + "' is not a node id (" + std::to_string(rsm::regs::node_id_of_slot(0)) +
+                    ", " + std::to_string(rsm::regs::node_id_of_slot(1)) + ", ..., " +
+                    std::to_string(rsm::regs::node_id_of_slot(rsm::regs::kMaxNodes - 1)) + ")";
             return false;
         }
         sel.nodes.insert(static_cast<unsigned>(id));

@@ -11,19 +11,16 @@ import argparse
 import pathlib
 import random
 import sys
-import tomllib
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent / "tools"))
+import regtool  # noqa: E402  (the one reader of the map)
+
 MAP = HERE.parent.parent / "rtl" / "regmap" / "adapter.toml"
 
 
 def regs():
-    with open(MAP, "rb") as f:
-        data = tomllib.load(f)
-    out = {}
-    for r in data["register"]:
-        out[r["name"]] = r
-    return out
+    return {r["name"]: r for r in regtool.load(MAP)["register"]}
 
 
 def main(argv):

@@ -49,7 +49,7 @@ int Agent::unpublish(uint32_t segid, unsigned slot) {
         hal_.wait_revoked_sent(kHwTimeoutNs) != HwStatus::Ok)
         return RSMERR_INTERNAL_ERROR;
     for (unsigned n = 0; n < regs::kMaxNodes; ++n)
-        if ((importers >> n) & 1) (void)hal_.bar_flush(4 * (n + 1), kHwTimeoutNs);   // an unreachable node is gone anyway
+        if ((importers >> n) & 1) (void)hal_.bar_flush(regs::node_id_of_slot(n), kHwTimeoutNs);   // an unreachable node is gone anyway
     export_used_.reset(slot);
     published_.erase(segid);
     return RSM_SUCCESS;

@@ -99,7 +99,7 @@ int pin(Controller& c, void* va, size_t len, hw::DmaAccess access, uint64_t& bus
 }
 
 bool valid_node_id(rsm_node_id_t n) {
-    return n % 4 == 0 && n >= 4 && n <= 4 * regs::kMaxNodes;
+    return regs::is_node_id(n);
 }
 
 void fill_attributes(rsmapi_controller_attr_t& a) {
@@ -748,8 +748,8 @@ int impl_rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
     uint32_t node = 0;
     if (!hal.identify(node) || !hal.peers(peers)) return RSMERR_CTLR_NOT_PRESENT;
     std::vector<rsm_node_id_t> remote;
-    for (unsigned slot = 0; slot < 64; ++slot)
-        if ((peers >> slot) & 1 && 4 * (slot + 1) != node) remote.push_back(4 * (slot + 1));
+    for (unsigned slot = 0; slot < rsm::regs::kMaxNodes; ++slot)
+        if ((peers >> slot) & 1 && rsm::regs::node_id_of_slot(slot) != node) remote.push_back(rsm::regs::node_id_of_slot(slot));
     // One block: header with its pointer array, then the connections record
     // and its remote controllers (the layout the original KA returned).
     const size_t conn_off = (sizeof(rsm_topology_t) + 7) & ~size_t{7};

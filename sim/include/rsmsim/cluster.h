@@ -49,7 +49,7 @@ struct ClusterConfig {
 
 class Cluster {
 public:
-    static constexpr int kMaxNodes = 64;
+    static const int kMaxNodes;   // the register map's node slots
 
     explicit Cluster(const ClusterConfig& cfg);
     ~Cluster();
@@ -57,12 +57,10 @@ public:
     Cluster& operator=(const Cluster&) = delete;
 
     int size() const { return static_cast<int>(nodes_.size()); }
-    // SCI convention: node ids are multiples of 4; index 0 is node 4.
-    static uint16_t node_id(int index) { return static_cast<uint16_t>(4 * (index + 1)); }
+    // The node id of index `index` (the adapter's node slot; index 0 is node 4).
+    static uint16_t node_id(int index);
     // The index of node `id` in a cluster of `nodes`, or -1 if it has none.
-    static int node_index(unsigned id, int nodes) {
-        return id % 4 == 0 && id >= 4 && id <= 4u * static_cast<unsigned>(nodes) ? static_cast<int>(id / 4 - 1) : -1;
-    }
+    static int node_index(unsigned id, int nodes);
     Node& node(int index) { return *nodes_.at(static_cast<size_t>(index)); }
     model::Fabric& fabric() { return fabric_; }
     // Ends run() soon, from any OS thread (Ctrl-C): the simulation stops at

@@ -43,10 +43,6 @@ public:
 
 class Fabric : public sc_core::sc_module {
 public:
-    // A requester whose answer cannot be routed back sees the transaction
-    // time out (and counted as UNREACHABLE) after this long.
-    static constexpr double kResponseTimeoutNs = 20'000;
-
     SC_HAS_PROCESS(Fabric);
     Fabric(sc_core::sc_module_name name, const TimingProfile& timing,
            TopologyKind topology = TopologyKind::Switch);

@@ -22,6 +22,7 @@ struct TimingProfile {
     double host_mem_ns;     // fixed cost of one adapter DMA access to host memory
     double host_MBps;       // adapter <-> host memory DMA bandwidth
     int crc_retries;        // link-layer retransmissions of a corrupted packet before it is NACKed
+    double response_timeout_ns;   // a request whose answer cannot come back fails after this
     // What the profile is calibrated to (docs/timing.md gives the sources);
     // tests/calibration_test.cpp measures both through the driver.
     double target_latency_ns;   // one-way latency of a 4-byte rsm_memseg_import_put (half a ping-pong)
