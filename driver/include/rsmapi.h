@@ -484,16 +484,51 @@ int rsm_free_localmemory_handle(rsmapi_controller_handle_t handle, rsm_localmemo
  * directory, say -- or malformed file), BAD_APPID (appid not listed). */
 int rsm_get_segmentid_range(const char *appid, rsm_memseg_id_t *baseid, uint32_t *length);
 
-/* ---- barriers ---- */
-/* init_barrier on a barrier initialised before replaces (and frees) its
- * state; the struct is the barrier (a copy of it is not initialised). */
+/* ---- barriers ----
+ * A barrier brackets a span of remote accesses to one import's node: a
+ * successful close guarantees that every access to that node issued since
+ * the open (by this node, through any import of it) completed without error.
+ * Failures inside the span are silent until the close; after a failed close
+ * redo every access since the open. The adapter keeps the evidence: open
+ * snapshots the node's error counter (BAR_ERRORS) and the route generation
+ * (ROUTE_GEN); close waits until nothing to the node is outstanding and fails
+ * if either moved. Every type (SEGMENT, NODE, their THREAD forms) is this span. */
+
+/* Makes `barrier` the import's barrier (also the one IMPLICIT mode uses).
+ * Initialising a barrier again replaces (and frees) its state; the struct is
+ * the barrier (a copy of it is not initialised).
+ * Errors: BAD_SEG_HNDL, BAD_BARRIER_PTR, INSUFFICIENT_MEM. */
 int rsm_memseg_import_init_barrier(rsm_memseg_import_handle_t memseg, rsm_barrier_type_t type,
                                    rsmapi_barrier_t *barrier);
+/* Starts a span: snapshots the counters and the connection's generation;
+ * mapped loads see the segment as of this open.
+ * Errors: BAD_BARRIER_PTR, BARRIER_UNINITIALIZED (never initialised,
+ * destroyed, or another node's), CONN_ABORTED (the import was disconnected),
+ * BARRIER_OPEN_FAILED (the exporter revoked the connection, or the counters
+ * could not be read). */
 int rsm_memseg_import_open_barrier(rsmapi_barrier_t *barrier);
+/* Within an open span: every write issued before (mapped stores included)
+ * completes before any issued after; the span stays open.
+ * Errors: BAD_BARRIER_PTR, BARRIER_UNINITIALIZED, BARRIER_NOT_OPENED,
+ * CONN_ABORTED, BARRIER_FAILURE (the writes did not drain in time). */
 int rsm_memseg_import_order_barrier(rsmapi_barrier_t *barrier);
+/* Ends the span: writes back mapped stores, waits for every outstanding
+ * access to the node, then compares the counters with the open's snapshot.
+ * Errors: BAD_BARRIER_PTR, BARRIER_UNINITIALIZED, BARRIER_NOT_OPENED,
+ * CONN_ABORTED (disconnected, reconnected or revoked since the open: the
+ * accesses after the revocation were lost), BARRIER_FAILURE (an access in
+ * the span failed, the fabric rerouted, or the accesses did not drain). */
 int rsm_memseg_import_close_barrier(rsmapi_barrier_t *barrier);
+/* Frees the barrier; if it was its import's barrier, IMPLICIT-mode put/get
+ * then fail with BARRIER_UNINITIALIZED until another init.
+ * Errors: BAD_BARRIER_PTR, BARRIER_UNINITIALIZED. */
 int rsm_memseg_import_destroy_barrier(rsmapi_barrier_t *barrier);
+/* IMPLICIT: every put/get (and every putv/getv entry) is its own span and
+ * returns after its data landed, or with the span's error (the mode after
+ * connect). EXPLICIT: none; errors show at the program's own close_barrier.
+ * Errors: BAD_SEG_HNDL, BAD_MODE (neither mode); the mode is unchanged. */
 int rsm_memseg_import_set_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t mode);
+/* Errors: BAD_SEG_HNDL, BAD_ADDR (NULL `mode`; the original did not check). */
 int rsm_memseg_import_get_mode(rsm_memseg_import_handle_t memseg, rsm_barrier_mode_t *mode);
 
 #ifdef __cplusplus
