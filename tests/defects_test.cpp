@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "adapter_regs.h"
 #include "rsmsim/testbench.h"
 #include "support/rsm_helpers.h"
@@ -61,22 +62,11 @@ struct Pages {
 void with_import(PageBuffer& seg,
                  const std::function<void(rsmapi_controller_handle_t, rsm_memseg_import_handle_t)>& body,
                  const rsmsim::ClusterConfig& cfg = rsmsim::test::config(2)) {
-    run_nodes(cfg, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
+    rsmsim::test::export_scenario(cfg, {{seg.data(), seg.len, kId}}, [&](int, Cluster&, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
         body(c, im);
         EXPECT_RSM(RSM_SUCCESS, rsm_memseg_import_disconnect(im));
-        cl.sync();
     });
 }
 

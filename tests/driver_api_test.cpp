@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
 
 namespace {
@@ -198,30 +199,12 @@ TEST(ExportUnpublish, WithdrawsTheSegmentAndFreesItsId) {
 
 TEST(ImportConnect, ReportsEveryRefusalWithItsCode) {
     PageBuffer a(4096), b(4096);
-    run_nodes(3, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr, ro = nullptr;
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, a.data(), 4096, 0));
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ro, b.data(), 4096, 0));
-            rsmapi_access_entry_t acl[1] = {{8, 0666}};
-            rsm_memseg_id_t id = kId;
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, acl, 1));
-            rsmapi_access_entry_t acl_ro[1] = {{8, 0444}};
-            rsm_memseg_id_t id2 = kId + 1;
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ro, &id2, acl_ro, 1));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ro));
-            return;
-        }
-        cl.sync();
+    rsmsim::test::export_scenario(3, {{a.data(), 4096, kId, {{8, 0666}}}, {b.data(), 4096, kId + 1, {{8, 0444}}}},
+                                  [&](int i, Cluster& cl, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         if (i == 2) {
             EXPECT_RSM(RSMERR_SEG_NOT_PUBLISHED_TO_NODE, rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &im));
             EXPECT_EQ(im, nullptr);
-            cl.sync();
             return;
         }
         const uint64_t before = cl.node(i).bus.accesses();
@@ -242,7 +225,6 @@ TEST(ImportConnect, ReportsEveryRefusalWithItsCode) {
         EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_disconnect(nullptr));
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
         EXPECT_RSM(RSMERR_BAD_SEG_HNDL, rsm_memseg_import_disconnect(im)) << "stale handle";
-        cl.sync();
     });
 }
 
@@ -250,26 +232,8 @@ TEST(ImportConnect, ReportsEveryRefusalWithItsCode) {
 // and kId+1 read-only) and one importer that runs `body`.
 void with_import(const std::function<void(Cluster&, rsmapi_controller_handle_t, PageBuffer&)>& body) {
     PageBuffer mem(8192);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr, ro = nullptr;
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), 8192, 0));
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ro, mem.data(), 4096, 0));
-            rsmapi_access_entry_t rw[1] = {{8, 0600}}, r[1] = {{8, 0400}};
-            rsm_memseg_id_t id = kId, id2 = kId + 1;
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, rw, 1));
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ro, &id2, r, 1));
-            cl.sync();
-            cl.sync();
-            (void)rsm_memseg_export_destroy(ex);   // may be unpublished by the body already
-            (void)rsm_memseg_export_destroy(ro);
-        } else {
-            cl.sync();
-            body(cl, c, mem);
-            cl.sync();
-        }
-    });
+    rsmsim::test::export_scenario(2, {{mem.data(), 8192, kId, {{8, 0600}}}, {mem.data(), 4096, kId + 1, {{8, 0400}}}},
+                                  [&](int, Cluster& cl, rsmapi_controller_handle_t c) { body(cl, c, mem); });
 }
 
 TEST(PutGet, RejectsBadArgumentsAndLeavesTheSegmentUntouched) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
 
 namespace {
@@ -22,24 +23,8 @@ uint8_t pat(size_t i, unsigned salt) { return static_cast<uint8_t>(i * 13u + sal
 
 // Node 4 exports `mem` (kSeg bytes, public, RDWR) and waits two syncs;
 // every other node runs `body` between them.
-void exporter_and(PageBuffer& mem, const std::function<void(int, Cluster&, rsmapi_controller_handle_t)>& body,
-                  int nodes = 2) {
-    run_nodes(nodes, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), kSeg, 0));
-            rsm_memseg_id_t id = kId;
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
-            cl.sync();
-            cl.sync();
-            (void)rsm_memseg_export_destroy(ex);
-        } else {
-            cl.sync();
-            body(i, cl, c);
-            cl.sync();
-        }
-    });
+void exporter_and(PageBuffer& mem, const rsmsim::test::ImporterBody& body, int nodes = 2) {
+    rsmsim::test::export_scenario(nodes, {{mem.data(), kSeg, kId}}, body);
 }
 
 TEST(EndToEnd, PutAndGetEverySizeAndAlignmentByteForByte) {

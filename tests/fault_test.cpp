@@ -13,6 +13,7 @@
 
 #include "rsmsim/model/topology.h"
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
 
 namespace {
@@ -29,17 +30,7 @@ constexpr size_t kSlot = 128;   // puts go to every other slot; the gaps must st
 // tears both down.
 void export_and_import(const rsmsim::ClusterConfig& cfg, PageBuffer& mem,
                        const std::function<void(Cluster&, rsm_memseg_import_handle_t)>& body) {
-    rsmsim::test::run_nodes(cfg, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), mem.len, kId, ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
+    rsmsim::test::export_scenario(cfg, {{mem.data(), mem.len, kId}}, [&](int, Cluster& cl, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         int rc = RSMERR_REMOTE_NODE_UNREACHABLE;
         for (int tries = 0; tries < 20 && rc != RSM_SUCCESS; ++tries)
@@ -50,7 +41,6 @@ void export_and_import(const rsmsim::ClusterConfig& cfg, PageBuffer& mem,
         body(cl, im);
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
     });
 }
 

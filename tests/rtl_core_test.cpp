@@ -9,6 +9,7 @@
 
 #include "Vadapter_core.h"
 #include "adapter_regs.h"
+#include "rsmsim/model/core_pins.h"
 #include "rsmsim/model/register_table.h"
 
 namespace {
@@ -28,12 +29,7 @@ protected:
     void SetUp() override {
         m->node_id_i = 8;
         m->link_up_i = 1;
-        idle();
-        m->clk = 0;
-        m->rst_n = 0;
-        m->eval();
-        m->rst_n = 1;
-        m->eval();
+        rsmsim::model::reset_core(*m);
     }
     void TearDown() override { m->final(); }
 
@@ -50,18 +46,7 @@ protected:
     uint32_t bell_segid = 0;
     bool bell_noacc = false;
 
-    void idle() {
-        m->reg_req_i = 0;
-        m->reg_we_i = 0;
-        m->ev_issue_i = 0;
-        m->ev_ack_i = 0;
-        m->ev_err_i = 0;
-        m->ev_xlate_err_i = 0;
-        m->ev_route_i = 0;
-        m->conn_resp_i = 0;
-        m->bell_rx_i = 0;
-        m->dma_resp_valid_i = 0;
-    }
+    void idle() { rsmsim::model::idle_core_inputs(*m); }
     // One clock; collects the one-cycle request pulses like the datapath does.
     void tick() {
         m->clk = 1;

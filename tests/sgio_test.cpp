@@ -6,6 +6,7 @@
 
 #include "adapter_regs.h"
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
 
 namespace {
@@ -24,27 +25,12 @@ uint8_t pat(size_t i, unsigned salt) { return static_cast<uint8_t>(i * 29u + sal
 // kId+1); it runs `exporter` between the two syncs, the importer `body`.
 void scenario(PageBuffer& mem, const std::function<void(Cluster&, rsmapi_controller_handle_t)>& body,
               const std::function<void(Cluster&, rsm_memseg_export_handle_t)>& exporter = {}) {
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr, ro = nullptr;
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), mem.len, 0));
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ro, mem.data(), mem.len, 0));
-            rsm_memseg_id_t id = kId, id2 = kId + 1;
-            rsmapi_access_entry_t r[1] = {{8, 0400}};
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ro, &id2, r, 1));
-            cl.sync();
-            if (exporter) exporter(cl, ex);
-            cl.sync();
-            (void)rsm_memseg_export_destroy(ex);
-            (void)rsm_memseg_export_destroy(ro);
-        } else {
-            cl.sync();
-            body(cl, c);
-            cl.sync();
-        }
-    });
+    rsmsim::test::export_scenario(
+        2, {{mem.data(), mem.len, kId}, {mem.data(), mem.len, kId + 1, {{8, 0400}}}},
+        [&](int, Cluster& cl, rsmapi_controller_handle_t c) { body(cl, c); },
+        [&](Cluster& cl, const std::vector<rsm_memseg_export_handle_t>& ex) {
+            if (exporter) exporter(cl, ex[0]);
+        });
 }
 
 TEST(ScatterGather, SixteenEntriesOutAndBackByteForByte) {

@@ -1,5 +1,6 @@
 #include "rsmsim/model/adapter_rtl.h"
 
+#include "rsmsim/model/core_pins.h"
 #include "rsmsim/model/wave_names.h"
 
 #include <verilated.h>
@@ -32,32 +33,9 @@ void AdapterRtl::set_peers(uint64_t mask) {
     eval();
 }
 
-void AdapterRtl::idle_inputs() {
-    m_->reg_req_i = 0;
-    m_->reg_we_i = 0;
-    m_->ev_issue_i = 0;
-    m_->ev_ack_i = 0;
-    m_->ev_err_i = 0;
-    m_->ev_xlate_err_i = 0;
-    m_->ev_route_i = 0;
-    m_->conn_resp_i = 0;
-    m_->bell_rx_i = 0;
-    m_->bell_imp_rx_i = 0;
-    m_->post_resp_i = 0;
-    m_->imp_add_i = 0;
-    m_->revoke_rx_i = 0;
-    m_->dma_resp_valid_i = 0;
-    m_->ex_query_i = 0;
-    m_->im_query_i = 0;
-}
-
 void AdapterRtl::reset() {
-    idle_inputs();
-    m_->clk = 0;
-    m_->rst_n = 0;
-    eval();
-    m_->rst_n = 1;
-    eval();
+    reset_core(*m_);
+    if (!probes_.empty()) probes_.sample();
     conn_pending_ = false;
 }
 
@@ -81,7 +59,7 @@ void AdapterRtl::tick() {
     if (m_->bell_go_o)
         bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0,
                               m_->bell_revoke_o != 0});
-    idle_inputs();
+    idle_core_inputs(*m_);
     eval();
 }
 
@@ -114,7 +92,7 @@ bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
     m_->reg_wdata_i = value;
     eval();
     if (m_->reg_err_o) {   // refused: no clock edge, nothing changes
-        idle_inputs();
+        idle_core_inputs(*m_);
         eval();
         return false;
     }

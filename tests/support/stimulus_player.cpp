@@ -16,6 +16,7 @@
 #include "Vadapter_core.h"
 #include "Vadapter_core_adapter_core.h"
 #include "Vadapter_core_dma_engine.h"
+#include "rsmsim/model/core_pins.h"
 
 namespace rsmsim::test {
 
@@ -42,12 +43,7 @@ public:
         m_->ex_len_i = 4;
         m_->ex_write_i = 0;
         m_->ex_probe_i = 0;
-        idle();
-        m_->clk = 0;
-        m_->rst_n = 0;
-        m_->eval();
-        m_->rst_n = 1;
-        m_->eval();
+        rsmsim::model::reset_core(*m_);
         dump();
     }
     ~Player() {
@@ -168,18 +164,7 @@ private:
         }
         cycle();
     }
-    void idle() {
-        m_->reg_req_i = 0;
-        m_->reg_we_i = 0;
-        m_->ev_issue_i = 0;
-        m_->ev_ack_i = 0;
-        m_->ev_err_i = 0;
-        m_->ev_xlate_err_i = 0;
-        m_->ev_route_i = 0;
-        m_->conn_resp_i = 0;
-        m_->bell_rx_i = 0;
-        m_->dma_resp_valid_i = 0;
-    }
+    void idle() { rsmsim::model::idle_core_inputs(*m_); }
     void dump() {
 #if VM_TRACE
         if (trace_) trace_->dump(time_);

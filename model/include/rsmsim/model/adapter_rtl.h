@@ -124,7 +124,6 @@ private:
     void eval();   // evaluates the core (and samples what is traced)
     void tick();   // one rising clock edge
     ExportMatch query_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len, bool write, bool probe);
-    void idle_inputs();
 
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vadapter_core> m_;
