@@ -5,11 +5,13 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <string>
 
 #include "rsmsim/faults.h"
 #include "rsmsim/profile_config.h"
+#include "rsmsim/run_settings.h"
 #include "rsmsim/testbench.h"
 
 namespace {
@@ -17,6 +19,53 @@ namespace {
 using rsmsim::FaultEvent;
 using rsmsim::FaultPlan;
 using Kind = rsmsim::FaultEvent::Kind;
+
+// The one translation of run settings (CLI and C API alike) into a cluster.
+TEST(RunSettings, BecomeTheClusterConfiguration) {
+    rsmsim::RunSettings s;
+    s.nodes = 9;
+    s.profile = "pcie-ntb";
+    s.overrides = {"hop_ns=123"};
+    s.topology = "torus";
+    s.crc_error_rate = 0.25;
+    s.seed = 7;
+    s.faults = {"down:4-8@20", "crash:12@5;up:4-8@40"};
+    s.waveform = "w.vcd";
+    s.trace_nodes = "4,8";
+    s.time_limit_us = 300;
+    rsmsim::ClusterConfig cfg;
+    std::string err;
+    ASSERT_TRUE(rsmsim::make_cluster_config(s, cfg, err)) << err;
+    EXPECT_EQ(cfg.nodes, 9);
+    EXPECT_EQ(cfg.timing.name, "pcie-ntb");
+    EXPECT_EQ(cfg.timing.hop_ns, 123.0);
+    EXPECT_EQ(cfg.topology, rsmsim::model::TopologyKind::Torus);
+    EXPECT_EQ(cfg.crc_error_rate, 0.25);
+    EXPECT_EQ(cfg.seed, 7u);
+    EXPECT_EQ(cfg.faults.events.size(), 3u) << "single faults and ';' lists alike";
+    EXPECT_EQ(cfg.vcd_path, "w.vcd");
+    EXPECT_EQ(cfg.trace.nodes, (std::set<unsigned>{4, 8}));
+    EXPECT_EQ(cfg.time_limit_ns, 300e3);
+}
+
+TEST(RunSettings, EachBadSettingIsNamed) {
+    const std::vector<std::pair<std::function<void(rsmsim::RunSettings&)>, std::string>> bad = {
+        {[](auto& s) { s.profile = "pci-x"; }, "unknown timing profile 'pci-x'"},
+        {[](auto& s) { s.overrides = {"hop_ns=-1"}; }, "hop_ns"},
+        {[](auto& s) { s.topology = "mesh"; }, "unknown topology 'mesh'"},
+        {[](auto& s) { s.crc_error_rate = 1.5; }, "out of range"},
+        {[](auto& s) { s.faults = {"melt:4@1"}; }, "melt"},
+        {[](auto& s) { s.trace_nodes = "6"; }, "--trace-nodes: '6'"},
+    };
+    for (const auto& [spoil, want] : bad) {
+        rsmsim::RunSettings s;
+        spoil(s);
+        rsmsim::ClusterConfig cfg;
+        std::string err;
+        EXPECT_FALSE(rsmsim::make_cluster_config(s, cfg, err)) << want;
+        EXPECT_NE(err.find(want), std::string::npos) << err;
+    }
+}
 
 TEST(FaultText, EveryKindParses) {
     FaultPlan plan;

@@ -34,8 +34,8 @@
 #include "rsmsim/profile_config.h"
 #include "rsmsim/plot.h"
 #include "rsmsim/profile_probe.h"
+#include "rsmsim/run_settings.h"
 #include "rsmsim/scenarios.h"
-#include "rsmsim/trace_selection.h"
 #include "rsmsim/verdict.h"
 
 namespace {
@@ -761,6 +761,27 @@ void add_options(CLI::App& app, Cli& cli) {
 }
 
 // The options as a cluster configuration: false (message on stderr) if one is bad.
+// The command line's run settings (their checks and translation: run_settings.h).
+rsmsim::RunSettings settings_of(const Cli& cli) {
+    const Options& opt = cli.opt;
+    rsmsim::RunSettings s;
+    s.nodes = opt.nodes;
+    s.profile = opt.profile;
+    s.profile_file = opt.profile_file;
+    s.overrides = opt.overrides;
+    s.topology = opt.topology;
+    s.crc_error_rate = opt.crc_error_rate;
+    s.seed = opt.seed;
+    s.faults = opt.faults;
+    if (!opt.no_vcd) s.waveform = opt.vcd;
+    s.trace_fst = opt.trace_fst;
+    s.trace_nodes = opt.trace_nodes;
+    s.trace_blocks = opt.trace_blocks;
+    s.trace_window = opt.trace_window;
+    s.time_limit_us = cli.time_limit_us;
+    return s;
+}
+
 bool make_config(Cli& cli, rsmsim::ClusterConfig& cfg) {
     Options& opt = cli.opt;
     std::string error;
@@ -777,22 +798,9 @@ bool make_config(Cli& cli, rsmsim::ClusterConfig& cfg) {
             return refuse(fmt::format("--segid-file {}: missing or malformed (lines: reserved APPID BASEHEX COUNT; "
                                       "'#' comments; no blank lines)", cli.segid_file));
     }
-    cfg.timing = *rsmsim::model::find_profile(opt.profile);
-    if (!rsmsim::adjust_profile(cfg.timing, opt.profile_file, opt.overrides, error)) return refuse(error);
-    cfg.nodes = opt.nodes;
-    cfg.topology = *rsmsim::model::parse_topology(opt.topology);
-    if (!rsmsim::check_crc_error_rate(opt.crc_error_rate, error)) return refuse("--crc-error-rate: " + error);
-    cfg.crc_error_rate = opt.crc_error_rate;
-    cfg.seed = opt.seed;
-    if (!opt.no_vcd) cfg.vcd_path = opt.vcd;
-    cfg.trace_fst = opt.trace_fst;
-    if (!rsmsim::parse_trace_selection(opt.trace_nodes, opt.trace_blocks, opt.trace_window, cfg.trace, error))
-        return refuse(error);
-    cfg.time_limit_ns = cli.time_limit_us * 1000.0;
     for (const auto& f : opt.link_down) opt.faults.push_back("down:" + f);
     for (const auto& f : opt.crash) opt.faults.push_back("crash:" + f);
-    for (const auto& f : opt.faults)
-        if (!rsmsim::parse_fault(f, cfg.faults, error)) return refuse(error);
+    if (!rsmsim::make_cluster_config(settings_of(cli), cfg, error)) return refuse(error);
     return true;
 }
 

@@ -1,5 +1,4 @@
 #include "rsmsim/testbench.h"
-#include "rsmsim/trace_selection.h"
 
 #include <cstdio>
 #include <exception>
@@ -8,7 +7,7 @@
 #include <vector>
 
 #include "rsmsim/cluster.h"
-#include "rsmsim/profile_config.h"
+#include "rsmsim/run_settings.h"
 
 // Programs built on rsmsim_run() have their own main(); libsystemc still
 // needs an sc_main symbol. A program that defines sc_main (rsmsim, the tests)
@@ -26,55 +25,42 @@ extern "C" void rsmsim_options_init(rsmsim_options* opts) {
 
 namespace {
 
+std::string text(const char* s) { return s ? s : ""; }
+
+// "A;B;C" as {A, B, C}, empty items dropped.
+std::vector<std::string> split_list(const char* list) {
+    std::vector<std::string> items;
+    std::stringstream ss(text(list));
+    std::string item;
+    while (std::getline(ss, item, ';'))
+        if (!item.empty()) items.push_back(item);
+    return items;
+}
+
+rsmsim::RunSettings settings_of(const rsmsim_options& o) {
+    rsmsim::RunSettings s;
+    s.nodes = o.nodes;
+    s.profile = text(o.profile);
+    s.profile_file = text(o.profile_file);
+    s.overrides = split_list(o.overrides);
+    s.topology = text(o.topology);
+    s.crc_error_rate = o.crc_error_rate;
+    s.seed = o.seed;
+    if (o.faults) s.faults = {o.faults};
+    s.waveform = text(o.vcd_path);
+    s.trace_nodes = text(o.trace_nodes);
+    s.trace_blocks = text(o.trace_blocks);
+    s.trace_window = text(o.trace_window);
+    s.time_limit_us = o.time_limit_us;
+    return s;
+}
+
 // The options as a cluster configuration; false (message on stderr) if any is bad.
 bool configure(const rsmsim_options& o, rsmsim::ClusterConfig& cfg) {
     std::string error;
-    cfg.nodes = o.nodes;
-    if (o.profile) {
-        auto p = rsmsim::model::find_profile(o.profile);
-        if (!p) {
-            std::fprintf(stderr, "rsmsim_run: unknown timing profile '%s'\n", o.profile);
-            return false;
-        }
-        cfg.timing = *p;
-    }
-    std::vector<std::string> overrides;
-    if (o.overrides) {
-        std::stringstream ss(o.overrides);
-        std::string item;
-        while (std::getline(ss, item, ';'))
-            if (!item.empty()) overrides.push_back(item);
-    }
-    if (!rsmsim::adjust_profile(cfg.timing, o.profile_file ? o.profile_file : "", overrides, error)) {
-        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
-        return false;
-    }
-    if (o.topology) {
-        auto t = rsmsim::model::parse_topology(o.topology);
-        if (!t) {
-            std::fprintf(stderr, "rsmsim_run: unknown topology '%s' (switch, ring or torus)\n", o.topology);
-            return false;
-        }
-        cfg.topology = *t;
-    }
-    if (!rsmsim::check_crc_error_rate(o.crc_error_rate, error)) {
-        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
-        return false;
-    }
-    cfg.crc_error_rate = o.crc_error_rate;
-    cfg.seed = o.seed;
-    if (o.faults && !rsmsim::parse_faults(o.faults, cfg.faults, error)) {
-        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
-        return false;
-    }
-    if (o.vcd_path) cfg.vcd_path = o.vcd_path;
-    if (!rsmsim::parse_trace_selection(o.trace_nodes ? o.trace_nodes : "", o.trace_blocks ? o.trace_blocks : "",
-                                       o.trace_window ? o.trace_window : "", cfg.trace, error)) {
-        std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
-        return false;
-    }
-    cfg.time_limit_ns = o.time_limit_us * 1000.0;   // checked by the Cluster
-    return true;
+    if (rsmsim::make_cluster_config(settings_of(o), cfg, error)) return true;
+    std::fprintf(stderr, "rsmsim_run: %s\n", error.c_str());
+    return false;
 }
 
 }  // namespace

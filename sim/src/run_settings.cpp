@@ -1,0 +1,54 @@
+#include "rsmsim/run_settings.h"
+
+#include "rsmsim/faults.h"
+#include "rsmsim/profile_config.h"
+#include "rsmsim/trace_selection.h"
+
+namespace rsmsim {
+
+namespace {
+
+bool set_timing(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
+    if (!s.profile.empty()) {
+        auto p = model::find_profile(s.profile);
+        if (!p) {
+            error = "unknown timing profile '" + s.profile + "'";
+            return false;
+        }
+        cfg.timing = *p;
+    }
+    return adjust_profile(cfg.timing, s.profile_file, s.overrides, error);
+}
+
+bool set_fabric(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
+    if (!s.topology.empty()) {
+        auto t = model::parse_topology(s.topology);
+        if (!t) {
+            error = "unknown topology '" + s.topology + "' (switch, ring or torus)";
+            return false;
+        }
+        cfg.topology = *t;
+    }
+    if (!check_crc_error_rate(s.crc_error_rate, error)) return false;
+    cfg.crc_error_rate = s.crc_error_rate;
+    cfg.seed = s.seed;
+    for (const auto& f : s.faults)
+        if (!parse_faults(f, cfg.faults, error)) return false;
+    return true;
+}
+
+bool set_waveform(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
+    cfg.vcd_path = s.waveform;
+    cfg.trace_fst = s.trace_fst;
+    return parse_trace_selection(s.trace_nodes, s.trace_blocks, s.trace_window, cfg.trace, error);
+}
+
+}  // namespace
+
+bool make_cluster_config(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
+    cfg.nodes = s.nodes;   // the range is the Cluster's to check
+    cfg.time_limit_ns = s.time_limit_us * 1000.0;
+    return set_timing(s, cfg, error) && set_fabric(s, cfg, error) && set_waveform(s, cfg, error);
+}
+
+}  // namespace rsmsim
