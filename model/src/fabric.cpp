@@ -154,9 +154,7 @@ unsigned Fabric::hops(uint16_t src, uint16_t dst) const {
 }
 
 void Fabric::send(Packet p, sc_time delay) {
-    const sc_time now = sc_core::sc_time_stamp();
-    const sc_time depart = now + delay;
-    sc_time arrive;
+    const sc_time depart = sc_core::sc_time_stamp() + delay;
     if (crashed_.count(p.src)) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
@@ -164,92 +162,107 @@ void Fabric::send(Packet p, sc_time delay) {
         return;
     }
     p.id = ++sent_;
-    // The first route whose links are all up.
     std::vector<int> links;
-    bool routed = alive(p.dst);
-    if (routed && p.src != p.dst) {
-        routed = false;
-        for (auto& r : topology().routes(p.src, p.dst)) {
-            if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) {
-                links = std::move(r);
-                routed = true;
-                break;
-            }
-        }
-    }
-    const auto unreachable = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
-    if (!routed && is_response(p.cmd)) {
-        // The answer cannot get back: the requester's adapter times the
-        // transaction out and counts it as an error (a crashed requester's
-        // too: whatever software still runs there must not wait forever).
-        if (!ports_.count(p.dst)) return;
-        p.err = unreachable;
-        p.data.clear();
-        ++unreachable_;
-        arrive = depart + sc_time(timing_.response_timeout_ns, SC_NS);
-    } else if (!routed) {
-        // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
-        if (!alive(p.src)) return;   // nobody to tell
-        Packet r = p.response(response_to(p.cmd), unreachable);
-        ++unreachable_;
-        arrive = depart + sc_time(2 * timing_.hop_ns, SC_NS);
-        p = std::move(r);
-        p.id = ++sent_;
+    if (up_route(p.src, p.dst, links)) {
+        const sc_time arrive = in_order(p, cross(p, links, depart));
+        schedule(std::move(p), arrive);
+    } else if (is_response(p.cmd)) {
+        answer_lost(std::move(p), depart);
     } else {
-        // The receiving adapter's ingress decode is part of delivery, so the
-        // packet is acted on at `arrive`.
-        const sc_time ingress(timing_.adapter_ns, SC_NS);
-        if (links.empty()) {
-            arrive = depart + ingress;   // loopback inside the adapter
-        } else {
-            const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps);
-            // No packet is shorter on the wire than a header and its CRC at full speed.
-            const sc_time shortest(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps), SC_NS);
-            const sc_time hop(timing_.hop_ns, SC_NS);
-            // A request corrupted on the way is sent again by the link layer
-            // (the route again); past the retries it arrives corrupt.
-            const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
-            sc_time head = depart;   // when the packet's head reaches the next link
-            sc_time tail = depart;   // when its tail has crossed the last link so far
-            // Chance that one attempt arrives corrupt: the fabric-wide rate
-            // and every noisy link on the route.
-            double corrupt_p = crc_rate_;
-            if (links_noisy_) {
-                double clean = 1.0 - crc_rate_;
-                for (int l : links) clean *= 1.0 - links_[static_cast<size_t>(l)].error_rate;
-                corrupt_p = 1.0 - clean;
-            }
-            for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
-                for (int l : links) {
-                    Link& k = links_[static_cast<size_t>(l)];
-                    const double link_wire_ns = wire_ns * k.slowdown;
-                    const sc_time wire(link_wire_ns, SC_NS);
-                    const sc_time start = k.reserve(head, wire, shortest);
-                    if (waves_) trace_crossing(l, p, start, start + wire);
-                    ++k.packets;
-                    k.busy_ns += link_wire_ns;
-                    k.bytes += p.wire_bytes();
-                    head = start + hop;
-                    // Cut-through: the tail follows one wire time behind the
-                    // head, and no faster than it crossed a slower link before.
-                    tail = std::max(head + wire, tail + hop);
-                }
-                const bool bad = corrupt_p > 0 && !is_response(p.cmd) &&
-                                 std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < corrupt_p;
-                if (!bad) break;
-                ++crc_errors_;
-                if (waves_) waves_->set(count_sigs_.crc_errors, crc_errors_);
-                if (attempt + 1 == attempts_allowed) p.corrupt = true;
-                head = tail;   // the tail must arrive before the CRC is checked
-            }
-            arrive = tail + ingress;
-        }
-        // Never before what this source sent this target earlier.
-        sc_time& last = last_arrival_[{p.src, p.dst}];
-        arrive = std::max(arrive, last);
-        last = arrive;
+        answer_unreachable(p, depart);
     }
-    schedule(std::move(p), arrive);
+}
+
+bool Fabric::up_route(uint16_t src, uint16_t dst, std::vector<int>& links) {
+    if (!alive(dst)) return false;
+    if (src == dst) return true;   // loopback inside the adapter: no links
+    for (auto& r : topology().routes(src, dst)) {
+        if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) {
+            links = std::move(r);
+            return true;
+        }
+    }
+    return false;
+}
+
+void Fabric::answer_lost(Packet p, sc_time depart) {
+    // The answer cannot get back: the requester's adapter times the
+    // transaction out and counts it as an error (a crashed requester's
+    // too: whatever software still runs there must not wait forever).
+    if (!ports_.count(p.dst)) return;
+    p.err = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
+    p.data.clear();
+    ++unreachable_;
+    schedule(std::move(p), depart + sc_time(timing_.response_timeout_ns, SC_NS));
+}
+
+void Fabric::answer_unreachable(const Packet& p, sc_time depart) {
+    // No such node, or no way to it: the fabric answers, as SCI's scrubber would.
+    if (!alive(p.src)) return;   // nobody to tell
+    Packet r = p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE));
+    ++unreachable_;
+    r.id = ++sent_;
+    schedule(std::move(r), depart + sc_time(2 * timing_.hop_ns, SC_NS));
+}
+
+sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) {
+    // The receiving adapter's ingress decode is part of delivery, so the
+    // packet is acted on at the time returned.
+    const sc_time ingress(timing_.adapter_ns, SC_NS);
+    if (links.empty()) return depart + ingress;
+    // A request corrupted on the way is sent again by the link layer (the
+    // route again); past the retries it arrives corrupt.
+    const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
+    const double corrupt_p = corruption_chance(links);
+    sc_time head = depart;   // when the packet's head reaches the next link
+    sc_time tail = depart;   // when its tail has crossed the last link so far
+    for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
+        cross_links(p, links, head, tail);
+        const bool bad = corrupt_p > 0 && !is_response(p.cmd) &&
+                         std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < corrupt_p;
+        if (!bad) break;
+        ++crc_errors_;
+        if (waves_) waves_->set(count_sigs_.crc_errors, crc_errors_);
+        if (attempt + 1 == attempts_allowed) p.corrupt = true;
+        head = tail;   // the tail must arrive before the CRC is checked
+    }
+    return tail + ingress;
+}
+
+double Fabric::corruption_chance(const std::vector<int>& links) const {
+    // The fabric-wide rate and every noisy link on the route.
+    if (!links_noisy_) return crc_rate_;
+    double clean = 1.0 - crc_rate_;
+    for (int l : links) clean *= 1.0 - links_[static_cast<size_t>(l)].error_rate;
+    return 1.0 - clean;
+}
+
+void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time& head, sc_time& tail) {
+    const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps);
+    // No packet is shorter on the wire than a header and its CRC at full speed.
+    const sc_time shortest(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps), SC_NS);
+    const sc_time hop(timing_.hop_ns, SC_NS);
+    for (int l : links) {
+        Link& k = links_[static_cast<size_t>(l)];
+        const double link_wire_ns = wire_ns * k.slowdown;
+        const sc_time wire(link_wire_ns, SC_NS);
+        const sc_time start = k.reserve(head, wire, shortest);
+        if (waves_) trace_crossing(l, p, start, start + wire);
+        ++k.packets;
+        k.busy_ns += link_wire_ns;
+        k.bytes += p.wire_bytes();
+        head = start + hop;
+        // Cut-through: the tail follows one wire time behind the head, and
+        // no faster than it crossed a slower link before.
+        tail = std::max(head + wire, tail + hop);
+    }
+}
+
+sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
+    // Never before what this source sent this target earlier.
+    sc_time& last = last_arrival_[{p.src, p.dst}];
+    last = std::max(arrive, last);
+    return last;
 }
 
 void Fabric::deliver() {

@@ -120,6 +120,17 @@ private:
     void deliver();
     // Answers `request` with UNREACHABLE at `at`, as the requester's timeout.
     void time_out(const Packet& request, sc_core::sc_time at);
+    // send()'s cases: the first route whose links are all up (false: none,
+    // or no live target); an answer that cannot get back; a request nobody
+    // can reach; a packet crossing its route (returns when it is acted on);
+    // delivery in send order per source and target.
+    bool up_route(uint16_t src, uint16_t dst, std::vector<int>& links);
+    void answer_lost(Packet p, sc_core::sc_time depart);
+    void answer_unreachable(const Packet& p, sc_core::sc_time depart);
+    sc_core::sc_time cross(Packet& p, const std::vector<int>& links, sc_core::sc_time depart);
+    double corruption_chance(const std::vector<int>& links) const;
+    void cross_links(const Packet& p, const std::vector<int>& links, sc_core::sc_time& head, sc_core::sc_time& tail);
+    sc_core::sc_time in_order(const Packet& p, sc_core::sc_time arrive);
     // Delivers p at `at` (one event; ties in scheduling order).
     void schedule(Packet p, sc_core::sc_time at);
     void end_of_elaboration() override;
