@@ -96,13 +96,14 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
         if (!rtl_.reg_write(off + 4 * i, w[i])) return tlm::TLM_COMMAND_ERROR_RESPONSE;
     delay += ns(timing_.mmio_write_ns + timing_.clk_ns * (len / 4));
     mark_mmio(RegWrite, addr, w[0], delay);
-    after_rtl_change(delay);
+    run_core(delay);
     return tlm::TLM_OK_RESPONSE;
 }
 
-void Adapter::after_rtl_change(const sc_time& delay) {
+void Adapter::run_core(const sc_time& delay) {
     // Clock the core until it waits for the outside world; a DMA packet that
     // fails locally is answered at once, which gives the core more to do.
+    // Then carry out what it asked for: lookups, bells, the interrupt line.
     do {
         rtl_.run();
     } while (send_dma_packets(delay));
@@ -179,7 +180,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     if (x.err != kOk) {
         // Refused before anything leaves the adapter: counted and flagged.
         rtl_.event(RtlEvent::XlateError, x.node, x.err);   // counted against the entry's node
-        after_rtl_change(delay);
+        run_core(delay);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
     uint8_t* data = t.get_data_ptr();
@@ -208,7 +209,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
         });
         delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
         mark_mmio(WinWrite, t.get_address(), len, delay);
-        after_rtl_change(delay);
+        run_core(delay);
         return tlm::TLM_OK_RESPONSE;
     }
     // Read: a round trip. Issue every packet, then wait for all responses.
@@ -224,7 +225,7 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
         send_request(std::move(p), sc_core::SC_ZERO_TIME);
     });
     while (pr.remaining > 0) wait(pr.done);
-    after_rtl_change(delay);
+    run_core(delay);
     delay += ns(timing_.mmio_read_ns);   // completion travels back over the host bus
     return pr.err == kOk ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE;
 }
@@ -244,63 +245,19 @@ uint8_t Adapter::host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, ui
 }
 
 void Adapter::receive(const Packet& p) {
-    // Ingress latency is already in the arrival time. Host memory changes at
-    // the start of the DMA access; the access's duration delays the response.
-    sc_time delay = sc_core::SC_ZERO_TIME;
+    // Ingress latency is already in the arrival time.
     switch (p.cmd) {
     case Cmd::Write:
-    case Cmd::Read: {
-        const bool write = p.cmd == Cmd::Write;
-        const ExportCheck c = rtl_.check_export(p.segid, p.src, static_cast<uint32_t>(p.offset),
-                                                p.len, write, false);
-        Packet r = p.response(response_to(p.cmd), c.err);
-        if (c.err == kOk) {
-            if (write) {
-                std::vector<uint8_t> buf(p.data);
-                r.err = host_dma(tlm::TLM_WRITE_COMMAND, c.addr, buf.data(), p.len, delay);
-            } else {
-                r.data.resize(p.len);
-                r.err = host_dma(tlm::TLM_READ_COMMAND, c.addr, r.data.data(), p.len, delay);
-                if (r.err != kOk) r.data.clear();
-            }
-        }
-        fabric_.send(std::move(r), delay);
-        return;
-    }
-    case Cmd::Lookup: {
-        const ExportMatch m = rtl_.probe_export(p.segid, p.src);
-        Packet r = p.response(Cmd::LookupResp, m.check.err);
-        if (m.check.err == kOk) {
-            r.size = m.check.size;
-            r.perm = m.check.perm;
-            rtl_.importer_added(m.index, p.src, m.check.perm);   // its rights from now on
-        }
-        fabric_.send(std::move(r), delay);
+    case Cmd::Read:
+        serve_access(p);
+        return;   // host memory only: nothing for the core to do
+    case Cmd::Lookup:
+        answer_lookup(p);
         break;
-    }
-    case Cmd::Bell: {
-        uint8_t err = kOk;
-        if (p.to_importer) {
-            // From an exporter: every local import entry of that segment counts it.
-            const uint64_t slots = rtl_.import_matches(p.src, p.segid);
-            if (slots == 0) err = static_cast<uint8_t>(regs::ErrClass::NO_ENTRY);
-            if (p.revoke) {
-                // Nothing to revoke is no error: the importer may have left,
-                // or be connecting (the lookup unit remembers the REVOKE).
-                err = kOk;
-                rtl_.revoke(slots, p.src, p.segid, false);
-            } else {
-                for (unsigned s = 0; s < rsm::regs::kAttEntries; ++s)
-                    if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
-            }
-        } else {
-            const ExportMatch m = rtl_.bell_export(p.segid, p.src);
-            err = m.check.err;
-            if (err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
-        }
-        fabric_.send(p.response(Cmd::BellAck, err), delay);
+    case Cmd::Bell:
+        fabric_.send(p.response(Cmd::BellAck, p.to_importer ? bell_from_exporter(p) : bell_from_importer(p)),
+                     sc_core::SC_ZERO_TIME);
         break;
-    }
     case Cmd::Ack:
     case Cmd::ReadResp:
     case Cmd::LookupResp:
@@ -308,18 +265,67 @@ void Adapter::receive(const Packet& p) {
         on_response(p);
         break;
     }
-    after_rtl_change(sc_core::SC_ZERO_TIME);
+    run_core(sc_core::SC_ZERO_TIME);
+}
+
+void Adapter::serve_access(const Packet& p) {
+    // Host memory changes at the start of the DMA access; the access's
+    // duration delays the response.
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    const bool write = p.cmd == Cmd::Write;
+    const ExportCheck c = rtl_.check_export(p.segid, p.src, static_cast<uint32_t>(p.offset), p.len, write, false);
+    Packet r = p.response(response_to(p.cmd), c.err);
+    if (c.err == kOk && write) {
+        // A TLM write only reads its data pointer: the payload is lent, not copied.
+        r.err = host_dma(tlm::TLM_WRITE_COMMAND, c.addr, const_cast<uint8_t*>(p.data.data()), p.len, delay);
+    } else if (c.err == kOk) {
+        r.data.resize(p.len);
+        r.err = host_dma(tlm::TLM_READ_COMMAND, c.addr, r.data.data(), p.len, delay);
+        if (r.err != kOk) r.data.clear();
+    }
+    fabric_.send(std::move(r), delay);
+}
+
+void Adapter::answer_lookup(const Packet& p) {
+    const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+    Packet r = p.response(Cmd::LookupResp, m.check.err);
+    if (m.check.err == kOk) {
+        r.size = m.check.size;
+        r.perm = m.check.perm;
+        rtl_.importer_added(m.index, p.src, m.check.perm);   // its rights from now on
+    }
+    fabric_.send(std::move(r), sc_core::SC_ZERO_TIME);
+}
+
+uint8_t Adapter::bell_from_exporter(const Packet& p) {
+    // Every local import entry of that segment counts it.
+    const uint64_t slots = rtl_.import_matches(p.src, p.segid);
+    if (p.revoke) {
+        // Nothing to revoke is no error: the importer may have left, or be
+        // connecting (the lookup unit remembers the REVOKE).
+        rtl_.revoke(slots, p.src, p.segid, false);
+        return kOk;
+    }
+    for (unsigned s = 0; s < rsm::regs::kAttEntries; ++s)
+        if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
+    return slots == 0 ? static_cast<uint8_t>(regs::ErrClass::NO_ENTRY) : kOk;
+}
+
+uint8_t Adapter::bell_from_importer(const Packet& p) {
+    const ExportMatch m = rtl_.bell_export(p.segid, p.src);
+    if (m.check.err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
+    return m.check.err;
 }
 
 void Adapter::route_changed() {
     rtl_.route_changed();
-    after_rtl_change(sc_core::SC_ZERO_TIME);
+    run_core(sc_core::SC_ZERO_TIME);
 }
 
 void Adapter::node_lost(uint16_t node) {
     // Like an unpublish of everything the node exported: revoke our imports.
     rtl_.revoke(rtl_.import_matches(node, 0, true), node, 0, true);
-    after_rtl_change(sc_core::SC_ZERO_TIME);
+    run_core(sc_core::SC_ZERO_TIME);
 }
 
 void Adapter::on_response(const Packet& p) {

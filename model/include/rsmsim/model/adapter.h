@@ -53,7 +53,16 @@ private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status register_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
-    void after_rtl_change(const sc_core::sc_time& delay);
+    // Runs the core until it waits, then sends what it asked for and
+    // updates the interrupt line (after anything that changed its inputs).
+    void run_core(const sc_core::sc_time& delay);
+    // receive()'s cases: a remote read or write of an exported segment, a
+    // segment lookup, and a signal BELL from an exporter or an importer
+    // (these return the ERR_CLASS of the answer).
+    void serve_access(const Packet& p);
+    void answer_lookup(const Packet& p);
+    uint8_t bell_from_exporter(const Packet& p);
+    uint8_t bell_from_importer(const Packet& p);
     void send_request(Packet p, const sc_core::sc_time& delay);
     // Sends the packets the DMA engine issued; true if some were answered locally.
     bool send_dma_packets(const sc_core::sc_time& delay);
