@@ -55,7 +55,7 @@ int Agent::unpublish(uint32_t segid, unsigned slot) {
     return RSM_SUCCESS;
 }
 
-bool Agent::revoked(unsigned slot) {
+bool Agent::poll_revocation(unsigned slot) {
     if (revoked_[slot]) return true;
     uint64_t map = 0;
     if (!hal_.revoked(map) || !((map >> slot) & 1)) return false;

@@ -22,11 +22,11 @@ struct ImportGrant {
 
 class Agent {
 public:
-    explicit Agent(hw::Bus& bus) : hal_(bus) {}
+    // Uses the controller's HAL; the agent keeps no register state of its own.
+    explicit Agent(hal::AdapterHal& hal) : hal_(hal) {}
 
     [[nodiscard]] bool attach() { return hal_.attach(); }
     uint32_t node_id() const { return hal_.node_id(); }
-    hal::AdapterHal& hal() { return hal_; }
 
     // Export side. publish() resolves id 0 to a fresh id (written back),
     // rejects an id published already (RSMERR_SEGID_IN_USE) and programs a
@@ -45,13 +45,13 @@ public:
     // disconnect): a barrier or implicit access that straddles one fails.
     uint16_t generation(unsigned slot) const { return gen_[slot]; }
 
-    // Whether the exporter revoked import `slot` (it unpublished). Reads the
-    // adapter's revoked map; the first time it sees a revocation it bumps
-    // the slot's generation.
-    bool revoked(unsigned slot);
+    // Whether the exporter revoked import `slot` (it unpublished). Polls the
+    // adapter's revoked map and records a revocation the first time it is
+    // seen, bumping the slot's generation: a state change, not a query.
+    bool poll_revocation(unsigned slot);
 
 private:
-    hal::AdapterHal hal_;
+    hal::AdapterHal& hal_;
     std::bitset<regs::kEttEntries> export_used_;
     std::bitset<regs::kAttEntries> import_used_;
     std::map<uint32_t, unsigned> published_;   // segment id -> export slot

@@ -6,13 +6,10 @@
 #include <type_traits>
 
 #include "librsm/api_impl.h"
+#include "librsm/context.h"
 #include "remote_bus.h"
 #include "rsm/api_calls.h"
 #include "rsm/bus.h"
-
-namespace rsm::hw {
-Bus* current_bus_if_any();
-}
 
 namespace {
 

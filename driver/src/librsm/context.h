@@ -15,13 +15,19 @@
 #include "rsmapi.h"
 
 namespace rsm::hw {
-Bus* current_bus();   // the calling node's adapter, via the installed resolver
+Bus* current_bus();          // the calling node's adapter, via the installed resolver
+Bus* current_bus_if_any();   // the same, or nullptr without complaint (tracing)
 }
 
 namespace rsm::lib {
 
+// One adapter as the library sees it. The HAL (registers, window, DMA,
+// interrupts) and the agent (segment ids, table slots, connect protocol,
+// generations) sit side by side: data operations go to `hal`, resource
+// management to `agent`, which uses the same HAL.
 struct Controller {
     hw::Bus* bus;
+    hal::AdapterHal hal;
     agent::Agent agent;
     int refcount = 0;
     rsmapi_controller_attr_t attr{};
@@ -30,7 +36,7 @@ struct Controller {
     // Bumped (under the Bus lock) each time a waiter acknowledges the SIGNAL
     // interrupt cause; see wait_for_signal in rsmlib.cpp.
     uint64_t signal_epoch = 0;
-    explicit Controller(hw::Bus* b) : bus(b), agent(*b) {}
+    explicit Controller(hw::Bus* b) : bus(b), hal(*b), agent(hal) {}
 };
 
 enum class SegKind { Export, Import };
@@ -108,6 +114,19 @@ struct LocalMemory {
     bool writable;   // the device may write it (getv): the pages were writable when pinned
     uintptr_t handle = 0;
 };
+
+// The node's controller object (made on first use; attach() not yet done).
+Controller& controller_of(hw::Bus* bus);
+// Export entry or import slot of a segment, and whether it holds one now.
+unsigned segment_slot(const Segment& s);
+bool segment_has_entry(const Segment& s);
+
+// pollfd.cpp. Callers hold the Bus lock.
+// Re-reads the pending maps and updates every pollfd of the controller.
+void sync_pollfds(Controller& c);
+int get_pollfd(Segment& s, struct pollfd* fd);
+void release_pollfd(Segment& s);
+Segment* segment_of_pollfd(int fd);
 
 // mapping.cpp. Callers hold the Bus lock.
 int map_segment(ImportSegment& s, void** address, rsm_attribute_t attr, rsm_permission_t perm, off_t offset,

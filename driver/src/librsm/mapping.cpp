@@ -39,7 +39,7 @@ int map_segment(ImportSegment& s, void** address, rsm_attribute_t attr, rsm_perm
     // that may read. Mapping a write-only connection would have to guess what
     // the segment holds and would drop a store equal to the guess: refused.
     if (perm != RSM_PERM_NONE && !(s.perm & RSM_PERM_READ)) return RSMERR_BAD_PERMS;
-    if (s.gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.revoked(s.slot)) return RSMERR_CONN_ABORTED;
+    if (s.gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.poll_revocation(s.slot)) return RSMERR_CONN_ABORTED;
 
     const size_t pages = (length + kPage - 1) / kPage * kPage;
     int flags = MAP_PRIVATE | MAP_ANONYMOUS;
@@ -71,7 +71,7 @@ int map_segment(ImportSegment& s, void** address, rsm_attribute_t attr, rsm_perm
 void flush_mapping(ImportSegment& s) {
     Mapping* m = s.map.get();
     if (!m || !m->writable || !(s.perm & RSM_PERM_WRITE)) return;
-    auto& hal = s.ctrl->agent.hal();
+    auto& hal = s.ctrl->hal;
     // Write back each run of bytes that differs from the twin.
     size_t i = 0;
     while (i < m->length) {
@@ -100,7 +100,7 @@ void refresh_mapping(ImportSegment& s) {
         // would never be written. Read into a staging copy: the pages may be
         // read-only for the CPU.
         std::vector<uint8_t> fresh(m->length);
-        if (s.ctrl->agent.hal().window_read(s.slot, m->seg_offset, fresh.data(), fresh.size())) {
+        if (s.ctrl->hal.window_read(s.slot, m->seg_offset, fresh.data(), fresh.size())) {
             const bool ro = !m->writable;
             if (ro) (void)::mprotect(m->addr, m->pages, PROT_READ | PROT_WRITE);
             std::memcpy(m->addr, fresh.data(), fresh.size());

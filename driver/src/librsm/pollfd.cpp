@@ -39,16 +39,13 @@ void set_ready(Segment& s, bool pending) {
 
 }  // namespace
 
-unsigned segment_slot(const Segment& s);   // rsmlib.cpp
-bool segment_has_entry(const Segment& s);  // rsmlib.cpp
-
 // Re-reads the pending maps and updates every pollfd of the controller.
 // Caller holds the Bus lock.
 void sync_pollfds(Controller& c) {
     if (c.polled.empty()) return;
     uint32_t exports = 0;
     uint64_t imports = 0;
-    if (!c.agent.hal().signal_pending(exports, imports)) return;
+    if (!c.hal.signal_pending(exports, imports)) return;
     for (Segment* s : c.polled)
         set_ready(*s, segment_has_entry(*s) && pending_of(*s, exports, imports, segment_slot(*s)));
 }

@@ -133,13 +133,13 @@ int parse_acl(const rsmapi_access_entry_t* list, uint_t n, hal::AclRight* out) {
 // wait until every request to the node is answered; the span succeeded iff
 // neither moved.
 int hw_open(Controller& c, uint32_t node, hal::BarrierSnapshot& snap) {
-    return c.agent.hal().bar_snapshot(node, snap) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
+    return c.hal.bar_snapshot(node, snap) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
 }
 
 int hw_close(Controller& c, uint32_t node, const hal::BarrierSnapshot& snap) {
-    if (c.agent.hal().bar_flush(node, agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
+    if (c.hal.bar_flush(node, agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
     hal::BarrierSnapshot now{};
-    if (!c.agent.hal().bar_snapshot(node, now) || now.errors != snap.errors || now.route != snap.route)
+    if (!c.hal.bar_snapshot(node, now) || now.errors != snap.errors || now.route != snap.route)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
 }
@@ -148,8 +148,8 @@ int hw_close(Controller& c, uint32_t node, const hal::BarrierSnapshot& snap) {
 
 enum class Dir { Put, Get };
 
-int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes, size_t item,
-           Dir dir) {
+int put_get(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes, size_t item,
+            Dir dir) {
     if (!h) return RSMERR_BAD_SEG_HNDL;
     if (!data) return RSMERR_BAD_ADDR;
     if (reinterpret_cast<uintptr_t>(data) % item != 0) return RSMERR_BAD_MEM_ALIGNMENT;
@@ -171,7 +171,7 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     if (implicit && !s->barrier) return RSMERR_BARRIER_UNINITIALIZED;
 
     Controller& c = *s->ctrl;
-    auto& hal = c.agent.hal();
+    auto& hal = c.hal;
     hw::BusLock guard(*c.bus);
     const uint16_t gnum = s->gnum;
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;   // known forced disconnect
@@ -185,18 +185,25 @@ int access(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbytes
     int e = hw_close(c, s->node, snap);
     if (e == RSM_SUCCESS && !ok) e = RSMERR_BARRIER_FAILURE;
     // A failure may be the exporter having revoked the connection.
-    if (e != RSM_SUCCESS) (void)c.agent.revoked(s->slot);
+    if (e != RSM_SUCCESS) (void)c.agent.poll_revocation(s->slot);
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
     return e;
 }
 
 template <typename T>
-int access_n(rsm_memseg_import_handle_t h, off_t offset, T* datap, ulong_t rep_cnt, Dir dir) {
+int put_get_items(rsm_memseg_import_handle_t h, off_t offset, T* datap, ulong_t rep_cnt, Dir dir) {
     if (rep_cnt > SIZE_MAX / sizeof(T)) return RSMERR_BAD_LENGTH;
-    return access(h, offset, datap, rep_cnt * sizeof(T), sizeof(T), dir);
+    return put_get(h, offset, datap, rep_cnt * sizeof(T), sizeof(T), dir);
 }
 
 }  // namespace
+
+Controller& controller_of(rsm::hw::Bus* bus) {
+    std::lock_guard<std::mutex> g(reg().mu);
+    auto& slot = reg().controllers[bus];
+    if (!slot) slot = std::make_unique<Controller>(bus);
+    return *slot;
+}
 
 unsigned segment_slot(const Segment& s) {
     return s.kind == SegKind::Export ? static_cast<const ExportSegment&>(s).slot
@@ -207,10 +214,6 @@ bool segment_has_entry(const Segment& s) {
     return s.state == SegState::ExportPublished || s.state == SegState::ImportConnected;
 }
 
-void sync_pollfds(Controller& c);                        // pollfd.cpp
-int get_pollfd(Segment& s, struct pollfd* fd);          // pollfd.cpp
-void release_pollfd(Segment& s);                        // pollfd.cpp
-Segment* segment_of_pollfd(int fd);                     // pollfd.cpp
 
 }  // namespace rsm::lib
 
@@ -234,13 +237,7 @@ int impl_rsm_get_controller(char* name, rsmapi_controller_handle_t* controller) 
     rsm::hw::Bus* bus = rsm::hw::current_bus();
     if (type != "sci" || unit != 0 || !bus) return RSMERR_CTLR_NOT_PRESENT;
 
-    Controller* c = nullptr;
-    {
-        std::lock_guard<std::mutex> g(reg().mu);
-        auto& slot = reg().controllers[bus];
-        if (!slot) slot = std::make_unique<Controller>(bus);
-        c = slot.get();
-    }
+    Controller* c = &controller_of(bus);
     rsm::hw::BusLock guard(*bus);
     if (c->refcount == 0) {
         if (!c->agent.attach()) return RSMERR_CTLR_NOT_PRESENT;
@@ -353,7 +350,7 @@ int impl_rsm_memseg_export_republish(rsm_memseg_export_handle_t memseg, rsmapi_a
     const bool is_public = access_list_length == 0;
     rsm::hw::BusLock guard(*s->ctrl->bus);
     if (s->state != SegState::ExportPublished) return RSMERR_SEG_NOT_PUBLISHED;
-    if (s->ctrl->agent.hal().rewrite_acl(s->slot, acl, access_list_length, is_public,
+    if (s->ctrl->hal.rewrite_acl(s->slot, acl, access_list_length, is_public,
                                          is_public && (kDefaultMode & RSM_PERM_READ),
                                          is_public && (kDefaultMode & RSM_PERM_WRITE)) != rsm::hal::HwStatus::Ok)
         return RSMERR_INTERNAL_ERROR;
@@ -374,7 +371,7 @@ int impl_rsm_memseg_export_rebind(rsm_memseg_export_handle_t memseg, void* vaddr
     uint64_t bus_addr = 0;
     if (int e = pin(*s->ctrl, vaddr, length, rsm::hw::DmaAccess::ReadWrite, bus_addr)) return e;
     if (s->state == SegState::ExportPublished &&
-        s->ctrl->agent.hal().rebind_export(s->slot, bus_addr) != rsm::hal::HwStatus::Ok) {
+        s->ctrl->hal.rebind_export(s->slot, bus_addr) != rsm::hal::HwStatus::Ok) {
         s->ctrl->bus->dma_unmap(bus_addr, length);
         return RSMERR_INTERNAL_ERROR;
     }
@@ -435,34 +432,34 @@ int impl_rsm_memseg_import_disconnect(rsm_memseg_import_handle_t im_memseg) {
 }
 
 int impl_rsm_memseg_import_put(rsm_memseg_import_handle_t h, off_t off, void* src, size_t len) {
-    return access(h, off, src, len, 1, Dir::Put);
+    return put_get(h, off, src, len, 1, Dir::Put);
 }
 int impl_rsm_memseg_import_get(rsm_memseg_import_handle_t h, off_t off, void* dst, size_t len) {
-    return access(h, off, dst, len, 1, Dir::Get);
+    return put_get(h, off, dst, len, 1, Dir::Get);
 }
 int impl_rsm_memseg_import_put8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Put);
+    return put_get_items(h, off, d, n, Dir::Put);
 }
 int impl_rsm_memseg_import_put16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Put);
+    return put_get_items(h, off, d, n, Dir::Put);
 }
 int impl_rsm_memseg_import_put32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Put);
+    return put_get_items(h, off, d, n, Dir::Put);
 }
 int impl_rsm_memseg_import_put64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Put);
+    return put_get_items(h, off, d, n, Dir::Put);
 }
 int impl_rsm_memseg_import_get8(rsm_memseg_import_handle_t h, off_t off, uint8_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Get);
+    return put_get_items(h, off, d, n, Dir::Get);
 }
 int impl_rsm_memseg_import_get16(rsm_memseg_import_handle_t h, off_t off, uint16_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Get);
+    return put_get_items(h, off, d, n, Dir::Get);
 }
 int impl_rsm_memseg_import_get32(rsm_memseg_import_handle_t h, off_t off, uint32_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Get);
+    return put_get_items(h, off, d, n, Dir::Get);
 }
 int impl_rsm_memseg_import_get64(rsm_memseg_import_handle_t h, off_t off, uint64_t* d, ulong_t n) {
-    return access_n(h, off, d, n, Dir::Get);
+    return put_get_items(h, off, d, n, Dir::Get);
 }
 
 // ===================================================================== barriers
@@ -491,7 +488,7 @@ ImportSegment* barrier_segment(const rsmapi_barrier_t* b) {
 // `gnum`, or revoked by the exporter (read from the adapter, so a forced
 // disconnect is seen without a failed access first). Bus lock held.
 bool connection_lost(ImportSegment& s, uint16_t gnum) {
-    return gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.revoked(s.slot);
+    return gnum != s.ctrl->agent.generation(s.slot) || s.ctrl->agent.poll_revocation(s.slot);
 }
 
 }  // namespace
@@ -541,7 +538,7 @@ int impl_rsm_memseg_import_order_barrier(rsmapi_barrier_t* barrier) {
     // Order = flush: everything issued so far completes before anything later.
     rsm::hw::BusLock guard(*s->ctrl->bus);
     flush_mapping(*s);
-    if (s->ctrl->agent.hal().bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
+    if (s->ctrl->hal.bar_flush(s->node, rsm::agent::kHwTimeoutNs) != rsm::hal::HwStatus::Ok)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
 }
@@ -675,14 +672,14 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
     }
     if (rc == RSM_SUCCESS) {
         const bool sigpost = sg->flags & RSM_IMPLICIT_SIGPOST;
-        const hal::DmaResult r = c.agent.hal().dma_run(entries, n, sigpost,
+        const hal::DmaResult r = c.hal.dma_run(entries, n, sigpost,
                                                         sg->flags & RSM_SIGPOST_NO_ACCUMULATE,
                                                         agent::kHwTimeoutNs);
         sg->io_residual_count = n - std::min(r.completed, n);
-        if (r.status != hal::HwStatus::Ok) rc = c.agent.revoked(s->slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
+        if (r.status != hal::HwStatus::Ok) rc = c.agent.poll_revocation(s->slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
         // The chain ends when its data is acknowledged; the implicit post
         // follows it. Return once that is answered too, as a post would.
-        else if (sigpost) (void)c.agent.hal().bar_flush(s->node, agent::kHwTimeoutNs);
+        else if (sigpost) (void)c.hal.bar_flush(s->node, agent::kHwTimeoutNs);
     }
     for (unsigned i = 0; i < npinned; ++i)
         if (pinned[i]) c.bus->dma_unmap(pinned[i], sg->iovec[i].transfer_length);
@@ -742,8 +739,8 @@ int impl_rsm_get_interconnect_topology(rsm_topology_t** topology_data) {
     rsm::hw::Bus* bus = rsm::hw::current_bus();
     if (!bus) return RSMERR_CTLR_NOT_PRESENT;
     // The adapter's own view: its node id and the fabric's peers.
+    rsm::hal::AdapterHal& hal = controller_of(bus).hal;
     rsm::hw::BusLock guard(*bus);
-    rsm::hal::AdapterHal hal(*bus);
     uint64_t peers = 0;
     uint32_t node = 0;
     if (!hal.identify(node) || !hal.peers(peers)) return RSMERR_CTLR_NOT_PRESENT;
@@ -783,9 +780,9 @@ int impl_rsm_intr_signal_post(void* memseg, uint_t flags) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
     if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
-        auto& hal = s->ctrl->agent.hal();
+        auto& hal = s->ctrl->hal;
         rsm::hw::BusLock guard(*s->ctrl->bus);
-        if (s->ctrl->agent.revoked(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
+        if (s->ctrl->agent.poll_revocation(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
         if (!hal.signal_import_side(s->slot, noacc)) return RSMERR_INTERNAL_ERROR;
         // Delivered when its own answer is back without an error.
         switch (hal.wait_post_answer(rsm::agent::kHwTimeoutNs)) {
@@ -800,7 +797,7 @@ int impl_rsm_intr_signal_post(void* memseg, uint_t flags) {
     if (ExportSegment* s = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
         rsm::hw::BusLock guard(*s->ctrl->bus);
         if (s->state != SegState::ExportPublished) return RSM_SUCCESS;   // nobody can be importing it
-        return s->ctrl->agent.hal().signal_export_side(s->slot, noacc) ? RSM_SUCCESS : RSMERR_INTERNAL_ERROR;
+        return s->ctrl->hal.signal_export_side(s->slot, noacc) ? RSM_SUCCESS : RSMERR_INTERNAL_ERROR;
     }
     return RSMERR_BAD_SEG_HNDL;
 }
@@ -819,7 +816,7 @@ void wait_for_signal(Controller& c, uint64_t epoch, uint64_t slice_ns) {
     }
     if (!c.bus->wait_irq(slice_ns)) return;
     rsm::hw::BusLock guard(*c.bus);
-    (void)c.agent.hal().ack_signal();
+    (void)c.hal.ack_signal();
     ++c.signal_epoch;
 }
 }  // namespace
@@ -840,7 +837,7 @@ int impl_rsm_intr_signal_wait(void* memseg, int timeout) {
     } else {
         return RSMERR_BAD_SEG_HNDL;
     }
-    auto& hal = c->agent.hal();
+    auto& hal = c->hal;
     const uint64_t start = c->bus->now_ns();
     const bool forever = timeout < 0;
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
@@ -927,7 +924,7 @@ int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeo
                 rsm::hw::BusLock guard(*s->ctrl->bus);
                 bool taken = false;
                 if (!segment_has_entry(*s) ||
-                    !s->ctrl->agent.hal().signal_take(s->kind == SegKind::Import, segment_slot(*s), taken))
+                    !s->ctrl->hal.signal_take(s->kind == SegKind::Import, segment_slot(*s), taken))
                     taken = false;
                 if (!taken) fds[i].revents = 0;
                 sync_pollfds(*s->ctrl);
