@@ -167,6 +167,22 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     return answered_locally;
 }
 
+namespace {
+// Calls fn(segment offset, bytes before, bytes) for each SCI packet of an
+// access: at most 64 bytes, never crossing a 64-byte boundary.
+template <typename Fn>
+void for_each_packet(uint32_t offset, uint32_t len, Fn&& fn) {
+    uint32_t done = 0;
+    while (done < len) {
+        const uint64_t at = uint64_t{offset} + done;
+        const uint32_t room = Packet::kMaxPayload - static_cast<uint32_t>(at % Packet::kMaxPayload);
+        const uint32_t n = std::min(room, len - done);
+        fn(at, done, n);
+        done += n;
+    }
+}
+}  // namespace
+
 tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_time& delay) {
     const uint64_t rel = t.get_address() - regs::kWindowBase;
     const unsigned slot = static_cast<unsigned>(rel >> regs::kWindowSlotShift);
@@ -175,52 +191,46 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     if (t.get_byte_enable_ptr() || t.get_streaming_width() != len || len == 0 ||
         !(t.is_read() || t.is_write()))
         return tlm::TLM_BURST_ERROR_RESPONSE;
-    const bool write = t.is_write();
-    const Translation x = rtl_.translate(slot, offset, len, write);
+    const Translation x = rtl_.translate(slot, offset, len, t.is_write());
     if (x.err != kOk) {
         // Refused before anything leaves the adapter: counted and flagged.
         rtl_.event(RtlEvent::XlateError, x.node, x.err);   // counted against the entry's node
         run_core(delay);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
-    uint8_t* data = t.get_data_ptr();
-    // SCI packets carry at most 64 bytes and never cross a 64-byte boundary.
-    auto for_each_chunk = [&](auto&& fn) {
-        uint32_t done = 0;
-        while (done < len) {
-            const uint64_t at = uint64_t{offset} + done;
-            const uint32_t room = Packet::kMaxPayload - static_cast<uint32_t>(at % Packet::kMaxPayload);
-            const uint32_t n = std::min(room, len - done);
-            fn(at, done, n);
-            done += n;
-        }
-    };
-    if (write) {
-        // Posted: the CPU is done once the burst is in the adapter; packets
-        // leave as the data streams in.
-        const sc_time start = delay;
-        for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
-            Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
-            p.data.assign(data + done, data + done + n);
-            // The posted write reaches the adapter after the host-bus latency.
-            const sc_time streamed =
-                start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
-            send_request(std::move(p), streamed);
-        });
-        delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
-        mark_mmio(WinWrite, t.get_address(), len, delay);
-        run_core(delay);
-        return tlm::TLM_OK_RESPONSE;
-    }
-    // Read: a round trip. Issue every packet, then wait for all responses.
+    return t.is_write() ? window_write(t, x, offset, delay) : window_read(t, x, offset, delay);
+}
+
+tlm::tlm_response_status Adapter::window_write(tlm::tlm_generic_payload& t, const Translation& x, uint32_t offset,
+                                               sc_time& delay) {
+    // Posted: the CPU is done once the burst is in the adapter; packets
+    // leave as the data streams in.
+    const uint8_t* data = t.get_data_ptr();
+    const uint32_t len = t.get_data_length();
+    const sc_time start = delay;
+    for_each_packet(offset, len, [&](uint64_t at, uint32_t done, uint32_t n) {
+        Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
+        p.data.assign(data + done, data + done + n);
+        // The posted write reaches the adapter after the host-bus latency.
+        const sc_time streamed = start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
+        send_request(std::move(p), streamed);
+    });
+    delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
+    mark_mmio(WinWrite, t.get_address(), len, delay);
+    run_core(delay);
+    return tlm::TLM_OK_RESPONSE;
+}
+
+tlm::tlm_response_status Adapter::window_read(tlm::tlm_generic_payload& t, const Translation& x, uint32_t offset,
+                                              sc_time& delay) {
+    // A round trip: issue every packet, then wait for all responses.
     wait(delay);
     delay = sc_core::SC_ZERO_TIME;
-    PendingRead pr{data, 0, kOk, {}};
-    mark_mmio(WinRead, t.get_address(), len, ns(timing_.mmio_read_ns));
-    for_each_chunk([&](uint64_t at, uint32_t done, uint32_t n) {
+    PendingRead pr{t.get_data_ptr(), 0, kOk, {}};
+    mark_mmio(WinRead, t.get_address(), t.get_data_length(), ns(timing_.mmio_read_ns));
+    for_each_packet(offset, t.get_data_length(), [&](uint64_t at, uint32_t done, uint32_t n) {
         Packet p = Packet::request(Cmd::Read, x.node, x.segid, at, n);
-        const uint32_t txn = next_txn_;
-        reads_[txn] = {&pr, done};
+        reads_[next_txn_] = {&pr, done};
         ++pr.remaining;
         send_request(std::move(p), sc_core::SC_ZERO_TIME);
     });

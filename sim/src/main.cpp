@@ -161,33 +161,59 @@ struct Scenario {
         rsmapi_controller_handle_t ctl = nullptr;
         report.line(me, "rsm_get_controller(\"sci0\")", rsm_get_controller(const_cast<char*>("sci0"), &ctl));
         c.sync();   // published
-        rsm_memseg_import_handle_t im = nullptr;
-        double took = 0;
-        int rc = timed(took, [&] {
-            return rsm_memseg_import_connect(ctl, rsmsim::Cluster::node_id(0), segid, RSM_PERM_RDWR, &im);
-        });
-        report.line(me, fmt::format("rsm_memseg_import_connect(node 4, 0x{:x}, RDWR)", segid), rc, took);
+        rsm_memseg_import_handle_t im = connect(ctl, me);
         rsmapi_barrier_t bar{};
         report.line(me, "rsm_memseg_import_init_barrier", rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
         const off_t base = static_cast<off_t>((me - 1) * opt.bytes);
         std::vector<uint8_t> data(opt.bytes);
         for (size_t k = 0; k < opt.bytes; ++k) data[k] = pattern(me, k);
+        put_slice(im, me, base, data);
+        c.sync();   // importers have put
+        c.sync();   // verified
+        get_slice_back(im, me, base, data);
+        for (size_t k = 0; k < opt.bytes; ++k) data[k] = pattern(me + 100, k);
+        putv_getv_slice(im, me, base, data);
+        report.line(me, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar));
+        report.line(me, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im));
+        report.line(me, "rsm_release_controller", rsm_release_controller(ctl));
+        c.sync();   // importers done
+    }
+
+    rsm_memseg_import_handle_t connect(rsmapi_controller_handle_t ctl, int me) {
+        rsm_memseg_import_handle_t im = nullptr;
+        double took = 0;
+        const int rc = timed(took, [&] {
+            return rsm_memseg_import_connect(ctl, rsmsim::Cluster::node_id(0), segid, RSM_PERM_RDWR, &im);
+        });
+        report.line(me, fmt::format("rsm_memseg_import_connect(node 4, 0x{:x}, RDWR)", segid), rc, took);
+        return im;
+    }
+
+    // A 4-byte put first (the latency figure), then the whole slice.
+    void put_slice(rsm_memseg_import_handle_t im, int me, off_t base, const std::vector<uint8_t>& data) {
+        double took = 0;
+        int rc = RSM_SUCCESS;
+        auto* src = const_cast<uint8_t*>(data.data());
         if (opt.bytes >= 4) {
-            rc = timed(took, [&] { return rsm_memseg_import_put(im, base, data.data(), 4); });
+            rc = timed(took, [&] { return rsm_memseg_import_put(im, base, src, 4); });
             report.line(me, fmt::format("rsm_memseg_import_put(4 B @ 0x{:x})", base), rc, took);
             if (me == 1 && rc == RSM_SUCCESS) report.put4_ns = took;
         }
-        rc = timed(took, [&] { return rsm_memseg_import_put(im, base, data.data(), opt.bytes); });
+        rc = timed(took, [&] { return rsm_memseg_import_put(im, base, src, opt.bytes); });
         report.line(me, fmt::format("rsm_memseg_import_put({} B @ 0x{:x})", opt.bytes, base), rc, took, true);
-        c.sync();   // importers have put
-        c.sync();   // verified
+    }
+
+    void get_slice_back(rsm_memseg_import_handle_t im, int me, off_t base, const std::vector<uint8_t>& data) {
         std::vector<uint8_t> back(opt.bytes, 0);
-        rc = timed(took, [&] { return rsm_memseg_import_get(im, base, back.data(), opt.bytes); });
+        double took = 0;
+        const int rc = timed(took, [&] { return rsm_memseg_import_get(im, base, back.data(), opt.bytes); });
         report.line(me, fmt::format("rsm_memseg_import_get({} B @ 0x{:x})", opt.bytes, base), rc, took);
         report.check(me, "compare got data with the pattern put", back == data);
-        // The same slice again as four scatter-gather entries.
-        for (size_t k = 0; k < opt.bytes; ++k) data[k] = pattern(me + 100, k);
-        std::fill(back.begin(), back.end(), uint8_t{0});
+    }
+
+    // The same slice again as four scatter-gather entries, out and back.
+    void putv_getv_slice(rsm_memseg_import_handle_t im, int me, off_t base, std::vector<uint8_t>& data) {
+        std::vector<uint8_t> back(opt.bytes, 0);
         rsm_iovec_t iov[4];
         const size_t quarter = (opt.bytes + 3) / 4;
         ulong_t n = 0;
@@ -203,7 +229,8 @@ struct Scenario {
         sg.io_request_count = n;
         sg.remote_handle = im;
         sg.iovec = iov;
-        rc = timed(took, [&] { return rsm_memseg_import_putv(&sg); });
+        double took = 0;
+        int rc = timed(took, [&] { return rsm_memseg_import_putv(&sg); });
         report.line(me, fmt::format("rsm_memseg_import_putv({} entries, {} B) residual {}", n, opt.bytes,
                                     sg.io_residual_count), rc, took, true);
         for (ulong_t k = 0; k < n; ++k) iov[k].local.vaddr = reinterpret_cast<caddr_t>(back.data());
@@ -211,10 +238,6 @@ struct Scenario {
         report.line(me, fmt::format("rsm_memseg_import_getv({} entries, {} B) residual {}", n, opt.bytes,
                                     sg.io_residual_count), rc, took);
         report.check(me, "compare getv data with the pattern putv wrote", back == data);
-        report.line(me, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar));
-        report.line(me, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im));
-        report.line(me, "rsm_release_controller", rsm_release_controller(ctl));
-        c.sync();   // importers done
     }
 };
 
@@ -669,19 +692,16 @@ struct Cli {
     double stall_limit_s = 60;
 };
 
-// Every option of the command line (and of --config files), in one place.
-void add_options(CLI::App& app, Cli& cli) {
-    app.footer("Exit status: 0 the run passed (with injected faults: every failure was reported as the rsmapi "
-               "documents it, and no data was lost); 1 a check failed, or programs were left blocked or stopped by "
-               "--time-limit; 2 bad options or files; 130 interrupted (Ctrl-C).");
+const char* const kRunGroup = "Cluster and workload";
+
+void add_run_options(CLI::App& app, Cli& cli) {
     Options& opt = cli.opt;
-    const std::string run_group = "Cluster and workload", timing = "Timing", faults = "Faults", output = "Output";
     app.add_option("-n,--nodes", opt.nodes, "number of nodes (one exporter, the rest import)")
         ->check(CLI::Range(2, rsmsim::Cluster::kMaxNodes))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("-t,--topology", opt.topology, "switch (two nodes: a cable), ring, or torus")
         ->check(CLI::IsMember({"switch", "ring", "torus"}))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("-w,--workload", opt.workload,
                    "putget: node 4 exports, the others put/get/putv/getv; all-to-all: every node puts into every "
                    "other; calibrate: measure the profile's 4-byte put latency and DMA bandwidth (nodes 4 and 8); "
@@ -691,19 +711,24 @@ void add_options(CLI::App& app, Cli& cli) {
                    "posts back to back, accumulating and not; barrier: --rounds puts each inside a barrier, "
                    "retried when the close fails (give it --fault)")
         ->check(CLI::IsMember({"putget", "all-to-all", "calibrate", "sweep", "pingpong", "sg", "storm", "barrier"}))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("--max-bytes", opt.max_bytes, "-w sweep: the largest transfer (sizes 4 B, 16 B, ... up to it)")
         ->check(CLI::Range(size_t{4}, size_t{16} << 20))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("--rounds", opt.rounds, "-w pingpong, storm, barrier: round trips, posts, barrier rounds")
         ->check(CLI::Range(1, 100000))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("-b,--bytes", opt.bytes, "bytes each importer puts and gets back")
         ->check(CLI::Range(size_t{1}, size_t{1} << 20))
-        ->group(run_group);
+        ->group(kRunGroup);
     app.add_option("--segid-file", cli.segid_file,
                    "segment-id file for rsm_get_segmentid_range (else $RSM_SEGMENTID_FILE or /etc/rsm/rsm.segmentid)")
-        ->group(run_group);
+        ->group(kRunGroup);
+}
+
+void add_timing_options(CLI::App& app, Cli& cli) {
+    Options& opt = cli.opt;
+    const char* const timing = "Timing";
     std::vector<std::string> names;
     for (const auto& p : rsmsim::model::timing_profiles()) names.push_back(p.name);
     app.add_option("-p,--profile", opt.profile, "timing profile")->check(CLI::IsMember(names))->group(timing);
@@ -714,6 +739,10 @@ void add_options(CLI::App& app, Cli& cli) {
     app.add_option("--set", opt.overrides, "override one timing parameter, NAME=VALUE (after --profile-file); repeatable")
         ->group(timing);
     app.add_flag("--list-profiles", cli.list_profiles, "print the timing profiles and their parameters, and exit")->group(timing);
+}
+
+void add_fault_options(CLI::App& app, Options& opt) {
+    const char* const faults = "Faults";
     app.add_option("--fault", opt.faults,
                    "down:A-B@US, up:A-B@US, slow:A-B@US/FACTOR, crc:A-B@US/RATE (B or A = 0: the switch), "
                    "crash:NODE@US, or random:down=N,slow=N,crc=N,crash=N[@WINDOW_US] (drawn from --seed); repeatable")
@@ -725,6 +754,11 @@ void add_options(CLI::App& app, Cli& cli) {
     app.add_option("--seed", opt.seed, "seed of every random choice (CRC errors, random faults)")->group(faults);
     app.add_option("--link-down", opt.link_down, "shorthand for --fault down:A-B@US (A-B@US)")->group(faults);
     app.add_option("--crash", opt.crash, "shorthand for --fault crash:NODE@US (NODE@US)")->group(faults);
+}
+
+void add_output_options(CLI::App& app, Cli& cli) {
+    Options& opt = cli.opt;
+    const char* const output = "Output";
     app.add_option("--vcd", opt.vcd, "waveform file to write (.vcd, or .fst for FST), with a GTKWave save file beside it (.gtkw)")->group(output);
     app.add_flag("--trace-fst", opt.trace_fst, "write the waveform as FST (whatever its name)")->group(output);
     app.add_option("--trace-nodes", opt.trace_nodes, "only these nodes' signals in the waveform, e.g. 4,8")->group(output);
@@ -738,18 +772,11 @@ void add_options(CLI::App& app, Cli& cli) {
     app.add_option("--plot", opt.plot,
                    "-w sweep / pingpong: draw them with gnuplot into this SVG file (the CSV goes beside it unless "
                    "--csv names one)")->group(output);
-    app.add_option("--time-limit", cli.time_limit_us,
-                   "stop at this simulated time (us); programs still running then make the run fail")
-        ->check(CLI::Range(0.0, rsmsim::kMaxFaultTimeUs))
-        ->group(run_group);
-    app.set_version_flag("--version", std::string("rsmsim ") + RSMSIM_VERSION + " (librsm 2, SystemC 2.3.4, verilated RTL)");
     app.add_flag("--no-vcd", opt.no_vcd, "write no waveform")->group(output);
-    // Every long option can come from a TOML file instead (the command line
-    // wins): nodes = 9, topology = "torus", fault = ["down:4-8@20", ...].
-    app.set_config("--config", "", "read options from a TOML file: long option names as keys, lists for repeatable ones")
-        ->check(CLI::ExistingFile);
-    app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
-    // rsmsim exec: the user's own programs, one process per node, instead of a workload.
+}
+
+// rsmsim exec: the user's own programs, one process per node, instead of a workload.
+void add_exec_command(CLI::App& app, Cli& cli) {
     CLI::App* exec = cli.exec = app.add_subcommand("exec", "run your own rsmapi programs (their own main(), linked with -lrsm), one "
                                             "process per node, on the cluster the other options describe");
     exec->fallthrough();
@@ -760,7 +787,29 @@ void add_options(CLI::App& app, Cli& cli) {
     exec->add_option("command", cli.exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
 }
 
-// The options as a cluster configuration: false (message on stderr) if one is bad.
+// Every option of the command line (and of --config files), in one place;
+// within a group, --help lists them in the order added.
+void add_options(CLI::App& app, Cli& cli) {
+    app.footer("Exit status: 0 the run passed (with injected faults: every failure was reported as the rsmapi "
+               "documents it, and no data was lost); 1 a check failed, or programs were left blocked or stopped by "
+               "--time-limit; 2 bad options or files; 130 interrupted (Ctrl-C).");
+    add_run_options(app, cli);
+    add_timing_options(app, cli);
+    add_fault_options(app, cli.opt);
+    add_output_options(app, cli);
+    app.add_option("--time-limit", cli.time_limit_us,
+                   "stop at this simulated time (us); programs still running then make the run fail")
+        ->check(CLI::Range(0.0, rsmsim::kMaxFaultTimeUs))
+        ->group(kRunGroup);
+    app.set_version_flag("--version", std::string("rsmsim ") + RSMSIM_VERSION + " (librsm 2, SystemC 2.3.4, verilated RTL)");
+    // Every long option can come from a TOML file instead (the command line
+    // wins): nodes = 9, topology = "torus", fault = ["down:4-8@20", ...].
+    app.set_config("--config", "", "read options from a TOML file: long option names as keys, lists for repeatable ones")
+        ->check(CLI::ExistingFile);
+    app.allow_config_extras(CLI::config_extras_mode::error);   // a misspelt key is an error, not ignored
+    add_exec_command(app, cli);
+}
+
 // The command line's run settings (their checks and translation: run_settings.h).
 rsmsim::RunSettings settings_of(const Cli& cli) {
     const Options& opt = cli.opt;
@@ -782,6 +831,7 @@ rsmsim::RunSettings settings_of(const Cli& cli) {
     return s;
 }
 
+// The options as a cluster configuration: false (message on stderr) if one is bad.
 bool make_config(Cli& cli, rsmsim::ClusterConfig& cfg) {
     Options& opt = cli.opt;
     std::string error;

@@ -53,6 +53,12 @@ private:
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status register_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    // A translated window access: posted writes stream out as packets; a
+    // read waits for every packet's answer.
+    tlm::tlm_response_status window_write(tlm::tlm_generic_payload& t, const Translation& x, uint32_t offset,
+                                          sc_core::sc_time& delay);
+    tlm::tlm_response_status window_read(tlm::tlm_generic_payload& t, const Translation& x, uint32_t offset,
+                                         sc_core::sc_time& delay);
     // Runs the core until it waits, then sends what it asked for and
     // updates the interrupt line (after anything that changed its inputs).
     void run_core(const sc_core::sc_time& delay);
