@@ -884,54 +884,74 @@ int impl_rsm_memseg_release_pollfd(void* memseg) {
     return RSM_SUCCESS;
 }
 
+namespace {
+
+// The segment behind pollfd `fd` if it is one of this node's (on `bus`).
+Segment* own_segment_of_pollfd(int fd, rsm::hw::Bus* bus) {
+    Segment* s = segment_of_pollfd(fd);
+    return s && s->ctrl->bus == bus ? s : nullptr;
+}
+
+// The calling node's controller if one of `fds` is its pollfd: the one
+// whose interrupt the wait can sleep on.
+Controller* own_controller_among(const struct pollfd fds[], nfds_t nfds, rsm::hw::Bus* bus) {
+    for (nfds_t i = 0; i < nfds; ++i)
+        if (Segment* s = own_segment_of_pollfd(fds[i].fd, bus)) return s->ctrl;
+    return nullptr;
+}
+
+int poll_error() {
+    if (errno == EFAULT) return RSMERR_BAD_ADDR;
+    if (errno == EINTR) return RSMERR_INTERRUPTED;
+    if (errno == EAGAIN) return RSMERR_INSUFFICIENT_RESOURCES;
+    return RSMERR_BAD_ARGS_ERRORS;
+}
+
+// After poll(): consumes one event per ready segment of this node (a lost
+// race clears its revents), hides another node's pollfds (not this node's
+// to consume) and counts the descriptors with events.
+int consume_ready(struct pollfd fds[], nfds_t nfds, rsm::hw::Bus* bus) {
+    int n = 0;
+    for (nfds_t i = 0; i < nfds; ++i) {
+        Segment* any = segment_of_pollfd(fds[i].fd);
+        Segment* s = any && any->ctrl->bus == bus ? any : nullptr;
+        if (any && !s) fds[i].revents = 0;   // another node's
+        if (s && fds[i].revents == POLLRDNORM) {
+            rsm::hw::BusLock guard(*s->ctrl->bus);
+            bool taken = false;
+            if (!segment_has_entry(*s) ||
+                !s->ctrl->hal.signal_take(s->kind == SegKind::Import, segment_slot(*s), taken))
+                taken = false;
+            if (!taken) fds[i].revents = 0;
+            sync_pollfds(*s->ctrl);
+        }
+        if (fds[i].revents) ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
 int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
     if (numfdsp) *numfdsp = 0;
     if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
     rsm::hw::Bus* bus = rsm::hw::current_bus();
-    auto own_segment_of_pollfd = [bus](int fd) -> Segment* {
-        Segment* s = segment_of_pollfd(fd);
-        return s && s->ctrl->bus == bus ? s : nullptr;
-    };
     const uint64_t start = bus ? bus->now_ns() : 0;
     const bool forever = timeout < 0;
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
     for (;;) {
         // Bring this node's descriptors up to date, then ask the kernel. A
-        // pollfd of another node is not this node's to consume: it counts
-        // as an ordinary descriptor that never reports an event here.
-        Controller* mine = nullptr;   // the calling node's, whose interrupt we can wait for
-        for (nfds_t i = 0; i < nfds && !mine; ++i)
-            if (Segment* s = own_segment_of_pollfd(fds[i].fd)) mine = s->ctrl;
+        // pollfd of another node counts as an ordinary descriptor that never
+        // reports an event here.
+        Controller* mine = own_controller_among(fds, nfds, bus);
         uint64_t epoch = 0;
         if (mine) {
             rsm::hw::BusLock guard(*mine->bus);
             epoch = mine->signal_epoch;
             sync_pollfds(*mine);
         }
-        if (::poll(fds, nfds, 0) < 0) {
-            if (errno == EFAULT) return RSMERR_BAD_ADDR;
-            if (errno == EINTR) return RSMERR_INTERRUPTED;
-            if (errno == EAGAIN) return RSMERR_INSUFFICIENT_RESOURCES;
-            return RSMERR_BAD_ARGS_ERRORS;
-        }
-        int n = 0;
-        for (nfds_t i = 0; i < nfds; ++i) {
-            Segment* any = segment_of_pollfd(fds[i].fd);
-            Segment* s = any && any->ctrl->bus == bus ? any : nullptr;
-            if (any && !s) fds[i].revents = 0;   // another node's
-            if (s && fds[i].revents == POLLRDNORM) {
-                // One event consumed per ready segment; lost races clear revents.
-                rsm::hw::BusLock guard(*s->ctrl->bus);
-                bool taken = false;
-                if (!segment_has_entry(*s) ||
-                    !s->ctrl->hal.signal_take(s->kind == SegKind::Import, segment_slot(*s), taken))
-                    taken = false;
-                if (!taken) fds[i].revents = 0;
-                sync_pollfds(*s->ctrl);
-            }
-            if (fds[i].revents) ++n;
-        }
-        if (n > 0) {
+        if (::poll(fds, nfds, 0) < 0) return poll_error();
+        if (const int n = consume_ready(fds, nfds, bus); n > 0) {
             if (numfdsp) *numfdsp = n;
             return RSM_SUCCESS;
         }
