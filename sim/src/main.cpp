@@ -37,6 +37,7 @@
 #include "rsmsim/run_settings.h"
 #include "rsmsim/scenarios.h"
 #include "rsmsim/verdict.h"
+#include "page_buffer.h"
 
 namespace {
 
@@ -106,7 +107,6 @@ uint8_t pattern(int node_index, size_t i) {
     return static_cast<uint8_t>(i * 31u + static_cast<unsigned>(node_index) * 7u + 1u);
 }
 
-size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 // Times one rsmapi call in simulated nanoseconds.
 template <typename F>
@@ -582,7 +582,7 @@ public:
 // Buffers of the built-in putget and all-to-all workloads (page-aligned, zeroed).
 using Memory = std::unique_ptr<uint8_t, decltype(&std::free)>;
 Memory page_memory(size_t len) {
-    Memory m(static_cast<uint8_t*>(std::aligned_alloc(4096, len)), &std::free);
+    Memory m(static_cast<uint8_t*>(std::aligned_alloc(rsmsim::kPage, len)), &std::free);
     if (m) std::memset(m.get(), 0, len);
     return m;
 }
@@ -592,7 +592,7 @@ public:
     PutGetWorkload(const Options& opt, const Report& report) : mem_(nullptr, &std::free) {
         s_.opt = opt;
         s_.report.verdict = report.verdict;   // faults injected or not
-        s_.seg_len = round_up(opt.bytes * static_cast<size_t>(opt.nodes - 1), 4096);
+        s_.seg_len = rsmsim::whole_pages(opt.bytes * static_cast<size_t>(opt.nodes - 1));
         mem_ = page_memory(s_.seg_len);
         s_.seg_mem = mem_.get();
     }
@@ -617,7 +617,7 @@ private:
 class AllToAllWorkload : public Workload {
 public:
     AllToAllWorkload(const Options& opt, Report& report)
-        : a2a_{opt, report, {}, round_up(opt.bytes * static_cast<size_t>(opt.nodes), 4096), {}} {
+        : a2a_{opt, report, {}, rsmsim::whole_pages(opt.bytes * static_cast<size_t>(opt.nodes)), {}} {
         for (int i = 0; i < opt.nodes; ++i) {
             mem_.push_back(page_memory(a2a_.seg_len));
             a2a_.mem.push_back(mem_.back().get());

@@ -6,11 +6,17 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "adapter_regs.h"
+
 namespace rsmsim {
 
+inline constexpr size_t kPage = rsm::regs::kPageSize;
+
+// `n` rounded up to whole pages.
+inline size_t whole_pages(size_t n) { return (n + kPage - 1) / kPage * kPage; }
+
 struct PageBuffer {
-    explicit PageBuffer(size_t n)
-        : len((n + 4095) / 4096 * 4096), p(static_cast<uint8_t*>(std::aligned_alloc(4096, len))) {
+    explicit PageBuffer(size_t n) : len(whole_pages(n)), p(static_cast<uint8_t*>(std::aligned_alloc(kPage, len))) {
         if (p) std::memset(p, 0, len);
     }
     ~PageBuffer() { std::free(p); }

@@ -17,7 +17,7 @@ constexpr int kSyncs = 6;   // rendezvous per run: four in ping_pong, two in dma
 }  // namespace
 
 struct ProfileProbe::Buffers {
-    explicit Buffers(size_t dma) : ping0(4096), ping1(4096), remote(dma), local(dma) {}
+    explicit Buffers(size_t dma) : ping0(kPage), ping1(kPage), remote(dma), local(dma) {}
     PageBuffer ping0, ping1, remote, local;
 };
 

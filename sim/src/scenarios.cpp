@@ -91,7 +91,7 @@ constexpr int kMapped = 4;
 int mapped_stores(rsm_memseg_import_handle_t im, rsmapi_barrier_t* bar, const uint8_t* local, size_t bytes,
                   double& ns) {
     void* addr = nullptr;
-    int rc = rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_RDWR, 0, (bytes + 4095) / 4096 * 4096);
+    int rc = rsm_memseg_import_map(im, &addr, RSM_MAP_NONE, RSM_PERM_RDWR, 0, whole_pages(bytes));
     if (rc != RSM_SUCCESS) return rc;
     const double t0 = Cluster::now_ns();
     rc = rsm_memseg_import_open_barrier(bar);
@@ -155,7 +155,7 @@ void BandwidthSweep::run(Cluster& cl, int me) {
 // ---- ping-pong ----
 
 struct PingPong::Side {
-    PageBuffer page{4096};
+    PageBuffer page{kPage};
     rsm_memseg_export_handle_t ex = nullptr;
     rsm_memseg_import_handle_t im = nullptr;
     rsmapi_barrier_t bar{};
@@ -275,7 +275,7 @@ void ScatterGather::run(Cluster& cl, int me) {
 // ---- signal-post storm ----
 
 struct SignalStorm::Shared {
-    PageBuffer mem{4096};
+    PageBuffer mem{kPage};
     int received[2] = {0, 0};
 };
 
