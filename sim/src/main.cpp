@@ -107,7 +107,6 @@ uint8_t pattern(int node_index, size_t i) {
     return static_cast<uint8_t>(i * 31u + static_cast<unsigned>(node_index) * 7u + 1u);
 }
 
-
 // Times one rsmapi call in simulated nanoseconds.
 template <typename F>
 int timed(double& took_ns, F&& f) {
