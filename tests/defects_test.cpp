@@ -257,19 +257,8 @@ TEST(Pollfd, NoDescriptorsOrOnlyAPipeTimeOutWhileTheInterruptLineIsUp) {
 
 TEST(Handles, StaleImportHandleAndItsBarrierNeverReachANewerImport) {
     PageBuffer a(4096), b(4096);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ea = nullptr, eb = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, a.data(), a.len, kId, ea));
-            ASSERT_TRUE(export_segment(c, b.data(), b.len, kId2, eb));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ea));
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(eb));
-            return;
-        }
-        cl.sync();
+    rsmsim::test::export_scenario(2, {{a.data(), a.len, kId}, {b.data(), b.len, kId2}},
+                                  [&](int, Cluster&, rsmapi_controller_handle_t c) {
         for (int round = 0; round < 20; ++round) {   // the allocator reuses freed blocks at once
             rsm_memseg_import_handle_t ia = nullptr, ib = nullptr;
             ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &ia));
@@ -284,7 +273,6 @@ TEST(Handles, StaleImportHandleAndItsBarrierNeverReachANewerImport) {
             ASSERT_RSM_OK(rsm_memseg_import_disconnect(ib));
         }
         EXPECT_EQ(b.data()[0], 0) << "nothing landed in the newer import's segment";
-        cl.sync();
     });
 }
 
@@ -292,20 +280,12 @@ TEST(Handles, StaleImportHandleAndItsBarrierNeverReachANewerImport) {
 
 TEST(Revocation, CloseBarrierReportsAnUnpublishDuringASpanWithoutAccesses) {
     PageBuffer seg(4096);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        rsm_memseg_export_handle_t ex = nullptr;
-        if (i == 0) {
-            ASSERT_TRUE(export_segment(c, seg.data(), seg.len, kId, ex));
-            cl.sync();
-            cl.sync();   // the importer opened its barriers
-            ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
+    auto exporter = [](Cluster& cl, const std::vector<rsm_memseg_export_handle_t>& ex) {
+        cl.sync();   // the importer opened its barriers
+        ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex[0]));
         cl.sync();
+    };
+    rsmsim::test::export_scenario(2, {{seg.data(), seg.len, kId}}, [&](int, Cluster& cl, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
         ASSERT_RSM_OK(rsm_memseg_import_set_mode(im, RSM_BARRIER_MODE_EXPLICIT));
@@ -325,8 +305,7 @@ TEST(Revocation, CloseBarrierReportsAnUnpublishDuringASpanWithoutAccesses) {
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_unmap(im));
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
-    });
+    }, exporter);
 }
 
 // ---- 10: calls act only on the calling node's own objects

@@ -112,22 +112,12 @@ TEST(EndToEnd, ThreeNodesThroughASwitchEachWriteTheirOwnSlice) {
 
 TEST(EndToEnd, ExplicitBarrierReportsTheForcedDisconnect) {
     PageBuffer mem(kSeg);
-    run_nodes(2, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data(), kSeg, 0));
-            rsm_memseg_id_t id = kId;
-            ASSERT_RSM_OK(rsm_memseg_export_publish(ex, &id, nullptr, 0));
-            cl.sync();   // published
-            cl.sync();   // importer connected and wrote once
-            ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex));
-            cl.sync();   // withdrawn: importer writes into it
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
-        cl.sync();
+    auto exporter = [](Cluster& cl, const std::vector<rsm_memseg_export_handle_t>& ex) {
+        cl.sync();   // importer connected and wrote once
+        ASSERT_RSM_OK(rsm_memseg_export_unpublish(ex[0]));
+        cl.sync();   // withdrawn: importer writes into it
+    };
+    rsmsim::test::export_scenario(2, {{mem.data(), kSeg, kId}}, [&](int, Cluster& cl, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_RDWR, &im));
         ASSERT_RSM_OK(rsm_memseg_import_set_mode(im, RSM_BARRIER_MODE_EXPLICIT));
@@ -151,8 +141,7 @@ TEST(EndToEnd, ExplicitBarrierReportsTheForcedDisconnect) {
         EXPECT_EQ(got, 0x12345678u) << "a failed get leaves the destination alone";
         ASSERT_RSM_OK(rsm_memseg_import_destroy_barrier(&bar));
         ASSERT_RSM_OK(rsm_memseg_import_disconnect(im));
-        cl.sync();
-    });
+    }, exporter);
     uint32_t w[3];
     std::memcpy(w, mem.data() + 8, sizeof w);
     EXPECT_EQ(w[0], 0xCAFEF00Du);

@@ -4,6 +4,7 @@
 
 #include "adapter_regs.h"
 #include "support/cluster_run.h"
+#include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
 
 namespace {
@@ -65,21 +66,13 @@ TEST(Signals, ImporterToExporterAccumulatesOrDrops) {
 
 TEST(Signals, ExporterToEveryImporter) {
     PageBuffer mem(4096);
-    run_nodes(4, [&](int i, Cluster& cl) {
-        rsmapi_controller_handle_t c = controller();
-        if (i == 0) {
-            rsm_memseg_export_handle_t ex = nullptr;
-            ASSERT_TRUE(rsmsim::test::export_segment(c, mem.data(), 4096, kId, ex));
-            cl.sync();   // nodes 8 and 12 connect; node 16 does not
-            cl.sync();
-            ASSERT_RSM_OK(rsm_intr_signal_post(ex, 0));
-            ASSERT_RSM_OK(rsm_intr_signal_post(ex, 0));
-            cl.sync();
-            cl.sync();
-            ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
-            return;
-        }
+    auto exporter = [](Cluster& cl, const std::vector<rsm_memseg_export_handle_t>& ex) {
+        cl.sync();   // nodes 8 and 12 connected; node 16 did not
+        ASSERT_RSM_OK(rsm_intr_signal_post(ex[0], 0));
+        ASSERT_RSM_OK(rsm_intr_signal_post(ex[0], 0));
         cl.sync();
+    };
+    rsmsim::test::export_scenario(4, {{mem.data(), 4096, kId}}, [&](int i, Cluster& cl, rsmapi_controller_handle_t c) {
         rsm_memseg_import_handle_t im = nullptr;
         if (i < 3) {
             ASSERT_RSM_OK(rsm_memseg_import_connect(c, 4, kId, RSM_PERM_READ, &im));
@@ -97,8 +90,7 @@ TEST(Signals, ExporterToEveryImporter) {
             ASSERT_TRUE(cl.node(i).bus.read64(r::SIG_IMP_PENDING_LO, pending));
             EXPECT_EQ(pending, 0u) << "a node that never connected gets nothing";
         }
-        cl.sync();
-    });
+    }, exporter);
 }
 
 }  // namespace
