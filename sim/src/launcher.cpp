@@ -167,39 +167,57 @@ void restore_cores(const CorePlan& p) {
     if (p.pinned) (void)::sched_setaffinity(0, sizeof p.original, &p.original);
 }
 
-// Starts one node program with its connection and output pipes. The child
-// gets RSMSIM_FD and RSMSIM_NODE; every other descriptor of ours is closed
-// in it (they are all close-on-exec).
-bool start(Child& c, const CorePlan& cores, std::string& error) {
-    int sv[2], out[2], err[2];
-    const int shm = ::memfd_create("rsmsim-channel", MFD_CLOEXEC);
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
-        ::pipe2(err, O_CLOEXEC) != 0 || shm < 0 || ::ftruncate(shm, sizeof(rsm::remote::Channel)) != 0) {
-        error = std::string("cannot create the connection: ") + std::strerror(errno);
-        return false;
+// The shared channel of one node process: a memfd the child inherits, mapped here.
+void* make_channel(int& shm, std::string& error) {
+    shm = ::memfd_create("rsmsim-channel", MFD_CLOEXEC);
+    if (shm < 0 || ::ftruncate(shm, sizeof(rsm::remote::Channel)) != 0) {
+        error = std::string("cannot create the channel: ") + std::strerror(errno);
+        return nullptr;
     }
     void* ch = ::mmap(nullptr, sizeof(rsm::remote::Channel), PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
     if (ch == MAP_FAILED) {
         error = std::string("cannot map the channel: ") + std::strerror(errno);
-        return false;
+        return nullptr;
     }
-    new (ch) rsm::remote::Channel;   // default-initialised: the pages are zero already, and touching
-                                     // all 256 MiB of `data` cost 0.1 s and that much memory
-    // Everything the child needs, made before fork (after it only exec).
-    std::vector<std::string> env_s;
+    return new (ch) rsm::remote::Channel;   // default-initialised: the pages are zero already, and touching
+                                            // all 256 MiB of `data` cost 0.1 s and that much memory
+}
+
+// Our environment for a node program: the clock interposer preloaded (before
+// any preload of the user's), the connection, node and channel named, and
+// no RSMSIM_* of an enclosing run.
+std::vector<std::string> child_environment(const Child& c, int conn_fd, int shm) {
+    std::vector<std::string> env;
     std::string preload = clock_interposer();
     for (char** e = environ; *e; ++e) {
         if (std::strncmp(*e, "LD_PRELOAD=", 11) == 0) {
             if (!preload.empty()) preload += ":";
             preload += *e + 11;
         } else if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0) {
-            env_s.push_back(*e);
+            env.push_back(*e);
         }
     }
-    if (!preload.empty()) env_s.push_back("LD_PRELOAD=" + preload);
-    env_s.push_back(std::string(rsm::remote::kEnvFd) + "=" + std::to_string(sv[1]));
-    env_s.push_back(std::string(rsm::remote::kEnvNode) + "=" + std::to_string(c.program.node_id));
-    env_s.push_back(std::string(rsm::remote::kEnvShm) + "=" + std::to_string(shm));
+    if (!preload.empty()) env.push_back("LD_PRELOAD=" + preload);
+    env.push_back(std::string(rsm::remote::kEnvFd) + "=" + std::to_string(conn_fd));
+    env.push_back(std::string(rsm::remote::kEnvNode) + "=" + std::to_string(c.program.node_id));
+    env.push_back(std::string(rsm::remote::kEnvShm) + "=" + std::to_string(shm));
+    return env;
+}
+
+// Starts one node program with its connection and output pipes. The child
+// gets RSMSIM_FD and RSMSIM_NODE; every other descriptor of ours is closed
+// in it (they are all close-on-exec).
+bool start(Child& c, const CorePlan& cores, std::string& error) {
+    int sv[2], out[2], err[2], shm = -1;
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+        ::pipe2(err, O_CLOEXEC) != 0) {
+        error = std::string("cannot create the connection: ") + std::strerror(errno);
+        return false;
+    }
+    void* ch = make_channel(shm, error);
+    if (!ch) return false;
+    // Everything the child needs, made before fork (after it only exec).
+    std::vector<std::string> env_s = child_environment(c, sv[1], shm);
     std::vector<char*> envp, argv;
     for (auto& s : env_s) envp.push_back(s.data());
     envp.push_back(nullptr);
