@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "rsmsim/model/host_memory.h"
 #include "support/cluster_run.h"
 #include "support/export_scenario.h"
 #include "support/rsm_helpers.h"
@@ -348,6 +349,33 @@ TEST(Resources, PollfdsRunOutWithInsufficientResourcesAndComeBack) {
         ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex[got]));
         for (int k = 1; k < got; ++k) ASSERT_RSM_OK(rsm_memseg_release_pollfd(ex[k]));
         for (auto h : ex) ASSERT_RSM_OK(rsm_memseg_export_destroy(h));
+    });
+}
+
+// Every pinned range takes an IOMMU entry: local memory handles (and
+// exports, and a putv's entries) run out together and come back when freed.
+TEST(Resources, IommuEntriesRunOutWithInsufficientResourcesAndComeBack) {
+    PageBuffer mem(2 * 4096);
+    run_nodes(1, [&](int, Cluster&) {
+        rsmapi_controller_handle_t c = controller();
+        std::vector<rsm_localmemory_handle_t> lh;
+        int rc = RSM_SUCCESS;
+        while (lh.size() <= rsmsim::model::HostMemory::kMaxMappings) {
+            rsm_localmemory_handle_t h = nullptr;
+            rc = rsm_create_localmemory_handle(c, &h, reinterpret_cast<caddr_t>(mem.data()), 4096);
+            if (rc != RSM_SUCCESS) break;
+            lh.push_back(h);
+        }
+        EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rc);
+        EXPECT_EQ(lh.size(), rsmsim::model::HostMemory::kMaxMappings) << "every entry was usable";
+        rsm_memseg_export_handle_t ex = nullptr;
+        EXPECT_RSM(RSMERR_INSUFFICIENT_RESOURCES, rsm_memseg_export_create(c, &ex, mem.data() + 4096, 4096, 0))
+            << "an export needs an entry too";
+        ASSERT_RSM_OK(rsm_free_localmemory_handle(c, lh.back()));
+        lh.pop_back();
+        ASSERT_RSM_OK(rsm_memseg_export_create(c, &ex, mem.data() + 4096, 4096, 0)) << "a freed entry is used again";
+        ASSERT_RSM_OK(rsm_memseg_export_destroy(ex));
+        for (auto h : lh) ASSERT_RSM_OK(rsm_free_localmemory_handle(c, h));
     });
 }
 

@@ -54,6 +54,7 @@ PinStatus host_pages(const std::string& maps_file, uintptr_t begin, uintptr_t en
 HostMemory::PinStatus HostMemory::pin(void* va, size_t len, Access access, uint64_t& bus_addr) {
     const auto addr = reinterpret_cast<uintptr_t>(va);
     if (!va || len == 0 || addr + len < addr) return PinStatus::Fault;
+    if (mappings_.size() >= kMaxMappings) return PinStatus::NoResources;
     const std::string maps = pid_ ? "/proc/" + std::to_string(pid_) + "/maps" : "/proc/self/maps";
     if (PinStatus r = host_pages(maps, addr, addr + len, access); r != PinStatus::Ok) return r;
     // Bus addresses depend only on the order and sizes of mappings, never on

@@ -2,12 +2,50 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace rsmsim {
 
+namespace {
+double three_digits(double v) {
+    if (v <= 0) return v;
+    const double scale = std::pow(10.0, 2 - std::floor(std::log10(v)));
+    return std::round(v * scale) / scale;
+}
+}  // namespace
+
+void CallStats::Latencies::add(double ns) {
+    min = n == 0 ? ns : std::min(min, ns);
+    max = n == 0 ? ns : std::max(max, ns);
+    ++n;
+    sum += ns;
+    ++counts[coarse ? three_digits(ns) : ns];
+    if (!coarse && counts.size() > kExactValues) {
+        std::map<double, uint64_t> rounded;
+        for (const auto& [v, k] : counts) rounded[three_digits(v)] += k;
+        counts.swap(rounded);
+        coarse = true;
+    }
+}
+
+// The nearest-rank percentile.
+double CallStats::Latencies::percentile(double p) const {
+    const auto rank = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(n))));
+    uint64_t seen = 0;
+    for (const auto& [v, k] : counts)
+        if ((seen += k) >= rank) return v;
+    return max;
+}
+
+double CallStats::Latencies::mean() const {
+    if (coarse) return sum / static_cast<double>(n);
+    double s = 0;   // ascending, one term per call: the sum a sorted list of every latency gives
+    for (const auto& [v, k] : counts)
+        for (uint64_t i = 0; i < k; ++i) s += v;
+    return s / static_cast<double>(n);
+}
+
 void CallStats::record(rsm::hw::ApiCall call, unsigned node, double ns, int rc) {
-    took_[call].push_back(ns);
+    took_[call].add(ns);
     Node& n = nodes_[node];
     ++n.calls;
     if (call == rsm::hw::ApiCall::rsm_memseg_import_putv || call == rsm::hw::ApiCall::rsm_memseg_import_getv)
@@ -19,29 +57,24 @@ void CallStats::record(rsm::hw::ApiCall call, unsigned node, double ns, int rc) 
     }
 }
 
-namespace {
-// The nearest-rank percentile of sorted values.
-double percentile(const std::vector<double>& sorted, double p) {
-    const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-    return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+size_t CallStats::distinct_latencies(rsm::hw::ApiCall call) const {
+    auto it = took_.find(call);
+    return it == took_.end() ? 0 : it->second.counts.size();
 }
-}  // namespace
 
 std::vector<CallStats::Kind> CallStats::kinds() const {
     std::vector<Kind> out;
     for (const auto& [call, took] : took_) {
-        std::vector<double> v = took;
-        std::sort(v.begin(), v.end());
         Kind k;
         k.call = rsm::hw::api_call_name(call);
-        k.count = v.size();
+        k.count = took.n;
         auto e = errors_.find(call);
         k.errors = e == errors_.end() ? 0 : e->second;
-        k.min_ns = v.front();
-        k.max_ns = v.back();
-        k.mean_ns = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-        k.p50_ns = percentile(v, 50);
-        k.p99_ns = percentile(v, 99);
+        k.min_ns = took.min;
+        k.max_ns = took.max;
+        k.mean_ns = took.mean();
+        k.p50_ns = took.percentile(50);
+        k.p99_ns = took.percentile(99);
         out.push_back(k);
     }
     return out;

@@ -1,5 +1,9 @@
 // Every rsmapi call the node programs made: how long it took in simulated
 // time and what it returned, per call kind and per node (for reports).
+// Memory stays bounded however long the run: latencies are kept as counts
+// per distinct value, exact while a call kind has at most kExactValues
+// distinct latencies, then to three significant digits (min, max and mean
+// stay exact).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,8 @@ namespace rsmsim {
 
 class CallStats {
 public:
+    static constexpr size_t kExactValues = 4096;
+
     void record(rsm::hw::ApiCall call, unsigned node, double ns, int rc);
 
     struct Kind {
@@ -29,9 +35,20 @@ public:
         std::map<int, uint64_t> codes;   // error code -> how often
     };
     const std::map<unsigned, Node>& nodes() const { return nodes_; }
+    // How many latency values are kept for `call` (the memory bound's measure).
+    size_t distinct_latencies(rsm::hw::ApiCall call) const;
 
 private:
-    std::map<rsm::hw::ApiCall, std::vector<double>> took_;
+    struct Latencies {
+        std::map<double, uint64_t> counts;   // latency (ns) -> calls
+        uint64_t n = 0;
+        double min = 0, max = 0, sum = 0;    // `sum` in call order: used once coarse
+        bool coarse = false;
+        void add(double ns);
+        double percentile(double p) const;
+        double mean() const;
+    };
+    std::map<rsm::hw::ApiCall, Latencies> took_;
     std::map<rsm::hw::ApiCall, uint64_t> errors_;
     std::map<unsigned, Node> nodes_;
 };

@@ -28,12 +28,15 @@ public:
     HostMemory(sc_core::sc_module_name name, const TimingProfile& timing);
 
     static constexpr uint64_t kBusBase = 0x100000000ull;   // first bus address handed out
+    // IOMMU entries: at most this many ranges are pinned at once (exported
+    // segments, local memory handles, the entries of a putv/getv in flight).
+    static constexpr size_t kMaxMappings = 1024;
 
     // What the adapter may do with pinned memory.
     enum class Access : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
     // Fault: some byte is not mapped (or PROT_NONE); Denied: mapped, but some
-    // page lacks a right the access needs; NoResources: the page table could
-    // not be read (no descriptor left, say).
+    // page lacks a right the access needs; NoResources: every IOMMU entry is
+    // in use, or the page table could not be read (no descriptor left, say).
     enum class PinStatus { Ok, Fault, Denied, NoResources };
     // Pin [va, va+len) for `access`: checks the host process's own page table
     // as a kernel locking pages would. Ok sets `bus_addr`.
