@@ -47,8 +47,6 @@ void AdapterRtl::eval() {
 void AdapterRtl::tick() {
     m_->clk = 1;
     eval();
-    m_->clk = 0;
-    eval();
     ++cycles_;
     // One-cycle request pulses: collect them before the next edge.
     if (m_->conn_go_o) conn_pending_ = true;
@@ -59,6 +57,9 @@ void AdapterRtl::tick() {
     if (m_->bell_go_o)
         bells_out_.push_back({m_->bell_node_o, m_->bell_segid_o, m_->bell_noacc_o != 0, m_->bell_to_imp_o != 0,
                               m_->bell_revoke_o != 0});
+    // Nothing happens on the falling edge: the clock goes low together with
+    // the inputs going idle, in one evaluation.
+    m_->clk = 0;
     idle_core_inputs(*m_);
     eval();
 }
@@ -79,8 +80,10 @@ bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     eval();
     const bool ok = offset < rsm::regs::kRegSpace && !m_->reg_err_o;
     value = ok ? m_->reg_rdata_o : 0;
+    // A read changes no state: the strobe drops with the next evaluation,
+    // or now if the waveform is to show it dropping at this time.
     m_->reg_req_i = 0;
-    eval();
+    if (!probes_.empty()) eval();
     return ok;
 }
 

@@ -162,9 +162,8 @@ void Fabric::send(Packet p, sc_time delay) {
         return;
     }
     p.id = ++sent_;
-    std::vector<int> links;
-    if (up_route(p.src, p.dst, links)) {
-        const sc_time arrive = in_order(p, cross(p, links, depart));
+    if (const std::vector<int>* links = up_route(p.src, p.dst)) {
+        const sc_time arrive = in_order(p, cross(p, *links, depart));
         schedule(std::move(p), arrive);
     } else if (is_response(p.cmd)) {
         answer_lost(std::move(p), depart);
@@ -173,16 +172,16 @@ void Fabric::send(Packet p, sc_time delay) {
     }
 }
 
-bool Fabric::up_route(uint16_t src, uint16_t dst, std::vector<int>& links) {
-    if (!alive(dst)) return false;
-    if (src == dst) return true;   // loopback inside the adapter: no links
-    for (auto& r : topology().routes(src, dst)) {
-        if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) {
-            links = std::move(r);
-            return true;
-        }
-    }
-    return false;
+const std::vector<int>* Fabric::up_route(uint16_t src, uint16_t dst) {
+    static const std::vector<int> kLoopback;   // inside the adapter: no links
+    if (!alive(dst)) return nullptr;
+    if (src == dst) return &kLoopback;
+    // A topology's candidate routes never change; which of them are up does.
+    auto [it, fresh] = routes_.try_emplace(uint32_t{src} << 16 | dst);
+    if (fresh) it->second = topology().routes(src, dst);
+    for (const auto& r : it->second)
+        if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) return &r;
+    return nullptr;
 }
 
 void Fabric::answer_lost(Packet p, sc_time depart) {

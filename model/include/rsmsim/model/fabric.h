@@ -18,6 +18,7 @@
 #include <queue>
 #include <random>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "rsmsim/model/packet.h"
@@ -120,11 +121,11 @@ private:
     void deliver();
     // Answers `request` with UNREACHABLE at `at`, as the requester's timeout.
     void time_out(const Packet& request, sc_core::sc_time at);
-    // send()'s cases: the first route whose links are all up (false: none,
+    // send()'s cases: the first route whose links are all up (nullptr: none,
     // or no live target); an answer that cannot get back; a request nobody
     // can reach; a packet crossing its route (returns when it is acted on);
     // delivery in send order per source and target.
-    bool up_route(uint16_t src, uint16_t dst, std::vector<int>& links);
+    const std::vector<int>* up_route(uint16_t src, uint16_t dst);
     void answer_lost(Packet p, sc_core::sc_time depart);
     void answer_unreachable(const Packet& p, sc_core::sc_time depart);
     sc_core::sc_time cross(Packet& p, const std::vector<int>& links, sc_core::sc_time depart);
@@ -162,6 +163,7 @@ private:
     Link* link(uint16_t from, uint16_t to);
     std::vector<Link> links_;
     std::map<std::pair<uint16_t, uint16_t>, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
+    std::unordered_map<uint32_t, std::vector<std::vector<int>>> routes_;   // candidate routes by src << 16 | dst
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     sc_core::sc_event wake_;
     uint64_t seq_ = 0;
