@@ -342,11 +342,12 @@ void Adapter::on_response(const Packet& p) {
     if (p.dma_entry >= 0) {
         uint8_t err = p.err;
         if (p.cmd == Cmd::ReadResp && err == kOk) {
-            // Get: the data goes to host memory before the entry counts it.
-            std::vector<uint8_t> buf(p.data);
+            // Get: the data goes to host memory before the entry counts it
+            // (a TLM write only reads its data: the payload is lent).
             sc_time ignored = sc_core::SC_ZERO_TIME;
-            err = buf.size() == p.len ? host_dma(tlm::TLM_WRITE_COMMAND, p.local, buf.data(), p.len, ignored)
-                                      : kHostBus;
+            err = p.data.size() == p.len
+                      ? host_dma(tlm::TLM_WRITE_COMMAND, p.local, const_cast<uint8_t*>(p.data.data()), p.len, ignored)
+                      : kHostBus;
         }
         rtl_.dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
         return;

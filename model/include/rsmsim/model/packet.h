@@ -2,10 +2,44 @@
 // a 2-byte CRC. Every request is answered by exactly one response.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <cstring>
+#include <stdexcept>
 
 namespace rsmsim::model {
+
+// A packet's payload, kept inline: SCI packets carry at most 64 bytes, and a
+// heap block per packet cost more than the bytes themselves.
+class Payload {
+public:
+    static constexpr size_t kCapacity = 64;
+    size_t size() const { return n_; }
+    bool empty() const { return n_ == 0; }
+    uint8_t* data() { return b_.data(); }
+    const uint8_t* data() const { return b_.data(); }
+    void clear() { n_ = 0; }
+    // New bytes are zero, as a vector's would be.
+    void resize(size_t n) {
+        const size_t old = n_;
+        n_ = fit(n);
+        if (n_ > old) std::memset(b_.data() + old, 0, n_ - old);
+    }
+    void assign(size_t n, uint8_t v) { std::memset(b_.data(), v, n_ = fit(n)); }
+    void assign(const uint8_t* first, const uint8_t* last) {
+        n_ = fit(static_cast<size_t>(last - first));
+        if (n_) std::memcpy(b_.data(), first, n_);
+    }
+
+private:
+    static uint8_t fit(size_t n) {
+        if (n > kCapacity) throw std::length_error("packet payload beyond 64 bytes");
+        return static_cast<uint8_t>(n);
+    }
+    std::array<uint8_t, kCapacity> b_;
+    uint8_t n_ = 0;
+};
 
 enum class Cmd : uint8_t {
     Write = 1,        // request: payload to <segid, offset>
@@ -36,7 +70,7 @@ struct Packet {
     bool no_accumulate = false;   // Bell
     bool to_importer = false;     // Bell: from an exporter to its importers
     bool revoke = false;          // Bell to importers: the segment was unpublished
-    std::vector<uint8_t> data;
+    Payload data;
     // Simulation bookkeeping, not on the wire (the hardware keeps it in its
     // transaction table): the DMA descriptor and host address of a DMA
     // packet, echoed in the response.
