@@ -33,6 +33,16 @@ void AdapterRtl::set_peers(uint64_t mask) {
     eval();
 }
 
+namespace {
+// The core's input widths, from the register map.
+namespace r = rsm::regs;
+constexpr uint32_t kSlotMask = r::kAttEntries - 1;                          // an import entry
+constexpr uint32_t kExportMask = r::kEttEntries - 1;                        // an export entry
+constexpr uint32_t kOffsetMask = (uint32_t{1} << r::kWindowSlotShift) - 1;  // within a window slot
+constexpr uint32_t kLenMask = (uint32_t{1} << (r::kWindowSlotShift + 1)) - 1;
+constexpr uint32_t kClassMask = r::ERR_LAST_f::CLASS_MASK;                 // an ERR_CLASS
+}  // namespace
+
 void AdapterRtl::reset() {
     reset_core(*m_);
     if (!probes_.empty()) probes_.sample();
@@ -104,9 +114,9 @@ bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
 }
 
 Translation AdapterRtl::translate(unsigned slot, uint32_t offset, uint32_t len, bool write) {
-    m_->xl_slot_i = slot & 0x3F;
-    m_->xl_off_i = offset & 0x0FFFFFFF;
-    m_->xl_len_i = len & 0x1FFFFFFF;
+    m_->xl_slot_i = slot & kSlotMask;
+    m_->xl_off_i = offset & kOffsetMask;
+    m_->xl_len_i = len & kLenMask;
     m_->xl_write_i = write;
     eval();
     return {m_->xl_err_o, m_->xl_node_o, m_->xl_segid_o};
@@ -147,27 +157,27 @@ void AdapterRtl::event(RtlEvent ev, uint16_t node, uint8_t err_class) {
         break;
     case RtlEvent::XlateError: m_->ev_xlate_err_i = 1; break;
     }
-    m_->ev_err_class_i = err_class & 0xF;
+    m_->ev_err_class_i = err_class & kClassMask;
     tick();
 }
 
 void AdapterRtl::dma_response(uint16_t node, uint8_t entry, uint8_t err_class) {
     m_->dma_resp_valid_i = 1;
     m_->dma_resp_entry_i = entry & 0xF;
-    m_->dma_resp_err_i = err_class & 0xF;
+    m_->dma_resp_err_i = err_class & kClassMask;
     event(err_class == 0 ? RtlEvent::Ack : RtlEvent::RemoteError, node, err_class);
 }
 
 void AdapterRtl::bell_received(uint8_t index, bool no_accumulate) {
     m_->bell_rx_i = 1;
-    m_->bell_idx_i = index & 0x1F;
+    m_->bell_idx_i = index & kExportMask;
     m_->bell_noacc_i = no_accumulate;
     tick();
 }
 
 void AdapterRtl::post_answered(uint8_t err_class) {
     m_->post_resp_i = 1;
-    m_->post_result_i = err_class & 0xF;
+    m_->post_result_i = err_class & kClassMask;
     tick();
 }
 
@@ -182,7 +192,7 @@ ExportMatch AdapterRtl::bell_export(uint32_t segid, uint16_t src) {
 
 void AdapterRtl::import_bell_received(uint8_t slot, bool no_accumulate) {
     m_->bell_imp_rx_i = 1;
-    m_->bell_imp_slot_i = slot & 0x3F;
+    m_->bell_imp_slot_i = slot & kSlotMask;
     m_->bell_noacc_i = no_accumulate;
     tick();
 }
@@ -209,7 +219,7 @@ void AdapterRtl::revoke(uint64_t slots, uint16_t node, uint32_t segid, bool any_
 
 void AdapterRtl::importer_added(uint8_t index, uint16_t node, uint8_t perm) {
     m_->imp_add_i = 1;
-    m_->imp_idx_i = index & 0x1F;
+    m_->imp_idx_i = index & kExportMask;
     m_->imp_node_i = node;
     m_->imp_perm_i = perm & 3;
     tick();
@@ -222,7 +232,7 @@ void AdapterRtl::route_changed() {
 
 void AdapterRtl::conn_response(uint8_t result, uint32_t size, uint8_t perm) {
     m_->conn_resp_i = 1;
-    m_->conn_result_i = result & 0xF;
+    m_->conn_result_i = result & kClassMask;
     m_->conn_size_i = size;
     m_->conn_perm_i = perm & 0x3;
     tick();
