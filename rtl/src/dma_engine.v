@@ -106,7 +106,6 @@ module dma_engine #(
     // A response with an error keeps the lowest failing entry.
     assign resp_bad = resp_valid_i && resp_err_i != ERR_CLASS_OK;
 
-
     task automatic fail(input [3:0] cls, input [3:0] entry);
         begin
             if (!error_st || entry < fail_entry) begin
@@ -164,7 +163,7 @@ module dma_engine #(
             done_o <= 1'b0;
             err_o <= 1'b0;
 
-            if (!busy && reg_wr_i) begin
+            if (!busy && reg_wr_i) begin   // register writes are ignored while busy
                 if (reg_addr_i == REG_DMA_COUNT) count <= get_DMA_COUNT_COUNT(reg_wdata_i);
                 if (hit_DESC_LOCAL_LO(reg_addr_i)) lo_q[index_DESC_LOCAL_LO(reg_addr_i)] <= reg_wdata_i;
                 if (hit_DESC_LOCAL_HI(reg_addr_i)) hi_q[index_DESC_LOCAL_HI(reg_addr_i)] <= reg_wdata_i;
