@@ -3,6 +3,7 @@
 #include "rsmsim/model/wave_names.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "adapter_regs.h"
 #include "rsmsim/model/waves.h"
@@ -316,15 +317,10 @@ void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) 
 
 template <typename Sigs>
 void show_packet(Waves& w, const Sigs& s, uint64_t at, const Packet& p) {
-    w.set_at(s.id, at, p.id);
-    w.set_at(s.cmd, at, static_cast<uint64_t>(p.cmd));
-    w.set_at(s.src, at, p.src);
-    w.set_at(s.dst, at, p.dst);
-    w.set_at(s.txn, at, p.txn);
-    w.set_at(s.segid, at, p.segid);
-    w.set_at(s.offset, at, p.offset);
-    w.set_at(s.len, at, p.len);
-    w.set_at(s.err, at, p.err);
+    const Waves::Signal sigs[] = {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
+    const uint64_t values[] = {p.id,  static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset,
+                               p.len, p.err};
+    w.set_group_at(sigs, values, std::size(sigs), at);
 }
 }  // namespace
 
@@ -361,8 +357,9 @@ void Fabric::trace(Waves& w) {
 void Fabric::trace_crossing(int link, const Packet& p, sc_time start, sc_time end) {
     const PacketSignals& s = link_sigs_[static_cast<size_t>(link)].pkt;
     show_packet(*waves_, s, ps(start), p);
-    waves_->clear_at(s.cmd, ps(end), 0);
-    waves_->clear_at(s.id, ps(end), 0);
+    const Waves::Signal idle[] = {s.cmd, s.id};
+    const uint64_t zero[] = {0, 0};
+    waves_->set_group_at(idle, zero, std::size(idle), ps(end), false);
 }
 
 void Fabric::trace_link_faults(uint16_t from, uint16_t to) {

@@ -108,6 +108,50 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
     }
 }
 
+void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong) {
+    if (closed_) return;
+    if (!started_) start();
+    const uint64_t now = now_ps();
+    if (at_ps <= now) {   // nothing ahead: the plain way
+        for (size_t i = 0; i < n; ++i) announce(sigs[i], at_ps, values[i], strong);
+        return;
+    }
+    flush_before(now);
+    uint64_t slot = groups_.size();
+    if (!free_groups_.empty()) {
+        slot = free_groups_.back();
+        free_groups_.pop_back();
+    } else {
+        groups_.emplace_back();
+    }
+    Group& g = groups_[slot];
+    g.clear();
+    for (size_t i = 0; i < n; ++i) {
+        const Signal s = sigs[i];
+        if (s == kNone) continue;
+        const uint64_t v = masked(values[i], decls_[s].width);
+        latest_[s] = v;
+        latest_at_[s] = std::max(latest_at_[s], at_ps);
+        g.emplace_back(s, v);
+    }
+    if (g.empty()) {
+        free_groups_.push_back(slot);
+        return;
+    }
+    pending_.push({at_ps, strong, seq_ + 1, kGroup, slot});
+    seq_ += g.size();   // one number per change, as announcing them one by one would give
+}
+
+void Waves::take(const Change& c) {
+    if (c.sig != kGroup) {
+        changes_.push_back(c);
+        return;
+    }
+    uint64_t seq = c.seq;
+    for (const auto& [s, v] : groups_[c.value]) changes_.push_back({c.at, c.strong, seq++, s, v});
+    free_groups_.push_back(c.value);
+}
+
 // The header, in scope order (signals of one scope together, in the order
 // they were declared), and every signal's value at the start.
 void Waves::start() {
@@ -159,7 +203,7 @@ void Waves::flush_before(uint64_t t) {
         // This step's changes from both, in the order they win (weak first, then as announced).
         changes_.clear();
         while (!pending_.empty() && pending_.top().at == at) {
-            changes_.push_back(pending_.top());
+            take(pending_.top());
             pending_.pop();
         }
         if (batch_at == at) {

@@ -83,6 +83,11 @@ public:
     // The same, but any other change of the signal at `at_ps` wins, whenever
     // announced (an idle mark at the end of a packet that another starts at).
     void clear_at(Signal s, uint64_t at_ps, uint64_t value);
+    // set_at (or clear_at, `strong` false) of several signals at once, in
+    // this order: the same as one call each, for one entry in the queue of
+    // changes announced ahead (a packet's fields on a link).
+    static constexpr size_t kMaxGroup = 16;
+    void set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong = true);
 
     // Writes everything announced and closes the file (also on destruction).
     void close();
@@ -108,7 +113,7 @@ private:
         uint64_t at;
         bool strong;   // a clear_at is weak: it comes first in its step, so any other change wins
         uint64_t seq;
-        Signal sig;
+        Signal sig;        // kGroup: `value` is a group's slot; its changes have seq, seq + 1, ...
         uint64_t value;
         bool operator>(const Change& o) const {
             if (at != o.at) return at > o.at;
@@ -116,7 +121,11 @@ private:
             return seq > o.seq;
         }
     };
+    static constexpr Signal kGroup = -2;
+    using Group = std::vector<std::pair<Signal, uint64_t>>;
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
+    // Appends c's changes (a group's, expanded) to changes_, freeing the group.
+    void take(const Change& c);
     void start();
     void flush_before(uint64_t t);
     void write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>>& changes);
@@ -135,6 +144,8 @@ private:
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
     std::vector<Change> changes_;     // scratch of flush_before
+    std::vector<Group> groups_;       // the changes of grouped heap entries, by slot
+    std::vector<uint64_t> free_groups_;
     std::vector<std::pair<Signal, uint64_t>> step_in_;
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
