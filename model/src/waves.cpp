@@ -63,6 +63,7 @@ uint64_t Waves::to_ps(const sc_core::sc_time& t) {
     // arithmetic gives the same rounding as the double one, cheaper.
     static const uint64_t units = sc_core::sc_time(1, sc_core::SC_PS).value();
     static const double ps = sc_core::sc_time(1, sc_core::SC_PS).to_double();
+    if (units == 1) return t.value();   // SystemC's default resolution
     if (units > 0) return (t.value() + units / 2) / units;
     return static_cast<uint64_t>(t.to_double() / ps + 0.5);
 }
@@ -304,10 +305,25 @@ void Waves::write_gtkw(const std::string& gtkw_path) const {
     if (open_node != UINT32_MAX) g << "@1000200\n-" << (open_node ? "node" + std::to_string(open_node) : "fabric") << "\n";
 }
 
+namespace {
+// The variable's value (little-endian hosts: the low bytes). Verilator keeps
+// signals in 1-, 2-, 4- or 8-byte variables: fixed-size copies, no memcpy call.
+uint64_t load(const void* var, size_t bytes) {
+    switch (bytes) {
+    case 1: return *static_cast<const uint8_t*>(var);
+    case 2: { uint16_t v; std::memcpy(&v, var, 2); return v; }
+    case 4: { uint32_t v; std::memcpy(&v, var, 4); return v; }
+    case 8: { uint64_t v; std::memcpy(&v, var, 8); return v; }
+    }
+    uint64_t v = 0;
+    std::memcpy(&v, var, bytes);
+    return v;
+}
+}  // namespace
+
 void Probes::sample() {
     for (Probe& p : probes_) {
-        uint64_t v = 0;
-        std::memcpy(&v, p.var, p.bytes);   // little-endian hosts: the low bytes
+        const uint64_t v = load(p.var, p.bytes);
         if (v == p.last) continue;
         p.last = v;
         p.waves->set(p.sig, v);
