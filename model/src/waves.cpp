@@ -85,16 +85,19 @@ void Waves::set(Signal s, uint64_t value) {
     value = masked(value, decls_[s].width);
     const uint64_t now = now_ps();
     if (latest_[s] == value && latest_at_[s] <= now) return;   // nothing announced ahead: no change
-    set_at(s, now, value);
+    announce(s, now, value, true, now);
 }
 
 void Waves::set_at(Signal s, uint64_t at_ps, uint64_t value) { announce(s, at_ps, value, true); }
 void Waves::clear_at(Signal s, uint64_t at_ps, uint64_t value) { announce(s, at_ps, value, false); }
 
 void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
+    announce(s, at_ps, value, strong, now_ps());
+}
+
+void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now) {
     if (s == kNone || closed_) return;
     if (!started_) start();
-    const uint64_t now = now_ps();
     flush_before(now);
     value = masked(value, decls_[s].width);
     latest_[s] = value;
@@ -114,7 +117,7 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
     if (!started_) start();
     const uint64_t now = now_ps();
     if (at_ps <= now) {   // nothing ahead: the plain way
-        for (size_t i = 0; i < n; ++i) announce(sigs[i], at_ps, values[i], strong);
+        for (size_t i = 0; i < n; ++i) announce(sigs[i], at_ps, values[i], strong, now);
         return;
     }
     flush_before(now);

@@ -124,6 +124,7 @@ private:
     static constexpr Signal kGroup = -2;
     using Group = std::vector<std::pair<Signal, uint64_t>>;
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
+    void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now_ps);
     // Appends c's changes (a group's, expanded) to changes_, freeing the group.
     void take(const Change& c);
     void start();
