@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <string>
 
@@ -83,6 +84,9 @@ struct Attachments::Impl {
 
     void gateway();
     std::vector<Conn*> collect_requests();
+    void advise_waiters();
+    void sleep_until_arrivals(std::vector<Conn*>& waiting, const std::function<bool()>& take_arrivals,
+                              std::chrono::steady_clock::time_point deadline);
     static bool admit(const std::vector<Conn*>& arrived);
     bool admit_inline(Conn& c);
     void cut_off(const std::vector<Conn*>& stalled);
@@ -133,12 +137,13 @@ bool Attachments::Impl::admit_inline(Conn& c) {
 }
 
 std::vector<Conn*> Attachments::Impl::collect_requests() {
-    using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::duration<double>(stall_limit_s);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(stall_limit_s));
     std::vector<Conn*> waiting, arrived;
     for (auto& c : conns)
         if (c->state == Conn::State::Computing) waiting.push_back(c.get());
-    // Moves the processes whose request is in to `arrived`.
+    // Moves the processes whose request is in to `arrived`; true when none is left.
     auto take_arrivals = [&] {
         std::vector<Conn*> still;
         for (Conn* c : waiting) {
@@ -153,16 +158,35 @@ std::vector<Conn*> Attachments::Impl::collect_requests() {
         waiting.swap(still);
         return waiting.empty();
     };
+    advise_waiters();
     // A process usually calls again within microseconds: look a while
     // before sleeping in the kernel (a wake-up costs far more).
-    // Processes in a call wait for these: they leave the cores to them. The
-    // simulator's own core is its own to look busily on.
+    rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; });
+    sleep_until_arrivals(waiting, take_arrivals, deadline);
+    for (Conn* c : arrived) c->ch->sim_sleeps.store(0);   // awake again: no rings needed
+    // The order requests are started in is the node order, whichever came first.
+    std::vector<Conn*> in_order;
+    for (auto& c : conns)
+        if (std::find(arrived.begin(), arrived.end(), c.get()) != arrived.end()) in_order.push_back(c.get());
+    return in_order;
+}
+
+// Processes in a call wait for the ones computing: they leave the cores to
+// them when there are more processes awake than cores. The simulator's own
+// core is its own to look busily on.
+void Attachments::Impl::advise_waiters() {
     crowded = awake_processes() > cores;
     for (auto& c : conns)
         if (c->state == Conn::State::InCall)
             c->ch->how_to_wait.store(crowded ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield,
                                      std::memory_order_relaxed);
-    rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; });
+}
+
+// Sleeps on the processes' sockets until every one in `waiting` has called,
+// exited (closed) or stalled past `deadline` (cut off).
+void Attachments::Impl::sleep_until_arrivals(std::vector<Conn*>& waiting, const std::function<bool()>& take_arrivals,
+                                             std::chrono::steady_clock::time_point deadline) {
+    using clock = std::chrono::steady_clock;
     while (!waiting.empty()) {
         for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
         if (take_arrivals()) break;
@@ -186,12 +210,6 @@ std::vector<Conn*> Attachments::Impl::collect_requests() {
         waiting.swap(open);
         take_arrivals();
     }
-    for (Conn* c : arrived) c->ch->sim_sleeps.store(0);   // awake again: no rings needed
-    // The order requests are started in is the node order, whichever came first.
-    std::vector<Conn*> in_order;
-    for (auto& c : conns)
-        if (std::find(arrived.begin(), arrived.end(), c.get()) != arrived.end()) in_order.push_back(c.get());
-    return in_order;
 }
 
 void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
