@@ -633,6 +633,44 @@ int check_entry(const rsm_iovec_t& v, const ImportSegment& s, bool put) {
     return RSMERR_BAD_SGIO;
 }
 
+// The DMA entries of a vector; its virtual-address entries are pinned for
+// the call (pinned[i] != 0; *npinned entries were tried).
+int map_entries(Controller& c, const ImportSegment& s, const rsm_scat_gath_t& sg, bool put, hal::DmaEntry* entries,
+                uint64_t* pinned, unsigned& npinned) {
+    const bool barrier = s.mode == RSM_BARRIER_MODE_IMPLICIT;
+    // put: the adapter reads local memory; get: it writes it.
+    const hw::DmaAccess access = put ? hw::DmaAccess::Read : hw::DmaAccess::Write;
+    int rc = RSM_SUCCESS;
+    for (npinned = 0; npinned < sg.io_request_count && rc == RSM_SUCCESS; ++npinned) {
+        const unsigned i = npinned;
+        const rsm_iovec_t& v = sg.iovec[i];
+        uint64_t local = 0;
+        if (v.io_type == RSM_HANDLE_TYPE) {
+            local = as_localmem(v.local.handle)->bus_addr + v.local_offset;
+        } else {
+            rc = pin(c, reinterpret_cast<void*>(entry_address(v)), v.transfer_length, access, pinned[i]);
+            local = pinned[i];
+        }
+        entries[i] = {put, local, static_cast<uint32_t>(v.remote_offset), static_cast<uint32_t>(v.transfer_length),
+                      s.slot, barrier};
+    }
+    return rc;
+}
+
+// Runs the chain: the residual is the entries it did not complete.
+int run_chain(Controller& c, ImportSegment& s, rsm_scat_gath_t& sg, const hal::DmaEntry* entries) {
+    const auto n = static_cast<unsigned>(sg.io_request_count);
+    const bool sigpost = sg.flags & RSM_IMPLICIT_SIGPOST;
+    const hal::DmaResult r =
+        c.hal.dma_run(entries, n, sigpost, sg.flags & RSM_SIGPOST_NO_ACCUMULATE, agent::kHwTimeoutNs);
+    sg.io_residual_count = n - std::min(r.completed, n);
+    if (r.status != hal::HwStatus::Ok) return c.agent.poll_revocation(s.slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
+    // The chain ends when its data is acknowledged; the implicit post
+    // follows it. Return once that is answered too, as a post would.
+    if (sigpost) (void)c.hal.bar_flush(s.node, agent::kHwTimeoutNs);
+    return RSM_SUCCESS;
+}
+
 int scatter_gather(rsm_scat_gath_t* sg, bool put) {
     if (!sg) return RSMERR_BAD_SGIO;
     // Until the chain has run, no entry has completed (the man page: the
@@ -643,44 +681,17 @@ int scatter_gather(rsm_scat_gath_t* sg, bool put) {
     if (sg->io_request_count == 0 || sg->io_request_count > RSM_MAX_SGIOREQS || !sg->iovec) return RSMERR_BAD_SGIO;
     // [PROJECT CHOICE] the connect-time permission is enforced here too.
     if (!(s->perm & (put ? RSM_PERM_WRITE : RSM_PERM_READ))) return RSMERR_PERM_DENIED;
-    const unsigned n = static_cast<unsigned>(sg->io_request_count);
-    for (unsigned i = 0; i < n; ++i)
+    for (unsigned i = 0; i < sg->io_request_count; ++i)
         if (int e = check_entry(sg->iovec[i], *s, put)) return e;
     Controller& c = *s->ctrl;
     hw::BusLock guard(*c.bus);
     // A force-disconnected import gets BAD_SGIO, as from the original agent.
     if (s->gnum != c.agent.generation(s->slot)) return RSMERR_BAD_SGIO;
-    const bool barrier = s->mode == RSM_BARRIER_MODE_IMPLICIT;
-    // put: the adapter reads local memory; get: it writes it.
-    const hw::DmaAccess access = put ? hw::DmaAccess::Read : hw::DmaAccess::Write;
     hal::DmaEntry entries[RSM_MAX_SGIOREQS];
     uint64_t pinned[RSM_MAX_SGIOREQS] = {};
-    int rc = RSM_SUCCESS;
     unsigned npinned = 0;
-    for (unsigned i = 0; i < n && rc == RSM_SUCCESS; ++i, ++npinned) {
-        const rsm_iovec_t& v = sg->iovec[i];
-        uint64_t local = 0;
-        if (v.io_type == RSM_HANDLE_TYPE) {
-            local = as_localmem(v.local.handle)->bus_addr + v.local_offset;
-        } else {
-            // Virtual addresses are pinned for the duration of the call.
-            rc = pin(c, reinterpret_cast<void*>(entry_address(v)), v.transfer_length, access, pinned[i]);
-            local = pinned[i];
-        }
-        entries[i] = {put, local, static_cast<uint32_t>(v.remote_offset),
-                      static_cast<uint32_t>(v.transfer_length), s->slot, barrier};
-    }
-    if (rc == RSM_SUCCESS) {
-        const bool sigpost = sg->flags & RSM_IMPLICIT_SIGPOST;
-        const hal::DmaResult r = c.hal.dma_run(entries, n, sigpost,
-                                                        sg->flags & RSM_SIGPOST_NO_ACCUMULATE,
-                                                        agent::kHwTimeoutNs);
-        sg->io_residual_count = n - std::min(r.completed, n);
-        if (r.status != hal::HwStatus::Ok) rc = c.agent.poll_revocation(s->slot) ? RSMERR_BAD_SGIO : sgio_error(r.status);
-        // The chain ends when its data is acknowledged; the implicit post
-        // follows it. Return once that is answered too, as a post would.
-        else if (sigpost) (void)c.hal.bar_flush(s->node, agent::kHwTimeoutNs);
-    }
+    int rc = map_entries(c, *s, *sg, put, entries, pinned, npinned);
+    if (rc == RSM_SUCCESS) rc = run_chain(c, *s, *sg, entries);
     for (unsigned i = 0; i < npinned; ++i)
         if (pinned[i]) c.bus->dma_unmap(pinned[i], sg->iovec[i].transfer_length);
     return rc;
