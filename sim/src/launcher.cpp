@@ -308,6 +308,61 @@ bool check_programs(const std::vector<NodeProgram>& programs, int nodes, std::st
     return true;
 }
 
+// Starts every node program; false (all killed again, message on stderr) if one cannot start.
+bool start_all(std::vector<Child>& children, const LaunchOptions& opts, const CorePlan& cores) {
+    std::string error;
+    for (size_t i = 0; i < children.size(); ++i) {
+        children[i].program = opts.programs[i];
+        if (!start(children[i], cores, error)) {
+            std::fprintf(stderr, "rsmsim: node %u: %s\n", opts.programs[i].node_id, error.c_str());
+            for (Child& c : children)
+                if (c.pid > 0) ::kill(c.pid, SIGKILL);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Simulates until every process is done (or the run cannot go on), their
+// output forwarded; waits for them all. The processes' outcomes.
+std::vector<Attachments::Outcome> simulate(Cluster& cluster, std::vector<Child>& children, const ClusterConfig& cfg,
+                                           const LaunchOptions& opts, const CorePlan& cores, bool& finished) {
+    std::vector<AttachedProcess> procs;
+    for (const Child& c : children)
+        procs.push_back({Cluster::node_index(c.program.node_id, cfg.nodes), c.conn, c.channel, c.pid, c.program.argv[0]});
+    std::vector<Attachments::Outcome> outcomes;
+    OutputForwarder output(children);
+    {
+        Attachments attached(cluster, procs, opts.stall_limit_s, cores.process_cores);
+        stop_on_interrupt(cluster);
+        finished = cluster.run();
+        outcomes = attached.outcomes();
+        // Left blocked (the report is out): the processes cannot go on.
+        if (!finished)
+            for (Child& c : children) ::kill(c.pid, SIGKILL);
+    }   // closes the connections: a process still waiting on one exits
+    for (Child& c : children) ::waitpid(c.pid, &c.status, 0);
+    return outcomes;
+}
+
+// Which node exited how; true if the run finished and every process exited 0 in time.
+bool report_processes(Cluster& cluster, const std::vector<Child>& children,
+                      const std::vector<Attachments::Outcome>& outcomes, bool finished) {
+    std::printf("simulated time: %.3f us; fabric packets delivered: %llu\n", Cluster::now_ns() / 1000.0,
+                static_cast<unsigned long long>(cluster.fabric().packets_delivered()));
+    bool ok = finished;
+    for (size_t i = 0; i < children.size(); ++i) {
+        const Child& c = children[i];
+        const bool stalled = outcomes[i].stalled;
+        std::printf("node %u (%s): %s%s\n", c.program.node_id, c.program.argv[0].c_str(),
+                    stalled ? "cut off for not calling in, " : "", how_it_ended(c.status).c_str());
+        ok = ok && !stalled && WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0;
+    }
+    if (!finished) std::printf(cluster.interrupted() ? "interrupted\n" : "node programs were left blocked\n");
+    std::printf("result: %s\n", ok ? "PASS" : "FAIL");
+    return ok;
+}
+
 int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
     std::string error;
     if (!check_programs(opts.programs, cfg.nodes, error)) {
@@ -323,47 +378,14 @@ int run_processes(const ClusterConfig& cfg, const LaunchOptions& opts) {
     }
     std::vector<Child> children(opts.programs.size());
     const CorePlan cores = plan_cores();
-    for (size_t i = 0; i < children.size(); ++i) {
-        children[i].program = opts.programs[i];
-        if (!start(children[i], cores, error)) {
-            std::fprintf(stderr, "rsmsim: node %u: %s\n", opts.programs[i].node_id, error.c_str());
-            for (Child& c : children)
-                if (c.pid > 0) ::kill(c.pid, SIGKILL);
-            restore_cores(cores);
-            return 2;
-        }
+    if (!start_all(children, opts, cores)) {
+        restore_cores(cores);
+        return 2;
     }
-    std::vector<AttachedProcess> procs;
-    for (const Child& c : children)
-        procs.push_back({Cluster::node_index(c.program.node_id, cfg.nodes), c.conn, c.channel, c.pid, c.program.argv[0]});
     bool finished = false;
-    std::vector<Attachments::Outcome> outcomes;
-    {
-        OutputForwarder output(children);
-        {
-            Attachments attached(*cluster, procs, opts.stall_limit_s, cores.process_cores);
-            stop_on_interrupt(*cluster);
-            finished = cluster->run();
-            outcomes = attached.outcomes();
-            // Left blocked (the report is out): the processes cannot go on.
-            if (!finished)
-                for (Child& c : children) ::kill(c.pid, SIGKILL);
-        }   // closes the connections: a process still waiting on one exits
-        for (Child& c : children) ::waitpid(c.pid, &c.status, 0);
-    }
+    const auto outcomes = simulate(*cluster, children, cfg, opts, cores, finished);
     restore_cores(cores);
-    std::printf("simulated time: %.3f us; fabric packets delivered: %llu\n", Cluster::now_ns() / 1000.0,
-                static_cast<unsigned long long>(cluster->fabric().packets_delivered()));
-    bool ok = finished;
-    for (size_t i = 0; i < children.size(); ++i) {
-        const Child& c = children[i];
-        const bool stalled = outcomes[i].stalled;
-        std::printf("node %u (%s): %s%s\n", c.program.node_id, c.program.argv[0].c_str(),
-                    stalled ? "cut off for not calling in, " : "", how_it_ended(c.status).c_str());
-        ok = ok && !stalled && WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0;
-    }
-    if (!finished) std::printf(cluster->interrupted() ? "interrupted\n" : "node programs were left blocked\n");
-    std::printf("result: %s\n", ok ? "PASS" : "FAIL");
+    const bool ok = report_processes(*cluster, children, outcomes, finished);
     return cluster->interrupted() ? kInterruptedStatus : ok ? 0 : 1;
 }
 
