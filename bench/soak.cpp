@@ -71,14 +71,14 @@ struct Tally {
     long next_report = 10'000;
     std::vector<std::pair<long, long>> rss;   // (operations, KiB)
 
-    void count(Kind k, int rc, int node, const char* what) {
+    void count(Kind k, int rc, int node) {
         ++done;
         ++by_code[k][rc];
         if (rc != RSM_SUCCESS && !kDocumented[k]->count(rc)) {
             ++violations;
             if (violations <= 20)
-                std::fprintf(stderr, "soak: node %d: %s returned %s, which the rsmapi does not document for it (%s)\n",
-                             node, kKindNames[k], rsmsim::rsm_error_name(rc), what);
+                std::fprintf(stderr, "soak: node %d: %s returned %s, which the rsmapi does not document for it\n",
+                             node, kKindNames[k], rsmsim::rsm_error_name(rc));
         }
         if (done == next_report) {
             rss.push_back({done, rss_kib()});
@@ -110,7 +110,7 @@ public:
             return note_setup("export");
         cl.sync();
         connect_all(c);
-        for (long k = 0; k < ops_; ++k) one_operation(c);
+        for (long k = 0; k < ops_; ++k) one_operation();
         cl.sync();   // every node done: nobody uses the segments any more
         for (Peer& p : peers_)
             if (p.im) {
@@ -149,7 +149,7 @@ private:
         }
     }
 
-    void one_operation(rsmapi_controller_handle_t) {
+    void one_operation() {
         int p = std::uniform_int_distribution<int>(0, nodes_ - 2)(rng_);
         if (p >= me_) ++p;
         Peer& peer = peers_[static_cast<size_t>(p)];
@@ -186,7 +186,7 @@ private:
             if (rc == RSM_SUCCESS) slot = {true, buf};
             else slot.known = false;   // it may have landed in part
         }
-        t_.count(k, rc, me_, "");
+        t_.count(k, rc, me_);
     }
 
     // Two entries, by address: the slot's halves.
