@@ -99,6 +99,8 @@ TEST(Fabric, HopLatencyContentionAndOrderOnARing) {
     fabric.send(write_packet(4, 16, 1), SC_ZERO_TIME);
     fabric.send(write_packet(8, 16, 2), SC_ZERO_TIME);
     for (uint32_t k = 0; k < 5; ++k) fabric.send(write_packet(4, 12, 10 + k), SC_ZERO_TIME);
+    for (const auto& s : fabric.link_stats())
+        EXPECT_NEAR(s.busy_ns, 0.0, 1e-6) << "booked ahead is not busy yet: " << s.from << "->" << s.to;
     sc_core::sc_start();
     const auto& g16 = ports[3]->got;
     ASSERT_EQ(g16.size(), 2u);

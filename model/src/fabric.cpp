@@ -3,6 +3,7 @@
 #include "rsmsim/model/wave_names.h"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 
 #include "adapter_regs.h"
@@ -89,11 +90,17 @@ void Fabric::crash_node(uint16_t node) {
 sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
     const sc_time now = sc_core::sc_time_stamp();
     while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
+    while (!ahead.empty() && ahead.front().first <= now) {
+        std::pop_heap(ahead.begin(), ahead.end(), std::greater<>());
+        ahead.pop_back();
+    }
     sc_time t = earliest;
     auto it = busy.upper_bound(t);
     if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
     for (; it != busy.end() && it->first < t + length; ++it) t = std::max(t, it->second);
     if (length == sc_core::SC_ZERO_TIME) return t;
+    ahead.emplace_back(t + length, t);
+    std::push_heap(ahead.begin(), ahead.end(), std::greater<>());
     // Back-to-back stretches, and those with a gap too short for any packet
     // between them (mostly picoseconds of rounding), are kept as one: a
     // packet looking for a gap then steps over a busy run in one step, not one
@@ -117,9 +124,13 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest
 
 std::vector<Fabric::LinkStats> Fabric::link_stats() {
     std::vector<LinkStats> out;
+    const sc_time now = sc_core::sc_time_stamp();
     for (const auto& [a, b] : topology().neighbour_links()) {
         const Link& k = *link(a, b);
-        out.push_back({a, b, k.packets, k.busy_ns, k.bytes});
+        double ahead_ns = 0;   // booked, not yet on the wire
+        for (const auto& [end, start] : k.ahead)
+            if (end > now) ahead_ns += (end - std::max(start, now)).to_seconds() * 1e9;
+        out.push_back({a, b, k.packets, ahead_ns > 0 ? k.busy_ns - ahead_ns : k.busy_ns, k.bytes});
     }
     return out;
 }

@@ -103,7 +103,7 @@ public:
     struct LinkStats {
         uint16_t from, to;   // Topology::kSwitch (0) for the switch
         uint64_t packets;
-        double busy_ns;
+        double busy_ns;      // wire time used up to now
         uint64_t bytes;      // on the wire: headers, payloads and CRCs
     };
     std::vector<LinkStats> link_stats();
@@ -151,7 +151,10 @@ private:
         double slowdown = 1.0;     // wire-time factor (1 = full speed)
         double error_rate = 0.0;   // corruption probability per crossing
         uint64_t packets = 0;      // crossings
-        double busy_ns = 0;        // wire time used
+        double busy_ns = 0;        // wire time booked (used, or to be used)
+        // Crossings not over yet, {end, start}, a min-heap by end: what of
+        // busy_ns still lies ahead (a run stopped early booked beyond its end).
+        std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> ahead;
         uint64_t bytes = 0;        // wire bytes carried
         // The start of the first idle stretch of `length` at or after
         // `earliest`, taken. An idle gap shorter than `shortest` (the wire
