@@ -74,6 +74,16 @@ check "a switch port fails and recovers (8-0: node 8's link up to the switch)" \
 "$sim" --nodes 4 --topology torus --fault random:down=2,slow=2,crash=1@60 --seed 6 --no-vcd > r3.txt 2>&1
 check "random faults: same seed, same run; another seed, other faults" \
   "[ \$(grep -c 'fault:' r1.txt) -eq 9 ] && diff -q r1.txt r2.txt > /dev/null && ! diff -q <(grep 'fault:' r1.txt) <(grep 'fault:' r3.txt) > /dev/null"
+# The exporter crashes before the importers connect, and while they put:
+# every failure is one the rsmapi documents (putv/getv on the torn-down
+# import say BAD_SGIO), and an importer whose connect failed stops there.
+for t in 5 20; do
+  "$sim" --nodes 4 --fault crash:4@$t --no-vcd > crash$t.txt 2>&1; rc=$?
+  check "the exporter crashed at $t us: every failure reported as documented" \
+    "[ $rc -eq 0 ] && grep -q '^result: PASS (0 failures; [1-9]' crash$t.txt && ! grep -q 'BAD_SEG_HNDL' crash$t.txt"
+done
+grep -q 'RSMERR_BAD_SGIO.*reported: fault' crash20.txt
+check "a putv on the crashed exporter's import is BAD_SGIO, reported" "[ $? -eq 0 ]"
 "$sim" --nodes 2 --fault slow:8-4@0/8 --no-vcd > slow.txt 2>&1; rc=$?
 check "a slow link: the run passes, only later" \
   "[ $rc -eq 0 ] && grep -q 'slowed 8x' slow.txt && [ \$(grep '^simulated time' slow.txt | tr -dc '0-9.' | cut -d. -f1) -gt \$(grep '^simulated time' run1.txt | tr -dc '0-9.' | cut -d. -f1) ]"

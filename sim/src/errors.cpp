@@ -98,7 +98,9 @@ bool is_fault_outcome(int code) {
     case RSMERR_CONN_ABORTED:
     case RSMERR_REMOTE_NODE_UNREACHABLE:
     case RSMERR_SEG_NOT_PUBLISHED:
-    case RSMERR_SEG_NOT_PUBLISHED_TO_NODE: return true;
+    case RSMERR_SEG_NOT_PUBLISHED_TO_NODE:
+    case RSMERR_BAD_SGIO:   // putv/getv on an import the fault tore down (a crashed exporter)
+        return true;
     default: return false;
     }
 }
