@@ -30,12 +30,11 @@
 #include "rsmsim/errors.h"
 #include "rsmsim/faults.h"
 #include "rsmsim/run_settings.h"
+#include "page_buffer.h"
 
 namespace {
 
 constexpr size_t kSlot = 256;
-constexpr size_t kPage = 4096;
-size_t whole_pages(size_t n) { return (n + kPage - 1) / kPage * kPage; }
 constexpr rsm_memseg_id_t kSegId = 0x400a00;
 
 enum Kind { Put, Putv, Get, Getv, SpanPut, Post, kKinds };
@@ -94,9 +93,7 @@ class NodeProgram {
 public:
     NodeProgram(int me, int nodes, long ops, uint64_t seed, Tally& t)
         : me_(me), nodes_(nodes), ops_(ops), rng_(seed * 1000003u + static_cast<unsigned>(me)), t_(t),
-          seg_(static_cast<uint8_t*>(std::aligned_alloc(kPage, whole_pages(kSlot * static_cast<size_t>(nodes)))),
-               &std::free),
-          seg_len_(whole_pages(kSlot * static_cast<size_t>(nodes))), known_(static_cast<size_t>(nodes)),
+          seg_(kSlot * static_cast<size_t>(nodes)), known_(static_cast<size_t>(nodes)),
           peers_(static_cast<size_t>(nodes)) {}
 
     void run(rsmsim::Cluster& cl) {
@@ -104,8 +101,7 @@ public:
         if (rsm_get_controller(const_cast<char*>("sci0"), &c) != RSM_SUCCESS) return note_setup("controller");
         rsm_memseg_export_handle_t ex = nullptr;
         rsm_memseg_id_t id = kSegId + static_cast<rsm_memseg_id_t>(me_);
-        std::memset(seg_.get(), 0, seg_len_);
-        if (rsm_memseg_export_create(c, &ex, seg_.get(), seg_len_, 0) != RSM_SUCCESS ||
+        if (rsm_memseg_export_create(c, &ex, seg_.p, seg_.len, 0) != RSM_SUCCESS ||
             rsm_memseg_export_publish(ex, &id, nullptr, 0) != RSM_SUCCESS)
             return note_setup("export");
         cl.sync();
@@ -223,8 +219,7 @@ private:
     long ops_;
     std::mt19937_64 rng_;
     Tally& t_;
-    std::unique_ptr<uint8_t, decltype(&std::free)> seg_;
-    size_t seg_len_;
+    rsmsim::PageBuffer seg_;   // page-aligned and zeroed, whole pages
     std::vector<Slot> known_;
     std::vector<Peer> peers_;
 };
