@@ -199,12 +199,12 @@ TEST(Model, ResetRestoresDefaultsAndIdleAdaptersAreNotClocked) {
         wr(b, r::SCRATCH, 0x55);
         wr(b, r::INTR_ENABLE, 7);
         wr(b, r::CTRL, 1);
-        EXPECT_EQ(c.node(0).adapter.rtl().cycles(), 3u) << "one clock per register write, none per read";
-        c.node(0).adapter.rtl().reset();
+        EXPECT_EQ(c.node(0).adapter.core().cycles(), 3u) << "one clock per register write, none per read";
+        c.node(0).adapter.core().reset();
         EXPECT_EQ(rd(b, r::SCRATCH), 0u);
         EXPECT_EQ(rd(b, r::INTR_ENABLE), 0u);
         EXPECT_EQ(rd(b, r::CTRL), 0u);
-        EXPECT_EQ(c.node(1).adapter.rtl().cycles(), 0u) << "an idle adapter costs no cycles";
+        EXPECT_EQ(c.node(1).adapter.core().cycles(), 0u) << "an idle adapter costs no cycles";
     });
 }
 

@@ -22,16 +22,16 @@ sc_time ns(double v) { return sc_time(v, SC_NS); }
 }  // namespace
 
 Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
-                 const TimingProfile& timing)
+                 const TimingProfile& timing, Fidelity fidelity)
     : sc_module(name), mmio("mmio"), dma("dma"), node_id_(node_id), fabric_(fabric),
-      timing_(timing), rtl_(node_id, true) {
+      timing_(timing), core_(make_adapter_core(fidelity, node_id, true)) {
     mmio.register_b_transport(this, &Adapter::b_transport);
     fabric_.attach(*this);
 }
 
 void Adapter::end_of_elaboration() {
     // Every node is attached by now: the link layer knows who is out there.
-    rtl_.set_peers(fabric_.peer_mask());
+    core_->set_peers(fabric_.peer_mask());
 }
 
 void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
@@ -78,7 +78,7 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
     if (t.is_read()) {
         uint32_t w[2] = {0, 0};
         for (unsigned i = 0; i < len / 4; ++i)
-            if (!rtl_.reg_read(off + 4 * i, w[i])) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+            if (!core_->reg_read(off + 4 * i, w[i])) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
         std::memcpy(data, w, len);
         delay += ns(timing_.mmio_read_ns);
         mark_mmio(RegRead, addr, w[0], delay);
@@ -90,10 +90,10 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
     if (len == 8) {
         // Check both halves first so a refused pair changes nothing.
         uint32_t dummy = 0;
-        if (!rtl_.reg_read(off + 4, dummy)) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+        if (!core_->reg_read(off + 4, dummy)) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
     for (unsigned i = 0; i < len / 4; ++i)
-        if (!rtl_.reg_write(off + 4 * i, w[i])) return tlm::TLM_COMMAND_ERROR_RESPONSE;
+        if (!core_->reg_write(off + 4 * i, w[i])) return tlm::TLM_COMMAND_ERROR_RESPONSE;
     delay += ns(timing_.mmio_write_ns + timing_.clk_ns * (len / 4));
     mark_mmio(RegWrite, addr, w[0], delay);
     run_core(delay);
@@ -105,21 +105,21 @@ void Adapter::run_core(const sc_time& delay) {
     // fails locally is answered at once, which gives the core more to do.
     // Then carry out what it asked for: lookups, bells, the interrupt line.
     do {
-        rtl_.run();
+        core_->run();
     } while (send_dma_packets(delay));
     uint16_t node = 0;
     uint32_t segid = 0;
-    if (rtl_.take_conn_request(node, segid)) {
+    if (core_->take_conn_request(node, segid)) {
         send_request(Packet::request(Cmd::Lookup, node, segid), delay);
     }
-    for (const BellRequest& b : rtl_.take_bells()) {
+    for (const BellRequest& b : core_->take_bells()) {
         Packet p = Packet::request(Cmd::Bell, b.node, b.segid);
         p.no_accumulate = b.no_accumulate;
         p.to_importer = b.to_importer;
         p.revoke = b.revoke;
         send_request(std::move(p), delay);
     }
-    const bool level = rtl_.irq();
+    const bool level = core_->irq();
     if (level && !irq_level_) irq_raised_.notify(delay);
     irq_level_ = level;
     if (waves_) waves_->set(sig_.irq, level);
@@ -128,7 +128,7 @@ void Adapter::run_core(const sc_time& delay) {
 void Adapter::send_request(Packet p, const sc_time& delay) {
     p.src = node_id_;
     p.txn = next_txn_++;
-    rtl_.event(RtlEvent::Issue, p.dst);
+    core_->event(RtlEvent::Issue, p.dst);
     fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
 }
 
@@ -138,7 +138,7 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     // waits for its data from host memory, whose read channel is shared.
     const sc_time now = sc_core::sc_time_stamp();
     if (dma_host_free_ < now) dma_host_free_ = now;
-    for (const DmaPacket& d : rtl_.take_dma_packets()) {
+    for (const DmaPacket& d : core_->take_dma_packets()) {
         const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
         Packet p = Packet::request(d.write ? Cmd::Write : Cmd::Read, d.node, d.segid, d.remote, d.len);
         p.dma_entry = d.entry;
@@ -155,15 +155,15 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
                 // The local buffer is not readable: the packet never leaves;
                 // the entry fails as if the request had been refused.
                 p.src = node_id_;
-                rtl_.event(RtlEvent::Issue, p.dst);
-                rtl_.dma_response(p.dst, d.entry, err);
+                core_->event(RtlEvent::Issue, p.dst);
+                core_->dma_response(p.dst, d.entry, err);
                 answered_locally = true;
                 continue;
             }
         }
         send_request(std::move(p), depart);
     }
-    dma_cycle_base_ = rtl_.cycles();
+    dma_cycle_base_ = core_->cycles();
     return answered_locally;
 }
 
@@ -191,10 +191,10 @@ tlm::tlm_response_status Adapter::window_access(tlm::tlm_generic_payload& t, sc_
     if (t.get_byte_enable_ptr() || t.get_streaming_width() != len || len == 0 ||
         !(t.is_read() || t.is_write()))
         return tlm::TLM_BURST_ERROR_RESPONSE;
-    const Translation x = rtl_.translate(slot, offset, len, t.is_write());
+    const Translation x = core_->translate(slot, offset, len, t.is_write());
     if (x.err != kOk) {
         // Refused before anything leaves the adapter: counted and flagged.
-        rtl_.event(RtlEvent::XlateError, x.node, x.err);   // counted against the entry's node
+        core_->event(RtlEvent::XlateError, x.node, x.err);   // counted against the entry's node
         run_core(delay);
         return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
@@ -283,7 +283,7 @@ void Adapter::serve_access(const Packet& p) {
     // duration delays the response.
     sc_time delay = sc_core::SC_ZERO_TIME;
     const bool write = p.cmd == Cmd::Write;
-    const ExportCheck c = rtl_.check_export(p.segid, p.src, static_cast<uint32_t>(p.offset), p.len, write, false);
+    const ExportCheck c = core_->check_export(p.segid, p.src, static_cast<uint32_t>(p.offset), p.len, write, false);
     Packet r = p.response(response_to(p.cmd), c.err);
     if (c.err == kOk && write) {
         // A TLM write only reads its data pointer: the payload is lent, not copied.
@@ -297,44 +297,44 @@ void Adapter::serve_access(const Packet& p) {
 }
 
 void Adapter::answer_lookup(const Packet& p) {
-    const ExportMatch m = rtl_.probe_export(p.segid, p.src);
+    const ExportMatch m = core_->probe_export(p.segid, p.src);
     Packet r = p.response(Cmd::LookupResp, m.check.err);
     if (m.check.err == kOk) {
         r.size = m.check.size;
         r.perm = m.check.perm;
-        rtl_.importer_added(m.index, p.src, m.check.perm);   // its rights from now on
+        core_->importer_added(m.index, p.src, m.check.perm);   // its rights from now on
     }
     fabric_.send(std::move(r), sc_core::SC_ZERO_TIME);
 }
 
 uint8_t Adapter::bell_from_exporter(const Packet& p) {
     // Every local import entry of that segment counts it.
-    const uint64_t slots = rtl_.import_matches(p.src, p.segid);
+    const uint64_t slots = core_->import_matches(p.src, p.segid);
     if (p.revoke) {
         // Nothing to revoke is no error: the importer may have left, or be
         // connecting (the lookup unit remembers the REVOKE).
-        rtl_.revoke(slots, p.src, p.segid, false);
+        core_->revoke(slots, p.src, p.segid, false);
         return kOk;
     }
     for (unsigned s = 0; s < rsm::regs::kAttEntries; ++s)
-        if ((slots >> s) & 1) rtl_.import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
+        if ((slots >> s) & 1) core_->import_bell_received(static_cast<uint8_t>(s), p.no_accumulate);
     return slots == 0 ? static_cast<uint8_t>(regs::ErrClass::NO_ENTRY) : kOk;
 }
 
 uint8_t Adapter::bell_from_importer(const Packet& p) {
-    const ExportMatch m = rtl_.bell_export(p.segid, p.src);
-    if (m.check.err == kOk) rtl_.bell_received(m.index, p.no_accumulate);
+    const ExportMatch m = core_->bell_export(p.segid, p.src);
+    if (m.check.err == kOk) core_->bell_received(m.index, p.no_accumulate);
     return m.check.err;
 }
 
 void Adapter::route_changed() {
-    rtl_.route_changed();
+    core_->route_changed();
     run_core(sc_core::SC_ZERO_TIME);
 }
 
 void Adapter::node_lost(uint16_t node) {
     // Like an unpublish of everything the node exported: revoke our imports.
-    rtl_.revoke(rtl_.import_matches(node, 0, true), node, 0, true);
+    core_->revoke(core_->import_matches(node, 0, true), node, 0, true);
     run_core(sc_core::SC_ZERO_TIME);
 }
 
@@ -349,7 +349,7 @@ void Adapter::on_response(const Packet& p) {
                       ? host_dma(tlm::TLM_WRITE_COMMAND, p.local, const_cast<uint8_t*>(p.data.data()), p.len, ignored)
                       : kHostBus;
         }
-        rtl_.dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
+        core_->dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
         return;
     }
     if (p.cmd == Cmd::BellAck && p.to_importer) {
@@ -357,16 +357,16 @@ void Adapter::on_response(const Packet& p) {
         // nobody's call: a refusal is no transfer error. NO_ENTRY says the
         // node imports the segment no longer (it disconnected): forget it.
         if (p.err == static_cast<uint8_t>(regs::ErrClass::NO_ENTRY)) {
-            const ExportMatch m = rtl_.bell_export(p.segid, p.src);
-            if (m.check.err == kOk) rtl_.importer_added(m.index, p.src, 0);
+            const ExportMatch m = core_->bell_export(p.segid, p.src);
+            if (m.check.err == kOk) core_->importer_added(m.index, p.src, 0);
         }
-        rtl_.event(RtlEvent::Ack, p.src, kOk);
+        core_->event(RtlEvent::Ack, p.src, kOk);
         return;
     }
     // A lookup's answer is a result (CONN_STATUS), not a transfer error.
     const bool failed = p.err != kOk && p.cmd != Cmd::LookupResp;
-    rtl_.event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
-    if (p.cmd == Cmd::BellAck) rtl_.post_answered(p.err);   // an import-side post's own answer
+    core_->event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
+    if (p.cmd == Cmd::BellAck) core_->post_answered(p.err);   // an import-side post's own answer
     if (p.cmd == Cmd::ReadResp) {
         auto it = reads_.find(p.txn);
         if (it != reads_.end()) {
@@ -379,7 +379,7 @@ void Adapter::on_response(const Packet& p) {
             if (--pr->remaining == 0) pr->done.notify();
         }
     } else if (p.cmd == Cmd::LookupResp) {
-        rtl_.conn_response(p.err, p.size, p.perm);
+        core_->conn_response(p.err, p.size, p.perm);
     }
 }
 
@@ -391,7 +391,7 @@ void Adapter::trace(Waves& w) {
     sig_.reg = w.declare(p + ".mmio", "reg", 12, node_id_, Block::Mmio, &register_names());
     sig_.data = w.declare(p + ".mmio", "data", 32, node_id_, Block::Mmio);
     sig_.irq = w.declare(p, "irq", 1, node_id_, Block::Mmio);
-    rtl_.trace(w, p + ".rtl", node_id_);
+    core_->trace(w, p + ".rtl", node_id_);
 }
 
 }  // namespace rsmsim::model

@@ -97,6 +97,22 @@ bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     return ok;
 }
 
+bool AdapterRtl::peek_register(uint32_t offset, uint32_t& value) {
+    const auto req = m_->reg_req_i, we = m_->reg_we_i;
+    const auto addr = m_->reg_addr_i;
+    m_->reg_req_i = 1;
+    m_->reg_we_i = 0;
+    m_->reg_addr_i = offset & (rsm::regs::kRegSpace - 1);
+    m_->eval();
+    const bool ok = offset < rsm::regs::kRegSpace && !m_->reg_err_o;
+    value = ok ? m_->reg_rdata_o : 0;
+    m_->reg_req_i = req;
+    m_->reg_we_i = we;
+    m_->reg_addr_i = addr;
+    m_->eval();
+    return ok;
+}
+
 bool AdapterRtl::reg_write(uint32_t offset, uint32_t value) {
     if (offset >= rsm::regs::kRegSpace) return false;
     m_->reg_req_i = 1;
@@ -137,15 +153,6 @@ ExportMatch AdapterRtl::query_export(uint32_t segid, uint16_t src, uint32_t offs
     return m;
 }
 
-ExportCheck AdapterRtl::check_export(uint32_t segid, uint16_t src, uint32_t offset, uint64_t len,
-                                     bool write, bool probe) {
-    return query_export(segid, src, offset, len, write, probe).check;
-}
-
-ExportMatch AdapterRtl::probe_export(uint32_t segid, uint16_t src) {
-    return query_export(segid, src, 0, 0, false, true);
-}
-
 void AdapterRtl::event(RtlEvent ev, uint16_t node, uint8_t err_class) {
     m_->ev_node_i = node;
     switch (ev) {
@@ -179,15 +186,6 @@ void AdapterRtl::post_answered(uint8_t err_class) {
     m_->post_resp_i = 1;
     m_->post_result_i = err_class & kClassMask;
     tick();
-}
-
-ExportMatch AdapterRtl::bell_export(uint32_t segid, uint16_t src) {
-    // Checked like a data request, so an importer's connection keeps what its
-    // lookup granted whatever a republish did to the list; a signal needs
-    // neither right, only the connection (or a place in the list).
-    ExportMatch m = query_export(segid, src, 0, 0, false, false);
-    if (m.check.err == static_cast<uint8_t>(rsm::regs::ErrClass::RIGHTS)) m.check.err = 0;
-    return m;
 }
 
 void AdapterRtl::import_bell_received(uint8_t slot, bool no_accumulate) {

@@ -1,6 +1,7 @@
 #include "rsmsim/cluster.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -36,12 +37,13 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
         throw std::invalid_argument("node count must be 1.." + std::to_string(kMaxNodes));
     if (!(cfg.time_limit_ns >= 0 && cfg.time_limit_ns <= kMaxFaultTimeUs * 1000))
         throw std::invalid_argument("the time limit must be within 0..1e9 us");
+    resolve_fidelity();
     g_current = this;
     sim_thread_ = std::this_thread::get_id();
     fabric_.set_crc_error_rate(cfg.crc_error_rate, cfg.seed);
     for (int i = 0; i < cfg.nodes; ++i)
-        nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i),
-                                                fabric_, cfg_.timing));
+        nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i), fabric_,
+                                                cfg_.timing, fidelity_of(node_id(i))));
     for (auto& n : nodes_) n->bus.count_calls(&calls_);
     stop_ = std::make_unique<StopChannel>();
     open_waveform();
@@ -53,6 +55,25 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
         g_current = nullptr;
         throw;
     }
+}
+
+// The fidelity for nodes the configuration does not name: its own, else the
+// environment's (checked here, before anything is built), else rtl.
+void Cluster::resolve_fidelity() {
+    for (const auto& [id, f] : cfg_.node_fidelity)
+        if (node_index(id, cfg_.nodes) < 0)
+            throw std::invalid_argument("fidelity for node " + std::to_string(id) + ": no such node in the cluster");
+    if (cfg_.fidelity) return;
+    const char* env = std::getenv("RSMSIM_FIDELITY");
+    model::Fidelity f = model::Fidelity::Rtl;
+    if (env && *env && !model::parse_fidelity(env, f))
+        throw std::invalid_argument(std::string("RSMSIM_FIDELITY=") + env + ": expected rtl, fast or lockstep");
+    cfg_.fidelity = f;
+}
+
+model::Fidelity Cluster::fidelity_of(uint16_t id) const {
+    const auto it = cfg_.node_fidelity.find(id);
+    return it != cfg_.node_fidelity.end() ? it->second : cfg_.fidelity.value_or(model::Fidelity::Rtl);
 }
 
 void Cluster::schedule_faults() {
@@ -238,8 +259,15 @@ void Cluster::delay_ns(double ns) {
 }
 
 bool Cluster::run() {
-    if (cfg_.time_limit_ns > 0) sc_core::sc_start(sc_core::sc_time(cfg_.time_limit_ns, sc_core::SC_NS));
-    else sc_core::sc_start();
+    try {
+        if (cfg_.time_limit_ns > 0) sc_core::sc_start(sc_core::sc_time(cfg_.time_limit_ns, sc_core::SC_NS));
+        else sc_core::sc_start();
+    } catch (const std::exception& e) {
+        // A model stopped the simulation (the lockstep checker's first
+        // difference): SystemC cannot go on after it.
+        std::fprintf(stderr, "rsmsim: the simulation stopped at %g us: %s\n", now_ns() / 1000.0, e.what());
+        return false;
+    }
     interrupted_ = stop_->requested;
     if (running_ == 0 && !interrupted_) return true;
     hit_time_limit_ = !interrupted_ && cfg_.time_limit_ns > 0 && sc_core::sc_pending_activity();

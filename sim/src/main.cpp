@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -61,6 +63,7 @@ struct Options {
     size_t max_bytes = size_t{4} << 20;   // -w sweep
     int rounds = 100;                     // -w pingpong
     std::string csv, plot;                // -w sweep / pingpong: the data, and its picture
+    std::vector<std::string> fidelity;    // "fast", "8=rtl", ... (run_settings.h)
 };
 
 // The report lines and the verdict (rsmsim/verdict.h) of a workload.
@@ -323,7 +326,8 @@ nlohmann::json options_in_effect(const Options& opt, const rsmsim::ClusterConfig
             {"max_bytes", opt.max_bytes}, {"rounds", opt.rounds}, {"profile", cfg.timing.name}, {"timing", timing},
             {"faults", opt.faults}, {"crc_error_rate", opt.crc_error_rate}, {"seed", opt.seed},
             {"time_limit_us", time_limit_us}, {"waveform", cfg.vcd_path}, {"trace_fst", cfg.trace_fst},
-            {"trace_nodes", trace_nodes}, {"trace_blocks", opt.trace_blocks}, {"trace_window", opt.trace_window}};
+            {"trace_nodes", trace_nodes}, {"trace_blocks", opt.trace_blocks}, {"trace_window", opt.trace_window},
+            {"fidelity", opt.fidelity}};
 }
 
 // What the programs called (per kind: count, errors, simulated latency) and
@@ -802,6 +806,11 @@ void add_options(CLI::App& app, Cli& cli) {
     add_timing_options(app, cli);
     add_fault_options(app, cli.opt);
     add_output_options(app, cli);
+    app.add_option("--fidelity", cli.opt.fidelity,
+                   "the adapter core's model: rtl (the verilated RTL, default), fast (the same architecture in C++, "
+                   "cycle for cycle), lockstep (both, stopping at the first difference); NODE=MODEL for one node "
+                   "(repeatable, e.g. --fidelity fast --fidelity 8=rtl)")
+        ->group(kRunGroup);
     app.add_option("--time-limit", cli.time_limit_us,
                    "stop at this simulated time (us); programs still running then make the run fail")
         ->check(CLI::Range(0.0, rsmsim::kMaxFaultTimeUs))
@@ -833,6 +842,7 @@ rsmsim::RunSettings settings_of(const Cli& cli) {
     s.trace_blocks = opt.trace_blocks;
     s.trace_window = opt.trace_window;
     s.time_limit_us = cli.time_limit_us;
+    s.fidelity = opt.fidelity;
     return s;
 }
 
@@ -910,11 +920,25 @@ struct RunEnd {
     bool finished = false, timed_out = false, interrupted = false;
 };
 
+// ", fidelity fast" (or "... node 8 rtl") unless every node runs the RTL.
+std::string fidelity_note(const rsmsim::Cluster& cluster) {
+    std::map<std::string, std::vector<std::string>> by_model;
+    for (int i = 0; i < cluster.size(); ++i) {
+        const uint16_t id = rsmsim::Cluster::node_id(i);
+        by_model[rsmsim::model::fidelity_name(cluster.fidelity_of(id))].push_back(std::to_string(id));
+    }
+    if (by_model.size() == 1) return by_model.count("rtl") ? "" : ", fidelity " + by_model.begin()->first;
+    std::string note = ", fidelity";
+    for (const auto& [name, ids] : by_model) note += fmt::format(" {} on {};", name, fmt::join(ids, ","));
+    note.pop_back();
+    return note;
+}
+
 RunEnd simulate(rsmsim::Cluster& cluster, Workload& w, const Options& opt, const rsmsim::ClusterConfig& cfg,
                 nlohmann::json& json) {
-    fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}\n", opt.nodes,
+    fmt::print("rsmsim: {} nodes ({}), workload {}, profile {} ({}), {} B per transfer, waveform {}{}\n", opt.nodes,
                opt.topology, opt.workload, cfg.timing.name, cfg.timing.description, opt.bytes,
-               opt.no_vcd ? "off" : opt.vcd);
+               opt.no_vcd ? "off" : opt.vcd, fidelity_note(cluster));
     for (int i = 0; i < cluster.size(); ++i) cluster.spawn(i, [&, i] { w.run(cluster, i); });
     rsmsim::stop_on_interrupt(cluster);
     RunEnd end;

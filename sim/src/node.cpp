@@ -186,8 +186,9 @@ void NodeBus::process_api_state(rsm::hw::ApiCall current, int last_rc) {
 }
 
 Node::Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,
-           const model::TimingProfile& timing)
-    : memory((name + "_mem").c_str(), timing), adapter((name + "_adapter").c_str(), node_id, fabric, timing),
+           const model::TimingProfile& timing, model::Fidelity fidelity)
+    : memory((name + "_mem").c_str(), timing),
+      adapter((name + "_adapter").c_str(), node_id, fabric, timing, fidelity),
       bus((name + "_bus").c_str(), adapter, memory), id_(node_id) {
     adapter.dma.bind(memory.dma);
 }

@@ -4,6 +4,11 @@
 #include "rsmsim/profile_config.h"
 #include "rsmsim/trace_selection.h"
 
+#include <cstdlib>
+#include <sstream>
+
+#include "adapter_regs.h"
+
 namespace rsmsim {
 
 namespace {
@@ -43,12 +48,42 @@ bool set_waveform(const RunSettings& s, ClusterConfig& cfg, std::string& error) 
     return parse_trace_selection(s.trace_nodes, s.trace_blocks, s.trace_window, cfg.trace, error);
 }
 
+bool set_fidelity(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
+    for (const std::string& list : s.fidelity) {
+        std::stringstream ss(list);
+        std::string item;
+        while (std::getline(ss, item, list.find(';') != std::string::npos ? ';' : ',')) {
+            if (item.empty()) continue;
+            const size_t eq = item.find('=');
+            model::Fidelity f{};
+            if (!model::parse_fidelity(eq == std::string::npos ? item : item.substr(eq + 1), f)) {
+                error = "--fidelity '" + item + "': expected rtl, fast or lockstep, or NODE=one of them";
+                return false;
+            }
+            if (eq == std::string::npos) {
+                cfg.fidelity = f;
+                continue;
+            }
+            const std::string id = item.substr(0, eq);
+            char* end = nullptr;
+            const unsigned long node = std::strtoul(id.c_str(), &end, 10);
+            if (id.empty() || *end != '\0' || !rsm::regs::is_node_id(node)) {
+                error = "--fidelity '" + item + "': '" + id + "' is not a node id (4, 8, ... 256)";
+                return false;
+            }
+            cfg.node_fidelity[static_cast<uint16_t>(node)] = f;
+        }
+    }
+    return true;   // node ids beyond the cluster are the Cluster's to refuse
+}
+
 }  // namespace
 
 bool make_cluster_config(const RunSettings& s, ClusterConfig& cfg, std::string& error) {
     cfg.nodes = s.nodes;   // the range is the Cluster's to check
     cfg.time_limit_ns = s.time_limit_us * 1000.0;
-    return set_timing(s, cfg, error) && set_fabric(s, cfg, error) && set_waveform(s, cfg, error);
+    return set_timing(s, cfg, error) && set_fabric(s, cfg, error) && set_waveform(s, cfg, error) &&
+           set_fidelity(s, cfg, error);
 }
 
 }  // namespace rsmsim

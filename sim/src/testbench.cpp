@@ -52,6 +52,7 @@ rsmsim::RunSettings settings_of(const rsmsim_options& o) {
     s.trace_blocks = text(o.trace_blocks);
     s.trace_window = text(o.trace_window);
     s.time_limit_us = o.time_limit_us;
+    if (o.fidelity) s.fidelity = {o.fidelity};
     return s;
 }
 

@@ -83,7 +83,7 @@ void fuzzer() {
             }
         }
         sc_core::wait(sc_core::sc_time(200, sc_core::SC_US));   // whatever it started runs out
-        w.cluster->node(0).adapter.rtl().reset();
+        w.cluster->node(0).adapter.core().reset();
         w.fuzzed.notify(sc_core::SC_ZERO_TIME);
     }
 }

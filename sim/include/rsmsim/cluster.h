@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -45,6 +46,12 @@ struct ClusterConfig {
     bool trace_fst = false;
     model::WaveSelection trace;   // which nodes, blocks and time window are written
     double time_limit_ns = 0;   // > 0: run() stops there, reporting the programs still running
+    // Which model runs each node's control core (rsmsim/model/adapter_core.h):
+    // `fidelity` for every node but those in node_fidelity (node id ->
+    // fidelity). Unset: $RSMSIM_FIDELITY (rtl, fast or lockstep; so a whole
+    // test suite can run in another fidelity), else rtl.
+    std::optional<model::Fidelity> fidelity;
+    std::map<uint16_t, model::Fidelity> node_fidelity;
 };
 
 class Cluster {
@@ -62,6 +69,8 @@ public:
     // The index of node `id` in a cluster of `nodes`, or -1 if it has none.
     static int node_index(unsigned id, int nodes);
     Node& node(int index) { return *nodes_.at(static_cast<size_t>(index)); }
+    // The model that runs node `id`'s control core in this cluster.
+    model::Fidelity fidelity_of(uint16_t id) const;
     model::Fabric& fabric() { return fabric_; }
     // Ends run() soon, from any OS thread (Ctrl-C): the simulation stops at
     // its next step, run() returns false and interrupted() says why.
@@ -116,6 +125,7 @@ public:
 
 private:
     static rsm::hw::Bus* resolve(void* self);
+    void resolve_fidelity();
     void schedule_faults();
     void apply(const FaultEvent& e);
     void program_done();

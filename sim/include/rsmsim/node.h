@@ -85,7 +85,7 @@ private:
 class Node {
 public:
     Node(const std::string& name, uint16_t node_id, model::Fabric& fabric,
-         const model::TimingProfile& timing);
+         const model::TimingProfile& timing, model::Fidelity fidelity);
 
     uint16_t id() const { return id_; }
     model::HostMemory memory;

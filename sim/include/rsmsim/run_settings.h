@@ -2,7 +2,7 @@
 // rsmsim command line or a --config file, the C testbench's rsmsim_options),
 // and the one translation of it into a cluster configuration: profile lookup,
 // profile file, overrides, topology, CRC error rate, faults, waveform
-// selection and time limit are checked and applied here only.
+// selection, time limit and fidelity are checked and applied here only.
 #pragma once
 
 #include <string>
@@ -25,6 +25,10 @@ struct RunSettings {
     bool trace_fst = false;
     std::string trace_nodes, trace_blocks, trace_window;   // as --trace-*: empty = all
     double time_limit_us = 0;             // > 0: the run stops there
+    // The control core's model: "rtl", "fast" or "lockstep" for every node,
+    // or "ID=MODEL" for one (a list, ';'- or ','-separated, like faults);
+    // empty = the cluster's default ($RSMSIM_FIDELITY, else rtl).
+    std::vector<std::string> fidelity;
 };
 
 // The settings as a cluster configuration. False if any is bad: `error` says

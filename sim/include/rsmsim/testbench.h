@@ -45,6 +45,11 @@ typedef struct {
     const char *trace_nodes;   /* "4,8" */
     const char *trace_blocks;  /* "api,mmio,rtl,dma,fabric" */
     const char *trace_window;  /* "FROM:TO" in simulated microseconds */
+    /* The adapter core's model: "rtl" (NULL: $RSMSIM_FIDELITY, else rtl),
+       "fast" (the same architecture in C++, cycle for cycle) or "lockstep"
+       (both, the run stops at the first difference); per node "ID=MODEL",
+       in a ';'-separated list, e.g. "fast;8=rtl". */
+    const char *fidelity;
 } rsmsim_options;
 
 /* Defaults: 2 nodes, every other field zero/NULL. */

@@ -3,7 +3,8 @@
 // goes out to host memory on an initiator socket, packets go to the Fabric,
 // and the interrupt line is a level plus an event. The control decisions
 // (register file, translation, export checks, counters) are made by the
-// verilated RTL in AdapterRtl; this class is the packet datapath around it.
+// control core -- the verilated RTL or its C++ twin, per the fidelity
+// (adapter_core.h); this class is the packet datapath around it.
 #pragma once
 
 #include <systemc>
@@ -15,7 +16,7 @@
 #include <map>
 #include <memory>
 
-#include "rsmsim/model/adapter_rtl.h"
+#include "rsmsim/model/adapter_core.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/timing.h"
 
@@ -30,7 +31,7 @@ public:
 
     SC_HAS_PROCESS(Adapter);
     Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
-            const TimingProfile& timing);
+            const TimingProfile& timing, Fidelity fidelity = Fidelity::Rtl);
 
     uint16_t fabric_node_id() const override { return node_id_; }
     void receive(const Packet& p) override;
@@ -40,7 +41,7 @@ public:
     bool irq_level() const { return irq_level_; }
     const sc_core::sc_event& irq_raised() const { return irq_raised_; }
 
-    AdapterRtl& rtl() { return rtl_; }
+    AdapterCore& core() { return *core_; }
     // Declares this adapter's signals (scope = its name): CPU accesses, the
     // interrupt line, the verilated core.
     void trace(Waves& w);
@@ -82,7 +83,7 @@ private:
     uint16_t node_id_;
     Fabric& fabric_;
     const TimingProfile& timing_;
-    AdapterRtl rtl_;
+    std::unique_ptr<AdapterCore> core_;
     bool irq_level_ = false;
     sc_core::sc_event irq_raised_;
     uint32_t next_txn_ = 1;
