@@ -112,7 +112,8 @@ void Adapter::run_core(const sc_time& delay) {
     if (core_->take_conn_request(node, segid)) {
         send_request(Packet::request(Cmd::Lookup, node, segid), delay);
     }
-    for (const BellRequest& b : core_->take_bells()) {
+    core_->take_bells(bells_);
+    for (const BellRequest& b : bells_) {
         Packet p = Packet::request(Cmd::Bell, b.node, b.segid);
         p.no_accumulate = b.no_accumulate;
         p.to_importer = b.to_importer;
@@ -138,7 +139,8 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     // waits for its data from host memory, whose read channel is shared.
     const sc_time now = sc_core::sc_time_stamp();
     if (dma_host_free_ < now) dma_host_free_ = now;
-    for (const DmaPacket& d : core_->take_dma_packets()) {
+    core_->take_dma_packets(packets_);
+    for (const DmaPacket& d : packets_) {
         const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
         Packet p = Packet::request(d.write ? Cmd::Write : Cmd::Read, d.node, d.segid, d.remote, d.len);
         p.dma_entry = d.entry;

@@ -102,6 +102,7 @@ void AdapterFast::reset() {
     ett_ = {};
     bar_ = {};
     sig_ = {};
+    desc_ = {};
     dma_ = {};
     conn_pending_ = false;
     sample();
@@ -131,29 +132,39 @@ AdapterFast::Cross AdapterFast::cross(const Pins& in) const {
     x.exp_cmd = in.reg_wr && in.reg_addr == r::EXP_CMD;
     x.att_op = GET(ATT_CMD, OP, in.reg_wdata);
     x.exp_op = GET(EXP_CMD, OP, in.reg_wdata);
-    const unsigned ai = csr_.att_index, ei = csr_.exp_index;
-    x.att_rd_node = att_.node[ai];
-    x.att_rd_segid = att_.segid[ai];
-    x.att_rd_size = att_.size[ai];
-    x.att_rd_ctrl = att_.ctrl[ai];
-    x.exp_rd_segid = ett_.segid[ei];
-    x.exp_rd_size = ett_.size[ei];
-    x.exp_rd_base = ett_.base[ei];
-    x.exp_rd_ctrl = ett_.ctrl[ei];
-    const bool exp_clear = x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR);
-    const unsigned ip = exp_clear ? ei : GET(SIG_POST_EXPORT, IDX, in.reg_wdata);
-    x.ip_importers = ett_.grant_rd[ip] | ett_.grant_wr[ip];
-    x.ip_segid = ett_.segid[ip];
-    const unsigned pl = sig_.dma_pend ? sig_.dma_slot : sig_.csr_slot;
-    x.pl_valid = csr_.enable && (att_.ctrl[pl] & r::ATT_CTRL_f::VALID_MASK);
-    x.pl_node = att_.node[pl];
-    x.pl_segid = att_.segid[pl];
-    const uint32_t ctl = dma_.ctl[dma_.cur];
-    const unsigned dslot = GET(DESC_CTRL, SLOT, ctl);
-    x.dx_err = import_check(dslot, dma_.rem[dma_.cur] & (kMaxLen - 1), dma_.len[dma_.cur] & (2 * kMaxLen - 1),
-                            ctl & r::DESC_CTRL_f::WRITE_MASK);
-    x.dx_node = att_.node[dslot];
-    x.dx_segid = att_.segid[dslot];
+    // Only what some block reads at this edge is looked up.
+    if (x.att_cmd) {
+        const unsigned ai = csr_.att_index;
+        x.att_rd_node = att_.node[ai];
+        x.att_rd_segid = att_.segid[ai];
+        x.att_rd_size = att_.size[ai];
+        x.att_rd_ctrl = att_.ctrl[ai];
+    }
+    if (x.exp_cmd || (in.reg_wr && in.reg_addr == r::SIG_POST_EXPORT)) {
+        const unsigned ei = csr_.exp_index;
+        x.exp_rd_segid = ett_.segid[ei];
+        x.exp_rd_size = ett_.size[ei];
+        x.exp_rd_base = ett_.base[ei];
+        x.exp_rd_ctrl = ett_.ctrl[ei];
+        const bool exp_clear = x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR);
+        const unsigned ip = exp_clear ? ei : GET(SIG_POST_EXPORT, IDX, in.reg_wdata);
+        x.ip_importers = ett_.grant_rd[ip] | ett_.grant_wr[ip];
+        x.ip_segid = ett_.segid[ip];
+    }
+    if (sig_.dma_pend || sig_.csr_pend) {
+        const unsigned pl = sig_.dma_pend ? sig_.dma_slot : sig_.csr_slot;
+        x.pl_valid = csr_.enable && (att_.ctrl[pl] & r::ATT_CTRL_f::VALID_MASK);
+        x.pl_node = att_.node[pl];
+        x.pl_segid = att_.segid[pl];
+    }
+    if (dma_.state == st(r::DmaState::CHECK)) {
+        const uint32_t ctl = desc_.ctl[dma_.cur];
+        const unsigned dslot = GET(DESC_CTRL, SLOT, ctl);
+        x.dx_err = import_check(dslot, desc_.rem[dma_.cur] & (kMaxLen - 1), desc_.len[dma_.cur] & (2 * kMaxLen - 1),
+                                ctl & r::DESC_CTRL_f::WRITE_MASK);
+        x.dx_node = att_.node[dslot];
+        x.dx_segid = att_.segid[dslot];
+    }
     x.post_err = sig_.post_err;
     x.signal = sig_.signal;
     x.dma_done = dma_.done;
@@ -211,6 +222,33 @@ void AdapterFast::tick_csr(const Pins& in, const Cross& x) {
     if (in.ev_err || in.ev_xlate_err) c.err_last = in.ev_err_class;
     else if (x.post_err) c.err_last = cls(r::ErrClass::NO_ENTRY);
 
+    if (in.reg_wr) write_staging(in, x);
+    const uint16_t conn_node = c.conn_node;   // before this edge's write
+    const uint32_t conn_segid = c.conn_segid;
+    if (hit(r::CONN_NODE)) c.conn_node = GET(CONN_NODE, NODE, w);
+    if (hit(r::CONN_SEGID)) c.conn_segid = w;
+    if (in.revoke_rx && (c.conn_busy || c.conn_done) && in.revoke_node == conn_node &&
+        (in.revoke_any || in.revoke_segid == conn_segid))
+        c.conn_revoked = 1;
+    if (hit(r::CONN_CMD) && GET(CONN_CMD, GO, w) && !c.conn_busy) {
+        c.conn_busy = 1;
+        c.conn_done = 0;
+        c.conn_revoked = 0;
+        c.conn_go = 1;
+    } else if (in.conn_resp && c.conn_busy) {
+        c.conn_busy = 0;
+        c.conn_done = 1;
+        c.conn_result = in.conn_result;
+        c.conn_size = in.conn_size;
+        c.conn_perm = in.conn_perm;
+    }
+}
+
+// The tables' staging registers: written by software, or loaded by a READ.
+void AdapterFast::write_staging(const Pins& in, const Cross& x) {
+    Csr& c = csr_;
+    auto hit = [&](uint32_t reg) { return in.reg_addr == reg; };
+    const uint32_t w = in.reg_wdata;
     if (hit(r::ATT_INDEX)) c.att_index = GET(ATT_INDEX, IDX, w);
     if (hit(r::ATT_NODE)) c.att_node = GET(ATT_NODE, NODE, w);
     if (hit(r::ATT_SEGID)) c.att_segid = w;
@@ -238,25 +276,6 @@ void AdapterFast::tick_csr(const Pins& in, const Cross& x) {
         c.exp_ctrl = x.exp_rd_ctrl;
     }
 
-    const uint16_t conn_node = c.conn_node;   // before this edge's write
-    const uint32_t conn_segid = c.conn_segid;
-    if (hit(r::CONN_NODE)) c.conn_node = GET(CONN_NODE, NODE, w);
-    if (hit(r::CONN_SEGID)) c.conn_segid = w;
-    if (in.revoke_rx && (c.conn_busy || c.conn_done) && in.revoke_node == conn_node &&
-        (in.revoke_any || in.revoke_segid == conn_segid))
-        c.conn_revoked = 1;
-    if (hit(r::CONN_CMD) && GET(CONN_CMD, GO, w) && !c.conn_busy) {
-        c.conn_busy = 1;
-        c.conn_done = 0;
-        c.conn_revoked = 0;
-        c.conn_go = 1;
-    } else if (in.conn_resp && c.conn_busy) {
-        c.conn_busy = 0;
-        c.conn_done = 1;
-        c.conn_result = in.conn_result;
-        c.conn_size = in.conn_size;
-        c.conn_perm = in.conn_perm;
-    }
 }
 
 void AdapterFast::tick_import(const Pins& in, const Cross& x) {
@@ -334,8 +353,12 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
     Signal& g = sig_;
     auto hit = [&](uint32_t reg) { return in.reg_wr && in.reg_addr == reg; };
     const uint32_t w = in.reg_wdata;
-    const bool exp_post = hit(r::SIG_POST_EXPORT) && g.walk_mask == 0;
     const bool firing = g.dma_pend || g.csr_pend;
+    const bool pulses = g.bell_go | g.post_err | g.signal | g.bell_to_imp | g.bell_revoke;
+    if (!in.reg_wr && !in.post_resp && !in.bell_rx && !in.bell_imp_rx && !x.dma_post && !firing && !pulses &&
+        !g.walk_mask && !g.rv_mask)
+        return;   // nothing to do at this edge
+    const bool exp_post = hit(r::SIG_POST_EXPORT) && g.walk_mask == 0;
     const bool use_dma = g.dma_pend;
     const bool rv_turn = g.rv_mask != 0;
     const uint64_t next_mask = rv_turn ? g.rv_mask : g.walk_mask;
@@ -443,10 +466,11 @@ bool AdapterFast::dma_waiting() const {
 void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
     Dma& d = dma_;
     if (!d.busy && !in.reg_wr && !in.dma_resp && !(d.done | d.err | d.post | d.pkt_valid)) return;   // idle
-    const Dma old = d;   // small: descriptors, counters, the state machine
+    const Dma old = d;   // small: counters and the state machine
+    Descriptors& ds = desc_;
     const bool go = in.reg_wr && in.reg_addr == r::DMA_CTRL && GET(DMA_CTRL, GO, in.reg_wdata);
     const uint8_t cur = old.cur;
-    const uint32_t c_len = old.len[cur], c_rem = old.rem[cur], c_ctl = old.ctl[cur];
+    const uint32_t c_len = ds.len[cur], c_rem = ds.rem[cur], c_ctl = ds.ctl[cur];
     const uint32_t raddr = c_rem + old.off;
     const uint32_t left = c_len - old.off;
     const uint32_t room = 64 - (raddr & 63);
@@ -470,11 +494,11 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
         const uint32_t a = in.reg_addr, w = in.reg_wdata;
         int i = -1;
         if (a == r::DMA_COUNT) d.count = GET(DMA_COUNT, COUNT, w);
-        else if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) d.lo[i] = w;
-        else if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) d.hi[i] = w;
-        else if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) d.rem[i] = w;
-        else if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) d.len[i] = w;
-        else if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) d.ctl[i] = w & kDescCtrlBits;
+        else if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) ds.lo[i] = w;
+        else if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) ds.hi[i] = w;
+        else if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) ds.rem[i] = w;
+        else if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) ds.len[i] = w;
+        else if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) ds.ctl[i] = w & kDescCtrlBits;
     }
 
     // Packets in flight: this edge's issue and response together.
@@ -489,7 +513,7 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
     if (old.busy && old.completed < old.count && (old.issued_all >> ce & 1) && old.outstanding[ce] == 0 &&
         !(old.error_st && ce >= old.fail_entry)) {
         d.completed = old.completed + 1;
-        if (old.ctl[ce] & r::DESC_CTRL_f::IRQ_MASK) d.done = 1;
+        if (ds.ctl[ce] & r::DESC_CTRL_f::IRQ_MASK) d.done = 1;
     }
 
     auto next_entry = [&] {
@@ -550,7 +574,7 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
             d.pkt_valid = 1;
             d.pkt = {(c_ctl & r::DESC_CTRL_f::WRITE_MASK) != 0,
                      cur,
-                     (uint64_t{old.hi[cur]} << 32 | old.lo[cur]) + old.off,
+                     (uint64_t{ds.hi[cur]} << 32 | ds.lo[cur]) + old.off,
                      old.node,
                      old.segid,
                      raddr,
@@ -581,7 +605,7 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
             if (old.f_irq) d.done = 1;
             if (old.f_sigpost) {
                 d.post = 1;
-                d.post_slot = GET(DESC_CTRL, SLOT, old.ctl[(old.count - 1) & 0xF]);
+                d.post_slot = GET(DESC_CTRL, SLOT, ds.ctl[(old.count - 1) & 0xF]);
                 d.post_noacc = old.f_noacc;
             }
         }
@@ -683,17 +707,18 @@ uint32_t AdapterFast::read_signal(uint32_t a) const {
 
 uint32_t AdapterFast::read_dma(uint32_t a) const {
     const Dma& d = dma_;
+    const Descriptors& ds = desc_;
     if (a == r::DMA_COUNT) return PUT(DMA_COUNT, COUNT, d.count);
     if (a == r::DMA_STATUS)
         return PUT(DMA_STATUS, BUSY, d.busy) | PUT(DMA_STATUS, DONE, d.done_st) | PUT(DMA_STATUS, ERROR, d.error_st) |
                PUT(DMA_STATUS, CLASS, d.err_class) | PUT(DMA_STATUS, FAIL_ENTRY, d.fail_entry) |
                PUT(DMA_STATUS, COMPLETED, d.completed);
     int i = -1;
-    if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) return d.lo[i];
-    if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) return d.hi[i];
-    if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) return d.rem[i];
-    if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) return d.len[i];
-    if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) return d.ctl[i];
+    if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) return ds.lo[i];
+    if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) return ds.hi[i];
+    if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) return ds.rem[i];
+    if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) return ds.len[i];
+    if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) return ds.ctl[i];
     return 0;
 }
 
@@ -904,8 +929,14 @@ bool AdapterFast::take_conn_request(uint16_t& node, uint32_t& segid) {
     return true;
 }
 
-std::vector<DmaPacket> AdapterFast::take_dma_packets() { return std::exchange(dma_out_, {}); }
-std::vector<BellRequest> AdapterFast::take_bells() { return std::exchange(bells_out_, {}); }
+void AdapterFast::take_dma_packets(std::vector<DmaPacket>& out) {
+    out.clear();
+    out.swap(dma_out_);
+}
+void AdapterFast::take_bells(std::vector<BellRequest>& out) {
+    out.clear();
+    out.swap(bells_out_);
+}
 
 bool AdapterFast::irq() const { return (csr_.intr_state & csr_.intr_enable) != 0; }
 

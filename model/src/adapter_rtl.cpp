@@ -80,8 +80,14 @@ void AdapterRtl::run() {
     for (uint64_t n = 0; m_->active_o && n < (uint64_t{1} << 26); ++n) tick();
 }
 
-std::vector<DmaPacket> AdapterRtl::take_dma_packets() { return std::exchange(dma_out_, {}); }
-std::vector<BellRequest> AdapterRtl::take_bells() { return std::exchange(bells_out_, {}); }
+void AdapterRtl::take_dma_packets(std::vector<DmaPacket>& out) {
+    out.clear();
+    out.swap(dma_out_);
+}
+void AdapterRtl::take_bells(std::vector<BellRequest>& out) {
+    out.clear();
+    out.swap(bells_out_);
+}
 
 bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     m_->reg_req_i = 1;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "rsmsim/model/adapter_core.h"
 #include "rsmsim/model/fabric.h"
@@ -84,6 +85,8 @@ private:
     Fabric& fabric_;
     const TimingProfile& timing_;
     std::unique_ptr<AdapterCore> core_;
+    std::vector<DmaPacket> packets_;   // what the core asked for, taken (buffers reused)
+    std::vector<BellRequest> bells_;
     bool irq_level_ = false;
     sc_core::sc_event irq_raised_;
     uint32_t next_txn_ = 1;

@@ -129,10 +129,11 @@ public:
     // waiting for answers, a signal post to resolve, a cause to latch).
     virtual void run() = 0;
 
-    // Requests the core made that the datapath has not sent yet.
+    // Requests the core made that the datapath has not sent yet. The lists
+    // replace `out`'s contents (its buffer is reused: no allocation per packet).
     virtual bool take_conn_request(uint16_t& node, uint32_t& segid) = 0;
-    virtual std::vector<DmaPacket> take_dma_packets() = 0;
-    virtual std::vector<BellRequest> take_bells() = 0;
+    virtual void take_dma_packets(std::vector<DmaPacket>& out) = 0;
+    virtual void take_bells(std::vector<BellRequest>& out) = 0;
 
     virtual bool irq() const = 0;
     // Clock edges so far (DMA packets' issue cycles count from the same origin).

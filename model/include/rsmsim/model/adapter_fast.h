@@ -42,8 +42,8 @@ public:
     void conn_response(uint8_t result, uint32_t size, uint8_t perm) override;
     void run() override;
     bool take_conn_request(uint16_t& node, uint32_t& segid) override;
-    std::vector<DmaPacket> take_dma_packets() override;
-    std::vector<BellRequest> take_bells() override;
+    void take_dma_packets(std::vector<DmaPacket>& out) override;
+    void take_bells(std::vector<BellRequest>& out) override;
     bool irq() const override;
     uint64_t cycles() const override { return cycles_; }
     void trace(Waves& w, const std::string& prefix, unsigned node) override;
@@ -123,8 +123,12 @@ private:
         uint16_t bell_node = 0;
         uint32_t bell_segid = 0;
     };
-    struct Dma {
+    // The descriptors: written only while the engine is idle, so an edge
+    // reads them as they were before it.
+    struct Descriptors {
         std::array<uint32_t, kDescs> lo{}, hi{}, rem{}, len{}, ctl{};
+    };
+    struct Dma {
         std::array<uint8_t, kDescs> outstanding{};
         uint8_t count = 0, state = 0, cur = 0;
         uint32_t off = 0;
@@ -155,6 +159,7 @@ private:
     void clock(const Pins& in);   // one edge, then the waveform's sample
     // One edge of each block, in place; `x` holds what it reads of others.
     void tick_csr(const Pins& in, const Cross& x);
+    void write_staging(const Pins& in, const Cross& x);
     void tick_import(const Pins& in, const Cross& x);
     void tick_export(const Pins& in, const Cross& x);
     void tick_barrier(const Pins& in);
@@ -180,6 +185,7 @@ private:
     ExportTable ett_;
     Barrier bar_;
     Signal sig_;
+    Descriptors desc_;
     Dma dma_;
     Shown shown_;
     uint64_t cycles_ = 0;

@@ -44,8 +44,8 @@ public:
     void conn_response(uint8_t result, uint32_t size, uint8_t perm) override;
     void run() override;
     bool take_conn_request(uint16_t& node, uint32_t& segid) override;
-    std::vector<DmaPacket> take_dma_packets() override;
-    std::vector<BellRequest> take_bells() override;
+    void take_dma_packets(std::vector<DmaPacket>& out) override;
+    void take_bells(std::vector<BellRequest>& out) override;
     bool irq() const override;
     uint64_t cycles() const override { return cycles_; }
     void trace(Waves& w, const std::string& prefix, unsigned node) override;
