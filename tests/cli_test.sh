@@ -283,7 +283,7 @@ for f in rtl fast lockstep "fast --fidelity 8=rtl"; do
   echo $? > fid-$tag.rc
 done
 same_run() { [ "$(cat fid-$1.rc)" = 0 ] && cmp -s <(grep -v '^rsmsim: ' fid-rtl.txt) <(grep -v '^rsmsim: ' fid-$1.txt) &&
-             cmp -s <(grep -v -A1 '^\$date' fid-rtl.vcd) <(grep -v -A1 '^\$date' fid-$1.vcd); }
+             cmp -s <(strip_date fid-rtl.vcd) <(strip_date fid-$1.vcd); }
 check "--fidelity fast: the RTL run's report and waveform" "same_run fast && grep -q 'fidelity fast$' fid-fast.txt"
 check "--fidelity fast --fidelity 8=rtl: the same again, node 8 on the RTL" "same_run fast-mixed && grep -q 'fidelity fast on 4,12,16; rtl on 8' fid-fast-mixed.txt"
 check "--fidelity lockstep: no difference, the same report and waveform" "same_run lockstep"
