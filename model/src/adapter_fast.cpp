@@ -414,18 +414,15 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
         g.dma_noacc = x.dma_post_noacc;
     }
 
-    // Receive side: only the entries named at this edge change. A BELL and
-    // a consume of the same entry in one edge cancel out.
-    const bool consume = hit(r::SIG_CONSUME);
-    const unsigned consume_idx = GET(SIG_CONSUME, IDX, w);
-    const uint32_t count_b = g.count[in.bell_idx], count_c = g.count[consume_idx];
-    const bool bell_counts = in.bell_rx && !(in.bell_noacc && count_b != 0) && count_b != kCntMax;
-    if (!(bell_counts && consume && consume_idx == in.bell_idx)) {
-        if (bell_counts) g.count[in.bell_idx] = count_b + 1;
-        if (consume && count_c != 0) g.count[consume_idx] = count_c - 1;
-    }
-    const bool exp_clear = x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR);
-    if (exp_clear) {
+    // Receive side: the export entries' counts and the import entries'.
+    const bool drop = count_bell(g.count.data(), in.bell_rx, in.bell_idx, in.bell_noacc, hit(r::SIG_CONSUME),
+                                 GET(SIG_CONSUME, IDX, w));
+    const bool idrop = count_bell(g.icount.data(), in.bell_imp_rx, in.bell_imp_slot, in.bell_noacc,
+                                  hit(r::SIG_IMP_CONSUME), GET(SIG_IMP_CONSUME, SLOT, w));
+    if ((in.bell_rx && !drop) || (in.bell_imp_rx && !idrop)) g.signal = 1;
+    if (drop || idrop) ++g.dropped;
+    if (x.att_cmd && x.att_op == op(r::TableOp::CLEAR)) g.icount[csr_.att_index] = 0;
+    if (x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR)) {
         g.count[csr_.exp_index] = 0;
         if (csr_.exp_index == walk_idx_before) g.walk_mask = 0;   // unpublished: stop signalling
         // Tell every recorded importer (software waits for REVOKING to drop
@@ -435,25 +432,21 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
             g.rv_segid = x.ip_segid;
         }
     }
-    const bool iconsume = hit(r::SIG_IMP_CONSUME);
-    const unsigned iconsume_slot = GET(SIG_IMP_CONSUME, SLOT, w);
-    const uint32_t icount_b = g.icount[in.bell_imp_slot], icount_c = g.icount[iconsume_slot];
-    const bool ibell_counts = in.bell_imp_rx && !(in.bell_noacc && icount_b != 0) && icount_b != kCntMax;
-    if (!(ibell_counts && iconsume && iconsume_slot == in.bell_imp_slot)) {
-        if (ibell_counts) g.icount[in.bell_imp_slot] = icount_b + 1;
-        if (iconsume && icount_c != 0) g.icount[iconsume_slot] = icount_c - 1;
-    }
-    if (x.att_cmd && x.att_op == op(r::TableOp::CLEAR)) g.icount[csr_.att_index] = 0;
-    bool drop = false;
-    if (in.bell_rx) {
-        if (in.bell_noacc && count_b != 0) drop = true;
-        else g.signal = 1;
-    }
-    if (in.bell_imp_rx) {
-        if (in.bell_noacc && icount_b != 0) drop = true;
-        else g.signal = 1;
-    }
-    if (drop) ++g.dropped;
+}
+
+// One edge of a list of pending-signal counts: a BELL for entry `bell_idx`
+// counts (saturating; with no_accumulate only if none is pending), a
+// consume of `consume_idx` takes one; both on one entry cancel out. True if
+// the BELL was dropped (no_accumulate with one pending).
+bool AdapterFast::count_bell(uint32_t* counts, bool bell, unsigned bell_idx, bool no_accumulate, bool consume,
+                             unsigned consume_idx) {
+    const uint32_t at_bell = counts[bell_idx], at_consume = counts[consume_idx];
+    const bool dropped = bell && no_accumulate && at_bell != 0;
+    const bool counts_up = bell && !dropped && at_bell != kCntMax;
+    if (counts_up && consume && consume_idx == bell_idx) return dropped;
+    if (counts_up) counts[bell_idx] = at_bell + 1;
+    if (consume && at_consume != 0) counts[consume_idx] = at_consume - 1;
+    return dropped;
 }
 
 bool AdapterFast::dma_waiting() const {

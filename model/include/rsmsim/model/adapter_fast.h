@@ -165,6 +165,8 @@ private:
     void tick_barrier(const Pins& in);
     void tick_signal(const Pins& in, const Cross& x);
     void tick_dma(const Pins& in, const Cross& x);
+    static bool count_bell(uint32_t* counts, bool bell, unsigned bell_idx, bool no_accumulate, bool consume,
+                           unsigned consume_idx);
     bool active() const;
     bool dma_waiting() const;
 
