@@ -269,24 +269,33 @@ refuse "an unknown --config key after good ones, with its line" "c3.toml:2: unkn
 printf 'topology = 7\n' > c4.toml
 refuse "a --config value of the wrong kind" "c4.toml:1: topology must be a string in quotes" --config c4.toml
 refuse "an option out of range (exit 2 like every refusal)" "nodes" --nodes 1
-refuse "an unknown fidelity" "--fidelity .quick.: expected rtl, fast or lockstep" --fidelity quick
+refuse "an unknown fidelity" "--fidelity .quick.: expected rtl, cycle, fast or lockstep" --fidelity quick
 refuse "a fidelity for a node that is no node id" ".5. is not a node id" --fidelity 5=fast
 refuse "a fidelity for a node outside the cluster" "fidelity for node 12: no such node" --fidelity 12=fast
 RSMSIM_FIDELITY=slow "$sim" --no-vcd > bad.txt 2>&1; rc=$?
-check "refuses a bad RSMSIM_FIDELITY (exit 2, says what is expected)" "[ $rc -eq 2 ] && grep -q 'RSMSIM_FIDELITY=slow: expected rtl, fast or lockstep' bad.txt"
-# The fast core is cycle-exact: the same report and the same waveform, byte
+check "refuses a bad RSMSIM_FIDELITY (exit 2, says what is expected)" "[ $rc -eq 2 ] && grep -q 'RSMSIM_FIDELITY=slow: expected rtl, cycle, fast or lockstep' bad.txt"
+# The C++ core is cycle-exact: the same report and the same waveform, byte
 # for byte but the header's date, in both fidelities, mixed per node, and
 # in lockstep (which checks every register after every clock edge).
-for f in rtl fast lockstep "fast --fidelity 8=rtl"; do
+for f in rtl cycle lockstep "cycle --fidelity 8=rtl"; do
   tag=${f%% *}$( [ "$f" != "${f%% *}" ] && echo -mixed )
   "$sim" -n 4 -w all-to-all -b 4096 --fault crash:16@40 --fidelity $f --vcd fid-$tag.vcd > fid-$tag.txt 2>&1
   echo $? > fid-$tag.rc
 done
 same_run() { [ "$(cat fid-$1.rc)" = 0 ] && cmp -s <(grep -v '^rsmsim: ' fid-rtl.txt) <(grep -v '^rsmsim: ' fid-$1.txt) &&
              cmp -s <(strip_date fid-rtl.vcd) <(strip_date fid-$1.vcd); }
-check "--fidelity fast: the RTL run's report and waveform" "same_run fast && grep -q 'fidelity fast$' fid-fast.txt"
-check "--fidelity fast --fidelity 8=rtl: the same again, node 8 on the RTL" "same_run fast-mixed && grep -q 'fidelity fast on 4,12,16; rtl on 8' fid-fast-mixed.txt"
+check "--fidelity cycle: the RTL run's report and waveform" "same_run cycle && grep -q 'fidelity cycle$' fid-cycle.txt"
+check "--fidelity cycle --fidelity 8=rtl: the same again, node 8 on the RTL" "same_run cycle-mixed && grep -q 'fidelity cycle on 4,12,16; rtl on 8' fid-cycle-mixed.txt"
 check "--fidelity lockstep: no difference, the same report and waveform" "same_run lockstep"
 rm -f fid-*.vcd
+# Loosely timed: whole DMA entries as trains. The same checks pass and every
+# transfer's simulated time is within 5 % of the RTL run's.
+for f in rtl fast; do "$sim" -w sg -b 65536 -p pcie-ntb --no-vcd --fidelity $f > sg-$f.txt 2>&1; echo $? > sg-$f.rc; done
+check "--fidelity fast: -w sg passes, every putv/getv within 5 % of the RTL's simulated time" \
+  "[ \"\$(cat sg-rtl.rc)\$(cat sg-fast.rc)\" = 00 ] && python3 -c \"
+import sys
+def times(f): return [float(l.split()[3]) for l in open(f) if l.startswith('  put') or l.startswith('  get')]
+a, b = times('sg-rtl.txt'), times('sg-fast.txt')
+sys.exit(0 if len(a) == len(b) == 20 and all(abs(x - y) <= 0.05 * x for x, y in zip(a, b)) else 1)\""
 [ $fail -eq 0 ] && echo "rsmsim cli: all checks passed"
 exit $fail

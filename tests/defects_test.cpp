@@ -456,6 +456,7 @@ TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
     const std::string vcd = ::testing::TempDir() + "defects_in_flight.vcd";
     rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
     cfg.vcd_path = vcd;
+    cfg.fidelity = rsmsim::model::Fidelity::Rtl;   // the RTL's counter, whatever the suite runs in
     with_import(seg, [&](rsmapi_controller_handle_t, rsm_memseg_import_handle_t im) {
         rsmapi_barrier_t bar{};
         ASSERT_RSM_OK(rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));

@@ -129,8 +129,45 @@ void Adapter::run_core(const sc_time& delay) {
 void Adapter::send_request(Packet p, const sc_time& delay) {
     p.src = node_id_;
     p.txn = next_txn_++;
-    core_->event(RtlEvent::Issue, p.dst);
+    if (p.train > 1) core_->issued(p.dst, p.train);
+    else core_->event(RtlEvent::Issue, p.dst);
     fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
+}
+
+uint8_t Adapter::train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, uint32_t one,
+                                sc_time& delay) {
+    // The train's packets would each have waited for their own access, while
+    // the others were on their way: only one packet's share is left to wait.
+    sc_time whole = sc_core::SC_ZERO_TIME;
+    const uint8_t err = host_dma(cmd, addr, data, len, whole);
+    delay += whole - ns(transfer_ns(double(len - one), timing_.host_MBps));
+    return err;
+}
+
+bool Adapter::send_dma_train(const DmaPacket& d, const sc_time& issued, const sc_time& now) {
+    Packet p = Packet::request(d.write ? Cmd::Write : Cmd::Read, d.node, d.segid, d.remote, d.len);
+    p.dma_entry = d.entry;
+    p.local = d.local;
+    p.train = d.packets;
+    sc_time depart = issued;
+    if (d.write) {
+        // Read from host memory as one access; the host bus paces the train.
+        p.bulk = std::make_shared<std::vector<uint8_t>>(d.len);
+        const uint32_t first = std::min(d.len, Packet::kMaxPayload - d.remote % Packet::kMaxPayload);
+        sc_time first_read = sc_core::SC_ZERO_TIME;
+        const uint8_t err = train_host_dma(tlm::TLM_READ_COMMAND, d.local, p.bulk->data(), d.len, first, first_read);
+        const sc_time start = std::max(now + issued, dma_host_free_);
+        p.pace_ns = transfer_ns(double(d.len), timing_.host_MBps);
+        dma_host_free_ = start + ns(p.pace_ns);
+        depart = start - now + first_read;
+        if (err != kOk) {   // the local buffer is not readable: nothing leaves
+            core_->issued(p.dst, p.train);
+            core_->dma_train_response(p.dst, d.entry, err, p.train, p.train);
+            return true;
+        }
+    }
+    send_request(std::move(p), depart);
+    return false;
 }
 
 bool Adapter::send_dma_packets(const sc_time& delay) {
@@ -142,6 +179,10 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     core_->take_dma_packets(packets_);
     for (const DmaPacket& d : packets_) {
         const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
+        if (d.packets > 1) {
+            answered_locally = send_dma_train(d, issued, now) || answered_locally;
+            continue;
+        }
         Packet p = Packet::request(d.write ? Cmd::Write : Cmd::Read, d.node, d.segid, d.remote, d.len);
         p.dma_entry = d.entry;
         p.local = d.local;
@@ -281,6 +322,10 @@ void Adapter::receive(const Packet& p) {
 }
 
 void Adapter::serve_access(const Packet& p) {
+    if (p.train > 1) {
+        serve_train(p);
+        return;
+    }
     // Host memory changes at the start of the DMA access; the access's
     // duration delays the response.
     sc_time delay = sc_core::SC_ZERO_TIME;
@@ -294,6 +339,44 @@ void Adapter::serve_access(const Packet& p) {
         r.data.resize(p.len);
         r.err = host_dma(tlm::TLM_READ_COMMAND, c.addr, r.data.data(), p.len, delay);
         if (r.err != kOk) r.data.clear();
+    }
+    fabric_.send(std::move(r), delay);
+}
+
+// A train's packets are checked as one access. Past the segment's end, the
+// packets wholly inside it are served as they would be one by one, and the
+// answer says how many failed.
+void Adapter::serve_train(const Packet& p) {
+    const bool write = p.cmd == Cmd::Write;
+    const auto offset = static_cast<uint32_t>(p.offset);
+    const ExportCheck c = core_->check_export(p.segid, p.src, offset, p.len, write, false);
+    Packet r = p.response(response_to(p.cmd), c.err);
+    uint32_t ok_len = c.err == kOk ? p.len : 0;
+    if (c.err == static_cast<uint8_t>(regs::ErrClass::BOUNDS)) {
+        const uint64_t whole = c.size / Packet::kMaxPayload * Packet::kMaxPayload;   // packets ending inside
+        ok_len = whole > offset ? static_cast<uint32_t>(whole - offset) : 0;
+        r.failed = p.train - Packet::packets_of(offset, ok_len);
+    }
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    if (ok_len > 0) {
+        uint8_t err = kOk;
+        if (write) {
+            const uint32_t last = (offset + ok_len) % Packet::kMaxPayload ? (offset + ok_len) % Packet::kMaxPayload
+                                                                           : std::min(ok_len, Packet::kMaxPayload);
+            err = p.bulk && p.bulk->size() >= ok_len
+                      ? train_host_dma(tlm::TLM_WRITE_COMMAND, c.addr, p.bulk->data(), ok_len, last, delay)
+                      : kHostBus;
+        } else {
+            r.bulk = std::make_shared<std::vector<uint8_t>>(ok_len);
+            const uint32_t first = std::min(ok_len, Packet::kMaxPayload - offset % Packet::kMaxPayload);
+            err = train_host_dma(tlm::TLM_READ_COMMAND, c.addr, r.bulk->data(), ok_len, first, delay);
+            r.pace_ns = transfer_ns(double(ok_len), timing_.host_MBps);
+        }
+        if (err != kOk) {
+            r.err = err;
+            r.failed = p.train;
+            r.bulk.reset();
+        }
     }
     fabric_.send(std::move(r), delay);
 }
@@ -341,6 +424,21 @@ void Adapter::node_lost(uint16_t node) {
 }
 
 void Adapter::on_response(const Packet& p) {
+    if (p.dma_entry >= 0 && p.train > 1) {
+        // A get's data lands before the entry counts it (as one by one).
+        uint8_t err = p.err;
+        uint32_t failed = p.failed;
+        if (p.cmd == Cmd::ReadResp && p.bulk && !p.bulk->empty()) {
+            sc_time ignored = sc_core::SC_ZERO_TIME;
+            if (host_dma(tlm::TLM_WRITE_COMMAND, p.local, p.bulk->data(), static_cast<uint32_t>(p.bulk->size()),
+                         ignored) != kOk) {
+                err = kHostBus;
+                failed = p.train;
+            }
+        }
+        core_->dma_train_response(p.src, static_cast<uint8_t>(p.dma_entry), err, p.train, failed);
+        return;
+    }
     if (p.dma_entry >= 0) {
         uint8_t err = p.err;
         if (p.cmd == Cmd::ReadResp && err == kOk) {

@@ -17,6 +17,7 @@ namespace rsmsim::model {
 const char* fidelity_name(Fidelity f) {
     switch (f) {
     case Fidelity::Rtl: return "rtl";
+    case Fidelity::Cycle: return "cycle";
     case Fidelity::Fast: return "fast";
     case Fidelity::Lockstep: return "lockstep";
     }
@@ -24,7 +25,7 @@ const char* fidelity_name(Fidelity f) {
 }
 
 bool parse_fidelity(const std::string& s, Fidelity& f) {
-    for (Fidelity c : {Fidelity::Rtl, Fidelity::Fast, Fidelity::Lockstep})
+    for (Fidelity c : {Fidelity::Rtl, Fidelity::Cycle, Fidelity::Fast, Fidelity::Lockstep})
         if (s == fidelity_name(c)) {
             f = c;
             return true;
@@ -39,6 +40,15 @@ ExportMatch AdapterCore::bell_export(uint32_t segid, uint16_t src) {
     ExportMatch m = query_export(segid, src, 0, 0, false, false);
     if (m.check.err == static_cast<uint8_t>(rsm::regs::ErrClass::RIGHTS)) m.check.err = 0;
     return m;
+}
+
+void AdapterCore::issued(uint16_t node, uint32_t packets) {
+    for (uint32_t i = 0; i < packets; ++i) event(RtlEvent::Issue, node);
+}
+
+void AdapterCore::dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
+                                     uint32_t failed) {
+    for (uint32_t i = 0; i < packets; ++i) dma_response(node, entry, i + failed < packets ? 0 : err_class);
 }
 
 namespace {
@@ -66,7 +76,7 @@ std::string describe(const std::vector<T>& v) {
 }
 bool same(const DmaPacket& a, const DmaPacket& b) {
     return a.write == b.write && a.entry == b.entry && a.local == b.local && a.node == b.node && a.segid == b.segid &&
-           a.remote == b.remote && a.len == b.len && a.cycle == b.cycle;
+           a.remote == b.remote && a.len == b.len && a.cycle == b.cycle && a.packets == b.packets;
 }
 bool same(const BellRequest& a, const BellRequest& b) {
     return a.node == b.node && a.segid == b.segid && a.no_accumulate == b.no_accumulate &&
@@ -91,7 +101,8 @@ std::string describe(const ExportMatch& m) {
 // (LockstepMismatch): the models have parted ways.
 class AdapterLockstep final : public AdapterCore {
 public:
-    AdapterLockstep(uint16_t node_id, bool link_up) : node_(node_id), rtl_(node_id, link_up), fast_(node_id, link_up) {}
+    AdapterLockstep(uint16_t node_id, bool link_up)
+        : node_(node_id), rtl_(node_id, link_up), fast_(node_id, link_up, false) {}
 
     void reset() override {
         rtl_.reset();
@@ -230,7 +241,8 @@ private:
 
 std::unique_ptr<AdapterCore> make_adapter_core(Fidelity f, uint16_t node_id, bool link_up) {
     switch (f) {
-    case Fidelity::Fast: return std::make_unique<AdapterFast>(node_id, link_up);
+    case Fidelity::Cycle: return std::make_unique<AdapterFast>(node_id, link_up, false);
+    case Fidelity::Fast: return std::make_unique<AdapterFast>(node_id, link_up, true);
     case Fidelity::Lockstep: return std::make_unique<AdapterLockstep>(node_id, link_up);
     case Fidelity::Rtl: break;
     }

@@ -6,6 +6,7 @@
 // one edge, the later assignment is written later here too.
 #include "rsmsim/model/adapter_fast.h"
 
+#include "rsmsim/model/packet.h"
 #include "rsmsim/model/register_table.h"
 #include "rsmsim/model/wave_names.h"
 
@@ -94,7 +95,10 @@ struct AdapterFast::Cross {
     uint8_t dma_post_slot, dma_post_noacc;
 };
 
-AdapterFast::AdapterFast(uint16_t node_id, bool link_up) : node_id_(node_id), link_up_(link_up) { reset(); }
+AdapterFast::AdapterFast(uint16_t node_id, bool link_up, bool whole_entries)
+    : node_id_(node_id), link_up_(link_up), whole_entries_(whole_entries) {
+    reset();
+}
 
 void AdapterFast::reset() {
     csr_ = {};
@@ -216,9 +220,9 @@ void AdapterFast::tick_csr(const Pins& in, const Cross& x) {
     // Hardware causes win over a simultaneous clear, so no event is lost.
     c.intr_state = hw_set | (c.intr_state & ~(hit(r::INTR_STATE) ? w & kCauses : 0u)) |
                    (hit(r::INTR_TEST) ? w & kCauses : 0u);
-    if (in.ev_issue) ++c.txn_issued;
-    if (in.ev_ack) ++c.txn_acked;
-    c.err_count += uint32_t{in.ev_err} + uint32_t{xlate_err};
+    if (in.ev_issue) c.txn_issued += in.packets;
+    if (in.ev_ack) c.txn_acked += in.packets;
+    c.err_count += (in.ev_err ? in.failed : 0) + uint32_t{xlate_err};
     if (in.ev_err || in.ev_xlate_err) c.err_last = in.ev_err_class;
     else if (x.post_err) c.err_last = cls(r::ErrClass::NO_ENTRY);
 
@@ -340,11 +344,11 @@ void AdapterFast::tick_barrier(const Pins& in) {
     if (in.ev_route) ++b.route_gen;
     if (!node_ok(in.ev_node)) return;
     const unsigned s = node_slot(in.ev_node);
-    if (in.ev_issue) ++b.issued[s];
-    if (in.ev_ack) ++b.acked[s];
+    if (in.ev_issue) b.issued[s] += in.packets;
+    if (in.ev_ack) b.acked[s] += in.packets;
     // A refused access is an error of the span too: it never left.
     if (in.ev_err || in.ev_xlate_err) {
-        ++b.errors[s];
+        b.errors[s] += in.ev_err ? in.failed : 1;
         b.last[s] = in.ev_err_class;
     }
 }
@@ -467,12 +471,15 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
     const uint32_t raddr = c_rem + old.off;
     const uint32_t left = c_len - old.off;
     const uint32_t room = 64 - (raddr & 63);
-    const uint32_t n = left < room ? left & 0x7F : room;
+    // One packet per clock, or (whole entries) the rest of the entry as a train.
+    const uint32_t n = whole_entries_ ? left : left < room ? left & 0x7F : room;
+    const uint32_t issue_packets = whole_entries_ ? Packet::packets_of(raddr, n) : 1;
     const bool last_pkt = n == left;
     const bool last_ent = cur + 1u == old.count;
     const bool resp_bad = in.dma_resp && in.dma_resp_err != kOk;
-    const bool issue_now =
-        old.state == st(r::DmaState::ISSUE) && !old.error_st && old.total_out < kWindow && !resp_bad;
+    // A train is one request: the in-flight window does not hold it back.
+    const bool issue_now = old.state == st(r::DmaState::ISSUE) && !old.error_st &&
+                           (whole_entries_ || old.total_out < kWindow) && !resp_bad;
     // The lowest failing entry is kept (compared with the values before the edge).
     auto fail = [&](uint8_t c, uint8_t entry) {
         if (!old.error_st || entry < old.fail_entry) {
@@ -496,9 +503,10 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
 
     // Packets in flight: this edge's issue and response together.
     const unsigned re = in.dma_resp_entry;
-    if (issue_now && !(in.dma_resp && re == cur)) ++d.outstanding[cur];
-    if (in.dma_resp && !(issue_now && re == cur)) --d.outstanding[re];
-    d.total_out = static_cast<uint8_t>(old.total_out + issue_now - in.dma_resp);
+    const uint32_t answered = in.dma_resp ? in.packets : 0;
+    if (issue_now) d.outstanding[cur] += issue_packets;
+    if (in.dma_resp) d.outstanding[re] -= answered;
+    d.total_out = old.total_out + (issue_now ? issue_packets : 0) - answered;
     if (resp_bad) fail(in.dma_resp_err, static_cast<uint8_t>(re));
 
     // Progress: leading entries fully issued and fully answered.
@@ -572,7 +580,8 @@ void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
                      old.segid,
                      raddr,
                      n,
-                     0};
+                     0,
+                     issue_packets};
             d.off = old.off + n;
             if (last_pkt) {
                 d.issued_all = old.issued_all | uint16_t(1u << cur);
@@ -842,6 +851,29 @@ void AdapterFast::dma_response(uint16_t node, uint8_t entry, uint8_t err_class) 
     clock(p);
 }
 
+void AdapterFast::issued(uint16_t node, uint32_t packets) {
+    Pins p;
+    p.ev_node = node;
+    p.ev_issue = true;
+    p.packets = packets;
+    clock(p);
+}
+
+void AdapterFast::dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
+                                     uint32_t failed) {
+    Pins p;
+    p.dma_resp = true;
+    p.dma_resp_entry = entry & 0xF;
+    p.dma_resp_err = err_class & kClassMask;
+    p.ev_node = node;
+    p.ev_err_class = p.dma_resp_err;
+    p.ev_ack = true;
+    p.ev_err = err_class != 0 && failed > 0;
+    p.packets = packets;
+    p.failed = failed;
+    clock(p);
+}
+
 void AdapterFast::bell_received(uint8_t index, bool no_accumulate) {
     Pins p;
     p.bell_rx = true;
@@ -971,7 +1003,8 @@ void AdapterFast::trace(Waves& w, const std::string& p, unsigned node) {
     t.add(&w, dma_.busy, p + ".dma", "busy", 1, node, D);
     t.add(&w, dma_.state, p + ".dma", "state", 3, node, D, &map_enum_names("DMA_STATE"));
     t.add(&w, dma_.cur, p + ".dma", "entry", 4, node, D);
-    t.add(&w, dma_.total_out, p + ".dma", "in_flight", 8, node, D);   // $clog2(WINDOW + 1)
+    // The RTL's width ($clog2(WINDOW + 1)); a train may hold more in flight.
+    t.add(&w, dma_.total_out, p + ".dma", "in_flight", whole_entries_ ? 32 : 8, node, D);
     t.add(&w, dma_.completed, p + ".dma", "completed", 5, node, D);
     t.add(&w, bar_.route_gen, p + ".bar", "route_gen", 32, node, R);
     t.add(&w, sig_.dropped, p + ".sig", "dropped", 32, node, R);

@@ -203,6 +203,8 @@ void Fabric::answer_lost(Packet p, sc_time depart) {
     if (!ports_.count(p.dst)) return;
     p.err = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
     p.data.clear();
+    p.bulk.reset();
+    p.failed = p.train;
     ++unreachable_;
     schedule(std::move(p), depart + sc_time(timing_.response_timeout_ns, SC_NS));
 }
@@ -227,6 +229,7 @@ sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) 
     const double corrupt_p = corruption_chance(links);
     sc_time head = depart;   // when the packet's head reaches the next link
     sc_time tail = depart;   // when its tail has crossed the last link so far
+    if (p.train > 1) return cross_train(p, links, corrupt_p, attempts_allowed, head, tail) + ingress;
     for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
         cross_links(p, links, head, tail);
         const bool bad = corrupt_p > 0 && !is_response(p.cmd) &&
@@ -240,6 +243,28 @@ sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) 
     return tail + ingress;
 }
 
+// A train crosses as one stretch per link. Each of its packets may be
+// corrupted and sent again (its wire time added to the train's); one past
+// the retries makes the target discard the whole train (its answer says
+// CRC for every packet).
+sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double corrupt_p, int attempts_allowed,
+                            sc_time& head, sc_time& tail) {
+    double resent_bytes = 0;
+    if (corrupt_p > 0 && !is_response(p.cmd)) {
+        std::uniform_real_distribution<double> draw(0.0, 1.0);
+        const double one = double(p.wire_bytes()) / p.train;
+        for (uint32_t k = 0; k < p.train; ++k)
+            for (int attempt = 0; attempt < attempts_allowed && draw(rng_) < corrupt_p; ++attempt) {
+                ++crc_errors_;
+                if (attempt + 1 == attempts_allowed) p.corrupt = true;
+                else resent_bytes += one;
+            }
+        if (waves_) waves_->set(count_sigs_.crc_errors, crc_errors_);
+    }
+    cross_links(p, links, head, tail, resent_bytes);
+    return tail;
+}
+
 double Fabric::corruption_chance(const std::vector<int>& links) const {
     // The fabric-wide rate and every noisy link on the route.
     if (!links_noisy_) return crc_rate_;
@@ -248,20 +273,25 @@ double Fabric::corruption_chance(const std::vector<int>& links) const {
     return 1.0 - clean;
 }
 
-void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time& head, sc_time& tail) {
-    const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps);
+void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time& head, sc_time& tail,
+                         double extra_bytes) {
+    const double wire_ns = transfer_ns(p.occupancy_bytes() + extra_bytes, timing_.link_MBps);
     // No packet is shorter on the wire than a header and its CRC at full speed.
     const sc_time shortest(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps), SC_NS);
     const sc_time hop(timing_.hop_ns, SC_NS);
     for (int l : links) {
         Link& k = links_[static_cast<size_t>(l)];
-        const double link_wire_ns = wire_ns * k.slowdown;
+        const double link_wire_ns = std::max(wire_ns * k.slowdown, p.pace_ns);
         const sc_time wire(link_wire_ns, SC_NS);
         const sc_time start = k.reserve(head, wire, shortest);
         if (waves_) trace_crossing(l, p, start, start + wire);
-        ++k.packets;
-        k.busy_ns += link_wire_ns;
-        k.bytes += p.wire_bytes();
+        k.packets += p.train;
+        // A train that flows alongside another held the link for its last
+        // packet only, but carried all of them.
+        k.busy_ns += p.occupancy_bytes() == p.wire_bytes()
+                         ? link_wire_ns
+                         : transfer_ns(p.wire_bytes() + extra_bytes, timing_.link_MBps) * k.slowdown;
+        k.bytes += p.wire_bytes() + static_cast<uint64_t>(extra_bytes);
         head = start + hop;
         // Cut-through: the tail follows one wire time behind the head, and
         // no faster than it crossed a slower link before.
@@ -283,7 +313,7 @@ void Fabric::deliver() {
         InFlight f = in_flight_.top();
         in_flight_.pop();
         const Packet& p = f.packet;
-        ++delivered_;
+        delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
         progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);
         if (waves_) trace_delivery(p);

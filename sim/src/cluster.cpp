@@ -67,7 +67,7 @@ void Cluster::resolve_fidelity() {
     const char* env = std::getenv("RSMSIM_FIDELITY");
     model::Fidelity f = model::Fidelity::Rtl;
     if (env && *env && !model::parse_fidelity(env, f))
-        throw std::invalid_argument(std::string("RSMSIM_FIDELITY=") + env + ": expected rtl, fast or lockstep");
+        throw std::invalid_argument(std::string("RSMSIM_FIDELITY=") + env + ": expected rtl, cycle, fast or lockstep");
     cfg_.fidelity = f;
 }
 

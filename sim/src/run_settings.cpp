@@ -57,7 +57,7 @@ bool set_fidelity(const RunSettings& s, ClusterConfig& cfg, std::string& error) 
             const size_t eq = item.find('=');
             model::Fidelity f{};
             if (!model::parse_fidelity(eq == std::string::npos ? item : item.substr(eq + 1), f)) {
-                error = "--fidelity '" + item + "': expected rtl, fast or lockstep, or NODE=one of them";
+                error = "--fidelity '" + item + "': expected rtl, cycle, fast or lockstep, or NODE=one of them";
                 return false;
             }
             if (eq == std::string::npos) {

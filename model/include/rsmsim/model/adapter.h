@@ -68,12 +68,18 @@ private:
     // segment lookup, and a signal BELL from an exporter or an importer
     // (these return the ERR_CLASS of the answer).
     void serve_access(const Packet& p);
+    void serve_train(const Packet& p);
     void answer_lookup(const Packet& p);
     uint8_t bell_from_exporter(const Packet& p);
     uint8_t bell_from_importer(const Packet& p);
     void send_request(Packet p, const sc_core::sc_time& delay);
     // Sends the packets the DMA engine issued; true if some were answered locally.
     bool send_dma_packets(const sc_core::sc_time& delay);
+    // The fast fidelity: a whole entry as one train (true: answered locally).
+    bool send_dma_train(const DmaPacket& d, const sc_core::sc_time& issued, const sc_core::sc_time& now);
+    // One host-memory access for a train; adds one packet's share of its time.
+    uint8_t train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, uint32_t one,
+                           sc_core::sc_time& delay);
     void on_response(const Packet& p);
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,

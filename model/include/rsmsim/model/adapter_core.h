@@ -50,6 +50,7 @@ struct DmaPacket {
     uint32_t remote;   // offset in the remote segment
     uint32_t len;
     uint64_t cycle;    // core cycle it was issued in (for timing)
+    uint32_t packets = 1;   // > 1: a train, the whole rest of the entry (fast fidelity)
 };
 
 // A signal post the core asks the datapath to send.
@@ -61,10 +62,12 @@ struct BellRequest {
     bool revoke;        // ... and revokes them (the exporter unpublished the segment)
 };
 
-// Which model runs a node's core.
-enum class Fidelity { Rtl, Fast, Lockstep };
+// Which model runs a node's core: the verilated RTL; the C++ core, cycle for
+// cycle; the C++ core with whole DMA entries as trains (loosely timed); both
+// of the first two side by side, compared.
+enum class Fidelity { Rtl, Cycle, Fast, Lockstep };
 const char* fidelity_name(Fidelity f);
-// "rtl", "fast" or "lockstep"; false for anything else.
+// "rtl", "cycle", "fast" or "lockstep"; false for anything else.
 bool parse_fidelity(const std::string& s, Fidelity& f);
 
 // Thrown by the lockstep checker at the first difference between the two
@@ -112,6 +115,13 @@ public:
     virtual void event(RtlEvent ev, uint16_t node, uint8_t err_class = 0) = 0;
     // A response to a DMA packet: counters and the DMA engine in one clock.
     virtual void dma_response(uint16_t node, uint8_t entry, uint8_t err_class) = 0;
+    // The fast fidelity's trains (model/packet.h): `packets` requests issued
+    // to `node` at once, and the answers to a train of `packets`, the last
+    // `failed` of them with `err_class`. By default one event per packet;
+    // the C++ core counts them in one clock.
+    virtual void issued(uint16_t node, uint32_t packets);
+    virtual void dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
+                                    uint32_t failed);
     // A BELL arrived for export entry `index` (one clock).
     virtual void bell_received(uint8_t index, bool no_accumulate) = 0;
     // A BELL from an exporter arrived for import entry `slot` (one clock).

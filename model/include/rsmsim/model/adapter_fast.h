@@ -19,7 +19,9 @@ namespace rsmsim::model {
 
 class AdapterFast final : public AdapterCore {
 public:
-    AdapterFast(uint16_t node_id, bool link_up);
+    // whole_entries: the DMA engine issues each entry as one train (the fast
+    // fidelity's loosely-timed datapath) instead of one packet per clock.
+    AdapterFast(uint16_t node_id, bool link_up, bool whole_entries);
 
     // What each call does: adapter_core.h.
     void reset() override;
@@ -34,6 +36,9 @@ public:
     void post_answered(uint8_t err_class) override;
     void event(RtlEvent ev, uint16_t node, uint8_t err_class = 0) override;
     void dma_response(uint16_t node, uint8_t entry, uint8_t err_class) override;
+    void issued(uint16_t node, uint32_t packets) override;
+    void dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
+                            uint32_t failed) override;
     void bell_received(uint8_t index, bool no_accumulate) override;
     void import_bell_received(uint8_t slot, bool no_accumulate) override;
     void revoke(uint64_t slots, uint16_t node, uint32_t segid, bool any_segment) override;
@@ -74,6 +79,9 @@ private:
         uint8_t bell_idx = 0, bell_imp_slot = 0, post_result = 0;
         bool dma_resp = false;
         uint8_t dma_resp_entry = 0, dma_resp_err = 0;
+        // Packets an issue, answer or DMA response stands for (a train's), and
+        // how many of the answers carried the error.
+        uint32_t packets = 1, failed = 1;
     };
 
     struct Csr {
@@ -129,12 +137,12 @@ private:
         std::array<uint32_t, kDescs> lo{}, hi{}, rem{}, len{}, ctl{};
     };
     struct Dma {
-        std::array<uint8_t, kDescs> outstanding{};
+        std::array<uint32_t, kDescs> outstanding{};   // the RTL's are 8 bits: a train may hold more
         uint8_t count = 0, state = 0, cur = 0;
         uint32_t off = 0;
         uint16_t node = 0;
         uint32_t segid = 0;
-        uint8_t total_out = 0;
+        uint32_t total_out = 0;
         uint16_t issued_all = 0;
         uint8_t busy = 0, done_st = 0, error_st = 0, err_class = 0, fail_entry = 0, completed = 0;
         uint8_t f_sigpost = 0, f_noacc = 0, f_irq = 0;
@@ -181,6 +189,7 @@ private:
 
     uint16_t node_id_;
     bool link_up_;
+    bool whole_entries_;
     uint64_t peers_ = 0;
     Csr csr_;
     ImportTable att_;

@@ -130,7 +130,10 @@ private:
     void answer_unreachable(const Packet& p, sc_core::sc_time depart);
     sc_core::sc_time cross(Packet& p, const std::vector<int>& links, sc_core::sc_time depart);
     double corruption_chance(const std::vector<int>& links) const;
-    void cross_links(const Packet& p, const std::vector<int>& links, sc_core::sc_time& head, sc_core::sc_time& tail);
+    void cross_links(const Packet& p, const std::vector<int>& links, sc_core::sc_time& head, sc_core::sc_time& tail,
+                     double extra_bytes = 0);
+    sc_core::sc_time cross_train(Packet& p, const std::vector<int>& links, double corrupt_p, int attempts_allowed,
+                                 sc_core::sc_time& head, sc_core::sc_time& tail);
     sc_core::sc_time in_order(const Packet& p, sc_core::sc_time arrive);
     // Delivers p at `at` (one event; ties in scheduling order).
     void schedule(Packet p, sc_core::sc_time at);

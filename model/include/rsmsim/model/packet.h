@@ -2,11 +2,14 @@
 // a 2-byte CRC. Every request is answered by exactly one response.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace rsmsim::model {
 
@@ -78,6 +81,14 @@ struct Packet {
     uint64_t local = 0;
     bool corrupt = false;   // arrives with a bad CRC: the target discards it
     uint64_t id = 0;        // the fabric's number for it (waveforms: on every link it crosses)
+    // The fast fidelity's trains: a whole DMA entry as one message standing
+    // for `train` packets (their SCI split of <offset, len>), its bytes in
+    // `bulk`; its answer says how many of them failed. A source slower than
+    // the link stretches the train to `pace_ns`.
+    uint32_t train = 1;
+    uint32_t failed = 0;
+    std::shared_ptr<std::vector<uint8_t>> bulk;
+    double pace_ns = 0;
 
     static constexpr uint32_t kHeaderBytes = 16;
     static constexpr uint32_t kCrcBytes = 2;
@@ -85,8 +96,32 @@ struct Packet {
 
     // Bytes on the wire: payloads travel in 16- or 64-byte SCI data blocks.
     uint32_t wire_bytes() const {
+        if (train > 1) return carries_data() ? data_train_bytes(offset, len) : train * (kHeaderBytes + kCrcBytes);
         uint32_t payload = data.empty() ? 0 : (data.size() <= 16 ? 16 : kMaxPayload);
         return kHeaderBytes + payload + kCrcBytes;
+    }
+    // What a train holds a link for: a train without data (a put's answers,
+    // a get's requests) flows alongside the data train it belongs to, so
+    // only its last packet is left when the data is through.
+    uint32_t occupancy_bytes() const {
+        return train > 1 && !carries_data() ? kHeaderBytes + kCrcBytes : wire_bytes();
+    }
+    bool carries_data() const { return cmd == Cmd::Write || (cmd == Cmd::ReadResp && err == 0); }
+
+    // The SCI packets of <offset, len>: at most 64 bytes, never crossing a
+    // 64-byte boundary. Their number, and their bytes on the wire.
+    static uint32_t packets_of(uint64_t offset, uint64_t len) {
+        if (len == 0) return 0;
+        return static_cast<uint32_t>((offset + len - 1) / kMaxPayload - offset / kMaxPayload + 1);
+    }
+    static uint32_t data_train_bytes(uint64_t offset, uint64_t len) {
+        auto block = [](uint64_t n) { return n <= 16 ? 16u : kMaxPayload; };
+        const uint64_t first = std::min<uint64_t>(len, kMaxPayload - offset % kMaxPayload);
+        const uint64_t rest = len - first;
+        uint64_t bytes = kHeaderBytes + block(first) + kCrcBytes;
+        bytes += rest / kMaxPayload * (kHeaderBytes + kMaxPayload + kCrcBytes);
+        if (rest % kMaxPayload) bytes += kHeaderBytes + block(rest % kMaxPayload) + kCrcBytes;
+        return static_cast<uint32_t>(bytes);
     }
 
     // A request to <dst, segid, offset>; the adapter fills in src and txn.
@@ -113,6 +148,8 @@ struct Packet {
         r.dma_entry = dma_entry;
         r.local = local;
         r.to_importer = to_importer;   // whose BELL this answers
+        r.train = train;
+        r.failed = err_class ? train : 0;
         return r;
     }
 };
