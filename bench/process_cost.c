@@ -4,7 +4,8 @@
  * (built with -DIN_PROCESS: the same body as an rsmsim_run testbench). Node 8
  * times N calls of each kind on the host's own clock (CLOCK_MONOTONIC_RAW is
  * not simulated) and prints "cost OP NS_PER_CALL"; bench/process_mode.sh
- * runs both and gives the ratios.
+ * runs both and gives the ratios, bench/fidelity.py the in-process one in
+ * each fidelity ($RSMSIM_FIDELITY) beside a memcpy of the same bytes.
  */
 #define _POSIX_C_SOURCE 200112L
 #include <stdio.h>
@@ -17,7 +18,8 @@
 #include <rsmsim/testbench.h>
 #endif
 
-#define SEG (2u << 20)
+#define SEG (17u << 20)   /* 16 MiB for the bulk putv, and a byte that says "done" */
+#define BULK (16u << 20)
 #define ID 0x530004u
 #define PUTS 2000
 #define POSTS 2000
@@ -80,6 +82,28 @@ static int body(rsm_node_id_t me) {
         t0 = host_ns();
         for (int i = 0; i < PUTVS && !rc; ++i) rc = rsm_memseg_import_putv(&sg);
         printf("cost putv1M %.0f\n", (host_ns() - t0) / PUTVS);
+        /* 16 MiB in 16 entries of 1 MiB, against a memcpy of as many bytes. */
+        rsm_iovec_t vs[16];
+        for (int i = 0; i < 16; ++i) {
+            vs[i] = v;
+            vs[i].local.vaddr = (caddr_t)mem + ((size_t)i << 20);
+            vs[i].remote_offset = (off_t)i << 20;
+        }
+        sg.io_request_count = 16;
+        sg.iovec = vs;
+        t0 = host_ns();
+        for (int i = 0; i < 2 && !rc; ++i) rc = rsm_memseg_import_putv(&sg);
+        printf("cost putv16M %.0f\n", (host_ns() - t0) / 2);
+        void *copy = malloc(BULK);
+        if (!copy) rc = 1;
+        else memcpy(copy, mem, BULK);   /* its pages are the process's before timing */
+        t0 = host_ns();
+        for (int i = 0; i < 8 && copy; ++i) {
+            memcpy(copy, mem, BULK);
+            __asm__ volatile("" : : "r"(copy) : "memory");   /* the copy counts */
+        }
+        printf("cost memcpy16M %.0f\n", (host_ns() - t0) / 8);
+        free(copy);
         uint8_t done = 1;
         rc = rc || rsm_memseg_import_put8(im, SEG - 1, &done, 1) || rsm_intr_signal_post(im, 0) ||
              rsm_memseg_import_destroy_barrier(&bar) || rsm_memseg_import_disconnect(im);

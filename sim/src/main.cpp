@@ -807,9 +807,11 @@ void add_options(CLI::App& app, Cli& cli) {
     add_fault_options(app, cli.opt);
     add_output_options(app, cli);
     app.add_option("--fidelity", cli.opt.fidelity,
-                   "the adapter core's model: rtl (the verilated RTL, default), fast (the same architecture in C++, "
-                   "cycle for cycle), lockstep (both, stopping at the first difference); NODE=MODEL for one node "
-                   "(repeatable, e.g. --fidelity fast --fidelity 8=rtl)")
+                   "the adapter core's model: rtl (the verilated RTL, default); cycle (the same architecture in C++, "
+                   "cycle for cycle: the same results); fast (the C++ core, loosely timed: a DMA entry crosses the "
+                   "fabric as one train, simulated times within a few per mille); lockstep (rtl and cycle side by "
+                   "side, stopping at the first difference); NODE=MODEL for one node (repeatable, e.g. --fidelity "
+                   "fast --fidelity 8=rtl)")
         ->group(kRunGroup);
     app.add_option("--time-limit", cli.time_limit_us,
                    "stop at this simulated time (us); programs still running then make the run fail")

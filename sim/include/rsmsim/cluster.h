@@ -48,7 +48,7 @@ struct ClusterConfig {
     double time_limit_ns = 0;   // > 0: run() stops there, reporting the programs still running
     // Which model runs each node's control core (rsmsim/model/adapter_core.h):
     // `fidelity` for every node but those in node_fidelity (node id ->
-    // fidelity). Unset: $RSMSIM_FIDELITY (rtl, fast or lockstep; so a whole
+    // fidelity). Unset: $RSMSIM_FIDELITY (rtl, cycle, fast or lockstep; so a whole
     // test suite can run in another fidelity), else rtl.
     std::optional<model::Fidelity> fidelity;
     std::map<uint16_t, model::Fidelity> node_fidelity;

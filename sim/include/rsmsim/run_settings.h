@@ -25,7 +25,7 @@ struct RunSettings {
     bool trace_fst = false;
     std::string trace_nodes, trace_blocks, trace_window;   // as --trace-*: empty = all
     double time_limit_us = 0;             // > 0: the run stops there
-    // The control core's model: "rtl", "fast" or "lockstep" for every node,
+    // The control core's model: "rtl", "cycle", "fast" or "lockstep" for every node,
     // or "ID=MODEL" for one (a list, ';'- or ','-separated, like faults);
     // empty = the cluster's default ($RSMSIM_FIDELITY, else rtl).
     std::vector<std::string> fidelity;

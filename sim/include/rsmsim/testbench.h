@@ -46,9 +46,10 @@ typedef struct {
     const char *trace_blocks;  /* "api,mmio,rtl,dma,fabric" */
     const char *trace_window;  /* "FROM:TO" in simulated microseconds */
     /* The adapter core's model: "rtl" (NULL: $RSMSIM_FIDELITY, else rtl),
-       "fast" (the same architecture in C++, cycle for cycle) or "lockstep"
-       (both, the run stops at the first difference); per node "ID=MODEL",
-       in a ';'-separated list, e.g. "fast;8=rtl". */
+       "cycle" (the same architecture in C++, cycle for cycle), "fast" (the
+       C++ core, loosely timed: a DMA entry crosses the fabric as one train)
+       or "lockstep" (rtl and cycle; the run stops at the first difference);
+       per node "ID=MODEL", in a ';'-separated list, e.g. "fast;8=rtl". */
     const char *fidelity;
 } rsmsim_options;
 
