@@ -152,15 +152,17 @@ bool Adapter::send_dma_train(const DmaPacket& d, const sc_time& issued, const sc
     sc_time depart = issued;
     if (d.write) {
         // Read from host memory as one access; the host bus paces the train.
-        p.bulk = std::make_shared<std::vector<uint8_t>>(d.len);
+        p.bulk = fabric_.bulk_new(d.len);
         const uint32_t first = std::min(d.len, Packet::kMaxPayload - d.remote % Packet::kMaxPayload);
         sc_time first_read = sc_core::SC_ZERO_TIME;
-        const uint8_t err = train_host_dma(tlm::TLM_READ_COMMAND, d.local, p.bulk->data(), d.len, first, first_read);
+        const uint8_t err =
+            train_host_dma(tlm::TLM_READ_COMMAND, d.local, fabric_.bulk(p.bulk).data(), d.len, first, first_read);
         const sc_time start = std::max(now + issued, dma_host_free_);
         p.pace_ns = transfer_ns(double(d.len), timing_.host_MBps);
         dma_host_free_ = start + ns(p.pace_ns);
         depart = start - now + first_read;
         if (err != kOk) {   // the local buffer is not readable: nothing leaves
+            fabric_.bulk_release(p.bulk);
             core_->issued(p.dst, p.train);
             core_->dma_train_response(p.dst, d.entry, err, p.train, p.train);
             return true;
@@ -363,21 +365,24 @@ void Adapter::serve_train(const Packet& p) {
         if (write) {
             const uint32_t last = (offset + ok_len) % Packet::kMaxPayload ? (offset + ok_len) % Packet::kMaxPayload
                                                                            : std::min(ok_len, Packet::kMaxPayload);
-            err = p.bulk && p.bulk->size() >= ok_len
-                      ? train_host_dma(tlm::TLM_WRITE_COMMAND, c.addr, p.bulk->data(), ok_len, last, delay)
+            std::vector<uint8_t>& data = fabric_.bulk(p.bulk);
+            err = data.size() >= ok_len
+                      ? train_host_dma(tlm::TLM_WRITE_COMMAND, c.addr, data.data(), ok_len, last, delay)
                       : kHostBus;
         } else {
-            r.bulk = std::make_shared<std::vector<uint8_t>>(ok_len);
+            r.bulk = fabric_.bulk_new(ok_len);
             const uint32_t first = std::min(ok_len, Packet::kMaxPayload - offset % Packet::kMaxPayload);
-            err = train_host_dma(tlm::TLM_READ_COMMAND, c.addr, r.bulk->data(), ok_len, first, delay);
+            err = train_host_dma(tlm::TLM_READ_COMMAND, c.addr, fabric_.bulk(r.bulk).data(), ok_len, first, delay);
             r.pace_ns = transfer_ns(double(ok_len), timing_.host_MBps);
         }
         if (err != kOk) {
             r.err = err;
             r.failed = p.train;
-            r.bulk.reset();
+            fabric_.bulk_release(r.bulk);
+            r.bulk = 0;
         }
     }
+    fabric_.bulk_release(p.bulk);   // consumed
     fabric_.send(std::move(r), delay);
 }
 
@@ -428,13 +433,16 @@ void Adapter::on_response(const Packet& p) {
         // A get's data lands before the entry counts it (as one by one).
         uint8_t err = p.err;
         uint32_t failed = p.failed;
-        if (p.cmd == Cmd::ReadResp && p.bulk && !p.bulk->empty()) {
+        if (p.cmd == Cmd::ReadResp && p.bulk) {
+            std::vector<uint8_t>& data = fabric_.bulk(p.bulk);
             sc_time ignored = sc_core::SC_ZERO_TIME;
-            if (host_dma(tlm::TLM_WRITE_COMMAND, p.local, p.bulk->data(), static_cast<uint32_t>(p.bulk->size()),
-                         ignored) != kOk) {
+            if (!data.empty() &&
+                host_dma(tlm::TLM_WRITE_COMMAND, p.local, data.data(), static_cast<uint32_t>(data.size()), ignored) !=
+                    kOk) {
                 err = kHostBus;
                 failed = p.train;
             }
+            fabric_.bulk_release(p.bulk);
         }
         core_->dma_train_response(p.src, static_cast<uint8_t>(p.dma_entry), err, p.train, failed);
         return;

@@ -165,12 +165,32 @@ unsigned Fabric::hops(uint16_t src, uint16_t dst) const {
     return topology_ ? static_cast<unsigned>(topology_->route(src, dst).size()) : 0;
 }
 
+uint32_t Fabric::bulk_new(size_t len) {
+    uint32_t slot = 0;
+    if (bulk_free_.empty()) {
+        slot = static_cast<uint32_t>(bulk_store_.size());
+        bulk_store_.emplace_back();
+    } else {
+        slot = bulk_free_.back();
+        bulk_free_.pop_back();
+    }
+    bulk_store_[slot].resize(len);
+    return slot;
+}
+
+void Fabric::bulk_release(uint32_t slot) {
+    if (slot == 0) return;
+    bulk_store_[slot].clear();   // the capacity stays for the next train
+    bulk_free_.push_back(slot);
+}
+
 void Fabric::send(Packet p, sc_time delay) {
     const sc_time depart = sc_core::sc_time_stamp() + delay;
     if (crashed_.count(p.src)) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
         if (!is_response(p.cmd)) time_out(p, depart + sc_time(timing_.response_timeout_ns, SC_NS));
+        bulk_release(p.bulk);
         return;
     }
     p.id = ++sent_;
@@ -181,6 +201,7 @@ void Fabric::send(Packet p, sc_time delay) {
         answer_lost(std::move(p), depart);
     } else {
         answer_unreachable(p, depart);
+        bulk_release(p.bulk);
     }
 }
 
@@ -203,7 +224,8 @@ void Fabric::answer_lost(Packet p, sc_time depart) {
     if (!ports_.count(p.dst)) return;
     p.err = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
     p.data.clear();
-    p.bulk.reset();
+    bulk_release(p.bulk);
+    p.bulk = 0;
     p.failed = p.train;
     ++unreachable_;
     schedule(std::move(p), depart + sc_time(timing_.response_timeout_ns, SC_NS));
@@ -320,15 +342,20 @@ void Fabric::deliver() {
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
             time_out(p, now + sc_time(timing_.response_timeout_ns, SC_NS));
+            bulk_release(p.bulk);
             continue;
         }
         if (p.corrupt) {
             // The target's link layer discards it and NACKs the sender.
             send(p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::CRC)), sc_core::SC_ZERO_TIME);
+            bulk_release(p.bulk);
             continue;
         }
         auto it = ports_.find(p.dst);
-        if (it == ports_.end()) continue;
+        if (it == ports_.end()) {
+            bulk_release(p.bulk);
+            continue;
+        }
         it->second->receive(p);
         // An answer that left before its sender crashed (a connect's lookup,
         // say) may set up state the node-lost event has already swept:

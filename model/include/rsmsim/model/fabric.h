@@ -49,6 +49,12 @@ public:
            TopologyKind topology = TopologyKind::Switch);
 
     void attach(FabricPort& port);
+    // The bytes of trains (Packet::bulk), held by the fabric while they
+    // travel: a new slot of `len` bytes, its bytes, and its release by
+    // whoever consumes the packet (the fabric releases what it drops).
+    uint32_t bulk_new(size_t len);
+    std::vector<uint8_t>& bulk(uint32_t slot) { return bulk_store_[slot]; }
+    void bulk_release(uint32_t slot);
     // Sends p, leaving the sender `delay` after the current time. A packet to
     // an unknown node is answered by the fabric with ERR_CLASS UNREACHABLE.
     void send(Packet p, sc_core::sc_time delay);
@@ -180,6 +186,8 @@ private:
     std::atomic<uint64_t> progress_packets_{0};
     std::atomic<double> progress_ns_{0};
     uint64_t unreachable_ = 0;
+    std::vector<std::vector<uint8_t>> bulk_store_{1};   // slot 0: none
+    std::vector<uint32_t> bulk_free_;
 
     // Faults in effect (counted for the waveform and reports).
     uint16_t links_down_ = 0, links_slow_ = 0, links_noisy_ = 0, nodes_crashed_ = 0;

@@ -7,9 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <stdexcept>
-#include <vector>
 
 namespace rsmsim::model {
 
@@ -83,11 +81,12 @@ struct Packet {
     uint64_t id = 0;        // the fabric's number for it (waveforms: on every link it crosses)
     // The fast fidelity's trains: a whole DMA entry as one message standing
     // for `train` packets (their SCI split of <offset, len>), its bytes in
-    // `bulk`; its answer says how many of them failed. A source slower than
-    // the link stretches the train to `pace_ns`.
+    // the fabric's store (`bulk`: a slot, 0 for none; a plain number keeps
+    // packets cheap to move); its answer says how many of them failed. A
+    // source slower than the link stretches the train to `pace_ns`.
     uint32_t train = 1;
     uint32_t failed = 0;
-    std::shared_ptr<std::vector<uint8_t>> bulk;
+    uint32_t bulk = 0;
     double pace_ns = 0;
 
     static constexpr uint32_t kHeaderBytes = 16;
