@@ -489,3 +489,36 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RandomFaultsThroughTheRsmapi, ::testing::ValuesI
                          });
 
 }  // namespace
+
+// A link that goes down while a putv crosses it, in every fidelity: the call
+// fails as documented, what landed is a prefix of the data and nothing past
+// it changed. In the fast fidelity the entry is one train, cut where its
+// packets stopped leaving.
+TEST(LinkFaults, ALinkLostDuringAPutvLeavesAPrefixAndFailsTheCall) {
+    constexpr size_t kLen = 256 * 1024;
+    PageBuffer remote(kLen), local(kLen);
+    for (size_t k = 0; k < kLen; ++k) local.data()[k] = static_cast<uint8_t>(k * 7 + 3);
+    rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
+    std::string err;
+    ASSERT_TRUE(rsmsim::parse_faults("down:8-4@200", cfg.faults, err)) << err;
+    int rc = RSM_SUCCESS;
+    export_and_import(cfg, remote, [&](Cluster&, rsm_memseg_import_handle_t im) {
+        rsm_iovec_t iov{};
+        iov.io_type = RSM_VA_TYPE;
+        iov.local.vaddr = reinterpret_cast<caddr_t>(local.data());
+        iov.transfer_length = kLen;
+        rsm_scat_gath_t sg{};
+        sg.io_request_count = 1;
+        sg.remote_handle = im;
+        sg.iovec = &iov;
+        rc = rsm_memseg_import_putv(&sg);
+        EXPECT_EQ(sg.io_residual_count, 1u) << "the one entry did not complete";
+    });
+    EXPECT_EQ(rc, RSMERR_REMOTE_NODE_UNREACHABLE);
+    size_t landed = 0;
+    while (landed < kLen && remote.data()[landed] == local.data()[landed]) ++landed;
+    EXPECT_GT(landed, 0u) << "the link went down well after the transfer started";
+    EXPECT_LT(landed, kLen) << "and well before it ended";
+    EXPECT_TRUE(std::all_of(remote.data() + landed, remote.data() + kLen, [](uint8_t b) { return b == 0; }))
+        << "nothing past the prefix that landed (" << landed << " bytes)";
+}

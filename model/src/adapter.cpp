@@ -359,6 +359,12 @@ void Adapter::serve_train(const Packet& p) {
         ok_len = whole > offset ? static_cast<uint32_t>(whole - offset) : 0;
         r.failed = p.train - Packet::packets_of(offset, ok_len);
     }
+    if (p.failed > 0 && (c.err == kOk || p.failed > r.failed)) {
+        // Its tail never came (a link on the way went down): that fails first.
+        ok_len = std::min(ok_len, static_cast<uint32_t>(Packet::prefix_bytes(offset, p.len, p.train - p.failed)));
+        r.err = p.err;
+        r.failed = p.failed;
+    }
     sc_time delay = sc_core::SC_ZERO_TIME;
     if (ok_len > 0) {
         uint8_t err = kOk;

@@ -43,6 +43,7 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
     if (k->down == !up) return true;
     k->down = !up;
     links_down_ = static_cast<uint16_t>(up ? links_down_ - 1 : links_down_ + 1);
+    if (!up) cut_trains(static_cast<int>(k - links_.data()));
     trace_link_faults(from, to);
     if (topology().has_alternatives())
         for (auto& [id, port] : ports_) port->route_changed();
@@ -140,10 +141,11 @@ void Fabric::time_out(const Packet& request, sc_time at) {
     schedule(request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE)), at);
 }
 
-void Fabric::schedule(Packet p, sc_time at) {
+uint64_t Fabric::schedule(Packet p, sc_time at) {
     const sc_time wake_in = at - sc_core::sc_time_stamp();
-    in_flight_.push(InFlight{at, seq_++, std::move(p)});
+    in_flight_.push(InFlight{at, seq_, std::move(p)});
     wake_.notify(wake_in);   // an earlier notification wins over a later pending one
+    return seq_++;
 }
 
 void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
@@ -196,6 +198,13 @@ void Fabric::send(Packet p, sc_time delay) {
     p.id = ++sent_;
     if (const std::vector<int>* links = up_route(p.src, p.dst)) {
         const sc_time arrive = in_order(p, cross(p, *links, depart));
+        if (p.train > 1 && !links->empty()) {
+            // Its packets leave over the time its source needs for them.
+            const sc_time spread(std::max(p.pace_ns, transfer_ns(p.occupancy_bytes(), timing_.link_MBps)), SC_NS);
+            trains_.push_back({p, links, depart, depart + spread, arrive, p.train, 0});
+            trains_.back().seq = schedule(std::move(p), arrive);
+            return;
+        }
         schedule(std::move(p), arrive);
     } else if (is_response(p.cmd)) {
         answer_lost(std::move(p), depart);
@@ -287,6 +296,40 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
     return tail;
 }
 
+void Fabric::cut_trains(int link) {
+    const sc_time now = sc_core::sc_time_stamp();
+    for (TrainOnWay& t : trains_) {
+        if (now >= t.end || std::find(t.links->begin(), t.links->end(), link) == t.links->end()) continue;
+        const double gone = now <= t.depart ? 0.0 : (now - t.depart) / (t.end - t.depart);
+        const auto cut = static_cast<uint32_t>(gone * t.packet.train);
+        if (cut >= t.cut) continue;
+        t.cut = cut;
+        // What left arrives as it would have; the queue's entry is replaced.
+        const sc_time at = std::max(now, t.depart) + (t.arrive - t.end);
+        if (at >= t.arrive) continue;
+        superseded_.insert(t.seq);
+        t.arrive = at;
+        t.seq = schedule(t.packet, at);
+    }
+}
+
+// A train arrives: what a link going down cut off it never came. The
+// target serves the rest (a request's `failed`); an answer loses its tail.
+void Fabric::arrive_cut(Packet& p) {
+    auto it = std::find_if(trains_.begin(), trains_.end(), [&](const TrainOnWay& t) { return t.packet.id == p.id; });
+    if (it == trains_.end()) return;
+    const uint32_t cut = it->cut;
+    *it = trains_.back();
+    trains_.pop_back();
+    if (cut >= p.train) return;
+    const uint8_t unreachable = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
+    if (p.err == 0) p.err = unreachable;
+    p.failed = std::max(p.failed, p.train - cut);
+    if (is_response(p.cmd) && p.bulk)
+        bulk_store_[p.bulk].resize(std::min<uint64_t>(bulk_store_[p.bulk].size(),
+                                                      Packet::prefix_bytes(p.offset, p.len, cut)));
+}
+
 double Fabric::corruption_chance(const std::vector<int>& links) const {
     // The fabric-wide rate and every noisy link on the route.
     if (!links_noisy_) return crc_rate_;
@@ -334,7 +377,9 @@ void Fabric::deliver() {
         // Copy out before popping: receive() may send (and push) new packets.
         InFlight f = in_flight_.top();
         in_flight_.pop();
-        const Packet& p = f.packet;
+        if (superseded_.erase(f.seq)) continue;   // a cut train, sent again earlier
+        Packet& p = f.packet;
+        if (p.train > 1) arrive_cut(p);
         delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
         progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);

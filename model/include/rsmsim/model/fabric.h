@@ -142,7 +142,20 @@ private:
                                  sc_core::sc_time& head, sc_core::sc_time& tail);
     sc_core::sc_time in_order(const Packet& p, sc_core::sc_time arrive);
     // Delivers p at `at` (one event; ties in scheduling order).
-    void schedule(Packet p, sc_core::sc_time at);
+    uint64_t schedule(Packet p, sc_core::sc_time at);   // its place in the queue (InFlight::seq)
+    // Trains on their way: a link that goes down cuts those crossing it (the
+    // packets that had not left by then never arrive) and the rest arrives
+    // as early as their last packet would have.
+    struct TrainOnWay {
+        Packet packet;
+        const std::vector<int>* links;
+        sc_core::sc_time depart, end;   // when its first and its last packet leave
+        sc_core::sc_time arrive;
+        uint32_t cut;                   // packets that left before a link on the way went down
+        uint64_t seq;                   // its entry in the queue
+    };
+    void cut_trains(int link);
+    void arrive_cut(Packet& p);
     void end_of_elaboration() override;
     const Topology& topology();
 
@@ -186,6 +199,8 @@ private:
     std::atomic<uint64_t> progress_packets_{0};
     std::atomic<double> progress_ns_{0};
     uint64_t unreachable_ = 0;
+    std::vector<TrainOnWay> trains_;
+    std::set<uint64_t> superseded_;   // queue entries of trains cut and sent again, earlier
     std::vector<std::vector<uint8_t>> bulk_store_{1};   // slot 0: none
     std::vector<uint32_t> bulk_free_;
 

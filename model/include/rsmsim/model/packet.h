@@ -85,7 +85,8 @@ struct Packet {
     // packets cheap to move); its answer says how many of them failed. A
     // source slower than the link stretches the train to `pace_ns`.
     uint32_t train = 1;
-    uint32_t failed = 0;
+    uint32_t failed = 0;   // an answer: its last `failed` packets failed; a request: the last ones never came
+
     uint32_t bulk = 0;
     double pace_ns = 0;
 
@@ -112,6 +113,12 @@ struct Packet {
     static uint32_t packets_of(uint64_t offset, uint64_t len) {
         if (len == 0) return 0;
         return static_cast<uint32_t>((offset + len - 1) / kMaxPayload - offset / kMaxPayload + 1);
+    }
+    // The bytes of the first `k` of them.
+    static uint64_t prefix_bytes(uint64_t offset, uint64_t len, uint32_t k) {
+        if (k == 0) return 0;
+        const uint64_t first = std::min<uint64_t>(len, kMaxPayload - offset % kMaxPayload);
+        return std::min<uint64_t>(len, first + uint64_t{k - 1} * kMaxPayload);
     }
     static uint32_t data_train_bytes(uint64_t offset, uint64_t len) {
         auto block = [](uint64_t n) { return n <= 16 ? 16u : kMaxPayload; };
