@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""fidelity.py RSMSIM [--quick]: one table of the simulator's host cost per
-workload in both fidelities (rtl: the verilated core; fast: the C++ core),
-measured in one run: host instructions by callgrind (stable on a shared
-machine) and wall time, with the ratios rtl/fast. Every pair of runs must
-give the same report (the fast core is cycle-exact), else it stops."""
+"""fidelity.py BUILD [--no-callgrind]: the simulator's host cost in each
+fidelity, measured in one run. Table 1: per workload, host instructions
+(callgrind, stable on a shared machine) and wall time of rtl (the verilated
+core), cycle (the C++ core, cycle for cycle) and fast (the C++ core, whole
+DMA entries as trains), with the ratios to rtl; rtl and cycle must give the
+same report, else it stops. Table 2: the host cost of single rsmapi calls
+(bench/process_cost.c, in-process) in each fidelity, against a memcpy of
+the same bytes in the same process."""
 import argparse
 import os
 import re
@@ -12,6 +15,7 @@ import sys
 import tempfile
 import time
 
+FIDELITIES = ("rtl", "cycle", "fast")
 WORKLOADS = [
     # name, arguments (each run adds --fidelity and, unless given, --no-vcd)
     ("bulk putv/getv, 1 MiB in 1..16 entries (-w sg)", ["-w", "sg", "-b", "1048576"]),
@@ -21,12 +25,12 @@ WORKLOADS = [
     ("all-to-all, 64 nodes, 256 B per pair", ["-n", "64", "-w", "all-to-all"]),
     ("all-to-all, 64 nodes, full VCD", ["-n", "64", "-w", "all-to-all", "--vcd", "{tmp}/w.vcd"]),
 ]
-QUICK = {0, 1, 3}
+ENV = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
 
 
 def report_lines(out):
-    # The report without the header line (it names the fidelity and the waveform).
-    return [l for l in out.splitlines() if not l.startswith("rsmsim: ") and "waveform" not in l]
+    # The report without its header line (it names the fidelity and the waveform).
+    return [l for l in out.splitlines() if not l.startswith("rsmsim: ")]
 
 
 def run(sim, args, fidelity, tmp, callgrind):
@@ -34,45 +38,68 @@ def run(sim, args, fidelity, tmp, callgrind):
     if "--vcd" not in args:
         args.append("--no-vcd")
     cmd = [sim, *args, "--fidelity", fidelity]
-    env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
     if callgrind:
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", *cmd]
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=ENV)
     wall = time.perf_counter() - t0
     if out.returncode != 0 or "result: PASS" not in out.stdout:
         sys.exit(f"{' '.join(cmd)}: the run failed\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
     refs = None
     if callgrind:
-        m = re.search(r"I\s+refs:\s+([0-9,]+)", out.stderr)
-        refs = int(m.group(1).replace(",", ""))
+        refs = int(re.search(r"I\s+refs:\s+([0-9,]+)", out.stderr).group(1).replace(",", ""))
     return report_lines(out.stdout), wall, refs
+
+
+def workloads(sim, callgrind):
+    head = " | ".join(f"{f} instructions" for f in FIDELITIES)
+    print(f"| workload | {head} | rtl/cycle | rtl/fast | " + " | ".join(f"{f} wall" for f in FIDELITIES) + " |")
+    print("|---" * (2 * len(FIDELITIES) + 3) + "|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, args in WORKLOADS:
+            row = {}
+            for f in FIDELITIES:
+                lines, wall, _ = run(sim, args, f, tmp, False)
+                refs = run(sim, args, f, tmp, True)[2] if callgrind else None
+                row[f] = (lines, wall, refs)
+            if row["rtl"][0] != row["cycle"][0]:
+                sys.exit(f"{name}: rtl and cycle reports differ")
+            g = lambda r: "-" if r is None else f"{r / 1e9:.2f} G"
+            ratio = lambda x, y: "-" if x is None or y is None else f"{x / y:.1f}x"
+            ins = " | ".join(g(row[f][2]) for f in FIDELITIES)
+            walls = " | ".join(f"{row[f][1]:.2f} s" for f in FIDELITIES)
+            print(f"| {name} | {ins} | {ratio(row['rtl'][2], row['cycle'][2])} | "
+                  f"{ratio(row['rtl'][2], row['fast'][2])} | {walls} |", flush=True)
+
+
+def calls(build):
+    costs = {}
+    for f in FIDELITIES:
+        out = subprocess.run([f"{build}/bench/process_cost_inproc"], capture_output=True, text=True,
+                             env=dict(ENV, RSMSIM_FIDELITY=f))
+        if out.returncode != 0:
+            sys.exit(f"process_cost_inproc ({f}) failed\n{out.stderr[-2000:]}")
+        costs[f] = {m.group(1): float(m.group(2)) for m in re.finditer(r"cost (\S+) (\d+)", out.stdout)}
+    print()
+    print("| call (host time per call) | " + " | ".join(FIDELITIES) + " | rtl/fast |")
+    print("|---" * (len(FIDELITIES) + 2) + "|")
+    names = {"put4": "4-byte put, implicit barrier", "post": "signal post", "putv1M": "putv, 1 MiB in one entry",
+             "putv16M": "putv, 16 MiB in 16 entries"}
+    for key, name in names.items():
+        cells = " | ".join(f"{costs[f][key] / 1000:.1f} us" for f in FIDELITIES)
+        print(f"| {name} | {cells} | {costs['rtl'][key] / costs['fast'][key]:.1f}x |")
+    memcpy = sum(costs[f]["memcpy16M"] for f in FIDELITIES) / len(FIDELITIES)
+    ratios = " | ".join(f"{costs[f]['putv16M'] / memcpy:.1f}x" for f in FIDELITIES)
+    print(f"| putv 16 MiB / memcpy of 16 MiB ({memcpy / 1e6:.2f} ms) | {ratios} | |")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("rsmsim")
-    ap.add_argument("--quick", action="store_true", help="three workloads only")
+    ap.add_argument("build", help="the build directory (build/sim/rsmsim, build/bench/process_cost_inproc)")
     ap.add_argument("--no-callgrind", action="store_true", help="wall time only")
     a = ap.parse_args()
-    print("| workload | rtl instructions | fast instructions | rtl/fast | rtl wall | fast wall | rtl/fast |")
-    print("|---|---|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, (name, args) in enumerate(WORKLOADS):
-            if a.quick and i not in QUICK:
-                continue
-            row = {}
-            for f in ("rtl", "fast"):
-                lines, wall, _ = run(a.rsmsim, args, f, tmp, False)
-                refs = None if a.no_callgrind else run(a.rsmsim, args, f, tmp, True)[2]
-                row[f] = (lines, wall, refs)
-            if row["rtl"][0] != row["fast"][0]:
-                sys.exit(f"{name}: the fidelities' reports differ")
-            gi = lambda r: "-" if r is None else f"{r / 1e9:.2f} G"
-            ratio = lambda x, y: "-" if x is None or y is None else f"{x / y:.2f}x"
-            (_, rw, ri), (_, fw, fi) = row["rtl"], row["fast"]
-            print(f"| {name} | {gi(ri)} | {gi(fi)} | {ratio(ri, fi)} | {rw:.2f} s | {fw:.2f} s | {ratio(rw, fw)} |",
-                  flush=True)
+    workloads(f"{a.build}/sim/rsmsim", not a.no_callgrind)
+    calls(a.build)
 
 
 if __name__ == "__main__":
