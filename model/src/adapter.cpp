@@ -287,14 +287,8 @@ tlm::tlm_response_status Adapter::window_read(tlm::tlm_generic_payload& t, const
 
 uint8_t Adapter::host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                           sc_time& delay) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(len);
-    t.set_streaming_width(len);
-    t.set_byte_enable_ptr(nullptr);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    PayloadPool::Lease lease(payloads_, cmd, addr, data, len);
+    tlm::tlm_generic_payload& t = *lease;
     dma->b_transport(t, delay);
     return t.is_response_ok() ? kOk : kHostBus;
 }

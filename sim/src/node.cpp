@@ -30,14 +30,8 @@ void NodeBus::set_interrupt_handler(InterruptHandler handler, void* context) {
 }
 
 bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(offset);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(static_cast<unsigned>(len));
-    t.set_streaming_width(static_cast<unsigned>(len));
-    t.set_byte_enable_ptr(nullptr);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    model::PayloadPool::Lease lease(payloads_, cmd, offset, data, len);
+    tlm::tlm_generic_payload& t = *lease;
     sc_time delay = sc_core::SC_ZERO_TIME;
     cpu->b_transport(t, delay);
     ++accesses_;

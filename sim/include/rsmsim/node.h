@@ -14,6 +14,7 @@
 #include "rsmsim/model/adapter.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/host_memory.h"
+#include "rsmsim/model/payload_pool.h"
 #include "rsmsim/model/waves.h"
 
 namespace rsmsim {
@@ -62,6 +63,7 @@ private:
 
     model::Adapter& adapter_;
     model::HostMemory& memory_;
+    model::PayloadPool payloads_;
     uint64_t accesses_ = 0;
     uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock

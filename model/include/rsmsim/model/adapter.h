@@ -19,6 +19,7 @@
 
 #include "rsmsim/model/adapter_core.h"
 #include "rsmsim/model/fabric.h"
+#include "rsmsim/model/payload_pool.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim::model {
@@ -91,6 +92,7 @@ private:
     Fabric& fabric_;
     const TimingProfile& timing_;
     std::unique_ptr<AdapterCore> core_;
+    PayloadPool payloads_;             // for host-memory accesses
     std::vector<DmaPacket> packets_;   // what the core asked for, taken (buffers reused)
     std::vector<BellRequest> bells_;
     bool irq_level_ = false;
