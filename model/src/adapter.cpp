@@ -24,7 +24,7 @@ sc_time ns(double v) { return sc_time(v, SC_NS); }
 Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
                  const TimingProfile& timing, Fidelity fidelity)
     : sc_module(name), mmio("mmio"), dma("dma"), node_id_(node_id), fabric_(fabric),
-      timing_(timing), core_(make_adapter_core(fidelity, node_id, true)) {
+      timing_(timing), core_(make_adapter_core(fidelity, node_id, true)), trains_(fidelity == Fidelity::Fast) {
     mmio.register_b_transport(this, &Adapter::b_transport);
     fabric_.attach(*this);
 }
@@ -253,13 +253,21 @@ tlm::tlm_response_status Adapter::window_write(tlm::tlm_generic_payload& t, cons
     const uint8_t* data = t.get_data_ptr();
     const uint32_t len = t.get_data_length();
     const sc_time start = delay;
-    for_each_packet(offset, len, [&](uint64_t at, uint32_t done, uint32_t n) {
-        Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
-        p.data.assign(data + done, data + done + n);
-        // The posted write reaches the adapter after the host-bus latency.
-        const sc_time streamed = start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
-        send_request(std::move(p), streamed);
-    });
+    if (trains_ && Packet::packets_of(offset, len) > 1) {
+        // One train, its head leaving once its first packet streamed in.
+        const uint32_t first = std::min(len, Packet::kMaxPayload - offset % Packet::kMaxPayload);
+        send_window_train(Cmd::Write, x, offset, data, len,
+                          start + ns(timing_.mmio_write_ns + transfer_ns(double(first), timing_.pio_MBps)));
+    } else {
+        for_each_packet(offset, len, [&](uint64_t at, uint32_t done, uint32_t n) {
+            Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
+            p.data.assign(data + done, data + done + n);
+            // The posted write reaches the adapter after the host-bus latency.
+            const sc_time streamed =
+                start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
+            send_request(std::move(p), streamed);
+        });
+    }
     delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
     mark_mmio(WinWrite, t.get_address(), len, delay);
     run_core(delay);
@@ -273,16 +281,37 @@ tlm::tlm_response_status Adapter::window_read(tlm::tlm_generic_payload& t, const
     delay = sc_core::SC_ZERO_TIME;
     PendingRead pr{t.get_data_ptr(), 0, kOk, {}};
     mark_mmio(WinRead, t.get_address(), t.get_data_length(), ns(timing_.mmio_read_ns));
-    for_each_packet(offset, t.get_data_length(), [&](uint64_t at, uint32_t done, uint32_t n) {
-        Packet p = Packet::request(Cmd::Read, x.node, x.segid, at, n);
-        reads_[next_txn_] = {&pr, done};
+    const uint32_t len = t.get_data_length();
+    if (trains_ && Packet::packets_of(offset, len) > 1) {
+        reads_[next_txn_] = {&pr, 0};
         ++pr.remaining;
-        send_request(std::move(p), sc_core::SC_ZERO_TIME);
-    });
+        send_window_train(Cmd::Read, x, offset, nullptr, len, sc_core::SC_ZERO_TIME);
+    } else {
+        for_each_packet(offset, len, [&](uint64_t at, uint32_t done, uint32_t n) {
+            Packet p = Packet::request(Cmd::Read, x.node, x.segid, at, n);
+            reads_[next_txn_] = {&pr, done};
+            ++pr.remaining;
+            send_request(std::move(p), sc_core::SC_ZERO_TIME);
+        });
+    }
     while (pr.remaining > 0) wait(pr.done);
     run_core(delay);
     delay += ns(timing_.mmio_read_ns);   // completion travels back over the host bus
     return pr.err == kOk ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE;
+}
+
+// The fast fidelity's window burst: one train of its packets (a write's
+// bytes in the fabric's store, paced by the host bus they stream in over).
+void Adapter::send_window_train(Cmd cmd, const Translation& x, uint32_t offset, const uint8_t* data, uint32_t len,
+                                const sc_time& depart) {
+    Packet p = Packet::request(cmd, x.node, x.segid, offset, len);
+    p.train = Packet::packets_of(offset, len);
+    if (data) {
+        p.bulk = fabric_.bulk_new(len);
+        std::memcpy(fabric_.bulk(p.bulk).data(), data, len);
+        p.pace_ns = transfer_ns(double(len), timing_.pio_MBps);
+    }
+    send_request(std::move(p), depart);
 }
 
 uint8_t Adapter::host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
@@ -473,19 +502,24 @@ void Adapter::on_response(const Packet& p) {
     }
     // A lookup's answer is a result (CONN_STATUS), not a transfer error.
     const bool failed = p.err != kOk && p.cmd != Cmd::LookupResp;
-    core_->event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
+    if (p.train > 1) core_->answered(p.src, p.err, p.train, failed ? p.failed : 0);
+    else core_->event(failed ? RtlEvent::RemoteError : RtlEvent::Ack, p.src, p.err);
     if (p.cmd == Cmd::BellAck) core_->post_answered(p.err);   // an import-side post's own answer
     if (p.cmd == Cmd::ReadResp) {
         auto it = reads_.find(p.txn);
         if (it != reads_.end()) {
             auto [pr, at] = it->second;
-            if (p.err == kOk && p.data.size() == p.len)
+            const std::vector<uint8_t>* bulk = p.bulk ? &fabric_.bulk(p.bulk) : nullptr;
+            if (p.err == kOk && bulk && bulk->size() == p.len)
+                std::memcpy(pr->dst + at, bulk->data(), p.len);
+            else if (p.err == kOk && !bulk && p.data.size() == p.len)
                 std::memcpy(pr->dst + at, p.data.data(), p.len);
             else if (pr->err == kOk)
                 pr->err = p.err != kOk ? p.err : kHostBus;
             reads_.erase(it);
             if (--pr->remaining == 0) pr->done.notify();
         }
+        fabric_.bulk_release(p.bulk);
     } else if (p.cmd == Cmd::LookupResp) {
         core_->conn_response(p.err, p.size, p.perm);
     }

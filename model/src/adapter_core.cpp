@@ -46,6 +46,11 @@ void AdapterCore::issued(uint16_t node, uint32_t packets) {
     for (uint32_t i = 0; i < packets; ++i) event(RtlEvent::Issue, node);
 }
 
+void AdapterCore::answered(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed) {
+    for (uint32_t i = 0; i < packets; ++i)
+        event(i + failed < packets ? RtlEvent::Ack : RtlEvent::RemoteError, node, i + failed < packets ? 0 : err_class);
+}
+
 void AdapterCore::dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
                                      uint32_t failed) {
     for (uint32_t i = 0; i < packets; ++i) dma_response(node, entry, i + failed < packets ? 0 : err_class);

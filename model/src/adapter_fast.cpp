@@ -859,6 +859,17 @@ void AdapterFast::issued(uint16_t node, uint32_t packets) {
     clock(p);
 }
 
+void AdapterFast::answered(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed) {
+    Pins p;
+    p.ev_node = node;
+    p.ev_err_class = err_class & kClassMask;
+    p.ev_ack = true;
+    p.ev_err = err_class != 0 && failed > 0;
+    p.packets = packets;
+    p.failed = failed;
+    clock(p);
+}
+
 void AdapterFast::dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
                                      uint32_t failed) {
     Pins p;

@@ -76,6 +76,8 @@ private:
     void send_request(Packet p, const sc_core::sc_time& delay);
     // Sends the packets the DMA engine issued; true if some were answered locally.
     bool send_dma_packets(const sc_core::sc_time& delay);
+    void send_window_train(Cmd cmd, const Translation& x, uint32_t offset, const uint8_t* data, uint32_t len,
+                           const sc_core::sc_time& depart);
     // The fast fidelity: a whole entry as one train (true: answered locally).
     bool send_dma_train(const DmaPacket& d, const sc_core::sc_time& issued, const sc_core::sc_time& now);
     // One host-memory access for a train; adds one packet's share of its time.
@@ -92,6 +94,7 @@ private:
     Fabric& fabric_;
     const TimingProfile& timing_;
     std::unique_ptr<AdapterCore> core_;
+    bool trains_;                      // the fast fidelity: window bursts travel as trains too
     PayloadPool payloads_;             // for host-memory accesses
     std::vector<DmaPacket> packets_;   // what the core asked for, taken (buffers reused)
     std::vector<BellRequest> bells_;

@@ -120,6 +120,7 @@ public:
     // `failed` of them with `err_class`. By default one event per packet;
     // the C++ core counts them in one clock.
     virtual void issued(uint16_t node, uint32_t packets);
+    virtual void answered(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed);
     virtual void dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
                                     uint32_t failed);
     // A BELL arrived for export entry `index` (one clock).

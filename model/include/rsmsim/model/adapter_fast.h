@@ -37,6 +37,7 @@ public:
     void event(RtlEvent ev, uint16_t node, uint8_t err_class = 0) override;
     void dma_response(uint16_t node, uint8_t entry, uint8_t err_class) override;
     void issued(uint16_t node, uint32_t packets) override;
+    void answered(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed) override;
     void dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
                             uint32_t failed) override;
     void bell_received(uint8_t index, bool no_accumulate) override;
