@@ -140,7 +140,8 @@ uint8_t Adapter::train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* da
     // the others were on their way: only one packet's share is left to wait.
     sc_time whole = sc_core::SC_ZERO_TIME;
     const uint8_t err = host_dma(cmd, addr, data, len, whole);
-    delay += whole - ns(transfer_ns(double(len - one), timing_.host_MBps));
+    const sc_time overlapped = ns(transfer_ns(double(len - one), timing_.host_MBps));
+    delay += whole > overlapped ? whole - overlapped : sc_core::SC_ZERO_TIME;   // a refused access took none
     return err;
 }
 

@@ -839,16 +839,21 @@ void AdapterFast::event(RtlEvent ev, uint16_t node, uint8_t err_class) {
     clock(p);
 }
 
-void AdapterFast::dma_response(uint16_t node, uint8_t entry, uint8_t err_class) {
+// The answers to `packets` requests to `node`, the last `failed` of them with
+// `err_class` (one packet: failed 1 means "if it carries an error").
+AdapterFast::Pins AdapterFast::answer_pins(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed) {
     Pins p;
-    p.dma_resp = true;
-    p.dma_resp_entry = entry & 0xF;
-    p.dma_resp_err = err_class & kClassMask;
     p.ev_node = node;
-    p.ev_err_class = p.dma_resp_err;
+    p.ev_err_class = err_class & kClassMask;
     p.ev_ack = true;
-    p.ev_err = err_class != 0;
-    clock(p);
+    p.ev_err = err_class != 0 && failed > 0;
+    p.packets = packets;
+    p.failed = failed;
+    return p;
+}
+
+void AdapterFast::dma_response(uint16_t node, uint8_t entry, uint8_t err_class) {
+    dma_train_response(node, entry, err_class, 1, 1);
 }
 
 void AdapterFast::issued(uint16_t node, uint32_t packets) {
@@ -860,28 +865,15 @@ void AdapterFast::issued(uint16_t node, uint32_t packets) {
 }
 
 void AdapterFast::answered(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed) {
-    Pins p;
-    p.ev_node = node;
-    p.ev_err_class = err_class & kClassMask;
-    p.ev_ack = true;
-    p.ev_err = err_class != 0 && failed > 0;
-    p.packets = packets;
-    p.failed = failed;
-    clock(p);
+    clock(answer_pins(node, err_class, packets, failed));
 }
 
 void AdapterFast::dma_train_response(uint16_t node, uint8_t entry, uint8_t err_class, uint32_t packets,
                                      uint32_t failed) {
-    Pins p;
+    Pins p = answer_pins(node, err_class, packets, failed);
     p.dma_resp = true;
     p.dma_resp_entry = entry & 0xF;
-    p.dma_resp_err = err_class & kClassMask;
-    p.ev_node = node;
-    p.ev_err_class = p.dma_resp_err;
-    p.ev_ack = true;
-    p.ev_err = err_class != 0 && failed > 0;
-    p.packets = packets;
-    p.failed = failed;
+    p.dma_resp_err = p.ev_err_class;
     clock(p);
 }
 

@@ -351,11 +351,9 @@ void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time
         const sc_time start = k.reserve(head, wire, shortest);
         if (waves_) trace_crossing(l, p, start, start + wire);
         k.packets += p.train;
-        // A train that flows alongside another held the link for its last
-        // packet only, but carried all of them.
-        k.busy_ns += p.occupancy_bytes() == p.wire_bytes()
-                         ? link_wire_ns
-                         : transfer_ns(p.wire_bytes() + extra_bytes, timing_.link_MBps) * k.slowdown;
+        // Busy for the bytes it carried: a train may hold the link longer
+        // (paced by its source) or shorter (alongside its data train).
+        k.busy_ns += transfer_ns(p.wire_bytes() + extra_bytes, timing_.link_MBps) * k.slowdown;
         k.bytes += p.wire_bytes() + static_cast<uint64_t>(extra_bytes);
         head = start + hop;
         // Cut-through: the tail follows one wire time behind the head, and

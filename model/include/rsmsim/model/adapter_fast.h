@@ -164,6 +164,7 @@ private:
     // What the blocks read of each other at an edge: values before it.
     struct Cross;
     Cross cross(const Pins& in) const;
+    static Pins answer_pins(uint16_t node, uint8_t err_class, uint32_t packets, uint32_t failed);
     void tick(const Pins& in);
     void clock(const Pins& in);   // one edge, then the waveform's sample
     // One edge of each block, in place; `x` holds what it reads of others.
