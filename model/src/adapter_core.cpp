@@ -100,7 +100,7 @@ std::string describe(const ExportMatch& m) {
 }
 
 // The RTL and the C++ core on the same calls. The RTL's answers drive the
-// datapath (it is the reference); the fast core's are compared with them,
+// datapath (it is the reference); the C++ core's are compared with them,
 // and after every clock edge the whole register file, the interrupt line
 // and the cycle count too. The first difference ends the run
 // (LockstepMismatch): the models have parted ways.
@@ -218,7 +218,7 @@ private:
         if (equal) return;
         throw LockstepMismatch("lockstep: node " + std::to_string(node_) + " at " +
                                sc_core::sc_time_stamp().to_string() + ", " + what + ": the RTL gave " + rtl +
-                               ", the fast model " + fast);
+                               ", the C++ core " + fast);
     }
 
     // The architectural state both must agree on after an edge.
