@@ -460,159 +460,195 @@ bool AdapterFast::dma_waiting() const {
            (d.state == st(r::DmaState::DRAIN) && d.total_out != 0);
 }
 
+// The DMA engine's wires at an edge: its current entry and what it issues.
+struct AdapterFast::DmaEdge {
+    uint8_t cur;
+    uint32_t c_len, c_rem, c_ctl, raddr, n, packets;
+    bool last_pkt, last_ent, resp_bad, issue_now;
+};
+
+AdapterFast::DmaEdge AdapterFast::dma_edge(const Pins& in) const {
+    const Dma& d = dma_;
+    DmaEdge e{};
+    e.cur = d.cur;
+    e.c_len = desc_.len[e.cur];
+    e.c_rem = desc_.rem[e.cur];
+    e.c_ctl = desc_.ctl[e.cur];
+    e.raddr = e.c_rem + d.off;
+    const uint32_t left = e.c_len - d.off;
+    const uint32_t room = 64 - (e.raddr & 63);
+    // One packet per clock, or (whole entries) the rest of the entry as a train.
+    e.n = whole_entries_ ? left : left < room ? left & 0x7F : room;
+    e.packets = whole_entries_ ? Packet::packets_of(e.raddr, e.n) : 1;
+    e.last_pkt = e.n == left;
+    e.last_ent = e.cur + 1u == d.count;
+    e.resp_bad = in.dma_resp && in.dma_resp_err != kOk;
+    // A train is one request: the in-flight window does not hold it back.
+    e.issue_now = d.state == st(r::DmaState::ISSUE) && !d.error_st && (whole_entries_ || d.total_out < kWindow) &&
+                  !e.resp_bad;
+    return e;
+}
+
 void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
     Dma& d = dma_;
     if (!d.busy && !in.reg_wr && !in.dma_resp && !(d.done | d.err | d.post | d.pkt_valid)) return;   // idle
     const Dma old = d;   // small: counters and the state machine
-    Descriptors& ds = desc_;
-    const bool go = in.reg_wr && in.reg_addr == r::DMA_CTRL && GET(DMA_CTRL, GO, in.reg_wdata);
-    const uint8_t cur = old.cur;
-    const uint32_t c_len = ds.len[cur], c_rem = ds.rem[cur], c_ctl = ds.ctl[cur];
-    const uint32_t raddr = c_rem + old.off;
-    const uint32_t left = c_len - old.off;
-    const uint32_t room = 64 - (raddr & 63);
-    // One packet per clock, or (whole entries) the rest of the entry as a train.
-    const uint32_t n = whole_entries_ ? left : left < room ? left & 0x7F : room;
-    const uint32_t issue_packets = whole_entries_ ? Packet::packets_of(raddr, n) : 1;
-    const bool last_pkt = n == left;
-    const bool last_ent = cur + 1u == old.count;
-    const bool resp_bad = in.dma_resp && in.dma_resp_err != kOk;
-    // A train is one request: the in-flight window does not hold it back.
-    const bool issue_now = old.state == st(r::DmaState::ISSUE) && !old.error_st &&
-                           (whole_entries_ || old.total_out < kWindow) && !resp_bad;
-    // The lowest failing entry is kept (compared with the values before the edge).
-    auto fail = [&](uint8_t c, uint8_t entry) {
-        if (!old.error_st || entry < old.fail_entry) {
-            d.fail_entry = entry;
-            d.err_class = c;
-        }
-        d.error_st = 1;
-    };
+    const DmaEdge e = dma_edge(in);
     d.pkt_valid = d.post = d.done = d.err = 0;
-
-    if (!old.busy && in.reg_wr) {   // register writes are ignored while busy
-        const uint32_t a = in.reg_addr, w = in.reg_wdata;
-        int i = -1;
-        if (a == r::DMA_COUNT) d.count = GET(DMA_COUNT, COUNT, w);
-        else if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) ds.lo[i] = w;
-        else if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) ds.hi[i] = w;
-        else if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) ds.rem[i] = w;
-        else if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) ds.len[i] = w;
-        else if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) ds.ctl[i] = w & kDescCtrlBits;
-    }
+    if (!old.busy && in.reg_wr) write_descriptor(in);   // register writes are ignored while busy
 
     // Packets in flight: this edge's issue and response together.
     const unsigned re = in.dma_resp_entry;
     const uint32_t answered = in.dma_resp ? in.packets : 0;
-    if (issue_now) d.outstanding[cur] += issue_packets;
+    if (e.issue_now) d.outstanding[e.cur] += e.packets;
     if (in.dma_resp) d.outstanding[re] -= answered;
-    d.total_out = old.total_out + (issue_now ? issue_packets : 0) - answered;
-    if (resp_bad) fail(in.dma_resp_err, static_cast<uint8_t>(re));
+    d.total_out = old.total_out + (e.issue_now ? e.packets : 0) - answered;
+    if (e.resp_bad) dma_fail(old, in.dma_resp_err, static_cast<uint8_t>(re));
 
     // Progress: leading entries fully issued and fully answered.
     const unsigned ce = old.completed & 0xF;
     if (old.busy && old.completed < old.count && (old.issued_all >> ce & 1) && old.outstanding[ce] == 0 &&
         !(old.error_st && ce >= old.fail_entry)) {
         d.completed = old.completed + 1;
-        if (ds.ctl[ce] & r::DESC_CTRL_f::IRQ_MASK) d.done = 1;
+        if (desc_.ctl[ce] & r::DESC_CTRL_f::IRQ_MASK) d.done = 1;
     }
+    dma_step(in, x, old, e);
+}
 
-    auto next_entry = [&] {
-        if (last_ent) {
-            d.state = st(r::DmaState::DRAIN);
-        } else {
-            d.cur = cur + 1;
-            d.state = st(r::DmaState::CHECK);
-        }
-    };
+void AdapterFast::write_descriptor(const Pins& in) {
+    Descriptors& ds = desc_;
+    const uint32_t a = in.reg_addr, w = in.reg_wdata;
+    int i = -1;
+    if (a == r::DMA_COUNT) dma_.count = GET(DMA_COUNT, COUNT, w);
+    else if ((i = desc_index(a, r::DESC_LOCAL_LO(0))) >= 0) ds.lo[i] = w;
+    else if ((i = desc_index(a, r::DESC_LOCAL_HI(0))) >= 0) ds.hi[i] = w;
+    else if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) ds.rem[i] = w;
+    else if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) ds.len[i] = w;
+    else if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) ds.ctl[i] = w & kDescCtrlBits;
+}
+
+// The lowest failing entry is kept (compared with the values before the edge).
+void AdapterFast::dma_fail(const Dma& old, uint8_t cls_, uint8_t entry) {
+    if (!old.error_st || entry < old.fail_entry) {
+        dma_.fail_entry = entry;
+        dma_.err_class = cls_;
+    }
+    dma_.error_st = 1;
+}
+
+// The state machine (dma_engine.v's case statement).
+void AdapterFast::dma_step(const Pins& in, const Cross& x, const Dma& old, const DmaEdge& e) {
+    Dma& d = dma_;
+    const bool stop = old.error_st || e.resp_bad;   // an error ends issuing at once
     switch (static_cast<r::DmaState>(old.state)) {
     case r::DmaState::IDLE:
-        if (!go) break;
-        d.f_sigpost = GET(DMA_CTRL, SIGPOST, in.reg_wdata);
-        d.f_noacc = GET(DMA_CTRL, NO_ACCUMULATE, in.reg_wdata);
-        d.f_irq = GET(DMA_CTRL, IRQ, in.reg_wdata);
-        d.done_st = 0;
-        d.error_st = 0;
-        d.err_class = kOk;
-        d.fail_entry = 0;
-        d.completed = 0;
-        d.issued_all = 0;
-        d.cur = 0;
-        d.off = 0;
-        if (old.count == 0 || old.count > kDescs) {   // rejected before anything starts
-            d.error_st = 1;
-            d.err_class = cls(r::ErrClass::BAD_DESC);
-            d.done_st = 1;
-            d.err = 1;
-        } else {
-            d.busy = 1;
-            d.state = st(r::DmaState::CHECK);
-        }
+        if (in.reg_wr && in.reg_addr == r::DMA_CTRL && GET(DMA_CTRL, GO, in.reg_wdata)) dma_go(in, old);
         break;
     case r::DmaState::CHECK:
-        if (old.error_st || resp_bad) {
-            d.state = st(r::DmaState::DRAIN);
-        } else if (c_len == 0 || c_len > kMaxLen) {
-            fail(cls(r::ErrClass::BAD_DESC), cur);
-            d.state = st(r::DmaState::DRAIN);
-        } else if (c_rem >= kMaxLen) {
-            fail(cls(r::ErrClass::BOUNDS), cur);
-            d.state = st(r::DmaState::DRAIN);
-        } else if (x.dx_err != kOk) {
-            fail(x.dx_err, cur);
-            d.state = st(r::DmaState::DRAIN);
-        } else {
-            d.node = x.dx_node;
-            d.segid = x.dx_segid;
-            d.off = 0;
-            d.state = st(r::DmaState::ISSUE);
-        }
+        if (stop) d.state = st(r::DmaState::DRAIN);
+        else dma_check(x, old, e);
         break;
     case r::DmaState::ISSUE:
-        if (old.error_st || resp_bad) {
-            d.state = st(r::DmaState::DRAIN);
-        } else if (issue_now) {
-            d.pkt_valid = 1;
-            d.pkt = {(c_ctl & r::DESC_CTRL_f::WRITE_MASK) != 0,
-                     cur,
-                     (uint64_t{ds.hi[cur]} << 32 | ds.lo[cur]) + old.off,
-                     old.node,
-                     old.segid,
-                     raddr,
-                     n,
-                     0,
-                     issue_packets};
-            d.off = old.off + n;
-            if (last_pkt) {
-                d.issued_all = old.issued_all | uint16_t(1u << cur);
-                if (c_ctl & r::DESC_CTRL_f::BARRIER_MASK) d.state = st(r::DmaState::WAIT);
-                else next_entry();
-            }
-        }
+        if (stop) d.state = st(r::DmaState::DRAIN);
+        else if (e.issue_now) dma_issue(old, e);
         break;
     case r::DmaState::WAIT:
-        if (old.error_st || resp_bad) d.state = st(r::DmaState::DRAIN);
-        else if (old.outstanding[cur] == 0) next_entry();
+        if (stop) d.state = st(r::DmaState::DRAIN);
+        else if (old.outstanding[e.cur] == 0) dma_next_entry(e);
         break;
     case r::DmaState::DRAIN:
-        if (old.total_out != 0 || in.dma_resp) break;
-        d.busy = 0;
-        d.done_st = 1;
-        d.state = st(r::DmaState::IDLE);
-        if (old.error_st) {
-            d.completed = old.fail_entry;
-            d.err = 1;
-        } else {
-            d.completed = old.count;
-            if (old.f_irq) d.done = 1;
-            if (old.f_sigpost) {
-                d.post = 1;
-                d.post_slot = GET(DESC_CTRL, SLOT, ds.ctl[(old.count - 1) & 0xF]);
-                d.post_noacc = old.f_noacc;
-            }
-        }
+        if (old.total_out == 0 && !in.dma_resp) dma_end(old);
         break;
     default: d.state = st(r::DmaState::IDLE); break;
+    }
+}
+
+void AdapterFast::dma_go(const Pins& in, const Dma& old) {
+    Dma& d = dma_;
+    d.f_sigpost = GET(DMA_CTRL, SIGPOST, in.reg_wdata);
+    d.f_noacc = GET(DMA_CTRL, NO_ACCUMULATE, in.reg_wdata);
+    d.f_irq = GET(DMA_CTRL, IRQ, in.reg_wdata);
+    d.done_st = 0;
+    d.error_st = 0;
+    d.err_class = kOk;
+    d.fail_entry = 0;
+    d.completed = 0;
+    d.issued_all = 0;
+    d.cur = 0;
+    d.off = 0;
+    if (old.count == 0 || old.count > kDescs) {   // rejected before anything starts
+        d.error_st = 1;
+        d.err_class = cls(r::ErrClass::BAD_DESC);
+        d.done_st = 1;
+        d.err = 1;
+    } else {
+        d.busy = 1;
+        d.state = st(r::DmaState::CHECK);
+    }
+}
+
+void AdapterFast::dma_check(const Cross& x, const Dma& old, const DmaEdge& e) {
+    Dma& d = dma_;
+    uint8_t err = kOk;
+    if (e.c_len == 0 || e.c_len > kMaxLen) err = cls(r::ErrClass::BAD_DESC);
+    else if (e.c_rem >= kMaxLen) err = cls(r::ErrClass::BOUNDS);
+    else err = x.dx_err;
+    if (err != kOk) {
+        dma_fail(old, err, e.cur);
+        d.state = st(r::DmaState::DRAIN);
+        return;
+    }
+    d.node = x.dx_node;
+    d.segid = x.dx_segid;
+    d.off = 0;
+    d.state = st(r::DmaState::ISSUE);
+}
+
+void AdapterFast::dma_issue(const Dma& old, const DmaEdge& e) {
+    Dma& d = dma_;
+    d.pkt_valid = 1;
+    d.pkt = {(e.c_ctl & r::DESC_CTRL_f::WRITE_MASK) != 0,
+             e.cur,
+             (uint64_t{desc_.hi[e.cur]} << 32 | desc_.lo[e.cur]) + old.off,
+             old.node,
+             old.segid,
+             e.raddr,
+             e.n,
+             0,
+             e.packets};
+    d.off = old.off + e.n;
+    if (!e.last_pkt) return;
+    d.issued_all = old.issued_all | uint16_t(1u << e.cur);
+    if (e.c_ctl & r::DESC_CTRL_f::BARRIER_MASK) d.state = st(r::DmaState::WAIT);
+    else dma_next_entry(e);
+}
+
+void AdapterFast::dma_next_entry(const DmaEdge& e) {
+    if (e.last_ent) {
+        dma_.state = st(r::DmaState::DRAIN);
+    } else {
+        dma_.cur = e.cur + 1;
+        dma_.state = st(r::DmaState::CHECK);
+    }
+}
+
+// Every answer is in: the chain ends, done or failed.
+void AdapterFast::dma_end(const Dma& old) {
+    Dma& d = dma_;
+    d.busy = 0;
+    d.done_st = 1;
+    d.state = st(r::DmaState::IDLE);
+    if (old.error_st) {
+        d.completed = old.fail_entry;
+        d.err = 1;
+        return;
+    }
+    d.completed = old.count;
+    if (old.f_irq) d.done = 1;
+    if (old.f_sigpost) {
+        d.post = 1;
+        d.post_slot = GET(DESC_CTRL, SLOT, desc_.ctl[(old.count - 1) & 0xF]);
+        d.post_noacc = old.f_noacc;
     }
 }
 

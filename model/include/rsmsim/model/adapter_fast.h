@@ -175,6 +175,17 @@ private:
     void tick_barrier(const Pins& in);
     void tick_signal(const Pins& in, const Cross& x);
     void tick_dma(const Pins& in, const Cross& x);
+    // The DMA engine's edge, in parts.
+    struct DmaEdge;
+    DmaEdge dma_edge(const Pins& in) const;
+    void write_descriptor(const Pins& in);
+    void dma_fail(const Dma& old, uint8_t cls, uint8_t entry);
+    void dma_step(const Pins& in, const Cross& x, const Dma& old, const DmaEdge& e);
+    void dma_go(const Pins& in, const Dma& old);
+    void dma_check(const Cross& x, const Dma& old, const DmaEdge& e);
+    void dma_issue(const Dma& old, const DmaEdge& e);
+    void dma_next_entry(const DmaEdge& e);
+    void dma_end(const Dma& old);
     static bool count_bell(uint32_t* counts, bool bell, unsigned bell_idx, bool no_accumulate, bool consume,
                            unsigned consume_idx);
     bool active() const;
