@@ -355,30 +355,33 @@ void AdapterFast::tick_barrier(const Pins& in) {
 
 void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
     Signal& g = sig_;
-    auto hit = [&](uint32_t reg) { return in.reg_wr && in.reg_addr == reg; };
-    const uint32_t w = in.reg_wdata;
-    const bool firing = g.dma_pend || g.csr_pend;
     const bool pulses = g.bell_go | g.post_err | g.signal | g.bell_to_imp | g.bell_revoke;
-    if (!in.reg_wr && !in.post_resp && !in.bell_rx && !in.bell_imp_rx && !x.dma_post && !firing && !pulses &&
-        !g.walk_mask && !g.rv_mask)
+    if (!in.reg_wr && !in.post_resp && !in.bell_rx && !in.bell_imp_rx && !x.dma_post && !g.dma_pend && !g.csr_pend &&
+        !pulses && !g.walk_mask && !g.rv_mask)
         return;   // nothing to do at this edge
-    const bool exp_post = hit(r::SIG_POST_EXPORT) && g.walk_mask == 0;
-    const bool use_dma = g.dma_pend;
+    const uint64_t rv_before = g.rv_mask;
+    g.bell_go = g.post_err = g.signal = g.bell_to_imp = g.bell_revoke = 0;
+    if (in.reg_wr && in.reg_addr == r::SIG_INDEX) g.sig_index = GET(SIG_INDEX, IDX, in.reg_wdata);
+    if (in.reg_wr && in.reg_addr == r::SIG_IMP_INDEX) g.imp_index = GET(SIG_IMP_INDEX, SLOT, in.reg_wdata);
+    signal_walk(in, x);     // reads the posts pending before the edge,
+    signal_post(in, x);     // which this one resolves and takes in
+    signal_receive(in, x, rv_before);
+}
+
+// Export-side posts and revocations: a post snapshots the entry's
+// importers, then one BELL leaves per edge when no importer-side post is
+// waiting (revocations first).
+void AdapterFast::signal_walk(const Pins& in, const Cross& x) {
+    Signal& g = sig_;
+    const uint32_t w = in.reg_wdata;
     const bool rv_turn = g.rv_mask != 0;
     const uint64_t next_mask = rv_turn ? g.rv_mask : g.walk_mask;
-    const uint64_t rv_before = g.rv_mask;
-    const uint8_t walk_idx_before = g.walk_idx;
-    g.bell_go = g.post_err = g.signal = g.bell_to_imp = g.bell_revoke = 0;
-    if (hit(r::SIG_INDEX)) g.sig_index = GET(SIG_INDEX, IDX, w);
-    if (hit(r::SIG_IMP_INDEX)) g.imp_index = GET(SIG_IMP_INDEX, SLOT, w);
-    // An export-side post snapshots the entry's importers, then sends one
-    // BELL per edge when no importer-side post is waiting.
-    if (exp_post) {
+    if (in.reg_wr && in.reg_addr == r::SIG_POST_EXPORT && g.walk_mask == 0) {
         g.walk_mask = x.ip_importers;
         g.walk_idx = GET(SIG_POST_EXPORT, IDX, w);
         g.walk_noacc = GET(SIG_POST_EXPORT, NO_ACCUMULATE, w);
         g.walk_segid = x.ip_segid;
-    } else if (!firing && next_mask != 0) {
+    } else if (!g.dma_pend && !g.csr_pend && next_mask != 0) {
         const int slot = lowest_bit(next_mask);
         g.bell_go = g.bell_to_imp = 1;
         g.bell_revoke = rv_turn;
@@ -387,13 +390,20 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
         g.bell_noacc = rv_turn ? 0 : g.walk_noacc;
         (rv_turn ? g.rv_mask : g.walk_mask) &= ~(uint64_t{1} << slot);
     }
+}
+
+// Importer-side posts: the answer to the latest; one pending post resolved
+// through the import table per edge (the DMA engine's first); new ones.
+void AdapterFast::signal_post(const Pins& in, const Cross& x) {
+    Signal& g = sig_;
+    const uint32_t w = in.reg_wdata;
     if (in.post_resp && g.post_busy) {
         g.post_busy = 0;
         g.post_done = 1;
         g.post_result = in.post_result;
     }
-    // Send side: resolve one pending post per edge.
-    if (firing) {
+    if (g.dma_pend || g.csr_pend) {
+        const bool use_dma = g.dma_pend;
         if (x.pl_valid) {
             g.bell_go = 1;
             g.bell_node = x.pl_node;
@@ -407,7 +417,7 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
         g.post_result = x.pl_valid ? 0 : cls(r::ErrClass::NO_ENTRY);
         (use_dma ? g.dma_pend : g.csr_pend) = 0;
     }
-    if (hit(r::SIG_POST)) {
+    if (in.reg_wr && in.reg_addr == r::SIG_POST) {
         g.csr_pend = 1;
         g.csr_slot = GET(SIG_POST, SLOT, w);
         g.csr_noacc = GET(SIG_POST, NO_ACCUMULATE, w);
@@ -417,18 +427,25 @@ void AdapterFast::tick_signal(const Pins& in, const Cross& x) {
         g.dma_slot = x.dma_post_slot;
         g.dma_noacc = x.dma_post_noacc;
     }
+}
 
-    // Receive side: the export entries' counts and the import entries'.
-    const bool drop = count_bell(g.count.data(), in.bell_rx, in.bell_idx, in.bell_noacc, hit(r::SIG_CONSUME),
-                                 GET(SIG_CONSUME, IDX, w));
+// Receive side: the export entries' counts and the import entries'; entries
+// cleared lose theirs, and an unpublished one stops its post and revokes
+// its importers.
+void AdapterFast::signal_receive(const Pins& in, const Cross& x, uint64_t rv_before) {
+    Signal& g = sig_;
+    const uint32_t w = in.reg_wdata;
+    const bool drop = count_bell(g.count.data(), in.bell_rx, in.bell_idx, in.bell_noacc,
+                                 in.reg_wr && in.reg_addr == r::SIG_CONSUME, GET(SIG_CONSUME, IDX, w));
     const bool idrop = count_bell(g.icount.data(), in.bell_imp_rx, in.bell_imp_slot, in.bell_noacc,
-                                  hit(r::SIG_IMP_CONSUME), GET(SIG_IMP_CONSUME, SLOT, w));
+                                  in.reg_wr && in.reg_addr == r::SIG_IMP_CONSUME, GET(SIG_IMP_CONSUME, SLOT, w));
     if ((in.bell_rx && !drop) || (in.bell_imp_rx && !idrop)) g.signal = 1;
     if (drop || idrop) ++g.dropped;
     if (x.att_cmd && x.att_op == op(r::TableOp::CLEAR)) g.icount[csr_.att_index] = 0;
     if (x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR)) {
         g.count[csr_.exp_index] = 0;
-        if (csr_.exp_index == walk_idx_before) g.walk_mask = 0;   // unpublished: stop signalling
+        // (An export-side post and a clear are never in one edge: walk_idx is the one from before.)
+        if (csr_.exp_index == g.walk_idx) g.walk_mask = 0;
         // Tell every recorded importer (software waits for REVOKING to drop
         // before clearing another entry).
         if (x.ip_importers != 0) {

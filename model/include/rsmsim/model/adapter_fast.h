@@ -174,6 +174,9 @@ private:
     void tick_export(const Pins& in, const Cross& x);
     void tick_barrier(const Pins& in);
     void tick_signal(const Pins& in, const Cross& x);
+    void signal_walk(const Pins& in, const Cross& x);
+    void signal_post(const Pins& in, const Cross& x);
+    void signal_receive(const Pins& in, const Cross& x, uint64_t rv_before);
     void tick_dma(const Pins& in, const Cross& x);
     // The DMA engine's edge, in parts.
     struct DmaEdge;
