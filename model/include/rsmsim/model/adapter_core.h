@@ -5,9 +5,11 @@
 //    when something happens;
 //  - AdapterFast: the same architecture written in C++ (adapter_fast.cpp),
 //    cycle for cycle the same registers, packets, bells and interrupt, with
-//    no Verilator evaluation;
-// and AdapterLockstep runs both on the same traffic and stops at the first
-// difference. The datapath cannot tell them apart except by speed.
+//    no Verilator evaluation (the cycle fidelity); with whole_entries, its
+//    DMA engine issues each entry as one train (the fast fidelity: the
+//    datapath and the fabric carry trains, model/packet.h);
+// and AdapterLockstep runs the first two on the same traffic and stops at
+// the first difference. The driver cannot tell them apart except by speed.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // AdapterFast: the adapter's control core (rtl/src/*.v) written in C++ at
-// the AdapterCore interface, for the fast fidelity. It keeps the RTL's
+// the AdapterCore interface, for the cycle and fast fidelities. It keeps the RTL's
 // registers and its clock (one edge per event, the same cycle counts, the
 // same packets in the same cycles), so every register read, packet, bell and
 // interrupt is the RTL's -- AdapterLockstep checks that -- but a clock edge
