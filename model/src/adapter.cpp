@@ -458,36 +458,38 @@ void Adapter::node_lost(uint16_t node) {
     run_core(sc_core::SC_ZERO_TIME);
 }
 
-void Adapter::on_response(const Packet& p) {
-    if (p.dma_entry >= 0 && p.train > 1) {
-        // A get's data lands before the entry counts it (as one by one).
-        uint8_t err = p.err;
-        uint32_t failed = p.failed;
-        if (p.cmd == Cmd::ReadResp && p.bulk) {
-            std::vector<uint8_t>& data = fabric_.bulk(p.bulk);
-            sc_time ignored = sc_core::SC_ZERO_TIME;
-            if (!data.empty() &&
-                host_dma(tlm::TLM_WRITE_COMMAND, p.local, data.data(), static_cast<uint32_t>(data.size()), ignored) !=
-                    kOk) {
-                err = kHostBus;
-                failed = p.train;
-            }
-            fabric_.bulk_release(p.bulk);
-        }
-        core_->dma_train_response(p.src, static_cast<uint8_t>(p.dma_entry), err, p.train, failed);
-        return;
+// The bytes a packet carries: a train's in the fabric's store, a packet's
+// inline (a TLM write only reads its data: they are lent, not copied).
+std::pair<uint8_t*, uint32_t> Adapter::carried(const Packet& p) {
+    if (p.bulk) {
+        std::vector<uint8_t>& b = fabric_.bulk(p.bulk);
+        return {b.data(), static_cast<uint32_t>(b.size())};
     }
-    if (p.dma_entry >= 0) {
-        uint8_t err = p.err;
-        if (p.cmd == Cmd::ReadResp && err == kOk) {
-            // Get: the data goes to host memory before the entry counts it
-            // (a TLM write only reads its data: the payload is lent).
-            sc_time ignored = sc_core::SC_ZERO_TIME;
-            err = p.data.size() == p.len
-                      ? host_dma(tlm::TLM_WRITE_COMMAND, p.local, const_cast<uint8_t*>(p.data.data()), p.len, ignored)
-                      : kHostBus;
+    return {const_cast<uint8_t*>(p.data.data()), static_cast<uint32_t>(p.data.size())};
+}
+
+// A DMA request's answer. A get's data goes to host memory before the entry
+// counts it: all of it, or (a train that failed part way) the packets that
+// landed; an answer that says OK without all its bytes is a host-bus error.
+void Adapter::dma_answered(const Packet& p) {
+    uint8_t err = p.err;
+    uint32_t failed = p.train > 1 ? p.failed : 1;
+    if (p.cmd == Cmd::ReadResp) {
+        const auto [bytes, n] = carried(p);
+        sc_time ignored = sc_core::SC_ZERO_TIME;
+        if ((err == kOk && n != p.len) ||
+            (n > 0 && host_dma(tlm::TLM_WRITE_COMMAND, p.local, bytes, n, ignored) != kOk)) {
+            err = kHostBus;
+            failed = p.train;
         }
-        core_->dma_response(p.src, static_cast<uint8_t>(p.dma_entry), err);
+        fabric_.bulk_release(p.bulk);
+    }
+    core_->dma_train_response(p.src, static_cast<uint8_t>(p.dma_entry), err, p.train, failed);
+}
+
+void Adapter::on_response(const Packet& p) {
+    if (p.dma_entry >= 0) {
+        dma_answered(p);
         return;
     }
     if (p.cmd == Cmd::BellAck && p.to_importer) {
@@ -510,11 +512,9 @@ void Adapter::on_response(const Packet& p) {
         auto it = reads_.find(p.txn);
         if (it != reads_.end()) {
             auto [pr, at] = it->second;
-            const std::vector<uint8_t>* bulk = p.bulk ? &fabric_.bulk(p.bulk) : nullptr;
-            if (p.err == kOk && bulk && bulk->size() == p.len)
-                std::memcpy(pr->dst + at, bulk->data(), p.len);
-            else if (p.err == kOk && !bulk && p.data.size() == p.len)
-                std::memcpy(pr->dst + at, p.data.data(), p.len);
+            const auto [bytes, n] = carried(p);
+            if (p.err == kOk && n == p.len)
+                std::memcpy(pr->dst + at, bytes, n);
             else if (pr->err == kOk)
                 pr->err = p.err != kOk ? p.err : kHostBus;
             reads_.erase(it);

@@ -29,9 +29,10 @@ constexpr uint8_t cls(r::ErrClass c) { return static_cast<uint8_t>(c); }
 constexpr uint32_t op(r::TableOp o) { return static_cast<uint32_t>(o); }
 constexpr uint8_t st(r::DmaState s) { return static_cast<uint8_t>(s); }
 
-// The node-id rule at the RTL's widths (node_ok, node_slot, slot_node).
+// The node-id rule (generated) at the RTL's widths: node_slot of a bad id
+// is some slot, as the RTL's 6-bit result is; its users check node_ok.
 bool node_ok(uint16_t n) { return r::is_node_id(n); }
-unsigned node_slot(uint16_t n) { return ((n >> 2) - 1u) & (r::kMaxNodes - 1); }
+unsigned node_slot(uint16_t n) { return r::slot_of_node_id(n) & (r::kMaxNodes - 1); }
 
 constexpr uint32_t kMaxLen = uint32_t{1} << r::kWindowSlotShift;   // one window slot
 constexpr uint8_t kWindow = 128;                                    // DMA packets in flight
@@ -70,7 +71,6 @@ int lowest_bit(uint64_t m) { return m ? __builtin_ctzll(m) : 0; }
 
 // What the blocks read of each other at an edge.
 struct AdapterFast::Cross {
-    bool enable;
     bool att_cmd, exp_cmd;
     uint32_t att_op, exp_op;
     // Import table entry ATT_INDEX, export table entry EXP_INDEX (for READ).
@@ -117,6 +117,9 @@ void AdapterFast::set_peers(uint64_t mask) {
     sample();
 }
 
+// An importer is a node with granted rights.
+uint64_t AdapterFast::importers(unsigned entry) const { return ett_.grant_rd[entry] | ett_.grant_wr[entry]; }
+
 uint8_t AdapterFast::import_check(unsigned slot, uint32_t off, uint32_t len, bool write) const {
     // 33-bit sum: offset + length never wraps, so huge lengths fail BOUNDS.
     const uint64_t end = uint64_t{off} + len;
@@ -131,7 +134,6 @@ uint8_t AdapterFast::import_check(unsigned slot, uint32_t off, uint32_t len, boo
 
 AdapterFast::Cross AdapterFast::cross(const Pins& in) const {
     Cross x{};
-    x.enable = csr_.enable;
     x.att_cmd = in.reg_wr && in.reg_addr == r::ATT_CMD;
     x.exp_cmd = in.reg_wr && in.reg_addr == r::EXP_CMD;
     x.att_op = GET(ATT_CMD, OP, in.reg_wdata);
@@ -152,7 +154,7 @@ AdapterFast::Cross AdapterFast::cross(const Pins& in) const {
         x.exp_rd_ctrl = ett_.ctrl[ei];
         const bool exp_clear = x.exp_cmd && x.exp_op == op(r::TableOp::CLEAR);
         const unsigned ip = exp_clear ? ei : GET(SIG_POST_EXPORT, IDX, in.reg_wdata);
-        x.ip_importers = ett_.grant_rd[ip] | ett_.grant_wr[ip];
+        x.ip_importers = importers(ip);
         x.ip_segid = ett_.segid[ip];
     }
     if (sig_.dma_pend || sig_.csr_pend) {
@@ -279,7 +281,6 @@ void AdapterFast::write_staging(const Pins& in, const Cross& x) {
         c.exp_size = x.exp_rd_size;
         c.exp_ctrl = x.exp_rd_ctrl;
     }
-
 }
 
 void AdapterFast::tick_import(const Pins& in, const Cross& x) {
@@ -706,10 +707,8 @@ uint32_t AdapterFast::read_csr(uint32_t a) const {
     case r::EXP_CTRL: return c.exp_ctrl;
     case r::EXP_ACL_NODE: return PUT(EXP_ACL_NODE, NODE, c.exp_acl_node);
     case r::EXP_ACL_PERM: return c.exp_acl_perm;
-    case r::EXP_IMPORTERS_LO:
-        return static_cast<uint32_t>(ett_.grant_rd[c.exp_index] | ett_.grant_wr[c.exp_index]);
-    case r::EXP_IMPORTERS_HI:
-        return static_cast<uint32_t>((ett_.grant_rd[c.exp_index] | ett_.grant_wr[c.exp_index]) >> 32);
+    case r::EXP_IMPORTERS_LO: return static_cast<uint32_t>(importers(c.exp_index));
+    case r::EXP_IMPORTERS_HI: return static_cast<uint32_t>(importers(c.exp_index) >> 32);
     case r::CONN_NODE: return PUT(CONN_NODE, NODE, c.conn_node);
     case r::CONN_SEGID: return c.conn_segid;
     case r::CONN_STATUS:

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "rsmsim/model/adapter_core.h"
@@ -84,6 +85,8 @@ private:
     uint8_t train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, uint32_t one,
                            sc_core::sc_time& delay);
     void on_response(const Packet& p);
+    void dma_answered(const Packet& p);
+    std::pair<uint8_t*, uint32_t> carried(const Packet& p);
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                      sc_core::sc_time& delay);

@@ -200,6 +200,7 @@ private:
     uint32_t read_signal(uint32_t offset) const;
     uint32_t read_dma(uint32_t offset) const;
     uint8_t import_check(unsigned slot, uint32_t off, uint32_t len, bool write) const;
+    uint64_t importers(unsigned entry) const;
     void refresh_shown();
     void sample();
 
