@@ -20,6 +20,12 @@ Bus::WaitResult Bus::wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t
     }
 }
 
+bool Bus::read32_each(const uint64_t* offsets, uint32_t* values, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+        if (!read32(offsets[i], values[i])) return false;
+    return true;
+}
+
 namespace {
 BusResolver g_resolver = nullptr;
 void* g_context = nullptr;

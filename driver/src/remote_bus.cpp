@@ -27,6 +27,11 @@ using remote::Op;
 using remote::Reply;
 using remote::Request;
 
+// A request: its operands, and the bytes of payload that follow it.
+Request request(Op op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint32_t payload = 0) {
+    return {op, payload, a, b, c, 0, 0};
+}
+
 class RemoteBus final : public Bus {
 public:
     RemoteBus(int fd, remote::Channel* ch) : fd_(fd), ch_(ch) {}
@@ -34,32 +39,40 @@ public:
     // Sends the process's hello; false if the simulator is not there.
     bool attach() {
         Reply r{};
-        return call({Op::Hello, 0, static_cast<uint64_t>(::getpid()), 0, 0}, nullptr, nullptr, 0, r) && r.status;
+        return call(request(Op::Hello, static_cast<uint64_t>(::getpid())), nullptr, nullptr, 0, r) && r.status;
     }
 
     bool read32(uint64_t offset, uint32_t& value) override {
         Reply r{};
-        if (!call({Op::Read32, 0, offset, 0, 0}, nullptr, nullptr, 0, r) || !r.status) return false;
+        if (!call(request(Op::Read32, offset), nullptr, nullptr, 0, r) || !r.status) return false;
         value = static_cast<uint32_t>(r.value);
         return true;
     }
-    bool write32(uint64_t offset, uint32_t value) override { return simple({Op::Write32, 0, offset, value, 0}); }
+    bool write32(uint64_t offset, uint32_t value) override { return post(offset, value, 4); }
     bool read64(uint64_t offset, uint64_t& value) override {
         Reply r{};
-        if (!call({Op::Read64, 0, offset, 0, 0}, nullptr, nullptr, 0, r) || !r.status) return false;
+        if (!call(request(Op::Read64, offset), nullptr, nullptr, 0, r) || !r.status) return false;
         value = r.value;
         return true;
     }
-    bool write64(uint64_t offset, uint64_t value) override { return simple({Op::Write64, 0, offset, value, 0}); }
+    bool write64(uint64_t offset, uint64_t value) override { return post(offset, value, 8); }
+    bool read32_each(const uint64_t* offsets, uint32_t* values, size_t count) override {
+        if (count == 0) return true;
+        if (count > remote::kMaxPayload / sizeof(uint64_t)) return Bus::read32_each(offsets, values, count);
+        Reply r{};
+        return call(request(Op::ReadEach, count, 0, 0, static_cast<uint32_t>(count * sizeof(uint64_t))), offsets,
+                    values, count * sizeof(uint32_t), r) &&
+               r.status;
+    }
     bool write_block(uint64_t offset, const void* src, size_t len) override {
         if (len == 0 || len > remote::kMaxPayload) return false;
         Reply r{};
-        return call({Op::WriteBlock, static_cast<uint32_t>(len), offset, 0, 0}, src, nullptr, 0, r) && r.status;
+        return call(request(Op::WriteBlock, offset, 0, 0, static_cast<uint32_t>(len)), src, nullptr, 0, r) && r.status;
     }
     bool read_block(uint64_t offset, void* dst, size_t len) override {
         if (len == 0 || len > remote::kMaxPayload) return false;
         Reply r{};
-        return call({Op::ReadBlock, 0, offset, len, 0}, nullptr, dst, len, r) && r.status;
+        return call(request(Op::ReadBlock, offset, len), nullptr, dst, len, r) && r.status;
     }
     // The connection carries one call at a time. While only one thread of
     // the process uses it, a wait is one request; once several do, waits and
@@ -80,7 +93,7 @@ public:
     void sleep_ns(uint64_t ns) override {
         while (ns > 0) {
             const uint64_t step = shared() ? std::min(ns, kSliceNs) : ns;
-            (void)simple({Op::SleepNs, 0, step, 0, 0});
+            (void)simple(request(Op::SleepNs, step));
             ns -= step;
         }
     }
@@ -88,9 +101,10 @@ public:
     // waits for its next call), so the last answer's time is the time now --
     // for the only thread that calls; with several, another may be in a call.
     uint64_t now_ns() override {
+        flush();   // the clock does not run ahead of the process's own writes
         if (!shared()) return last_now_.load(std::memory_order_relaxed);
         Reply r{};
-        return call({Op::Now, 0, 0, 0, 0}, nullptr, nullptr, 0, r) ? r.value : 0;
+        return call(request(Op::Now), nullptr, nullptr, 0, r) ? r.value : 0;
     }
     void api_enter(ApiCall call) override { ch_->api_call.store(static_cast<uint32_t>(call)); }
     void api_leave(ApiCall, int rc) override {
@@ -106,30 +120,65 @@ public:
     }
     PinResult dma_map(void* va, size_t len, DmaAccess access, uint64_t& bus_addr) override {
         Reply r{};
-        if (!call({Op::DmaMap, 0, reinterpret_cast<uint64_t>(va), len, static_cast<uint64_t>(access)}, nullptr,
+        if (!call(request(Op::DmaMap, reinterpret_cast<uint64_t>(va), len, static_cast<uint64_t>(access)), nullptr,
                   nullptr, 0, r))
             return PinResult::Fault;
         bus_addr = r.value;
         return static_cast<PinResult>(r.status);
     }
-    void dma_unmap(uint64_t bus_addr, size_t len) override { (void)simple({Op::DmaUnmap, 0, bus_addr, len, 0}); }
+    void dma_unmap(uint64_t bus_addr, size_t len) override { (void)simple(request(Op::DmaUnmap, bus_addr, len)); }
     // One request instead of one per look: the simulator runs the loop.
     WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                         uint32_t& last) override {
         if (shared() && wake_on_irq) return Bus::wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
         Reply r{};
         const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
-        if (!call({Op::WaitReg, 0, offset, timeout_ns, how}, nullptr, nullptr, 0, r)) return WaitResult::BusError;
+        if (!call(request(Op::WaitReg, offset, timeout_ns, how), nullptr, nullptr, 0, r)) return WaitResult::BusError;
         last = static_cast<uint32_t>(r.value);
         return static_cast<WaitResult>(r.status);
+    }
+
+    // Sends the posted writes now, if any (before the process reads its
+    // clock, and when it exits).
+    void flush() {
+        {
+            std::lock_guard<std::mutex> g(io_mu_);
+            if (posted_ == 0) return;
+        }
+        (void)simple(request(Op::Flush));
+    }
+    // At exit: unless another thread is in a call (which would never end).
+    void flush_at_exit() {
+        {
+            std::unique_lock<std::mutex> g(io_mu_, std::try_to_lock);
+            if (!g.owns_lock() || posted_ == 0) return;
+        }
+        flush();
     }
 
 private:
     static constexpr uint64_t kSliceNs = 10'000;
 
+    // Queues a register write (see rsm/remote.h); a full queue is sent first.
+    bool post(uint64_t offset, uint64_t value, uint32_t bytes) {
+        (void)shared();
+        Reply r{};
+        bool sent = false;
+        {
+            std::lock_guard<std::mutex> g(io_mu_);
+            if (posted_ == remote::kMaxPosted) {
+                exchange(request(Op::Flush), nullptr, nullptr, 0, r);
+                sent = true;
+            }
+            if (!r.posted_failed) ch_->posted[posted_++] = {offset, value, bytes, 0};
+        }
+        if (sent) run_handler_if_rose(r.irq_rises);
+        return !r.posted_failed;
+    }
+
     bool wait_once(uint64_t timeout_ns) {
         Reply r{};
-        return call({Op::WaitIrq, 0, timeout_ns, 0, 0}, nullptr, nullptr, 0, r) && r.value != 0;
+        return call(request(Op::WaitIrq, timeout_ns), nullptr, nullptr, 0, r) && r.value != 0;
     }
 
     // Whether more than one thread of the process has called.
@@ -150,22 +199,30 @@ private:
     // One round trip through the channel. A lost simulator ends the
     // process: its node is gone, and nothing it could do would be true any
     // more.
+    // False: a posted write before it was refused, and the call was not made.
     bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
         (void)shared();   // counts the calling thread
         {
             std::lock_guard<std::mutex> g(io_mu_);
-            if (q.payload) std::memcpy(ch_->data, out, q.payload);
-            ch_->req = q;
-            const uint32_t seq = ++seq_;
-            ch_->req_seq.store(seq);
-            if (ch_->sim_sleeps.load()) remote::ring(fd_);
-            if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
-            r = ch_->rep;
-            last_now_.store(r.now_ns, std::memory_order_relaxed);
-            if (r.payload) std::memcpy(in, ch_->data, r.payload);
+            exchange(q, out, in, in_len, r);
         }
         run_handler_if_rose(r.irq_rises);
-        return true;
+        return !r.posted_failed;
+    }
+
+    // The request with the writes posted before it, and its reply (under io_mu_).
+    void exchange(Request q, const void* out, void* in, size_t in_len, Reply& r) {
+        q.posted = posted_;
+        posted_ = 0;
+        if (q.payload) std::memcpy(ch_->data, out, q.payload);
+        ch_->req = q;
+        const uint32_t seq = ++seq_;
+        ch_->req_seq.store(seq);
+        if (ch_->sim_sleeps.load()) remote::ring(fd_);
+        if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
+        r = ch_->rep;
+        last_now_.store(r.now_ns, std::memory_order_relaxed);
+        if (r.payload) std::memcpy(in, ch_->data, r.payload);
     }
 
     bool await_reply(uint32_t seq) {
@@ -210,7 +267,8 @@ private:
 
     int fd_;
     remote::Channel* ch_;
-    uint32_t seq_ = 0;   // the last request's number (under io_mu_)
+    uint32_t seq_ = 0;      // the last request's number (under io_mu_)
+    uint32_t posted_ = 0;   // writes queued in ch_->posted (under io_mu_)
     std::atomic<int> threads_{0};
     std::atomic<uint64_t> last_now_{0};   // simulated time of the last answer
     std::mutex io_mu_;
@@ -244,7 +302,10 @@ Bus* remote_bus() {
         }
         ::close(std::atoi(shm));
         auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::Channel*>(ch));
-        if (b->attach()) g_remote = b;
+        if (b->attach()) {
+            g_remote = b;
+            std::atexit([] { g_remote->flush_at_exit(); });
+        }
         else std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
     });
     return g_remote;

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "rsm/remote.h"
@@ -39,6 +40,8 @@ const char* op_name(Op op) {
     case Op::DmaMap: return "pinning memory";
     case Op::DmaUnmap: return "unpinning memory";
     case Op::WaitReg: return "a wait for a register";
+    case Op::ReadEach: return "register reads";
+    case Op::Flush: return "register writes";
     }
     return "an unknown request";
 }
@@ -51,6 +54,7 @@ struct Conn {
     rsm::remote::Channel* ch = nullptr;   // shared with the process
     uint32_t seen = 0;                    // the last request's number
     Request req{};                        // a copy of it (its payload stays in ch->data)
+    bool arrived = false;                 // collect_requests took its request
     sc_core::sc_event ready;
     bool stalled = false;
     // Its last answered call, put into words only for a report (formatting
@@ -82,10 +86,13 @@ struct Attachments::Impl {
     Impl(Cluster& c, double limit, unsigned process_cores)
         : cluster(c), stall_limit_s(limit), cores(std::max(1u, process_cores)) {}
 
+    // collect_requests' processes still computing, and the requests it took.
+    std::vector<Conn*> waiting, arrivals;
+
     void gateway();
-    std::vector<Conn*> collect_requests();
+    const std::vector<Conn*>& collect_requests();
     void advise_waiters();
-    void sleep_until_arrivals(std::vector<Conn*>& waiting, const std::function<bool()>& take_arrivals,
+    void sleep_until_arrivals(const std::function<bool()>& take_arrivals,
                               std::chrono::steady_clock::time_point deadline);
     static bool admit(const std::vector<Conn*>& arrived);
     bool admit_inline(Conn& c);
@@ -97,6 +104,7 @@ struct Attachments::Impl {
         cluster.node(c.proc.node_index)
             .bus.process_api_state(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
     }
+    bool carry_out_posted(Conn& c);
     Reply serve(Conn& c);
 };
 
@@ -136,39 +144,46 @@ bool Attachments::Impl::admit_inline(Conn& c) {
     return true;
 }
 
-std::vector<Conn*> Attachments::Impl::collect_requests() {
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                              std::chrono::duration<double>(stall_limit_s));
-    std::vector<Conn*> waiting, arrived;
+// Runs once per request: no allocation (the vectors keep their room).
+const std::vector<Conn*>& Attachments::Impl::collect_requests() {
+    waiting.clear();
     for (auto& c : conns)
         if (c->state == Conn::State::Computing) waiting.push_back(c.get());
-    // Moves the processes whose request is in to `arrived`; true when none is left.
-    auto take_arrivals = [&] {
-        std::vector<Conn*> still;
+    // Moves the processes whose request is in out of `waiting` (marked
+    // `arrived`); true when none is left.
+    auto take_arrivals = [this] {
+        size_t kept = 0;
         for (Conn* c : waiting) {
-            if (c->ch->req_seq.load() != c->seen) {
-                c->seen = c->ch->req_seq.load();
+            const uint32_t seq = c->ch->req_seq.load();
+            if (seq != c->seen) {
+                c->seen = seq;
                 c->req = c->ch->req;
-                arrived.push_back(c);
+                c->arrived = true;
             } else {
-                still.push_back(c);
+                waiting[kept++] = c;
             }
         }
-        waiting.swap(still);
+        waiting.resize(kept);
         return waiting.empty();
     };
     advise_waiters();
     // A process usually calls again within microseconds: look a while
     // before sleeping in the kernel (a wake-up costs far more).
-    rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; });
-    sleep_until_arrivals(waiting, take_arrivals, deadline);
-    for (Conn* c : arrived) c->ch->sim_sleeps.store(0);   // awake again: no rings needed
+    if (!rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; })) {
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(stall_limit_s));
+        sleep_until_arrivals(take_arrivals, deadline);
+    }
     // The order requests are started in is the node order, whichever came first.
-    std::vector<Conn*> in_order;
+    arrivals.clear();
     for (auto& c : conns)
-        if (std::find(arrived.begin(), arrived.end(), c.get()) != arrived.end()) in_order.push_back(c.get());
-    return in_order;
+        if (c->arrived) {
+            c->arrived = false;
+            c->ch->sim_sleeps.store(0);   // awake again: no rings needed
+            arrivals.push_back(c.get());
+        }
+    return arrivals;
 }
 
 // Processes in a call wait for the ones computing: they leave the cores to
@@ -184,7 +199,7 @@ void Attachments::Impl::advise_waiters() {
 
 // Sleeps on the processes' sockets until every one in `waiting` has called,
 // exited (closed) or stalled past `deadline` (cut off).
-void Attachments::Impl::sleep_until_arrivals(std::vector<Conn*>& waiting, const std::function<bool()>& take_arrivals,
+void Attachments::Impl::sleep_until_arrivals(const std::function<bool()>& take_arrivals,
                                              std::chrono::steady_clock::time_point deadline) {
     using clock = std::chrono::steady_clock;
     while (!waiting.empty()) {
@@ -243,7 +258,9 @@ void Attachments::Impl::proxy(Conn& c) {
         }
         if (c.state == Conn::State::Closed) break;
         show_api(c);
-        Reply r = serve(c);
+        Reply r{};
+        if (carry_out_posted(c)) r = serve(c);
+        else r.posted_failed = 1;
         r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
         r.now_ns = Cluster::now_ns();
         c.answered_any = true;
@@ -260,6 +277,20 @@ void Attachments::Impl::proxy(Conn& c) {
     }
     show_api(c);
     cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
+}
+
+// The register writes the process posted before its request, in order;
+// false at the first one refused (the rest, and the request, are dropped).
+bool Attachments::Impl::carry_out_posted(Conn& c) {
+    NodeBus& bus = cluster.node(c.proc.node_index).bus;
+    const uint32_t n = std::min(c.req.posted, rsm::remote::kMaxPosted);
+    for (uint32_t i = 0; i < n; ++i) {
+        const rsm::remote::PostedWrite w = c.ch->posted[i];
+        const bool ok = w.bytes == 8 ? bus.write64(w.offset, w.value)
+                                     : w.bytes == 4 && bus.write32(w.offset, static_cast<uint32_t>(w.value));
+        if (!ok) return false;
+    }
+    return true;
 }
 
 Reply Attachments::Impl::serve(Conn& c) {
@@ -312,6 +343,21 @@ Reply Attachments::Impl::serve(Conn& c) {
         bus.dma_unmap(q.a, q.b);
         r.status = 1;
         break;
+    case Op::ReadEach: {
+        const uint64_t n = q.a;
+        if (n == 0 || q.payload != n * sizeof(uint64_t)) break;
+        // Offsets are read out before the values overwrite them.
+        std::vector<uint64_t> offsets(n);
+        std::memcpy(offsets.data(), c.ch->data, q.payload);
+        std::vector<uint32_t> values(n);
+        r.status = bus.read32_each(offsets.data(), values.data(), n);
+        if (r.status) {
+            std::memcpy(c.ch->data, values.data(), n * sizeof(uint32_t));
+            r.payload = static_cast<uint32_t>(n * sizeof(uint32_t));
+        }
+        break;
+    }
+    case Op::Flush: r.status = 1; break;
     case Op::WaitReg: {
         uint32_t last = 0;
         r.status = static_cast<uint32_t>(bus.wait_reg(q.a, static_cast<uint32_t>(q.c), (q.c >> 32) & 1, q.b,

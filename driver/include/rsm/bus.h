@@ -25,9 +25,16 @@ public:
     virtual ~Bus();
 
     // 32-bit register access at a BAR offset. False = bus error (unmapped,
-    // unaligned or read-only target); a failed write changes nothing.
+    // unaligned or read-only target); a failed write changes nothing. A
+    // platform may post register writes, as PCI does (the process-per-node
+    // Bus does): true then means the write is queued, in order, before the
+    // next access; a posted write that fails makes the next access that
+    // answers (a read, a wait, a pin) fail instead.
     [[nodiscard]] virtual bool read32(uint64_t offset, uint32_t& value) = 0;
     [[nodiscard]] virtual bool write32(uint64_t offset, uint32_t value) = 0;
+    // Reads `count` registers in order, as that many read32 calls (one
+    // request where the device is far away). False at the first refused one.
+    [[nodiscard]] virtual bool read32_each(const uint64_t* offsets, uint32_t* values, size_t count);
     // 64-bit access to an 8-aligned register pair (low word at `offset`,
     // written first). Refused as a whole if either half is refused.
     [[nodiscard]] virtual bool read64(uint64_t offset, uint64_t& value) = 0;

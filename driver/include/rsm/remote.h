@@ -41,12 +41,30 @@ enum class Op : uint32_t {
     DmaUnmap,       // a = bus address, b = len
     WaitReg,        // a = offset, b = timeout ns, c = mask | set << 32 | wake_on_irq << 33;
                     // reply status = Bus::WaitResult, value = the last value read
+    ReadEach,       // a = count, payload = the offsets (uint64_t each); reply payload = the values (uint32_t each)
+    Flush,          // nothing but the posted writes before it
 };
+
+// Register writes are posted: the process queues them in the channel and
+// goes on; they travel with its next request, which the simulator serves
+// only after carrying them out in order. The process computes in zero
+// simulated time, so a write done then or at the next request is done at
+// the same simulated time; only the process's clock must not run ahead of
+// its writes (reading it sends them first).
+struct PostedWrite {
+    uint64_t offset;
+    uint64_t value;
+    uint32_t bytes;   // 4 or 8
+    uint32_t reserved;
+};
+inline constexpr uint32_t kMaxPosted = 64;
 
 struct Request {
     Op op;
     uint32_t payload;   // bytes that follow
     uint64_t a, b, c;
+    uint32_t posted;    // posted writes before this request (in Channel::posted)
+    uint32_t reserved;
 };
 
 struct Reply {
@@ -55,6 +73,8 @@ struct Reply {
     uint64_t value;
     uint64_t irq_rises;   // how often the node's interrupt line rose so far
     uint64_t now_ns;      // simulated time when answered: it stands still until the process calls again
+    uint32_t posted_failed;   // a posted write was refused: the request itself was not carried out
+    uint32_t reserved;
 };
 
 // A burst is at most one window slot (256 MiB); neither side accepts more.
@@ -77,6 +97,7 @@ struct Channel {
     std::atomic<int32_t> api_rc{0};
     Request req;
     Reply rep;
+    PostedWrite posted[kMaxPosted];
     alignas(64) uint8_t data[kMaxPayload];
 };
 static_assert(std::atomic<uint32_t>::is_always_lock_free, "atomics shared between processes");

@@ -180,7 +180,13 @@ bool AdapterHal::select_node(uint32_t node) {
 }
 
 bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out) {
-    return select_node(node) && rd(r::BAR_ERRORS, out.errors) && rd(r::ROUTE_GEN, out.route);
+    // Both in one go: a put with an implicit barrier takes two snapshots.
+    static constexpr uint64_t regs[] = {r::BAR_ERRORS, r::ROUTE_GEN};
+    uint32_t v[2] = {};
+    if (!select_node(node) || !bus_.read32_each(regs, v, 2)) return false;
+    out.errors = v[0];
+    out.route = v[1];
+    return true;
 }
 
 HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
