@@ -101,7 +101,6 @@ public:
     // waits for its next call), so the last answer's time is the time now --
     // for the only thread that calls; with several, another may be in a call.
     uint64_t now_ns() override {
-        flush();   // the clock does not run ahead of the process's own writes
         if (!shared()) return last_now_.load(std::memory_order_relaxed);
         Reply r{};
         return call(request(Op::Now), nullptr, nullptr, 0, r) ? r.value : 0;
@@ -138,7 +137,14 @@ public:
         return static_cast<WaitResult>(r.status);
     }
 
-    // Sends the posted writes now, if any (before the process reads its
+    // The program's own clock (not the driver's, which times its waits and
+    // may read the time before its last writes went out): it does not run
+    // ahead of the process's writes, which take simulated time.
+    uint64_t program_now_ns() {
+        flush();
+        return now_ns();
+    }
+    // Sends the posted writes now, if any (before the program reads its
     // clock, and when it exits).
     void flush() {
         {
@@ -222,7 +228,7 @@ private:
         if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
         r = ch_->rep;
         last_now_.store(r.now_ns, std::memory_order_relaxed);
-        if (r.payload) std::memcpy(in, ch_->data, r.payload);
+        if (r.payload && in) std::memcpy(in, ch_->data, r.payload);
     }
 
     bool await_reply(uint32_t seq) {
@@ -322,9 +328,8 @@ Bus* attached_remote_bus() {
 }
 
 bool simulated_now_ns(uint64_t& ns) {
-    Bus* b = attached_remote_bus();
-    if (!b) return false;
-    ns = b->now_ns();
+    if (!attached_remote_bus()) return false;
+    ns = g_remote->program_now_ns();
     return true;
 }
 
