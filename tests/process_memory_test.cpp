@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "rsmsim/model/process_memory.h"
@@ -13,6 +14,9 @@
 using rsmsim::model::ProcessMemory;
 
 namespace {
+
+// The process's flag: it has started a thread, or not.
+const std::atomic<uint32_t> single{0}, threaded{1};
 
 struct Pages {
     // Two readable pages, then one the process may not touch: a read ahead
@@ -31,7 +35,7 @@ struct Pages {
 
 TEST(ProcessMemory, ReadsAheadWithinThePinnedRangeAndForgetsWhenTheProcessComputes) {
     Pages p;
-    ProcessMemory m(::getpid());
+    ProcessMemory m(::getpid(), &single);
     uint8_t out[64];
     ASSERT_TRUE(m.read(p.base + 4096, out, 64, p.end(), 0));   // the read ahead stops at the guard page
     EXPECT_EQ(0, std::memcmp(out, p.base + 4096, 64));
@@ -43,19 +47,32 @@ TEST(ProcessMemory, ReadsAheadWithinThePinnedRangeAndForgetsWhenTheProcessComput
     EXPECT_EQ(0xAB, out[0]);
 }
 
-TEST(ProcessMemory, AChunkReadAheadIsReadAgainAfterItsTime) {
+TEST(ProcessMemory, InAThreadedProcessAChunkReadAheadIsReadAgainAfterItsTime) {
     Pages p;
-    ProcessMemory m(::getpid());
+    ProcessMemory m(::getpid(), &threaded);
     uint8_t out[1];
     ASSERT_TRUE(m.read(p.base, out, 1, p.end(), 0));
-    p.base[1] = 0xCD;
+    p.base[1] = 0xCD;   // another thread stores while one is in a call
     ASSERT_TRUE(m.read(p.base + 1, out, 1, p.end(), ProcessMemory::kStaleNs));
+    EXPECT_EQ(0xCD, out[0]);
+}
+
+TEST(ProcessMemory, InAOneThreadProcessAChunkReadAheadLastsTheWholeCall) {
+    Pages p;
+    ProcessMemory m(::getpid(), &single);
+    uint8_t out[1];
+    ASSERT_TRUE(m.read(p.base, out, 1, p.end(), 0));
+    p.base[1] = 0xCD;   // (only a DMA could; a bulk transfer reads on from its chunk)
+    ASSERT_TRUE(m.read(p.base + 1, out, 1, p.end(), 1'000'000 * ProcessMemory::kStaleNs));
+    EXPECT_EQ(1, out[0]) << "read again before the process resumed";
+    ASSERT_TRUE(m.forget());
+    ASSERT_TRUE(m.read(p.base + 1, out, 1, p.end(), 1'000'000 * ProcessMemory::kStaleNs));
     EXPECT_EQ(0xCD, out[0]);
 }
 
 TEST(ProcessMemory, GathersContiguousWritesUntilFlushedAndReadsSeeThem) {
     Pages p;
-    ProcessMemory m(::getpid());
+    ProcessMemory m(::getpid(), &single);
     uint8_t ones[64], twos[64], out[128];
     std::memset(ones, 1, sizeof ones);
     std::memset(twos, 2, sizeof twos);
@@ -71,9 +88,19 @@ TEST(ProcessMemory, GathersContiguousWritesUntilFlushedAndReadsSeeThem) {
     EXPECT_EQ(2, p.base[127]);
 }
 
+TEST(ProcessMemory, AChunkReadAheadOverGatheredWritesHoldsThem) {
+    Pages p;
+    ProcessMemory m(::getpid(), &single);
+    uint8_t v = 0xEE, out[1];
+    ASSERT_TRUE(m.write(p.base + 100, &v, 1));          // gathered
+    ASSERT_TRUE(m.read(p.base, out, 1, p.end(), 0));    // its chunk covers byte 100
+    ASSERT_TRUE(m.read(p.base + 100, out, 1, p.end(), 0));
+    EXPECT_EQ(0xEE, out[0]) << "the chunk kept the byte from before the write";
+}
+
 TEST(ProcessMemory, AWriteElsewhereWritesOutTheGatheredOnes) {
     Pages p;
-    ProcessMemory m(::getpid());
+    ProcessMemory m(::getpid(), &single);
     uint8_t v = 7;
     ASSERT_TRUE(m.write(p.base, &v, 1));
     ASSERT_TRUE(m.write(p.base + 4096, &v, 1));   // not contiguous
@@ -84,7 +111,7 @@ TEST(ProcessMemory, AWriteElsewhereWritesOutTheGatheredOnes) {
 }
 
 TEST(ProcessMemory, AProcessThatIsGoneIsAFailedCopy) {
-    ProcessMemory m(0x7ffffff0);   // no such process
+    ProcessMemory m(0x7ffffff0, &single);   // no such process
     uint8_t b[4] = {};
     EXPECT_FALSE(m.read(b, b, 4, b + 4, 0));
     ASSERT_TRUE(m.write(b, b, 4));   // gathered...

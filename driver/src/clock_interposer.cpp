@@ -6,6 +6,7 @@
 // simulated hardware's latency and bandwidth. Outside a simulation every
 // call goes to the C library unchanged.
 #include <dlfcn.h>
+#include <pthread.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,6 +102,14 @@ RSM_EXPORT int usleep(useconds_t us) {
     if (rsm::hw::simulated_sleep_ns(uint64_t{us} * 1000)) return 0;
     static auto f = real<int (*)(useconds_t)>("usleep");
     return f(us);
+}
+
+// Not the clock, but this library is what every node process preloads: the
+// simulation must know when a program has more than one thread.
+RSM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
+    rsm::hw::note_thread_started();
+    static auto f = real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
+    return f(thread, attr, start, arg);
 }
 
 RSM_EXPORT unsigned int sleep(unsigned int s) {

@@ -287,6 +287,9 @@ private:
 };
 
 RemoteBus* g_remote = nullptr;
+// For note_thread_started: whether a thread was started, and the channel once mapped.
+std::atomic<bool> g_threaded{false};
+std::atomic<remote::Channel*> g_channel{nullptr};
 
 }  // namespace
 
@@ -307,7 +310,10 @@ Bus* remote_bus() {
             return;
         }
         ::close(std::atoi(shm));
-        auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::Channel*>(ch));
+        auto* channel = static_cast<remote::Channel*>(ch);
+        g_channel.store(channel);
+        if (g_threaded.load()) channel->threaded.store(1);
+        auto* b = new RemoteBus(std::atoi(fd), channel);
         if (b->attach()) {
             g_remote = b;
             std::atexit([] { g_remote->flush_at_exit(); });
@@ -331,6 +337,11 @@ bool simulated_now_ns(uint64_t& ns) {
     if (!attached_remote_bus()) return false;
     ns = g_remote->program_now_ns();
     return true;
+}
+
+void note_thread_started() {
+    g_threaded.store(true);
+    if (remote::Channel* ch = g_channel.load()) ch->threaded.store(1);
 }
 
 bool simulated_sleep_ns(uint64_t ns) {

@@ -18,5 +18,9 @@ Bus* attached_remote_bus();
 // when the process is not attached to a simulation.
 RSM_EXPORT bool simulated_now_ns(uint64_t& ns);
 RSM_EXPORT bool simulated_sleep_ns(uint64_t ns);
+// The interposer's pthread_create says a thread is about to start (before
+// the process's next call, or its first), so the simulation no longer keeps
+// copies of its memory for the whole of a call.
+RSM_EXPORT void note_thread_started();
 
 }  // namespace rsm::hw

@@ -73,9 +73,9 @@ void HostMemory::unpin(uint64_t bus_addr, size_t len) {
     if (it != mappings_.end() && it->second.len == len) mappings_.erase(it);
 }
 
-void HostMemory::attach_process(pid_t pid) {
+void HostMemory::attach_process(pid_t pid, const std::atomic<uint32_t>* threaded) {
     pid_ = pid;
-    process_ = std::make_unique<ProcessMemory>(pid);
+    process_ = std::make_unique<ProcessMemory>(pid, threaded);
     mappings_.clear();
 }
 
@@ -96,9 +96,9 @@ bool HostMemory::copy(uint8_t* host, uint8_t* data, size_t len, bool to_host, co
         const auto now = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
         return process_->read(host, data, len, limit, now);
     }
-    const bool first = !process_->has_pending_writes();
     if (!process_->write(host, data, len)) return false;
-    if (first && process_->has_pending_writes())
+    // An earlier flush already due stays as it is (sc_event keeps the earliest).
+    if (process_->time_bound() && process_->has_pending_writes())
         flush_due_.notify(sc_core::sc_time(double(ProcessMemory::kStaleNs), sc_core::SC_NS));
     return true;
 }

@@ -22,10 +22,13 @@ bool ProcessMemory::overlaps_read_cache(const uint8_t* p, size_t len) const {
 }
 
 bool ProcessMemory::read(const uint8_t* host, uint8_t* out, size_t len, const uint8_t* limit, uint64_t now_ns) {
-    if (overlaps_pending_write(host, len) && !flush()) return false;
-    const bool cached = host >= rbase_ && host + len <= rbase_ + rlen_ && now_ns - rtime_ < kStaleNs;
+    const bool cached = host >= rbase_ && host + len <= rbase_ + rlen_ && (!time_bound() || now_ns - rtime_ < kStaleNs);
     if (!cached) {
         const size_t want = std::max(len, std::min(kChunk, static_cast<size_t>(limit - host)));
+        // Gathered writes anywhere in the chunk go out first, or the chunk
+        // would keep the bytes from before them (a write after the fetch
+        // drops the chunk instead).
+        if (overlaps_pending_write(host, want) && !flush()) return false;
         rbuf_.resize(want);
         struct iovec local{rbuf_.data(), want}, remote{const_cast<uint8_t*>(host), want};
         rlen_ = 0;

@@ -299,7 +299,7 @@ Reply Attachments::Impl::serve(Conn& c) {
     Reply r{};
     switch (q.op) {
     case Op::Hello:
-        cluster.node(c.proc.node_index).memory.attach_process(static_cast<pid_t>(q.a));
+        cluster.node(c.proc.node_index).memory.attach_process(static_cast<pid_t>(q.a), &c.ch->threaded);
         r.status = 1;
         break;
     case Op::Read32: {

@@ -95,6 +95,9 @@ struct Channel {
     // each request (simulated time stands still in between).
     std::atomic<uint32_t> api_call{0};
     std::atomic<int32_t> api_rc{0};
+    // Set by the process once it has started a thread: then its memory may
+    // change while one of its threads is in a call (model/process_memory.h).
+    std::atomic<uint32_t> threaded{0};
     Request req;
     Reply rep;
     PostedWrite posted[kMaxPosted];

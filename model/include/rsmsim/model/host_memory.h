@@ -50,7 +50,9 @@ public:
     // From now on the memory is that of process `pid` (a node program that
     // runs as its own process): pinning reads its page table, DMA copies to
     // and from it with process_vm_readv/writev. Forgets every pinned range.
-    void attach_process(pid_t pid);
+    // `threaded`: set by the process once it has started a thread (see
+    // ProcessMemory); it outlives the attachment.
+    void attach_process(pid_t pid, const std::atomic<uint32_t>* threaded);
     // The attached process computes again (its call is answered): every
     // DMA write reaches its memory now, and what DMA read before is read
     // again next time. False if the process is gone.
