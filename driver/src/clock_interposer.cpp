@@ -1,5 +1,6 @@
 // librsmsim_clock.so: preloaded by `rsmsim exec` into every node process, so
-// that the program's own clock is simulated time. clock_gettime (every
+// that the program's own clock is simulated time (and its threads known to
+// the simulation: pthread_create, pthread_join). clock_gettime (every
 // clock but the CPU-time ones), gettimeofday and time read it; nanosleep,
 // clock_nanosleep, usleep and sleep wait in it. A retry loop that sleeps is
 // then deterministic, and a benchmark that times itself reports the
@@ -13,6 +14,8 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <map>
+#include <mutex>
 
 #include "remote_bus.h"
 
@@ -40,6 +43,25 @@ bool simulated_timespec(clockid_t c, timespec* ts) {
     ts->tv_nsec = static_cast<long>(ns % 1'000'000'000ull);
     return true;
 }
+
+// A thread being started: what it runs, and the channel lent to it.
+struct Start {
+    void* (*start)(void*);
+    void* arg;
+    rsm::hw::SimulatedThread thread;
+    bool lent;
+};
+
+void* begin_thread(void* p) {
+    const Start s = *static_cast<Start*>(p);
+    delete static_cast<Start*>(p);
+    if (s.lent) rsm::hw::simulated_thread_begin(s.thread);
+    return s.start(s.arg);
+}
+
+// The channels of threads not joined yet.
+std::mutex g_threads_mu;
+std::map<pthread_t, rsm::hw::SimulatedThread> g_threads;
 
 uint64_t to_ns(const timespec& t) {
     return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
@@ -104,12 +126,44 @@ RSM_EXPORT int usleep(useconds_t us) {
     return f(us);
 }
 
-// Not the clock, but this library is what every node process preloads: the
-// simulation must know when a program has more than one thread.
+// Not the clock, but this library is what every node process preloads:
+// each thread the program starts gets a channel of its own to the
+// simulation before it runs (so simulated time waits for it too), gives it
+// back when it ends, and a join waits for that end in simulated time.
 RSM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
-    rsm::hw::note_thread_started();
     static auto f = real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
-    return f(thread, attr, start, arg);
+    rsm::hw::note_thread_started();
+    auto* s = new Start{start, arg, {}, false};
+    s->lent = rsm::hw::simulated_thread_spawn(s->thread);
+    const Start copy = *s;
+    const int rc = f(thread, attr, begin_thread, s);
+    if (rc != 0) {
+        if (copy.lent) rsm::hw::simulated_thread_abandon(copy.thread);
+        delete s;
+        return rc;
+    }
+    if (copy.lent) {
+        std::lock_guard<std::mutex> g(g_threads_mu);
+        g_threads[*thread] = copy.thread;
+    }
+    return 0;
+}
+
+RSM_EXPORT int pthread_join(pthread_t thread, void** result) {
+    static auto f = real<int (*)(pthread_t, void**)>("pthread_join");
+    rsm::hw::SimulatedThread t;
+    bool lent = false;
+    {
+        std::lock_guard<std::mutex> g(g_threads_mu);
+        auto it = g_threads.find(thread);
+        if (it != g_threads.end()) {
+            t = it->second;
+            lent = true;
+            g_threads.erase(it);
+        }
+    }
+    if (lent) rsm::hw::simulated_thread_join(t);
+    return f(thread, result);
 }
 
 RSM_EXPORT unsigned int sleep(unsigned int s) {

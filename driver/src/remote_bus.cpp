@@ -1,8 +1,10 @@
 // The Bus of a node program that runs as its own process under `rsmsim
-// exec`: every call goes to the simulator through the channel the launcher
-// passed (shared memory in RSMSIM_SHM, its socket in RSMSIM_FD; protocol:
-// rsm/remote.h). Threads of the process share the channel; a call is one
-// request and its reply, under a mutex.
+// exec`: every call goes to the simulator through a channel the launcher
+// passed (shared memory in RSMSIM_SHM, the socket in RSMSIM_FD; protocol:
+// rsm/remote.h). Each thread the program starts gets a channel of its own
+// (so the simulation knows when each of them computes, and serves their
+// calls in a fixed order); the main thread, and threads started some other
+// way, use channel 0, one call at a time.
 #include "remote_bus.h"
 
 #include <sys/mman.h>
@@ -17,6 +19,7 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "rsm/remote.h"
 
@@ -32,9 +35,23 @@ Request request(Op op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint32_t 
     return {op, payload, a, b, c, 0, 0};
 }
 
+// The channel the calling thread uses (0 unless it was lent one at its start).
+thread_local unsigned t_channel = 0;
+
+// One thread's channel, as the process sees it.
+struct Lane {
+    remote::Channel* ch = nullptr;
+    std::mutex mu;          // channel 0 may be shared; the others have one user each
+    uint32_t seq = 0;       // the last request's number (under mu)
+    uint32_t posted = 0;    // writes queued in ch->posted (under mu)
+    std::atomic<uint64_t> last_now{0};   // simulated time of the last answer
+};
+
 class RemoteBus final : public Bus {
 public:
-    RemoteBus(int fd, remote::Channel* ch) : fd_(fd), ch_(ch) {}
+    RemoteBus(int fd, remote::ChannelSet* set) : fd_(fd), set_(set) {
+        for (unsigned i = 0; i < remote::kMaxThreads; ++i) lanes_[i].ch = &set->channel[i];
+    }
 
     // Sends the process's hello; false if the simulator is not there.
     bool attach() {
@@ -74,14 +91,13 @@ public:
         Reply r{};
         return call(request(Op::ReadBlock, offset, len), nullptr, dst, len, r) && r.status;
     }
-    // The connection carries one call at a time. While only one thread of
-    // the process uses it, a wait is one request; once several do, waits and
-    // sleeps go in slices of simulated time, so another thread's call is
-    // never held up behind them for longer than a slice (a thread waiting
-    // for an event another thread of the process causes would otherwise
-    // wait forever).
+    // A channel carries one call at a time. Channel 0, once several threads
+    // share it, takes waits and sleeps in slices of simulated time, so
+    // another thread's call is never held up behind them for longer than a
+    // slice (a thread waiting for an event another thread of the process
+    // causes would otherwise wait forever).
     bool wait_irq(uint64_t timeout_ns) override {
-        if (!shared()) return wait_once(timeout_ns);
+        if (!sliced()) return wait_once(timeout_ns);
         const bool forever = timeout_ns == kNoTimeout;
         const uint64_t end = forever ? 0 : now_ns() + timeout_ns;
         for (;;) {
@@ -92,26 +108,55 @@ public:
     }
     void sleep_ns(uint64_t ns) override {
         while (ns > 0) {
-            const uint64_t step = shared() ? std::min(ns, kSliceNs) : ns;
+            const uint64_t step = sliced() ? std::min(ns, kSliceNs) : ns;
             (void)simple(request(Op::SleepNs, step));
             ns -= step;
         }
     }
-    // Simulated time stands still while the process computes (the simulation
-    // waits for its next call), so the last answer's time is the time now --
-    // for the only thread that calls; with several, another may be in a call.
+    // Simulated time stands still while a thread with a channel of its own
+    // computes (the simulation waits for its next call), so the last
+    // answer's time is the time now; on a shared channel another thread may
+    // be in a call.
     uint64_t now_ns() override {
-        if (!shared()) return last_now_.load(std::memory_order_relaxed);
+        if (!sliced()) return lane().last_now.load(std::memory_order_relaxed);
         Reply r{};
         return call(request(Op::Now), nullptr, nullptr, 0, r) ? r.value : 0;
     }
-    void api_enter(ApiCall call) override { ch_->api_call.store(static_cast<uint32_t>(call)); }
+    void api_enter(ApiCall call) override { lane().ch->api_call.store(static_cast<uint32_t>(call)); }
     void api_leave(ApiCall, int rc) override {
-        ch_->api_rc.store(rc);
-        ch_->api_call.store(0);
+        remote::Channel* ch = lane().ch;
+        ch->api_rc.store(rc);
+        ch->api_call.store(0);
     }
-    void lock() override { lock_.lock(); }
-    void unlock() override { lock_.unlock(); }
+    // The driver's lock. Once the program has started threads, a thread
+    // that waited for it in the process would hold simulated time still
+    // while the holder's call needs it to pass: the simulator keeps the lock
+    // then (Op::Lock; the release is posted). Recursive: only the outermost
+    // lock and unlock of a thread go there. Until then a mutex of the
+    // process does it (nobody holds it when the first thread starts).
+    void lock() override {
+        if (!remote_lock_.load()) {
+            local_lock_.lock();
+            return;
+        }
+        const std::thread::id me = std::this_thread::get_id();
+        if (owner_.load() == me) {
+            ++depth_;
+            return;
+        }
+        (void)simple(request(Op::Lock));
+        owner_.store(me);
+        depth_ = 1;
+    }
+    void unlock() override {
+        if (owner_.load() != std::this_thread::get_id()) {
+            local_lock_.unlock();
+            return;
+        }
+        if (--depth_ > 0) return;
+        owner_.store(std::thread::id());
+        (void)post(0, 0, remote::kPostedUnlock);
+    }
     void set_interrupt_handler(InterruptHandler handler, void* context) override {
         std::lock_guard<std::mutex> g(isr_mu_);
         isr_ = handler;
@@ -129,7 +174,7 @@ public:
     // One request instead of one per look: the simulator runs the loop.
     WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                         uint32_t& last) override {
-        if (shared() && wake_on_irq) return Bus::wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
+        if (sliced() && wake_on_irq) return Bus::wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
         Reply r{};
         const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
         if (!call(request(Op::WaitReg, offset, timeout_ns, how), nullptr, nullptr, 0, r)) return WaitResult::BusError;
@@ -139,47 +184,74 @@ public:
 
     // The program's own clock (not the driver's, which times its waits and
     // may read the time before its last writes went out): it does not run
-    // ahead of the process's writes, which take simulated time.
+    // ahead of the thread's writes, which take simulated time.
     uint64_t program_now_ns() {
         flush();
         return now_ns();
     }
-    // Sends the posted writes now, if any (before the program reads its
-    // clock, and when it exits).
+    // Sends the calling thread's posted writes now, if any (before the
+    // program reads its clock, and when it exits).
     void flush() {
         {
-            std::lock_guard<std::mutex> g(io_mu_);
-            if (posted_ == 0) return;
+            Lane& l = lane();
+            std::lock_guard<std::mutex> g(l.mu);
+            if (l.posted == 0) return;
         }
         (void)simple(request(Op::Flush));
     }
-    // At exit: unless another thread is in a call (which would never end).
+    // At exit: unless another thread is in a call on the channel (which would never end).
     void flush_at_exit() {
         {
-            std::unique_lock<std::mutex> g(io_mu_, std::try_to_lock);
-            if (!g.owns_lock() || posted_ == 0) return;
+            Lane& l = lane();
+            std::unique_lock<std::mutex> g(l.mu, std::try_to_lock);
+            if (!g.owns_lock() || l.posted == 0) return;
         }
         flush();
     }
 
+    // A thread is about to start: a channel for it (and its generation), or
+    // false when all are lent (it then shares channel 0).
+    bool lend_channel(unsigned& channel, uint32_t& generation) {
+        Reply r{};
+        if (!call(request(Op::Spawn), nullptr, nullptr, 0, r) || !r.status) return false;
+        channel = static_cast<unsigned>(r.value & 0xffffffffu);
+        generation = static_cast<uint32_t>(r.value >> 32);
+        set_->channel[0].threaded.store(1);
+        remote_lock_.store(true);
+        return channel > 0 && channel < remote::kMaxThreads;
+    }
+    // The calling thread ends: its channel is free again (anything posted
+    // goes with the goodbye).
+    void return_channel() {
+        if (t_channel == 0) return;
+        (void)simple(request(Op::Bye));
+        t_channel = 0;
+    }
+    // A thread whose start failed never used its channel: the caller gives it back.
+    void return_unused_channel(unsigned channel) {
+        const unsigned mine = t_channel;
+        t_channel = channel;
+        return_channel();
+        t_channel = mine;
+    }
+    // Waits (in simulated time) until the thread lent `channel` in
+    // `generation` has ended.
+    void join(unsigned channel, uint32_t generation) { (void)simple(request(Op::Join, channel, generation)); }
+
 private:
     static constexpr uint64_t kSliceNs = 10'000;
 
-    // Queues a register write (see rsm/remote.h); a full queue is sent first.
-    bool post(uint64_t offset, uint64_t value, uint32_t bytes) {
-        (void)shared();
-        Reply r{};
-        bool sent = false;
-        {
-            std::lock_guard<std::mutex> g(io_mu_);
-            if (posted_ == remote::kMaxPosted) {
-                exchange(request(Op::Flush), nullptr, nullptr, 0, r);
-                sent = true;
-            }
-            if (!r.posted_failed) ch_->posted[posted_++] = {offset, value, bytes, 0};
+    Lane& lane() { return lanes_[t_channel]; }
+
+    // Whether the calling thread shares channel 0 with others that called.
+    bool sliced() {
+        if (t_channel != 0) return false;
+        thread_local const RemoteBus* counted = nullptr;
+        if (counted != this) {
+            counted = this;
+            ++channel0_users_;
         }
-        if (sent) run_handler_if_rose(r.irq_rises);
-        return !r.posted_failed;
+        return channel0_users_ > 1;
     }
 
     bool wait_once(uint64_t timeout_ns) {
@@ -187,63 +259,74 @@ private:
         return call(request(Op::WaitIrq, timeout_ns), nullptr, nullptr, 0, r) && r.value != 0;
     }
 
-    // Whether more than one thread of the process has called.
-    bool shared() {
-        thread_local const RemoteBus* registered = nullptr;
-        if (registered != this) {
-            registered = this;
-            ++threads_;
-        }
-        return threads_ > 1;
-    }
-
     bool simple(const Request& q) {
         Reply r{};
         return call(q, nullptr, nullptr, 0, r) && r.status;
     }
 
-    // One round trip through the channel. A lost simulator ends the
-    // process: its node is gone, and nothing it could do would be true any
-    // more.
-    // False: a posted write before it was refused, and the call was not made.
-    bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
-        (void)shared();   // counts the calling thread
+    // Queues a register write, or the lock's release (see rsm/remote.h); a
+    // full queue is sent first.
+    bool post(uint64_t offset, uint64_t value, uint32_t bytes) {
+        (void)sliced();
+        Lane& l = lane();
+        Reply r{};
+        bool sent = false;
         {
-            std::lock_guard<std::mutex> g(io_mu_);
-            exchange(q, out, in, in_len, r);
+            std::lock_guard<std::mutex> g(l.mu);
+            if (l.posted == remote::kMaxPosted) {
+                exchange(l, request(Op::Flush), nullptr, nullptr, 0, r);
+                sent = true;
+            }
+            if (!r.posted_failed) l.ch->posted[l.posted++] = {offset, value, bytes, 0};
+        }
+        if (sent) run_handler_if_rose(r.irq_rises);
+        return !r.posted_failed;
+    }
+
+    // One round trip through the calling thread's channel. False: a posted
+    // write before it was refused, and the call was not made.
+    bool call(const Request& q, const void* out, void* in, size_t in_len, Reply& r) {
+        (void)sliced();   // counts the calling thread
+        Lane& l = lane();
+        {
+            std::lock_guard<std::mutex> g(l.mu);
+            exchange(l, q, out, in, in_len, r);
         }
         run_handler_if_rose(r.irq_rises);
         return !r.posted_failed;
     }
 
-    // The request with the writes posted before it, and its reply (under io_mu_).
-    void exchange(Request q, const void* out, void* in, size_t in_len, Reply& r) {
-        q.posted = posted_;
-        posted_ = 0;
-        if (q.payload) std::memcpy(ch_->data, out, q.payload);
-        ch_->req = q;
-        const uint32_t seq = ++seq_;
-        ch_->req_seq.store(seq);
-        if (ch_->sim_sleeps.load()) remote::ring(fd_);
-        if (!await_reply(seq) || ch_->rep.payload > in_len) lost();
-        r = ch_->rep;
-        last_now_.store(r.now_ns, std::memory_order_relaxed);
-        if (r.payload && in) std::memcpy(in, ch_->data, r.payload);
+    // The request with the writes posted before it, and its reply (under
+    // l.mu). A lost simulator ends the process: its node is gone, and
+    // nothing it could do would be true any more.
+    void exchange(Lane& l, Request q, const void* out, void* in, size_t in_len, Reply& r) {
+        remote::Channel* ch = l.ch;
+        q.posted = l.posted;
+        l.posted = 0;
+        if (q.payload) std::memcpy(ch->data, out, q.payload);
+        ch->req = q;
+        const uint32_t seq = ++l.seq;
+        ch->req_seq.store(seq);
+        if (ch->sim_sleeps.load()) remote::ring(fd_);
+        if (!await_reply(*ch, seq) || ch->rep.payload > in_len) lost();
+        r = ch->rep;
+        l.last_now.store(r.now_ns, std::memory_order_relaxed);
+        if (r.payload && in) std::memcpy(in, ch->data, r.payload);
     }
 
-    bool await_reply(uint32_t seq) {
-        auto answered = [&] { return ch_->rep_seq.load() == seq; };
-        if (remote::wait_for(answered, [&] { return ch_->how_to_wait.load(std::memory_order_relaxed); }))
-            return true;
+    // Looks, then sleeps on the channel's futex; every while asleep it
+    // checks that the simulator is still there.
+    bool await_reply(remote::Channel& ch, uint32_t seq) {
+        auto answered = [&] { return ch.rep_seq.load() == seq; };
+        if (remote::wait_for(answered, [&] { return ch.how_to_wait.load(std::memory_order_relaxed); })) return true;
+        ch.proc_sleeps.store(1);
         for (;;) {
-            ch_->proc_sleeps.store(1);
-            if (answered()) break;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, -1) < 0 && errno != EINTR) return false;
-            if (!remote::drain(fd_) && !answered()) return false;
-            if (answered()) break;
+            const uint32_t seen = ch.rep_seq.load();
+            if (seen == seq) break;
+            remote::futex_sleep(ch.rep_seq, seen, kAliveCheckMs);
+            if (ch.rep_seq.load() != seq && remote::peer_gone(fd_)) return false;
         }
-        ch_->proc_sleeps.store(0);
+        ch.proc_sleeps.store(0);
         return true;
     }
 
@@ -259,7 +342,7 @@ private:
         void* ctx = nullptr;
         {
             std::lock_guard<std::mutex> g(isr_mu_);
-            if (rises == seen_rises_ || in_handler_) return;
+            if (rises <= seen_rises_ || in_handler_) return;
             seen_rises_ = rises;
             h = isr_;
             ctx = isr_context_;
@@ -271,14 +354,16 @@ private:
         in_handler_ = false;
     }
 
+    static constexpr long kAliveCheckMs = 200;
+
     int fd_;
-    remote::Channel* ch_;
-    uint32_t seq_ = 0;      // the last request's number (under io_mu_)
-    uint32_t posted_ = 0;   // writes queued in ch_->posted (under io_mu_)
-    std::atomic<int> threads_{0};
-    std::atomic<uint64_t> last_now_{0};   // simulated time of the last answer
-    std::mutex io_mu_;
-    std::recursive_mutex lock_;
+    remote::ChannelSet* set_;
+    Lane lanes_[remote::kMaxThreads];
+    std::atomic<int> channel0_users_{0};
+    std::recursive_mutex local_lock_;
+    std::atomic<bool> remote_lock_{false};
+    std::atomic<std::thread::id> owner_{};   // holder of the simulator's lock
+    int depth_ = 0;                          // its nesting (the holder's only)
     std::mutex isr_mu_;
     InterruptHandler isr_ = nullptr;
     void* isr_context_ = nullptr;
@@ -287,9 +372,18 @@ private:
 };
 
 RemoteBus* g_remote = nullptr;
-// For note_thread_started: whether a thread was started, and the channel once mapped.
+// For note_thread_started: whether a thread was started, and the channels once mapped.
 std::atomic<bool> g_threaded{false};
-std::atomic<remote::Channel*> g_channel{nullptr};
+std::atomic<remote::ChannelSet*> g_channels{nullptr};
+
+// Gives the calling thread's channel back when it ends (also by pthread_exit).
+struct ChannelReturn {
+    bool armed = false;
+    ~ChannelReturn() {
+        if (armed && g_remote) g_remote->return_channel();
+    }
+};
+thread_local ChannelReturn t_return;
 
 }  // namespace
 
@@ -303,22 +397,24 @@ Bus* remote_bus() {
                                  "rsmsim: rsmsim exec -n NODES -- PROGRAM [ARGS...]\n");
             return;
         }
-        void* ch = shm ? ::mmap(nullptr, sizeof(remote::Channel), PROT_READ | PROT_WRITE, MAP_SHARED, std::atoi(shm), 0)
-                       : MAP_FAILED;
-        if (ch == MAP_FAILED) {
+        void* m = shm ? ::mmap(nullptr, sizeof(remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED,
+                               std::atoi(shm), 0)
+                      : MAP_FAILED;
+        if (m == MAP_FAILED) {
             std::fprintf(stderr, "rsm: %s is not rsmsim's channel\n", remote::kEnvShm);
             return;
         }
         ::close(std::atoi(shm));
-        auto* channel = static_cast<remote::Channel*>(ch);
-        g_channel.store(channel);
-        if (g_threaded.load()) channel->threaded.store(1);
-        auto* b = new RemoteBus(std::atoi(fd), channel);
+        auto* set = static_cast<remote::ChannelSet*>(m);
+        g_channels.store(set);
+        if (g_threaded.load()) set->channel[0].threaded.store(1);
+        auto* b = new RemoteBus(std::atoi(fd), set);
         if (b->attach()) {
             g_remote = b;
             std::atexit([] { g_remote->flush_at_exit(); });
+        } else {
+            std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
         }
-        else std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
     });
     return g_remote;
 }
@@ -341,7 +437,25 @@ bool simulated_now_ns(uint64_t& ns) {
 
 void note_thread_started() {
     g_threaded.store(true);
-    if (remote::Channel* ch = g_channel.load()) ch->threaded.store(1);
+    if (remote::ChannelSet* set = g_channels.load()) set->channel[0].threaded.store(1);
+}
+
+bool simulated_thread_spawn(SimulatedThread& t) {
+    if (!attached_remote_bus()) return false;
+    return g_remote->lend_channel(t.channel, t.generation);
+}
+
+void simulated_thread_begin(const SimulatedThread& t) {
+    t_channel = t.channel;
+    t_return.armed = true;   // constructed now: its destructor runs when the thread ends
+}
+
+void simulated_thread_abandon(const SimulatedThread& t) {
+    if (g_remote) g_remote->return_unused_channel(t.channel);
+}
+
+void simulated_thread_join(const SimulatedThread& t) {
+    if (g_remote) g_remote->join(t.channel, t.generation);
 }
 
 bool simulated_sleep_ns(uint64_t ns) {

@@ -23,4 +23,21 @@ RSM_EXPORT bool simulated_sleep_ns(uint64_t ns);
 // copies of its memory for the whole of a call.
 RSM_EXPORT void note_thread_started();
 
+// Threads of a program under `rsmsim exec` (for the interposer's
+// pthread_create and pthread_join): each gets a channel of its own, lent
+// before it starts, so the simulation waits for it like for any thread that
+// computes and serves its calls in a fixed order. False from spawn: not
+// attached, or every channel is lent (the thread then shares channel 0).
+struct SimulatedThread {
+    unsigned channel = 0;
+    uint32_t generation = 0;
+};
+RSM_EXPORT bool simulated_thread_spawn(SimulatedThread& t);
+// On the new thread, first: it uses its channel; when it ends, it gives it back.
+RSM_EXPORT void simulated_thread_begin(const SimulatedThread& t);
+// The thread could not be started: its channel goes back unused.
+RSM_EXPORT void simulated_thread_abandon(const SimulatedThread& t);
+// Before joining it: waits, in simulated time, until the thread has ended.
+RSM_EXPORT void simulated_thread_join(const SimulatedThread& t);
+
 }  // namespace rsm::hw

@@ -42,21 +42,30 @@ const char* op_name(Op op) {
     case Op::WaitReg: return "a wait for a register";
     case Op::ReadEach: return "register reads";
     case Op::Flush: return "register writes";
+    case Op::Spawn: return "starting a thread";
+    case Op::Bye: return "a thread's end";
+    case Op::Join: return "joining a thread";
+    case Op::Lock: return "taking the driver's lock";
     }
     return "an unknown request";
 }
 
 }  // namespace
 
+struct Proc;
+
+// One thread's channel: the thread computes, or is in a call, or the
+// channel waits to be lent (Free), or the process is gone (Closed).
 struct Conn {
-    AttachedProcess proc;
-    enum class State { Computing, InCall, Closed } state = State::Computing;
+    Proc* proc = nullptr;
+    unsigned index = 0;                    // in the process's ChannelSet
+    enum class State { Free, Computing, InCall, Closed } state = State::Free;
     rsm::remote::Channel* ch = nullptr;   // shared with the process
     uint32_t seen = 0;                    // the last request's number
     Request req{};                        // a copy of it (its payload stays in ch->data)
     bool arrived = false;                 // collect_requests took its request
+    uint32_t generation = 0;              // how often it was lent
     sc_core::sc_event ready;
-    bool stalled = false;
     // Its last answered call, put into words only for a report (formatting
     // it on every call cost a third of the simulator's share of a round trip).
     bool answered_any = false;
@@ -68,25 +77,46 @@ struct Conn {
     }
 };
 
+// One node process: its channels (channel 0 at once, the others as its
+// threads start), and what its threads share in the simulator.
+struct Proc {
+    AttachedProcess info;
+    rsm::remote::ChannelSet* set = nullptr;
+    std::unique_ptr<Conn> lanes[rsm::remote::kMaxThreads];
+    bool closed = false;
+    bool stalled = false;
+    int lock_holder = -1;            // the channel whose thread holds the driver's lock
+    sc_core::sc_event lock_free;     // ... released
+    sc_core::sc_event thread_ended;  // a thread said goodbye (or the process is gone)
+    std::string describe(const Conn& c) const {
+        std::string s = "node " + std::to_string(Cluster::node_id(info.node_index)) + " (" + info.name + ", pid " +
+                        std::to_string(static_cast<int>(info.pid));
+        if (c.index > 0) s += ", thread channel " + std::to_string(c.index);
+        return s + ")";
+    }
+};
+
 struct Attachments::Impl {
     Cluster& cluster;
-    std::vector<std::unique_ptr<Conn>> conns;
+    std::vector<std::unique_ptr<Proc>> procs;   // in node order
+    std::vector<Conn*> conns;                   // every channel in use, in (node, channel) order
     double stall_limit_s;
-    sc_core::sc_event wake;   // a proxy replied: its process computes again
+    sc_core::sc_event wake;   // a proxy replied: its thread computes again
     unsigned cores;        // the processes share these
-    bool crowded = false;  // more processes awake than cores, when last looked
+    bool crowded = false;  // more threads awake than cores, when last looked
 
-    // The processes not asleep in the kernel.
-    unsigned awake_processes() const {
+    // The threads not asleep in the kernel.
+    unsigned awake_threads() const {
         unsigned n = 0;
-        for (auto& c : conns) n += c->state != Conn::State::Closed && !c->ch->proc_sleeps.load();
+        for (Conn* c : conns) n += live(*c) && !c->ch->proc_sleeps.load();
         return n;
     }
+    static bool live(const Conn& c) { return c.state == Conn::State::Computing || c.state == Conn::State::InCall; }
 
     Impl(Cluster& c, double limit, unsigned process_cores)
         : cluster(c), stall_limit_s(limit), cores(std::max(1u, process_cores)) {}
 
-    // collect_requests' processes still computing, and the requests it took.
+    // collect_requests' threads still computing, and the requests it took.
     std::vector<Conn*> waiting, arrivals;
 
     void gateway();
@@ -97,32 +127,36 @@ struct Attachments::Impl {
     static bool admit(const std::vector<Conn*>& arrived);
     bool admit_inline(Conn& c);
     void cut_off(const std::vector<Conn*>& stalled);
-    void close(Conn& c);
+    void close(Proc& p);
+    Conn& open_lane(Proc& p, unsigned index);
+    void list_conns();
     void proxy(Conn& c);
-    // The rsmapi call the process is in, as it says in the channel.
+    void answer(Conn& c, Reply& r);
+    // The rsmapi call the thread is in, as it says in its channel.
     void show_api(Conn& c) {
-        cluster.node(c.proc.node_index)
+        cluster.node(c.proc->info.node_index)
             .bus.process_api_state(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
     }
     bool carry_out_posted(Conn& c);
     Reply serve(Conn& c);
+    Reply serve_thread_op(Conn& c);
 };
 
 // Admits requests: waits (in wall-clock time, the simulation standing
-// still) for every computing process's next request, then starts them in
-// node order; lets simulated time run only while no process computes.
+// still) for every computing thread's next request, then starts them in
+// (node, channel) order; lets simulated time run only while none computes.
 void Attachments::Impl::gateway() {
     for (;;) {
         while (sc_core::sc_pending_activity_at_current_time()) sc_core::wait(sc_core::SC_ZERO_TIME);
         const bool admitted = admit(collect_requests());
         bool open = false;
-        for (auto& c : conns) open = open || c->state != Conn::State::Closed;
+        for (auto& p : procs) open = open || !p->closed;
         if (!open) return;
         if (!admitted) sc_core::wait(wake);
     }
 }
 
-// Starts the requests that arrived (in node order: collect_requests keeps it).
+// Starts the requests that arrived (in order: collect_requests keeps it).
 bool Attachments::Impl::admit(const std::vector<Conn*>& arrived) {
     for (Conn* c : arrived) {
         c->state = Conn::State::InCall;
@@ -132,14 +166,14 @@ bool Attachments::Impl::admit(const std::vector<Conn*>& arrived) {
 }
 
 // The gateway's decision, taken by the proxy that just answered when the
-// gateway would have waited for this one process only: nothing else is due
-// at this simulated time and no other process computes. Same admission,
+// gateway would have waited for this one thread only: nothing else is due
+// at this simulated time and no other thread computes. Same admission,
 // same simulated time, without the delta cycles and process switches of a
 // round through the gateway. False: the gateway decides.
 bool Attachments::Impl::admit_inline(Conn& c) {
     if (sc_core::sc_pending_activity_at_current_time()) return false;
-    for (auto& other : conns)
-        if (other.get() != &c && other->state == Conn::State::Computing) return false;
+    for (Conn* other : conns)
+        if (other != &c && other->state == Conn::State::Computing) return false;
     for (Conn* a : collect_requests()) a->state = Conn::State::InCall;   // only `c` can be among them
     return true;
 }
@@ -147,9 +181,9 @@ bool Attachments::Impl::admit_inline(Conn& c) {
 // Runs once per request: no allocation (the vectors keep their room).
 const std::vector<Conn*>& Attachments::Impl::collect_requests() {
     waiting.clear();
-    for (auto& c : conns)
-        if (c->state == Conn::State::Computing) waiting.push_back(c.get());
-    // Moves the processes whose request is in out of `waiting` (marked
+    for (Conn* c : conns)
+        if (c->state == Conn::State::Computing) waiting.push_back(c);
+    // Moves the threads whose request is in out of `waiting` (marked
     // `arrived`); true when none is left.
     auto take_arrivals = [this] {
         size_t kept = 0;
@@ -159,7 +193,7 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
                 c->seen = seq;
                 c->req = c->ch->req;
                 c->arrived = true;
-            } else {
+            } else if (c->state == Conn::State::Computing) {
                 waiting[kept++] = c;
             }
         }
@@ -167,7 +201,7 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
         return waiting.empty();
     };
     advise_waiters();
-    // A process usually calls again within microseconds: look a while
+    // A thread usually calls again within microseconds: look a while
     // before sleeping in the kernel (a wake-up costs far more).
     if (!rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; })) {
         const auto deadline = std::chrono::steady_clock::now() +
@@ -175,38 +209,43 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
                                   std::chrono::duration<double>(stall_limit_s));
         sleep_until_arrivals(take_arrivals, deadline);
     }
-    // The order requests are started in is the node order, whichever came first.
+    // The order requests are started in is (node, channel), whichever came first.
     arrivals.clear();
-    for (auto& c : conns)
+    for (Conn* c : conns)
         if (c->arrived) {
             c->arrived = false;
             c->ch->sim_sleeps.store(0);   // awake again: no rings needed
-            arrivals.push_back(c.get());
+            if (c->state == Conn::State::Computing) arrivals.push_back(c);
         }
     return arrivals;
 }
 
-// Processes in a call wait for the ones computing: they leave the cores to
-// them when there are more processes awake than cores. The simulator's own
+// Threads in a call wait for the ones computing: they leave the cores to
+// them when there are more threads awake than cores. The simulator's own
 // core is its own to look busily on.
 void Attachments::Impl::advise_waiters() {
-    crowded = awake_processes() > cores;
-    for (auto& c : conns)
+    crowded = awake_threads() > cores;
+    for (Conn* c : conns)
         if (c->state == Conn::State::InCall)
             c->ch->how_to_wait.store(crowded ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield,
                                      std::memory_order_relaxed);
 }
 
-// Sleeps on the processes' sockets until every one in `waiting` has called,
-// exited (closed) or stalled past `deadline` (cut off).
+// Sleeps on the processes' sockets until every thread in `waiting` has
+// called, its process exited (closed) or it stalled past `deadline` (its
+// process is cut off).
 void Attachments::Impl::sleep_until_arrivals(const std::function<bool()>& take_arrivals,
                                              std::chrono::steady_clock::time_point deadline) {
     using clock = std::chrono::steady_clock;
+    std::vector<Proc*> who;
     while (!waiting.empty()) {
         for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
         if (take_arrivals()) break;
+        who.clear();
+        for (Conn* c : waiting)
+            if (std::find(who.begin(), who.end(), c->proc) == who.end()) who.push_back(c->proc);
         std::vector<pollfd> fds;
-        for (Conn* c : waiting) fds.push_back({c->proc.fd, POLLIN, 0});
+        for (Proc* p : who) fds.push_back({p->info.fd, POLLIN, 0});
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
         const int n = left > 0 ? ::poll(fds.data(), fds.size(), static_cast<int>(left)) : 0;
         if (n < 0 && errno == EINTR) continue;
@@ -215,41 +254,73 @@ void Attachments::Impl::sleep_until_arrivals(const std::function<bool()>& take_a
             cut_off(waiting);
             break;
         }
+        take_arrivals();
         for (size_t i = 0; i < fds.size(); ++i)
-            if (fds[i].revents && !rsm::remote::drain(waiting[i]->proc.fd) &&
-                waiting[i]->ch->req_seq.load() == waiting[i]->seen)
-                close(*waiting[i]);   // gone (exited or killed), with no request left
+            if (fds[i].revents && !rsm::remote::drain(who[i]->info.fd)) close(*who[i]);   // gone (exited or killed)
         std::vector<Conn*> open;
         for (Conn* c : waiting)
-            if (c->state != Conn::State::Closed) open.push_back(c);
+            if (c->state == Conn::State::Computing) open.push_back(c);
         waiting.swap(open);
-        take_arrivals();
     }
 }
 
 void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
     for (Conn* c : stalled) {
+        Proc& p = *c->proc;
+        if (p.closed) continue;
         std::fprintf(stderr,
-                     "rsmsim: node %u (%s, pid %d) has not called the simulation for %g s of wall time "
+                     "rsmsim: %s has not called the simulation for %g s of wall time "
                      "(its last call: %s); it is cut off and its node crashes\n",
-                     Cluster::node_id(c->proc.node_index), c->proc.name.c_str(), static_cast<int>(c->proc.pid),
-                     stall_limit_s, c->last_call().c_str());
-        c->stalled = true;
-        ::kill(c->proc.pid, SIGKILL);
-        close(*c);
+                     p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str());
+        p.stalled = true;
+        ::kill(p.info.pid, SIGKILL);
+        close(p);
     }
 }
 
-void Attachments::Impl::close(Conn& c) {
-    if (c.state == Conn::State::Closed) return;
-    c.state = Conn::State::Closed;
-    ::close(c.proc.fd);
-    c.ready.notify(sc_core::SC_ZERO_TIME);
+void Attachments::Impl::close(Proc& p) {
+    if (p.closed) return;
+    p.closed = true;
+    ::close(p.info.fd);
+    for (auto& l : p.lanes)
+        if (l) {
+            l->state = Conn::State::Closed;
+            l->ready.notify(sc_core::SC_ZERO_TIME);
+        }
+    p.thread_ended.notify(sc_core::SC_ZERO_TIME);
+    p.lock_free.notify(sc_core::SC_ZERO_TIME);
 }
 
-// The node program of one process: carries out its requests on the node's
-// Bus, in simulated time, and answers. When the process is gone its node
-// crashes: its segments go away and every importer of them is revoked.
+// Lends channel `index` of `p` to a thread about to start: it computes (the
+// simulation waits for its first call), and a proxy program serves it.
+Conn& Attachments::Impl::open_lane(Proc& p, unsigned index) {
+    auto& l = p.lanes[index];
+    if (!l) {
+        l = std::make_unique<Conn>();
+        l->proc = &p;
+        l->index = index;
+        l->ch = &p.set->channel[index];
+    }
+    l->seen = l->ch->req_seq.load();
+    l->state = Conn::State::Computing;
+    ++l->generation;
+    Conn* c = l.get();
+    cluster.spawn(p.info.node_index, [this, c] { proxy(*c); });
+    list_conns();
+    return *c;
+}
+
+void Attachments::Impl::list_conns() {
+    conns.clear();
+    for (auto& p : procs)
+        for (auto& l : p->lanes)
+            if (l && l->state != Conn::State::Free) conns.push_back(l.get());
+}
+
+// The node program of one thread: carries out its requests on the node's
+// Bus, in simulated time, and answers, until the thread says goodbye. When
+// the process is gone its node crashes (channel 0's proxy sees to it): its
+// segments go away and every importer of them is revoked.
 void Attachments::Impl::proxy(Conn& c) {
     for (;;) {
         while (c.state == Conn::State::Computing) {
@@ -261,31 +332,51 @@ void Attachments::Impl::proxy(Conn& c) {
         Reply r{};
         if (carry_out_posted(c)) r = serve(c);
         else r.posted_failed = 1;
-        r.irq_rises = cluster.node(c.proc.node_index).bus.irq_rises();
-        r.now_ns = Cluster::now_ns();
-        c.answered_any = true;
-        c.last_op = c.req.op;
-        c.last_ns = Cluster::now_ns();
         if (c.state == Conn::State::Closed) break;   // the process went away meanwhile
-        (void)cluster.node(c.proc.node_index).memory.process_resumes();   // gone: its connection says so
-        c.ch->rep = r;
-        c.ch->how_to_wait.store(crowded ? rsm::remote::kWaitYield : rsm::remote::kWaitBusy, std::memory_order_relaxed);
-        c.ch->rep_seq.store(c.seen);
-        if (c.ch->proc_sleeps.load()) rsm::remote::ring(c.proc.fd);
+        answer(c, r);
+        if (c.req.op == Op::Bye && !r.posted_failed) {
+            // Free before anything else runs: the gateway no longer waits for it.
+            c.state = Conn::State::Free;
+            list_conns();
+            wake.notify(sc_core::SC_ZERO_TIME);
+            return;
+        }
         c.state = Conn::State::Computing;
         if (!admit_inline(c)) wake.notify(sc_core::SC_ZERO_TIME);
     }
+    if (c.index != 0) return;
     show_api(c);
-    cluster.fabric().crash_node(Cluster::node_id(c.proc.node_index));
+    cluster.fabric().crash_node(Cluster::node_id(c.proc->info.node_index));
+}
+
+// Hands the reply over; the thread computes from now on.
+void Attachments::Impl::answer(Conn& c, Reply& r) {
+    r.irq_rises = cluster.node(c.proc->info.node_index).bus.irq_rises();
+    r.now_ns = Cluster::now_ns();
+    c.answered_any = true;
+    c.last_op = c.req.op;
+    c.last_ns = Cluster::now_ns();
+    (void)cluster.node(c.proc->info.node_index).memory.process_resumes();   // gone: its connection says so
+    c.ch->rep = r;
+    c.ch->how_to_wait.store(crowded ? rsm::remote::kWaitYield : rsm::remote::kWaitBusy, std::memory_order_relaxed);
+    c.ch->rep_seq.store(c.seen);
+    if (c.ch->proc_sleeps.load()) rsm::remote::futex_wake(c.ch->rep_seq);
 }
 
 // The register writes the process posted before its request, in order;
 // false at the first one refused (the rest, and the request, are dropped).
 bool Attachments::Impl::carry_out_posted(Conn& c) {
-    NodeBus& bus = cluster.node(c.proc.node_index).bus;
+    NodeBus& bus = cluster.node(c.proc->info.node_index).bus;
     const uint32_t n = std::min(c.req.posted, rsm::remote::kMaxPosted);
     for (uint32_t i = 0; i < n; ++i) {
         const rsm::remote::PostedWrite w = c.ch->posted[i];
+        if (w.bytes == rsm::remote::kPostedUnlock) {
+            if (c.proc->lock_holder == static_cast<int>(c.index)) {
+                c.proc->lock_holder = -1;
+                c.proc->lock_free.notify(sc_core::SC_ZERO_TIME);
+            }
+            continue;
+        }
         const bool ok = w.bytes == 8 ? bus.write64(w.offset, w.value)
                                      : w.bytes == 4 && bus.write32(w.offset, static_cast<uint32_t>(w.value));
         if (!ok) return false;
@@ -293,13 +384,62 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
     return true;
 }
 
-Reply Attachments::Impl::serve(Conn& c) {
-    NodeBus& bus = cluster.node(c.proc.node_index).bus;
+// The requests about the process's threads: lending channels, goodbyes,
+// joins and the driver's lock.
+Reply Attachments::Impl::serve_thread_op(Conn& c) {
+    Proc& p = *c.proc;
     const Request& q = c.req;
     Reply r{};
     switch (q.op) {
+    case Op::Spawn:
+        for (unsigned i = 1; i < rsm::remote::kMaxThreads; ++i)
+            if (!p.lanes[i] || p.lanes[i]->state == Conn::State::Free) {
+                Conn& lent = open_lane(p, i);
+                r.value = i | (uint64_t{lent.generation} << 32);
+                r.status = 1;
+                break;
+            }
+        break;
+    case Op::Bye:
+        if (p.lock_holder == static_cast<int>(c.index)) {
+            p.lock_holder = -1;
+            p.lock_free.notify(sc_core::SC_ZERO_TIME);
+        }
+        p.thread_ended.notify(sc_core::SC_ZERO_TIME);
+        r.status = 1;
+        break;
+    case Op::Join: {
+        const Conn* t = q.a < rsm::remote::kMaxThreads ? p.lanes[q.a].get() : nullptr;
+        Cluster::WaitingFor w("a thread of its process to end (pthread_join)");
+        while (!p.closed && t && t->generation == q.b && live(*t)) sc_core::wait(p.thread_ended);
+        r.status = 1;
+        break;
+    }
+    case Op::Lock: {
+        Cluster::WaitingFor w("the driver's lock, which another thread of its process holds");
+        while (!p.closed && p.lock_holder >= 0 && p.lock_holder != static_cast<int>(c.index))
+            sc_core::wait(p.lock_free);
+        p.lock_holder = static_cast<int>(c.index);
+        r.status = 1;
+        break;
+    }
+    default: break;
+    }
+    return r;
+}
+
+Reply Attachments::Impl::serve(Conn& c) {
+    NodeBus& bus = cluster.node(c.proc->info.node_index).bus;
+    const Request& q = c.req;
+    Reply r{};
+    switch (q.op) {
+    case Op::Spawn:
+    case Op::Bye:
+    case Op::Join:
+    case Op::Lock: return serve_thread_op(c);
     case Op::Hello:
-        cluster.node(c.proc.node_index).memory.attach_process(static_cast<pid_t>(q.a), &c.ch->threaded);
+        cluster.node(c.proc->info.node_index)
+            .memory.attach_process(static_cast<pid_t>(q.a), &c.proc->set->channel[0].threaded);
         r.status = 1;
         break;
     case Op::Read32: {
@@ -372,29 +512,27 @@ Reply Attachments::Impl::serve(Conn& c) {
 Attachments::Attachments(Cluster& cluster, std::vector<AttachedProcess> procs, double stall_limit_s,
                          unsigned process_cores)
     : impl_(std::make_unique<Impl>(cluster, stall_limit_s, process_cores)) {
-    for (auto& p : procs) {
-        impl_->conns.push_back(std::make_unique<Conn>());
-        impl_->conns.back()->ch = static_cast<rsm::remote::Channel*>(p.channel);
-        impl_->conns.back()->proc = std::move(p);
+    for (auto& info : procs) {
+        auto p = std::make_unique<Proc>();
+        p->set = static_cast<rsm::remote::ChannelSet*>(info.channel);
+        p->info = std::move(info);
+        impl_->procs.push_back(std::move(p));
     }
-    for (auto& c : impl_->conns) {
-        Conn* conn = c.get();
-        cluster.spawn(conn->proc.node_index, [this, conn] { impl_->proxy(*conn); });
-    }
+    for (auto& p : impl_->procs) impl_->open_lane(*p, 0);   // the main thread's
     sc_core::sc_spawn([this] { impl_->gateway(); }, "attach_gateway");
 }
 
 Attachments::~Attachments() {
-    for (auto& c : impl_->conns) {
-        if (c->state != Conn::State::Closed) ::close(c->proc.fd);
-        ::munmap(c->ch, sizeof(rsm::remote::Channel));
+    for (auto& p : impl_->procs) {
+        if (!p->closed) ::close(p->info.fd);
+        ::munmap(p->set, sizeof(rsm::remote::ChannelSet));
     }
 }
 
 std::vector<Attachments::Outcome> Attachments::outcomes() const {
     std::vector<Outcome> out;
-    for (auto& c : impl_->conns)
-        out.push_back({c->proc.node_index, c->proc.name, c->state == Conn::State::Closed, c->stalled, c->last_call()});
+    for (auto& p : impl_->procs)
+        out.push_back({p->info.node_index, p->info.name, p->closed, p->stalled, p->lanes[0]->last_call()});
     return out;
 }
 

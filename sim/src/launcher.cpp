@@ -54,7 +54,7 @@ struct Child {
     NodeProgram program;
     pid_t pid = -1;
     int conn = -1;               // the simulator's end
-    void* channel = nullptr;     // the shared rsm::remote::Channel
+    void* channel = nullptr;     // the shared rsm::remote::ChannelSet
     int out = -1, err = -1;      // read ends of its stdout and stderr
     int status = 0;
 };
@@ -170,17 +170,17 @@ void restore_cores(const CorePlan& p) {
 // The shared channel of one node process: a memfd the child inherits, mapped here.
 void* make_channel(int& shm, std::string& error) {
     shm = ::memfd_create("rsmsim-channel", MFD_CLOEXEC);
-    if (shm < 0 || ::ftruncate(shm, sizeof(rsm::remote::Channel)) != 0) {
+    if (shm < 0 || ::ftruncate(shm, sizeof(rsm::remote::ChannelSet)) != 0) {
         error = std::string("cannot create the channel: ") + std::strerror(errno);
         return nullptr;
     }
-    void* ch = ::mmap(nullptr, sizeof(rsm::remote::Channel), PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+    void* ch = ::mmap(nullptr, sizeof(rsm::remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
     if (ch == MAP_FAILED) {
         error = std::string("cannot map the channel: ") + std::strerror(errno);
         return nullptr;
     }
-    return new (ch) rsm::remote::Channel;   // default-initialised: the pages are zero already, and touching
-                                            // all 256 MiB of `data` cost 0.1 s and that much memory
+    return new (ch) rsm::remote::ChannelSet;   // default-initialised: the pages are zero already, and touching
+                                               // every channel's 256 MiB of `data` would cost that much memory
 }
 
 // Our environment for a node program: the clock interposer preloaded (before

@@ -1,8 +1,9 @@
 // The Bus seam between processes: how a node program running as its own OS
 // process (`rsmsim exec`) reaches its node's adapter in the simulator. One
-// channel per process -- shared memory for the calls, a socket to wake a
-// side that sleeps and to notice a side that is gone; every Bus call is one
-// request and one reply, in order. The simulator's side is
+// channel per thread of the process (kMaxThreads of them in one shared
+// memory object), and one socket per process to wake the simulator and to
+// notice a side that is gone; every Bus call is one request and one reply,
+// in order, on the calling thread's channel. The simulator's side is
 // sim/src/attach.cpp; librsm's is driver/src/remote_bus.cpp. Bulk data never
 // travels here: DMA reads and writes the process's memory directly
 // (process_vm_readv/writev); only programmed I/O bursts (window put/get)
@@ -13,9 +14,13 @@
 #include <sched.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 
@@ -43,6 +48,10 @@ enum class Op : uint32_t {
                     // reply status = Bus::WaitResult, value = the last value read
     ReadEach,       // a = count, payload = the offsets (uint64_t each); reply payload = the values (uint32_t each)
     Flush,          // nothing but the posted writes before it
+    Spawn,          // a thread is about to start: reply value = its channel | generation << 32, status 0 if none is free
+    Bye,            // (on the thread's own channel) the thread ends; its channel is free again
+    Join,           // a = channel, b = generation: answered once that thread has said Bye
+    Lock,           // the driver's lock (Bus::lock) of the process: answered when this thread holds it
 };
 
 // Register writes are posted: the process queues them in the channel and
@@ -54,9 +63,10 @@ enum class Op : uint32_t {
 struct PostedWrite {
     uint64_t offset;
     uint64_t value;
-    uint32_t bytes;   // 4 or 8
+    uint32_t bytes;   // 4 or 8; kPostedUnlock: the driver's lock is released (it needs no answer either)
     uint32_t reserved;
 };
+inline constexpr uint32_t kPostedUnlock = 0;
 inline constexpr uint32_t kMaxPosted = 64;
 
 struct Request {
@@ -80,13 +90,14 @@ struct Reply {
 // A burst is at most one window slot (256 MiB); neither side accepts more.
 inline constexpr uint32_t kMaxPayload = 1u << 28;
 
-// One call at a time passes through the channel: the process writes `req`
+// One call at a time passes through a channel: the thread writes `req`
 // (its payload in `data`) and then bumps req_seq; the simulator answers in
 // `rep` (its payload in `data`) and sets rep_seq to the same value. Each
-// side looks for the other's message a while and then sleeps on the socket,
-// saying so in sim_sleeps / proc_sleeps; the other side then rings it (one
-// byte). Both flags are set, then the message re-checked, with sequentially
-// consistent order, so no ring is missed.
+// side looks for the other's message a while and then sleeps, saying so in
+// sim_sleeps / proc_sleeps: the simulator on the process's socket (a thread
+// rings it with one byte), the thread on a futex on rep_seq (the simulator
+// wakes it). Both flags are set, then the message re-checked, with
+// sequentially consistent order, so no wake-up is missed.
 struct Channel {
     std::atomic<uint32_t> req_seq{0}, rep_seq{0}, sim_sleeps{0}, proc_sleeps{0};
     std::atomic<uint32_t> how_to_wait{0};   // a WaitHow, set by the simulator
@@ -95,8 +106,9 @@ struct Channel {
     // each request (simulated time stands still in between).
     std::atomic<uint32_t> api_call{0};
     std::atomic<int32_t> api_rc{0};
-    // Set by the process once it has started a thread: then its memory may
-    // change while one of its threads is in a call (model/process_memory.h).
+    // Set (in channel 0) by the process once it has started a thread: then
+    // its memory may change while one of its threads is in a call
+    // (model/process_memory.h).
     std::atomic<uint32_t> threaded{0};
     Request req;
     Reply rep;
@@ -104,6 +116,16 @@ struct Channel {
     alignas(64) uint8_t data[kMaxPayload];
 };
 static_assert(std::atomic<uint32_t>::is_always_lock_free, "atomics shared between processes");
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "a futex word");
+
+// Channel 0 is the main thread's, and that of threads the process did not
+// start through pthread_create (they share it, one call at a time); the
+// others are lent to threads as they start (Op::Spawn). The memory is
+// sparse: only the pages a call touches are ever there.
+inline constexpr unsigned kMaxThreads = 16;
+struct ChannelSet {
+    Channel channel[kMaxThreads];
+};
 
 // Tells the core this is a busy-wait loop (cheaper for a sibling thread).
 inline void relax() {
@@ -174,6 +196,24 @@ inline bool drain(int fd) {
         if (n == 0) return false;
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     }
+}
+
+// Sleeps while `word` holds `expected`, for at most `timeout_ms`: the
+// simulator wakes a thread that sleeps for its reply (shared memory, so not
+// a private futex).
+inline void futex_sleep(const std::atomic<uint32_t>& word, uint32_t expected, long timeout_ms) {
+    const timespec t{timeout_ms / 1000, (timeout_ms % 1000) * 1'000'000};
+    (void)::syscall(SYS_futex, reinterpret_cast<const uint32_t*>(&word), FUTEX_WAIT, expected, &t, nullptr, 0);
+}
+inline void futex_wake(std::atomic<uint32_t>& word) {
+    (void)::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+// Whether the other end of the socket closed (without reading anything:
+// only the processes write to it).
+inline bool peer_gone(int fd) {
+    char b;
+    return ::recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
 }  // namespace rsm::remote

@@ -1,13 +1,15 @@
 // Node programs that are OS processes of their own (`rsmsim exec`): each
-// process reaches its node's adapter over one connection (rsm/remote.h),
-// served by a proxy program on that node.
+// thread of a process reaches its node's adapter over a channel of its own
+// (rsm/remote.h), served by a proxy program on that node.
 //
 // Conservative synchronisation: simulated time advances only while every
-// attached process is inside a call (waiting for its reply). A process that
+// attached thread is inside a call (waiting for its reply). A thread that
 // has its reply is computing, in zero simulated time; the simulation waits
-// until it sends its next request (or exits). Requests that arrive at the
-// same simulated time are started in node order. So the run does not depend
-// on how the operating system schedules the processes.
+// until it sends its next request (or ends, or its process exits). Requests
+// that arrive at the same simulated time are started in (node, channel)
+// order, and a thread's channel is lent when its parent starts it. So the
+// run does not depend on how the operating system schedules the processes
+// and their threads.
 #pragma once
 
 #include <sys/types.h>
@@ -23,7 +25,7 @@ namespace rsmsim {
 struct AttachedProcess {
     int node_index;
     int fd;            // the simulator's end of the connection (rings, and its closing)
-    void* channel;     // the shared rsm::remote::Channel, mapped here
+    void* channel;     // the shared rsm::remote::ChannelSet, mapped here
     pid_t pid;         // for its memory (process_vm_*) and for reports
     std::string name;  // the program, for reports
 };
