@@ -17,8 +17,10 @@ for p in ring pp_server pp_client crash deadlock memory; do
   cc -std=c99 -Wall -Wextra -pedantic -Werror $cflags -o $p "$src/sim/examples/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
     || { echo "FAIL - cc $p.c -lrsm"; fail=1; }
 done
-cc -std=c99 -pthread -Wall -Wextra -pedantic -Werror $cflags -o threads "$src/sim/examples/procs/threads.c" -I"$inc" -L"$lib" \
-  -Wl,-rpath,"$lib" -lrsm || fail=1
+for p in threads mt; do
+  cc -std=c99 -pthread -Wall -Wextra -pedantic -Werror $cflags -o $p "$src/sim/examples/procs/$p.c" -I"$inc" -L"$lib" \
+    -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
+done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 
 ./ring > outside.txt 2>&1; rc=$?
@@ -51,6 +53,17 @@ check "two different programs on two nodes (ping-pong server and client): both e
   "grep -q 'node 4 (./pp_server): exited 0' pp1.txt && grep -q 'node 8 (./pp_client): exited 0' pp1.txt"
 check "the same run twice gives the same report" "diff <(report pp1.txt) <(report pp2.txt) > /dev/null"
 check "and the same VCD (but the date)" "[ -s pp1.vcd ] && diff -q <(strip_date pp1.vcd) <(strip_date pp2.vcd) > /dev/null"
+# Four threads of one process call at once, with a different amount of
+# wall-clock work between their calls every run: their calls still land in
+# the same simulated order and at the same simulated times.
+for run in 1 2 3; do
+  timeout 120 "$sim" exec -n 2 --vcd mt$run.vcd -- ./mt > mt$run.txt 2>&1
+done
+check "four threads of a node process: every thread read back its own puts, both exit 0" \
+  "grep -q 'every thread read back its own puts: yes' mt1.txt && grep -q '^result: PASS' mt1.txt"
+check "and three runs give the same report (the threads' call times, the last put's thread) and the same VCD" \
+  "diff <(report mt1.txt) <(report mt2.txt) > /dev/null && diff <(report mt1.txt) <(report mt3.txt) > /dev/null && \
+   diff -q <(strip_date mt1.vcd) <(strip_date mt2.vcd) > /dev/null && diff -q <(strip_date mt1.vcd) <(strip_date mt3.vcd) > /dev/null"
 check "a node process's rsmapi calls are in the VCD by name (node 8: the client)" \
   "python3 $src/tests/check_vcd_api.py pp1.vcd pp1.vcd.names 8 rsm_get_controller rsm_memseg_import_connect rsm_memseg_import_put32 rsm_intr_signal_post rsm_intr_signal_wait"
 check "a program that times itself reports simulated time (a round trip of microseconds, the same every run)" \

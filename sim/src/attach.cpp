@@ -301,7 +301,9 @@ Conn& Attachments::Impl::open_lane(Proc& p, unsigned index) {
         l->index = index;
         l->ch = &p.set->channel[index];
     }
-    l->seen = l->ch->req_seq.load();
+    // `seen` stays as it is: 0 for a new channel (its thread may have
+    // called already, before the simulation started), the last goodbye's
+    // number for one lent again.
     l->state = Conn::State::Computing;
     ++l->generation;
     Conn* c = l.get();
