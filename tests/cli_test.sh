@@ -84,6 +84,17 @@ for t in 5 20; do
 done
 grep -q 'RSMERR_BAD_SGIO.*reported: fault' crash20.txt
 check "a putv on the crashed exporter's import is BAD_SGIO, reported" "[ $? -eq 0 ]"
+# Every workload under a crash of either of its two nodes ends and passes,
+# its failures all documented: a wait that times out because its sender (or
+# its own node) crashed, the signal storm's counter whose "storm is over"
+# never came (it waited forever), the calibration's failed calls.
+for w in pingpong storm calibrate; do
+  for n in 4 8; do
+    timeout 120 "$sim" -n 4 -w $w --fault crash:$n@20 --no-vcd > wcrash-$w-$n.txt 2>&1; rc=$?
+    check "-w $w with node $n crashed at 20 us: ends, every failure reported as documented" \
+      "[ $rc -eq 0 ] && grep -q '^result: PASS (0 failures; [1-9]' wcrash-$w-$n.txt"
+  done
+done
 "$sim" --nodes 2 --fault slow:8-4@0/8 --no-vcd > slow.txt 2>&1; rc=$?
 check "a slow link: the run passes, only later" \
   "[ $rc -eq 0 ] && grep -q 'slowed 8x' slow.txt && [ \$(grep '^simulated time' slow.txt | tr -dc '0-9.' | cut -d. -f1) -gt \$(grep '^simulated time' run1.txt | tr -dc '0-9.' | cut -d. -f1) ]"

@@ -100,6 +100,7 @@ bool is_fault_outcome(int code) {
     case RSMERR_SEG_NOT_PUBLISHED:
     case RSMERR_SEG_NOT_PUBLISHED_TO_NODE:
     case RSMERR_BAD_SGIO:   // putv/getv on an import the fault tore down (a crashed exporter)
+    case RSMERR_TIMEOUT:    // a wait for a signal its sender could no longer post (or the waiter's node crashed)
         return true;
     default: return false;
     }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "rsmsim/cluster.h"
+#include "rsmsim/scenarios.h"   // ScenarioCall
 
 namespace rsmsim {
 
@@ -25,7 +26,8 @@ struct ProfileMeasurement {
     double dma_MBps = -1;
     size_t dma_bytes = 0;
     bool dma_data_ok = false;          // every byte of the putv arrived
-    std::vector<std::string> errors;   // rsmapi calls that failed, with their code
+    bool allocated = true;                    // the buffers could be allocated
+    std::vector<ScenarioCall> failed_calls;   // rsmapi calls that failed: node, call, code
 };
 
 class ProfileProbe {
@@ -42,7 +44,8 @@ public:
 
 private:
     struct Buffers;
-    bool ok(int rc, const char* what);
+    // Records a failed call of node index `me`.
+    bool ok(int me, int rc, const char* what);
     void ping_pong(Cluster& cl, int me);
     void dma(Cluster& cl, int me);
 
