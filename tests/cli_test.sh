@@ -196,6 +196,9 @@ sys.exit(0 if len(f) == 2 and f[0]['at_us'] == 20 and 'down' in f[0]['fault'] an
 refuse "an unwritable --json path" "--json /proc/x.json: cannot be written" --no-vcd --json /proc/x.json
 "$sim" --version > ver.txt 2>&1; rc=$?
 check "--version says what it is and exits 0" "[ $rc -eq 0 ] && grep -q '^rsmsim [0-9]' ver.txt"
+env -u SYSTEMC_DISABLE_COPYRIGHT_MESSAGE "$sim" --help > help.txt 2>&1; rc=$?
+check "--help is rsmsim's own text, not SystemC's banner first (also without the variable set)" \
+  "[ $rc -eq 0 ] && head -1 help.txt | grep -q '^rsmsim: simulate' && ! grep -qi copyright help.txt"
 timeout 60 "$sim" --no-vcd --time-limit 5 > limit.txt 2>&1; rc=$?
 check "--time-limit stops the run there, says who was still running, exit 1" \
   "[ $rc -eq 1 ] && grep -q 'the time limit was reached at 5.0' limit.txt && grep -q 'node 8 (prog_8_1): waiting for' limit.txt"

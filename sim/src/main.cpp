@@ -1022,6 +1022,13 @@ int run_workload(Cli& cli, rsmsim::ClusterConfig& cfg, const std::shared_ptr<nlo
     return conclude(cli, report, end, json);
 }
 
+// rsmsim's own entry, before SystemC's: its banner would open the output of
+// every run (and of --help); --version names the SystemC release instead.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}
+
 int sc_main(int argc, char* argv[]) {
     rsmsim::block_interrupts();   // before any thread starts: one takes Ctrl-C (rsmsim/interrupt.h)
     std::setvbuf(stdout, nullptr, _IOLBF, 0);   // a report line is out when it is printed
