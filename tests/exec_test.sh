@@ -22,6 +22,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
+cc -std=c99 -pthread -Wall -Werror $cflags -o userlock "$src/tests/procs/userlock.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 
 ./ring > outside.txt 2>&1; rc=$?
 check "outside rsmsim: rsm_get_controller fails (CTLR_NOT_PRESENT) and stderr says how to run it" \
@@ -85,6 +86,9 @@ check "every node blocked with nothing pending: the run ends with who waits for 
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./stall --node 8=./ring > stall.txt 2>&1; rc=$?
 check "a process that stops calling in is cut off after the limit, by name, with its last call" \
   "[ $rc -eq 1 ] && grep -q 'node 4 (./stall, pid [0-9]*) has not called the simulation for 1 s' stall.txt && grep -q 'last call: ' stall.txt"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./userlock --node 8=./ring > userlock.txt 2>&1; rc=$?
+check "a thread blocked on the program's own lock, held by a thread in a call: cut off by node and thread channel, with why" \
+  "[ $rc -eq 1 ] && grep -q 'node 4 (./userlock, pid [0-9]*, thread channel 1) has not called the simulation' userlock.txt && grep -q 'holds simulated time still' userlock.txt"
 
 for bad in "exec -n 2 -- ./nosuch" "exec -n 2 --node 4=./ring --node 8=./ring --node 12=./ring" "exec -n 2 --node 12=./ring" \
            "exec -n 2 --node 5=./ring" "exec -n 2 --node 4=./ring --node 4=./ring" "exec -n 2 --node x=./ring" "exec -n 2"; do

@@ -268,10 +268,16 @@ void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
     for (Conn* c : stalled) {
         Proc& p = *c->proc;
         if (p.closed) continue;
+        // A thread of several most likely waits, in the process, for another
+        // one that is in a call: say so.
+        const bool threads = c->index > 0 || p.set->channel[0].threaded.load();
         std::fprintf(stderr,
                      "rsmsim: %s has not called the simulation for %g s of wall time "
-                     "(its last call: %s); it is cut off and its node crashes\n",
-                     p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str());
+                     "(its last call: %s); it is cut off and its node crashes%s\n",
+                     p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str(),
+                     threads ? " (a thread that blocks in the process -- on a lock, a condition, I/O -- holds "
+                               "simulated time still, so a thread in a call waiting for time to pass never returns)"
+                             : "");
         p.stalled = true;
         ::kill(p.info.pid, SIGKILL);
         close(p);
