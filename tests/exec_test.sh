@@ -65,6 +65,9 @@ check "four threads of a node process: every thread read back its own puts, both
 check "and three runs give the same report (the threads' call times, the last put's thread) and the same VCD" \
   "diff <(report mt1.txt) <(report mt2.txt) > /dev/null && diff <(report mt1.txt) <(report mt3.txt) > /dev/null && \
    diff -q <(strip_date mt1.vcd) <(strip_date mt2.vcd) > /dev/null && diff -q <(strip_date mt1.vcd) <(strip_date mt3.vcd) > /dev/null"
+timeout 120 "$sim" exec -n 2 --no-vcd -- ./mt 20 > mt20.txt 2>&1
+check "twenty threads (five past the channels of their own, sharing the main thread's): every one read back its puts" \
+  "grep -q 'every thread read back its own puts: yes' mt20.txt && grep -q 'thread 19: 40 rounds' mt20.txt && grep -q '^result: PASS' mt20.txt"
 check "a node process's rsmapi calls are in the VCD by name (node 8: the client)" \
   "python3 $src/tests/check_vcd_api.py pp1.vcd pp1.vcd.names 8 rsm_get_controller rsm_memseg_import_connect rsm_memseg_import_put32 rsm_intr_signal_post rsm_intr_signal_wait"
 check "a program that times itself reports simulated time (a round trip of microseconds, the same every run)" \

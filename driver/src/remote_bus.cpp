@@ -144,6 +144,9 @@ public:
             ++depth_;
             return;
         }
+        // The simulator knows threads by channel: those that share channel 0
+        // take turns here first.
+        if (t_channel == 0) channel0_lock_.lock();
         (void)simple(request(Op::Lock));
         owner_.store(me);
         depth_ = 1;
@@ -155,7 +158,8 @@ public:
         }
         if (--depth_ > 0) return;
         owner_.store(std::thread::id());
-        (void)post(0, 0, remote::kPostedUnlock);
+        (void)post(0, 0, remote::kPostedUnlock);   // before the next Lock on this channel
+        if (t_channel == 0) channel0_lock_.unlock();
     }
     void set_interrupt_handler(InterruptHandler handler, void* context) override {
         std::lock_guard<std::mutex> g(isr_mu_);
@@ -235,8 +239,11 @@ public:
         t_channel = mine;
     }
     // Waits (in simulated time) until the thread lent `channel` in
-    // `generation` has ended.
-    void join(unsigned channel, uint32_t generation) { (void)simple(request(Op::Join, channel, generation)); }
+    // `generation` has ended (in slices on a shared channel, like a wait).
+    void join(unsigned channel, uint32_t generation) {
+        for (;;)
+            if (simple(request(Op::Join, channel, generation, sliced() ? kSliceNs : 0))) return;
+    }
 
 private:
     static constexpr uint64_t kSliceNs = 10'000;
@@ -362,6 +369,7 @@ private:
     std::atomic<int> channel0_users_{0};
     std::recursive_mutex local_lock_;
     std::atomic<bool> remote_lock_{false};
+    std::mutex channel0_lock_;   // the simulator's lock, among the threads of channel 0
     std::atomic<std::thread::id> owner_{};   // holder of the simulator's lock
     int depth_ = 0;                          // its nesting (the holder's only)
     std::mutex isr_mu_;

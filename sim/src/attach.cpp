@@ -418,9 +418,14 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
         break;
     case Op::Join: {
         const Conn* t = q.a < rsm::remote::kMaxThreads ? p.lanes[q.a].get() : nullptr;
+        auto running = [&] { return !p.closed && t && t->generation == q.b && live(*t); };
         Cluster::WaitingFor w("a thread of its process to end (pthread_join)");
-        while (!p.closed && t && t->generation == q.b && live(*t)) sc_core::wait(p.thread_ended);
-        r.status = 1;
+        if (q.c == 0) {
+            while (running()) sc_core::wait(p.thread_ended);
+        } else if (running()) {   // at most this long: the channel is shared
+            sc_core::wait(sc_core::sc_time(static_cast<double>(q.c), sc_core::SC_NS), p.thread_ended);
+        }
+        r.status = !running();
         break;
     }
     case Op::Lock: {

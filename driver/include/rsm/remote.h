@@ -50,7 +50,8 @@ enum class Op : uint32_t {
     Flush,          // nothing but the posted writes before it
     Spawn,          // a thread is about to start: reply value = its channel | generation << 32, status 0 if none is free
     Bye,            // (on the thread's own channel) the thread ends; its channel is free again
-    Join,           // a = channel, b = generation: answered once that thread has said Bye
+    Join,           // a = channel, b = generation, c = at most this long (ns; 0: no limit):
+                    // answered once that thread has said Bye (status 1), or the time is up (0)
     Lock,           // the driver's lock (Bus::lock) of the process: answered when this thread holds it
 };
 

@@ -1,7 +1,8 @@
 /*
  * mt.c - four threads of one node process use the rsmapi at once, and the
- * run is the same however the OS schedules them (rsmsim exec -n 2 -- ./mt;
- * cc ... -pthread). Node 4 exports a page and waits; on node 8 each thread
+ * run is the same however the OS schedules them (rsmsim exec -n 2 -- ./mt
+ * [THREADS]; cc ... -pthread). Past 15 threads the others share the main
+ * thread's channel: the run still works, but their order is the OS's. Node 4 exports a page and waits; on node 8 each thread
  * connects on its own, then puts, reads back and signals in rounds, with a
  * different amount of real (wall-clock) work between its calls every run.
  * Each thread sums the simulated times its calls ended at: the sums, and
@@ -13,7 +14,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#define THREADS 4
+#define MAX_THREADS 24   /* their slots fit in the page */
 #define ROUNDS 40
 #define ID 0x560000u
 
@@ -59,7 +60,7 @@ static void *work(void *arg) {
     return NULL;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     CHECK(rsm_get_controller("sci0", &ctrl));
     const rsm_node_id_t me = my_node();
     if (me == 4) {
@@ -75,14 +76,16 @@ int main(void) {
         return 0;
     }
     if (me != 8) return 0;
-    pthread_t t[THREADS];
-    struct worker w[THREADS];
-    for (int i = 0; i < THREADS; ++i) {
+    const int threads = argc > 1 ? atoi(argv[1]) : 4;
+    if (threads < 1 || threads > MAX_THREADS) return 2;
+    pthread_t t[MAX_THREADS];
+    struct worker w[MAX_THREADS];
+    for (int i = 0; i < threads; ++i) {
         w[i] = (struct worker){i, 0.0, 0};
         if (pthread_create(&t[i], NULL, work, &w[i])) return 1;
     }
     int bad = 0;
-    for (int i = 0; i < THREADS; ++i) {
+    for (int i = 0; i < threads; ++i) {
         pthread_join(t[i], NULL);
         printf("node 8: thread %d: %d rounds, calls ended at %.3f us in sum\n", i, ROUNDS, w[i].time_sum_us);
         bad += w[i].bad;
