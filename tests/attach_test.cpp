@@ -1,0 +1,85 @@
+// The simulator's side of `rsmsim exec` (Attachments) driven by a fake node
+// process: a thread of this test that speaks the channel protocol
+// (rsm/remote.h) itself, so requests librsm never sends can be checked:
+// posted register writes are carried out in order before the request they
+// travel with, and a refused one fails that request and drops what follows.
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <initializer_list>
+#include <new>
+#include <thread>
+
+#include "adapter_regs.h"
+#include "rsm/remote.h"
+#include "rsmsim/attach.h"
+#include "rsmsim/cluster.h"
+
+namespace {
+
+namespace remote = rsm::remote;
+namespace r = rsm::regs;
+using remote::Op;
+
+remote::Request request(Op op, uint64_t a = 0) { return {op, 0, a, 0, 0, 0, 0}; }
+remote::PostedWrite write32(uint64_t offset, uint32_t value) { return {offset, value, 4, 0}; }
+
+// The fake process: channel 0, one request at a time.
+struct FakeProcess {
+    remote::ChannelSet* set;
+    int fd;
+    uint32_t seq = 0;
+
+    remote::Reply call(remote::Request q, std::initializer_list<remote::PostedWrite> posted = {}) {
+        remote::Channel& ch = set->channel[0];
+        uint32_t n = 0;
+        for (const auto& w : posted) ch.posted[n++] = w;
+        q.posted = n;
+        ch.req = q;
+        ch.req_seq.store(++seq);
+        remote::ring(fd);   // the simulator may be asleep on the socket
+        while (ch.rep_seq.load() != seq) std::this_thread::yield();
+        return ch.rep;
+    }
+};
+
+}  // namespace
+
+TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest) {
+    void* m = ::mmap(nullptr, sizeof(remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(MAP_FAILED, m);
+    auto* set = new (m) remote::ChannelSet;
+    int sv[2];
+    ASSERT_EQ(0, ::socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    rsmsim::ClusterConfig cfg;
+    cfg.nodes = 2;
+    rsmsim::Cluster cluster(cfg);
+    rsmsim::Attachments attached(cluster, {{0, sv[0], m, ::getpid(), "fake"}}, 30.0, 1);
+
+    remote::Reply in_order{}, refused{}, after{};
+    uint32_t scratch_after = 0;
+    std::thread process([&] {
+        FakeProcess p{set, sv[1]};
+        (void)p.call(request(Op::Hello, static_cast<uint64_t>(::getpid())));
+        // Two writes to the same register, then a read of it: the last one wins.
+        in_order = p.call(request(Op::Read32, r::SCRATCH), {write32(r::SCRATCH, 1), write32(r::SCRATCH, 2)});
+        // A write, one to a read-only register (refused), another write.
+        refused = p.call(request(Op::Read32, r::SCRATCH),
+                         {write32(r::SCRATCH, 3), write32(r::ID, 0), write32(r::SCRATCH, 4)});
+        after = p.call(request(Op::Read32, r::SCRATCH));
+        scratch_after = static_cast<uint32_t>(after.value);
+        ::close(sv[1]);   // the process exits
+    });
+    cluster.run();
+    process.join();
+
+    EXPECT_EQ(0u, in_order.posted_failed);
+    EXPECT_EQ(1u, in_order.status);
+    EXPECT_EQ(2u, in_order.value) << "posted writes are carried out in order, before the read";
+    EXPECT_EQ(1u, refused.posted_failed) << "the refused write fails the request it travels with";
+    EXPECT_EQ(0u, refused.status) << "and the request itself is not carried out";
+    EXPECT_EQ(0u, after.posted_failed);
+    EXPECT_EQ(3u, scratch_after) << "the write before the refused one landed, the one after it did not";
+}
