@@ -132,7 +132,6 @@ RSM_EXPORT int usleep(useconds_t us) {
 // back when it ends, and a join waits for that end in simulated time.
 RSM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
     static auto f = real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
-    rsm::hw::note_thread_started();
     auto* s = new Start{start, arg, {}, false};
     s->lent = rsm::hw::simulated_thread_spawn(s->thread);
     const Start copy = *s;

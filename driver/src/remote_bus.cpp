@@ -213,15 +213,17 @@ public:
         flush();
     }
 
-    // A thread is about to start: a channel for it (and its generation), or
-    // false when all are lent (it then shares channel 0).
+    // A thread is about to start: from now on the process has threads (its
+    // memory may change while one is in a call; the simulator keeps the
+    // driver's lock). A channel for it (and its generation), or false when
+    // all are lent (it then shares channel 0).
     bool lend_channel(unsigned& channel, uint32_t& generation) {
+        set_->channel[0].threaded.store(1);
+        remote_lock_.store(true);
         Reply r{};
         if (!call(request(Op::Spawn), nullptr, nullptr, 0, r) || !r.status) return false;
         channel = static_cast<unsigned>(r.value & 0xffffffffu);
         generation = static_cast<uint32_t>(r.value >> 32);
-        set_->channel[0].threaded.store(1);
-        remote_lock_.store(true);
         return channel > 0 && channel < remote::kMaxThreads;
     }
     // The calling thread ends: its channel is free again (anything posted
@@ -380,9 +382,6 @@ private:
 };
 
 RemoteBus* g_remote = nullptr;
-// For note_thread_started: whether a thread was started, and the channels once mapped.
-std::atomic<bool> g_threaded{false};
-std::atomic<remote::ChannelSet*> g_channels{nullptr};
 
 // Gives the calling thread's channel back when it ends (also by pthread_exit).
 struct ChannelReturn {
@@ -413,10 +412,7 @@ Bus* remote_bus() {
             return;
         }
         ::close(std::atoi(shm));
-        auto* set = static_cast<remote::ChannelSet*>(m);
-        g_channels.store(set);
-        if (g_threaded.load()) set->channel[0].threaded.store(1);
-        auto* b = new RemoteBus(std::atoi(fd), set);
+        auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::ChannelSet*>(m));
         if (b->attach()) {
             g_remote = b;
             std::atexit([] { g_remote->flush_at_exit(); });
@@ -441,11 +437,6 @@ bool simulated_now_ns(uint64_t& ns) {
     if (!attached_remote_bus()) return false;
     ns = g_remote->program_now_ns();
     return true;
-}
-
-void note_thread_started() {
-    g_threaded.store(true);
-    if (remote::ChannelSet* set = g_channels.load()) set->channel[0].threaded.store(1);
 }
 
 bool simulated_thread_spawn(SimulatedThread& t) {

@@ -18,16 +18,12 @@ Bus* attached_remote_bus();
 // when the process is not attached to a simulation.
 RSM_EXPORT bool simulated_now_ns(uint64_t& ns);
 RSM_EXPORT bool simulated_sleep_ns(uint64_t ns);
-// The interposer's pthread_create says a thread is about to start (before
-// the process's next call, or its first), so the simulation no longer keeps
-// copies of its memory for the whole of a call.
-RSM_EXPORT void note_thread_started();
-
 // Threads of a program under `rsmsim exec` (for the interposer's
 // pthread_create and pthread_join): each gets a channel of its own, lent
 // before it starts, so the simulation waits for it like for any thread that
-// computes and serves its calls in a fixed order. False from spawn: not
-// attached, or every channel is lent (the thread then shares channel 0).
+// computes and serves its calls in a fixed order. Spawn also tells the
+// simulation the process now has threads. False from spawn: not attached,
+// or every channel is lent (the thread then shares channel 0).
 struct SimulatedThread {
     unsigned channel = 0;
     uint32_t generation = 0;

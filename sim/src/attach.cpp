@@ -132,6 +132,7 @@ struct Attachments::Impl {
     void list_conns();
     void proxy(Conn& c);
     void answer(Conn& c, Reply& r);
+    static void release_lock(Conn& c);
     // The rsmapi call the thread is in, as it says in its channel.
     void show_api(Conn& c) {
         cluster.node(c.proc->info.node_index)
@@ -363,7 +364,7 @@ void Attachments::Impl::answer(Conn& c, Reply& r) {
     r.now_ns = Cluster::now_ns();
     c.answered_any = true;
     c.last_op = c.req.op;
-    c.last_ns = Cluster::now_ns();
+    c.last_ns = r.now_ns;
     (void)cluster.node(c.proc->info.node_index).memory.process_resumes();   // gone: its connection says so
     c.ch->rep = r;
     c.ch->how_to_wait.store(crowded ? rsm::remote::kWaitYield : rsm::remote::kWaitBusy, std::memory_order_relaxed);
@@ -379,10 +380,7 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
     for (uint32_t i = 0; i < n; ++i) {
         const rsm::remote::PostedWrite w = c.ch->posted[i];
         if (w.bytes == rsm::remote::kPostedUnlock) {
-            if (c.proc->lock_holder == static_cast<int>(c.index)) {
-                c.proc->lock_holder = -1;
-                c.proc->lock_free.notify(sc_core::SC_ZERO_TIME);
-            }
+            release_lock(c);
             continue;
         }
         const bool ok = w.bytes == 8 ? bus.write64(w.offset, w.value)
@@ -390,6 +388,13 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
         if (!ok) return false;
     }
     return true;
+}
+
+// The driver's lock, if `c`'s thread holds it, is free again.
+void Attachments::Impl::release_lock(Conn& c) {
+    if (c.proc->lock_holder != static_cast<int>(c.index)) return;
+    c.proc->lock_holder = -1;
+    c.proc->lock_free.notify(sc_core::SC_ZERO_TIME);
 }
 
 // The requests about the process's threads: lending channels, goodbyes,
@@ -409,10 +414,7 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
             }
         break;
     case Op::Bye:
-        if (p.lock_holder == static_cast<int>(c.index)) {
-            p.lock_holder = -1;
-            p.lock_free.notify(sc_core::SC_ZERO_TIME);
-        }
+        release_lock(c);   // a thread that ends holding it lets it go
         p.thread_ended.notify(sc_core::SC_ZERO_TIME);
         r.status = 1;
         break;
