@@ -77,6 +77,9 @@ Waves::Signal Waves::declare(const std::string& scope, const std::string& name, 
     latest_.push_back(masked(initial, width));
     latest_at_.push_back(0);
     current_.push_back(masked(initial, width));
+    step_mark_.push_back(0);
+    step_rank_.push_back(0);
+    step_value_.push_back(0);
     return static_cast<Signal>(decls_.size() - 1);
 }
 
@@ -148,12 +151,26 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
 
 void Waves::take(const Change& c) {
     if (c.sig != kGroup) {
-        changes_.push_back(c);
+        note(c.sig, c.value, c.strong, c.seq);
         return;
     }
     uint64_t seq = c.seq;
-    for (const auto& [s, v] : groups_[c.value]) changes_.push_back({c.at, c.strong, seq++, s, v});
+    for (const auto& [s, v] : groups_[c.value]) note(s, v, c.strong, seq++);
     free_groups_.push_back(c.value);
+}
+
+// The step's change of `s` if it wins over the one noted so far: a strong
+// change over a weak one, then the later announced.
+void Waves::note(Signal s, uint64_t value, bool strong, uint64_t seq) {
+    const uint64_t rank = (strong ? uint64_t{1} << 63 : 0) | seq;
+    if (step_mark_[s] != step_no_) {
+        step_mark_[s] = step_no_;
+        touched_.push_back(s);
+    } else if (rank < step_rank_[s]) {
+        return;
+    }
+    step_rank_[s] = rank;
+    step_value_[s] = value;
 }
 
 // The header, in scope order (signals of one scope together, in the order
@@ -204,41 +221,34 @@ void Waves::flush_before(uint64_t t) {
         const uint64_t batch_at = now_batch_.empty() ? UINT64_MAX : now_batch_at_;
         const uint64_t at = std::min(heap_at, batch_at);
         if (at >= t) return;
-        // This step's changes from both, in the order they win (weak first, then as announced).
-        changes_.clear();
+        // This step's winning change per signal, from both.
+        ++step_no_;
+        touched_.clear();
         while (!pending_.empty() && pending_.top().at == at) {
             take(pending_.top());
             pending_.pop();
         }
         if (batch_at == at) {
-            changes_.insert(changes_.end(), now_batch_.begin(), now_batch_.end());
+            for (const Change& c : now_batch_) note(c.sig, c.value, c.strong, c.seq);
             now_batch_.clear();
-            std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
-                return a.strong != b.strong ? !a.strong : a.seq < b.seq;
-            });
         }
-        step_in_.clear();
-        for (const Change& c : changes_) step_in_.emplace_back(c.sig, c.value);
-        write_step(at, step_in_);
+        write_step(at);
         end_ps_ = at;
     }
 }
 
-void Waves::write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>>& changes) {
+// Writes the signals noted for this step whose value changed, in signal order.
+void Waves::write_step(uint64_t t) {
     if (!window_open_ && t >= sel_.from_ps) {
         // The window opens: every signal's value as it stands.
         window_open_ = true;
         out_->time(sel_.from_ps);
         for (size_t s = 0; s < decls_.size(); ++s) out_->value(index_[s], current_[s], decls_[s].width);
     }
-    // The last change of each signal in this step wins (changes come in
-    // announcement order; a stable sort keeps it); unchanged ones are not written.
-    step_.assign(changes.begin(), changes.end());
-    std::stable_sort(step_.begin(), step_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(touched_.begin(), touched_.end());
     bool timed = false;
-    for (size_t i = 0; i < step_.size(); ++i) {
-        if (i + 1 < step_.size() && step_[i + 1].first == step_[i].first) continue;
-        const auto [s, v] = step_[i];
+    for (const Signal s : touched_) {
+        const uint64_t v = step_value_[s];
         if (current_[s] == v) continue;
         current_[s] = v;
         if (!window_open_ || t > sel_.to_ps) continue;
@@ -253,7 +263,10 @@ void Waves::close() {
     if (!started_) start();
     // Up to now: a run stopped early (Ctrl-C) had announced changes beyond it.
     flush_before(now_ps() + 1);
-    if (!window_open_) write_step(std::max(sel_.from_ps, now_ps()), {});
+    if (!window_open_) {
+        touched_.clear();
+        write_step(std::max(sel_.from_ps, now_ps()));
+    }
     closed_ = true;
     out_->close();
 }

@@ -125,11 +125,12 @@ private:
     using Group = std::vector<std::pair<Signal, uint64_t>>;
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now_ps);
-    // Appends c's changes (a group's, expanded) to changes_, freeing the group.
+    // Notes c's changes (a group's, expanded) for the step, freeing the group.
     void take(const Change& c);
+    void note(Signal s, uint64_t value, bool strong, uint64_t seq);
     void start();
     void flush_before(uint64_t t);
-    void write_step(uint64_t t, const std::vector<std::pair<Signal, uint64_t>>& changes);
+    void write_step(uint64_t t);
     std::string filter_path(const ValueNames& n) const;
 
     std::string path_;
@@ -144,13 +145,15 @@ private:
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;   // announced ahead
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
-    std::vector<Change> changes_;     // scratch of flush_before
     std::vector<Group> groups_;       // the changes of grouped heap entries, by slot
     std::vector<uint64_t> free_groups_;
-    std::vector<std::pair<Signal, uint64_t>> step_in_;
+    // The step being written: per signal, the step it was last noted in and
+    // its winning change so far; the signals noted.
+    std::vector<uint64_t> step_mark_, step_rank_, step_value_;
+    uint64_t step_no_ = 0;
+    std::vector<Signal> touched_;
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
-    std::vector<std::pair<Signal, uint64_t>> step_;   // scratch of write_step
     bool started_ = false, window_open_ = false, closed_ = false;
 };
 
