@@ -51,7 +51,7 @@ void AdapterRtl::reset() {
 
 void AdapterRtl::eval() {
     m_->eval();
-    if (!probes_.empty()) probes_.sample();
+    probes_.sample_at_delta_end();
 }
 
 void AdapterRtl::tick() {

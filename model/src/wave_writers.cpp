@@ -27,6 +27,21 @@ void to_bits(uint64_t v, int width, char* out) {
     out[width] = '\0';
 }
 
+// "00".."99", and each byte's eight binary digits: VCD text without a
+// division or a shift per digit.
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+struct ByteBits {
+    char digits[256][8];
+    constexpr ByteBits() : digits() {
+        for (int b = 0; b < 256; ++b)
+            for (int i = 0; i < 8; ++i) digits[b][i] = ((b >> (7 - i)) & 1) ? '1' : '0';
+    }
+};
+constexpr ByteBits kByteBits;
+
 class VcdWriter final : public WaveWriter {
 public:
     explicit VcdWriter(const std::string& path) : f_(std::fopen(path.c_str(), "w")), path_(path) {
@@ -39,11 +54,15 @@ public:
     void scope_down(const std::string& name) override { std::fprintf(f_, "$scope module %s $end\n", name.c_str()); }
     void scope_up() override { std::fputs("$upscope $end\n", f_); }
     void var(int index, const std::string& name, int width, const ValueNames*) override {
-        ids_.push_back(code(index));
+        const std::string c = code(index);
+        Id id{};
+        std::memcpy(id.code, c.data(), c.size());
+        id.length = static_cast<uint8_t>(c.size());
+        ids_.push_back(id);
         if (width == 1)
-            std::fprintf(f_, "$var wire 1 %s %s $end\n", ids_.back().c_str(), name.c_str());
+            std::fprintf(f_, "$var wire 1 %s %s $end\n", c.c_str(), name.c_str());
         else
-            std::fprintf(f_, "$var wire %d %s %s [%d:0] $end\n", width, ids_.back().c_str(), name.c_str(), width - 1);
+            std::fprintf(f_, "$var wire %d %s %s [%d:0] $end\n", width, c.c_str(), name.c_str(), width - 1);
     }
     void end_header() override { std::fputs("$enddefinitions $end\n", f_); }
     // Time stamps and value changes are most of what a traced run writes:
@@ -51,37 +70,44 @@ public:
     void time(uint64_t t) override {
         char digits[24];
         char* d = digits + sizeof digits;
-        do *--d = static_cast<char>('0' + t % 10);
-        while ((t /= 10) > 0);
+        for (; t >= 100; t /= 100) {   // two digits a step
+            d -= 2;
+            std::memcpy(d, kDigitPairs + 2 * (t % 100), 2);
+        }
+        if (t >= 10) {
+            d -= 2;
+            std::memcpy(d, kDigitPairs + 2 * t, 2);
+        } else {
+            *--d = static_cast<char>('0' + t);
+        }
         const size_t n = static_cast<size_t>(digits + sizeof digits - d);
         char* p = room(n + 2);
         *p++ = '#';
-        while (d < digits + sizeof digits) *p++ = *d++;
-        *p = '\n';
+        std::memcpy(p, d, n);
+        p[n] = '\n';
         used_ += n + 2;
     }
     void value(int index, uint64_t v, int width) override {
-        const std::string& id = ids_[index];
-        char* const start = room(67 + id.size());
+        const Id& id = ids_[static_cast<size_t>(index)];
+        char* const start = room(66 + sizeof id.code + 1);
         char* p = start;
         if (width == 1) {
             *p++ = (v & 1) ? '1' : '0';
         } else {
-            // Leading zeros go (VCD left-extends with 0); four digits a step.
-            static constexpr char kNibble[16][5] = {"0000", "0001", "0010", "0011", "0100", "0101", "0110", "0111",
-                                                    "1000", "1001", "1010", "1011", "1100", "1101", "1110", "1111"};
+            // Leading zeros go (VCD left-extends with 0); eight digits a step.
             *p++ = 'b';
             char* const first = p;
             p += v ? 64 - __builtin_clzll(v) : 1;
             char* q = p;   // filled from the least significant end
-            for (; q - first >= 4; v >>= 4) {
-                q -= 4;
-                std::memcpy(q, kNibble[v & 15], 4);
+            for (; q - first >= 8; v >>= 8) {
+                q -= 8;
+                std::memcpy(q, kByteBits.digits[v & 255], 8);
             }
             for (; q > first; v >>= 1) *--q = static_cast<char>('0' + (v & 1));
             *p++ = ' ';
         }
-        for (char ch : id) *p++ = ch;   // one to three characters: no memcpy call
+        std::memcpy(p, id.code, sizeof id.code);   // a fixed-size copy; only `length` of it counts
+        p += id.length;
         *p++ = '\n';
         used_ += static_cast<size_t>(p - start);
     }
@@ -117,7 +143,11 @@ private:
     }
     std::FILE* f_;
     std::string path_;
-    std::vector<std::string> ids_;
+    struct Id {
+        char code[7];   // 94^7 signals: more than a run declares
+        uint8_t length;
+    };
+    std::vector<Id> ids_;
 };
 
 // GTKWave's FST writer (fstapi.c, as Verilator ships it).

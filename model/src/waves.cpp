@@ -52,20 +52,46 @@ bool WaveSelection::wants(unsigned node, Block b) const {
     return node == 0 || nodes.empty() || nodes.count(node);
 }
 
+class Waves::DeltaEnd final : public sc_core::sc_prim_channel {
+public:
+    DeltaEnd() : sc_core::sc_prim_channel(sc_core::sc_gen_unique_name("waves_delta_end")) {}
+    void add(Probes& p) {
+        if (queued_.empty()) request_update();
+        queued_.push_back(&p);
+    }
+    // Also when the waveform closes: nothing queued is lost.
+    void update() override {
+        for (Probes* p : queued_) {
+            p->queued_ = false;
+            p->sample();
+        }
+        queued_.clear();
+    }
+
+private:
+    std::vector<Probes*> queued_;
+};
+
 Waves::Waves(const std::string& path, Format format, WaveSelection selection)
     : path_(path), format_(format), sel_(std::move(selection)),
       out_(format == Format::Fst ? make_fst_writer(path) : make_vcd_writer(path)) {}
 
 Waves::~Waves() { close(); }
 
+namespace {
+// Resolution units per picosecond once known (SystemC fixes the resolution
+// when the first time is made, before any Waves); 0 until then.
+uint64_t g_units_per_ps = 0;
+}  // namespace
+
 uint64_t Waves::to_ps(const sc_core::sc_time& t) {
-    // In resolution units; with a resolution of 1 ps or finer, integer
-    // arithmetic gives the same rounding as the double one, cheaper.
-    static const uint64_t units = sc_core::sc_time(1, sc_core::SC_PS).value();
-    static const double ps = sc_core::sc_time(1, sc_core::SC_PS).to_double();
-    if (units == 1) return t.value();   // SystemC's default resolution
-    if (units > 0) return (t.value() + units / 2) / units;
-    return static_cast<uint64_t>(t.to_double() / ps + 0.5);
+    // With a resolution of 1 ps or finer, integer arithmetic gives the same
+    // rounding as the double one, cheaper.
+    if (g_units_per_ps == 1) return t.value();   // SystemC's default resolution
+    const uint64_t units = sc_core::sc_time(1, sc_core::SC_PS).value();
+    if (units == 0) return static_cast<uint64_t>(t.to_double() / sc_core::sc_time(1, sc_core::SC_PS).to_double() + 0.5);
+    g_units_per_ps = units;
+    return (t.value() + units / 2) / units;
 }
 
 uint64_t Waves::now_ps() { return to_ps(sc_core::sc_time_stamp()); }
@@ -83,10 +109,9 @@ Waves::Signal Waves::declare(const std::string& scope, const std::string& name, 
     return static_cast<Signal>(decls_.size() - 1);
 }
 
-void Waves::set(Signal s, uint64_t value) {
+void Waves::set(Signal s, uint64_t value, uint64_t now) {
     if (s == kNone || closed_) return;
     value = masked(value, decls_[s].width);
-    const uint64_t now = now_ps();
     if (latest_[s] == value && latest_at_[s] <= now) return;   // nothing announced ahead: no change
     announce(s, now, value, true, now);
 }
@@ -258,8 +283,15 @@ void Waves::write_step(uint64_t t) {
     }
 }
 
+void Waves::prepare_deferred_sampling() {
+    if (!delta_end_) delta_end_ = std::make_unique<DeltaEnd>();
+}
+
+void Waves::sample_later(Probes& p) { delta_end_->add(p); }
+
 void Waves::close() {
     if (closed_) return;
+    if (delta_end_) delta_end_->update();
     if (!started_) start();
     // Up to now: a run stopped early (Ctrl-C) had announced changes beyond it.
     flush_before(now_ps() + 1);
@@ -337,12 +369,20 @@ uint64_t load(const void* var, size_t bytes) {
 }
 }  // namespace
 
+void Probes::sample_at_delta_end() {
+    if (queued_ || probes_.empty()) return;
+    queued_ = true;
+    probes_.front().waves->sample_later(*this);
+}
+
 void Probes::sample() {
+    uint64_t now = UINT64_MAX;   // read once, if anything changed
     for (Probe& p : probes_) {
         const uint64_t v = load(p.var, p.bytes);
         if (v == p.last) continue;
         p.last = v;
-        p.waves->set(p.sig, v);
+        if (now == UINT64_MAX) now = Waves::now_ps();
+        p.waves->set(p.sig, v, now);
     }
 }
 

@@ -78,7 +78,9 @@ public:
                    const ValueNames* names = nullptr, uint64_t initial = 0);
 
     // The value from now on / from `at_ps` (not before now) on.
-    void set(Signal s, uint64_t value);
+    void set(Signal s, uint64_t value) { set(s, value, now_ps()); }
+    // The same, `now` being now_ps() (for callers setting many at once).
+    void set(Signal s, uint64_t value, uint64_t now);
     void set_at(Signal s, uint64_t at_ps, uint64_t value);
     // The same, but any other change of the signal at `at_ps` wins, whenever
     // announced (an idle mark at the end of a packet that another starts at).
@@ -101,7 +103,15 @@ public:
     static uint64_t now_ps();
     static uint64_t to_ps(const sc_core::sc_time& t);
 
+    // For Probes: `p` samples once at the end of the current delta cycle
+    // (its update phase), however often its model changed in it. Requires
+    // prepare_deferred_sampling() during elaboration.
+    void prepare_deferred_sampling();
+    void sample_later(class Probes& p);
+
 private:
+    class DeltaEnd;   // a SystemC primitive channel: its update() samples
+    std::unique_ptr<DeltaEnd> delta_end_;
     struct Decl {
         std::string scope, name;
         int width;
@@ -167,9 +177,16 @@ public:
         uint64_t initial = 0;
         std::memcpy(&initial, &var, sizeof(T));   // little-endian hosts: the low bytes
         const Waves::Signal s = w->declare(scope, name, width, node, block, names, initial);
-        if (s != Waves::kNone) probes_.push_back({w, &var, sizeof(T), s, initial});
+        if (s == Waves::kNone) return;
+        probes_.push_back({w, &var, sizeof(T), s, initial});
+        w->prepare_deferred_sampling();
     }
+    // Samples now.
     void sample();
+    // Samples at the end of this delta cycle: a trace shows the last value
+    // of each time step anyway, and a model evaluated many times in one
+    // step (a clock edge, a register read) is sampled once.
+    void sample_at_delta_end();
     bool empty() const { return probes_.empty(); }
 
 private:
@@ -181,6 +198,8 @@ private:
         uint64_t last;   // as last sampled: most samples change nothing, and cost one compare
     };
     std::vector<Probe> probes_;
+    bool queued_ = false;
+    friend class Waves;
 };
 
 }  // namespace rsmsim::model
