@@ -487,20 +487,16 @@ void Fabric::trace_link_faults(uint16_t from, uint16_t to) {
 }
 
 void Fabric::trace_delivery(const Packet& p) {
-    waves_->set(count_sigs_.delivered, delivered_);
+    const uint64_t now = Waves::now_ps();
+    waves_->set(count_sigs_.delivered, delivered_, now);
     auto it = rx_sigs_.find(p.dst);
     if (it == rx_sigs_.end()) return;
     // Now, and only what changed (set() skips the rest cheaply).
     const PacketSignals& s = it->second;
-    waves_->set(s.id, p.id);
-    waves_->set(s.cmd, static_cast<uint64_t>(p.cmd));
-    waves_->set(s.src, p.src);
-    waves_->set(s.dst, p.dst);
-    waves_->set(s.txn, p.txn);
-    waves_->set(s.segid, p.segid);
-    waves_->set(s.offset, p.offset);
-    waves_->set(s.len, p.len);
-    waves_->set(s.err, p.err);
+    const std::pair<Waves::Signal, uint64_t> fields[] = {
+        {s.id, p.id},         {s.cmd, static_cast<uint64_t>(p.cmd)}, {s.src, p.src}, {s.dst, p.dst},
+        {s.txn, p.txn},       {s.segid, p.segid}, {s.offset, p.offset}, {s.len, p.len}, {s.err, p.err}};
+    for (const auto& [sig, value] : fields) waves_->set(sig, value, now);
 }
 
 }  // namespace rsmsim::model

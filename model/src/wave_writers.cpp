@@ -89,21 +89,22 @@ public:
     }
     void value(int index, uint64_t v, int width) override {
         const Id& id = ids_[static_cast<size_t>(index)];
-        char* const start = room(66 + sizeof id.code + 1);
+        char* const start = room(66 + 8 + sizeof id.code);
         char* p = start;
         if (width == 1) {
             *p++ = (v & 1) ? '1' : '0';
         } else {
-            // Leading zeros go (VCD left-extends with 0); eight digits a step.
+            // Leading zeros go (VCD left-extends with 0); eight digits a
+            // step, most significant first. Each step copies eight bytes:
+            // the first step's surplus (from the table's next row) is
+            // overwritten by the next step, or lies past the line's end.
             *p++ = 'b';
-            char* const first = p;
-            p += v ? 64 - __builtin_clzll(v) : 1;
-            char* q = p;   // filled from the least significant end
-            for (; q - first >= 8; v >>= 8) {
-                q -= 8;
-                std::memcpy(q, kByteBits.digits[v & 255], 8);
-            }
-            for (; q > first; v >>= 1) *--q = static_cast<char>('0' + (v & 1));
+            const int bits = v ? 64 - __builtin_clzll(v) : 1;
+            const int head = (bits - 1) % 8 + 1;   // digits of the first step
+            int shift = bits - head;
+            std::memcpy(p, kByteBits.digits[v >> shift] + (8 - head), 8);
+            p += head;
+            for (shift -= 8; shift >= 0; shift -= 8, p += 8) std::memcpy(p, kByteBits.digits[(v >> shift) & 255], 8);
             *p++ = ' ';
         }
         std::memcpy(p, id.code, sizeof id.code);   // a fixed-size copy; only `length` of it counts

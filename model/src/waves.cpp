@@ -103,9 +103,7 @@ Waves::Signal Waves::declare(const std::string& scope, const std::string& name, 
     latest_.push_back(masked(initial, width));
     latest_at_.push_back(0);
     current_.push_back(masked(initial, width));
-    step_mark_.push_back(0);
-    step_rank_.push_back(0);
-    step_value_.push_back(0);
+    step_.push_back({});
     return static_cast<Signal>(decls_.size() - 1);
 }
 
@@ -134,9 +132,9 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
     // moves on), only those announced ahead go through the heap.
     if (at_ps <= now) {
         now_batch_at_ = now;
-        now_batch_.push_back({now, strong, ++seq_, s, value});
+        now_batch_.push_back({now, rank(strong, ++seq_), value, s});
     } else {
-        pending_.push({at_ps, strong, ++seq_, s, value});
+        pending_.push({at_ps, rank(strong, ++seq_), value, s});
     }
 }
 
@@ -170,32 +168,31 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
         free_groups_.push_back(slot);
         return;
     }
-    pending_.push({at_ps, strong, seq_ + 1, kGroup, slot});
+    pending_.push({at_ps, rank(strong, seq_ + 1), slot, kGroup});
     seq_ += g.size();   // one number per change, as announcing them one by one would give
 }
 
 void Waves::take(const Change& c) {
     if (c.sig != kGroup) {
-        note(c.sig, c.value, c.strong, c.seq);
+        note(c.sig, c.value, c.rank);
         return;
     }
-    uint64_t seq = c.seq;
-    for (const auto& [s, v] : groups_[c.value]) note(s, v, c.strong, seq++);
+    uint64_t r = c.rank;
+    for (const auto& [s, v] : groups_[c.value]) note(s, v, r++);
     free_groups_.push_back(c.value);
 }
 
-// The step's change of `s` if it wins over the one noted so far: a strong
-// change over a weak one, then the later announced.
-void Waves::note(Signal s, uint64_t value, bool strong, uint64_t seq) {
-    const uint64_t rank = (strong ? uint64_t{1} << 63 : 0) | seq;
-    if (step_mark_[s] != step_no_) {
-        step_mark_[s] = step_no_;
+// The step's change of `s` if it wins over the one noted so far (ranks).
+void Waves::note(Signal s, uint64_t value, uint64_t r) {
+    StepEntry& e = step_[static_cast<size_t>(s)];
+    if (e.step != step_no_) {
+        e.step = step_no_;
         touched_.push_back(s);
-    } else if (rank < step_rank_[s]) {
+    } else if (r < e.rank) {
         return;
     }
-    step_rank_[s] = rank;
-    step_value_[s] = value;
+    e.rank = r;
+    e.value = value;
 }
 
 // The header, in scope order (signals of one scope together, in the order
@@ -254,7 +251,7 @@ void Waves::flush_before(uint64_t t) {
             pending_.pop();
         }
         if (batch_at == at) {
-            for (const Change& c : now_batch_) note(c.sig, c.value, c.strong, c.seq);
+            for (const Change& c : now_batch_) note(c.sig, c.value, c.rank);
             now_batch_.clear();
         }
         write_step(at);
@@ -273,7 +270,7 @@ void Waves::write_step(uint64_t t) {
     std::sort(touched_.begin(), touched_.end());
     bool timed = false;
     for (const Signal s : touched_) {
-        const uint64_t v = step_value_[s];
+        const uint64_t v = step_[static_cast<size_t>(s)].value;
         if (current_[s] == v) continue;
         current_[s] = v;
         if (!window_open_ || t > sel_.to_ps) continue;

@@ -119,17 +119,15 @@ private:
         Block block;
         const ValueNames* names;
     };
+    // A change's rank in its step: a strong one after (over) every weak one,
+    // then in the order announced. A clear_at is weak.
+    static uint64_t rank(bool strong, uint64_t seq) { return (strong ? uint64_t{1} << 63 : 0) | seq; }
     struct Change {
         uint64_t at;
-        bool strong;   // a clear_at is weak: it comes first in its step, so any other change wins
-        uint64_t seq;
-        Signal sig;        // kGroup: `value` is a group's slot; its changes have seq, seq + 1, ...
+        uint64_t rank;
         uint64_t value;
-        bool operator>(const Change& o) const {
-            if (at != o.at) return at > o.at;
-            if (strong != o.strong) return strong;
-            return seq > o.seq;
-        }
+        Signal sig;   // kGroup: `value` is a group's slot; its changes have rank, rank + 1, ...
+        bool operator>(const Change& o) const { return at != o.at ? at > o.at : rank > o.rank; }
     };
     static constexpr Signal kGroup = -2;
     using Group = std::vector<std::pair<Signal, uint64_t>>;
@@ -137,7 +135,7 @@ private:
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now_ps);
     // Notes c's changes (a group's, expanded) for the step, freeing the group.
     void take(const Change& c);
-    void note(Signal s, uint64_t value, bool strong, uint64_t seq);
+    void note(Signal s, uint64_t value, uint64_t r);
     void start();
     void flush_before(uint64_t t);
     void write_step(uint64_t t);
@@ -159,7 +157,10 @@ private:
     std::vector<uint64_t> free_groups_;
     // The step being written: per signal, the step it was last noted in and
     // its winning change so far; the signals noted.
-    std::vector<uint64_t> step_mark_, step_rank_, step_value_;
+    struct StepEntry {
+        uint64_t step = 0, rank = 0, value = 0;
+    };
+    std::vector<StepEntry> step_;
     uint64_t step_no_ = 0;
     std::vector<Signal> touched_;
     uint64_t seq_ = 0;
