@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
@@ -67,4 +68,37 @@ TEST(Waves, AGroupWritesWhatOneCallPerSignalWrites) {
     EXPECT_EQ(one, group);
     EXPECT_NE(one.find("#2000"), std::string::npos) << "the last packet was written";
     EXPECT_NE(one.find("b10100 "), std::string::npos) << "packet 20 on its link";
+}
+
+// Time stamps and vector values are formatted by hand (VcdWriter): every
+// digit count, and values of every bit length, read back as written.
+TEST(Waves, VcdTimesAndValuesReadBackAsWritten) {
+    Waves w("waves_test_text.vcd", Waves::Format::Vcd);
+    const Waves::Signal s = w.declare("top", "v", 64, 0, Block::Fabric);
+    std::vector<std::pair<uint64_t, uint64_t>> written;   // (time, value), values never repeating
+    const uint64_t base = Waves::now_ps();   // another test may have run the simulation before
+    uint64_t t = 0, v = 1;
+    for (int k = 0; k < 64; ++k) {
+        written.emplace_back(base + t, v);
+        w.set_at(s, base + t, v);
+        t = t * 10 + 7;                  // 0, 7, 77, ... every digit count up to 19
+        if (t > 1000000000000000000ull) t = 1000000000000000000ull + static_cast<uint64_t>(k);
+        v = (v << 1) | (k % 3 == 0);     // every bit length up to 64
+    }
+    sc_core::sc_start(sc_core::sc_time::from_value(written.back().first - base + 1));   // past the last change
+    w.close();
+    std::ifstream f("waves_test_text.vcd");
+    std::string line;
+    std::vector<std::pair<uint64_t, uint64_t>> read;
+    uint64_t at = 0;
+    bool header = true;
+    while (std::getline(f, line)) {
+        if (line == "$enddefinitions $end") header = false;
+        if (header || line.empty()) continue;
+        if (line[0] == '#') at = std::stoull(line.substr(1));
+        if (line[0] == 'b') read.emplace_back(at, std::stoull(line.substr(1, line.find(' ') - 1), nullptr, 2));
+    }
+    ASSERT_FALSE(read.empty());
+    read.erase(read.begin());   // every signal's initial value, where the window opens
+    EXPECT_EQ(read, written);
 }

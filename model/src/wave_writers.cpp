@@ -42,6 +42,18 @@ struct ByteBits {
 };
 constexpr ByteBits kByteBits;
 
+size_t decimal_digits(uint64_t v) {
+    static constexpr uint64_t kPow10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+        10000000ull, 100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+        10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+        100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+    // log10 from log2 (1233 / 4096 ~ log10 2), corrected by one compare.
+    if (v < 10) return 1;
+    const int bits = 64 - __builtin_clzll(v);
+    const size_t guess = static_cast<size_t>((bits * 1233) >> 12);
+    return guess + (v >= kPow10[guess] ? 1 : 0);
+}
+
 class VcdWriter final : public WaveWriter {
 public:
     explicit VcdWriter(const std::string& path) : f_(std::fopen(path.c_str(), "w")), path_(path) {
@@ -68,23 +80,19 @@ public:
     // Time stamps and value changes are most of what a traced run writes:
     // formatted by hand straight into our own buffer, written in 1 MiB blocks.
     void time(uint64_t t) override {
-        char digits[24];
-        char* d = digits + sizeof digits;
-        for (; t >= 100; t /= 100) {   // two digits a step
+        const size_t n = decimal_digits(t);
+        char* const start = room(n + 2);
+        start[0] = '#';
+        char* d = start + 1 + n;   // filled from the least significant end, two digits a step
+        *d = '\n';
+        for (; t >= 100; t /= 100) {
             d -= 2;
             std::memcpy(d, kDigitPairs + 2 * (t % 100), 2);
         }
-        if (t >= 10) {
-            d -= 2;
-            std::memcpy(d, kDigitPairs + 2 * t, 2);
-        } else {
-            *--d = static_cast<char>('0' + t);
-        }
-        const size_t n = static_cast<size_t>(digits + sizeof digits - d);
-        char* p = room(n + 2);
-        *p++ = '#';
-        std::memcpy(p, d, n);
-        p[n] = '\n';
+        if (t >= 10)
+            std::memcpy(d - 2, kDigitPairs + 2 * t, 2);
+        else
+            d[-1] = static_cast<char>('0' + t);
         used_ += n + 2;
     }
     void value(int index, uint64_t v, int width) override {
