@@ -29,7 +29,7 @@ std::vector<std::string> split_scope(const std::string& scope) {
     return parts;
 }
 
-uint64_t masked(uint64_t v, int width) { return width >= 64 ? v : v & ((uint64_t{1} << width) - 1); }
+uint64_t mask_of(int width) { return width >= 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1; }
 }  // namespace
 
 bool parse_block(const std::string& name, Block& block) {
@@ -100,17 +100,17 @@ Waves::Signal Waves::declare(const std::string& scope, const std::string& name, 
                              const ValueNames* names, uint64_t initial) {
     if (started_ || width < 1 || width > 64 || !sel_.wants(node, block)) return kNone;
     decls_.push_back({scope, name, width, node, block, names});
-    latest_.push_back(masked(initial, width));
-    latest_at_.push_back(0);
-    current_.push_back(masked(initial, width));
+    const uint64_t mask = mask_of(width);
+    sig_.push_back({mask, initial & mask, 0, initial & mask, 0, width});
     step_.push_back({});
     return static_cast<Signal>(decls_.size() - 1);
 }
 
 void Waves::set(Signal s, uint64_t value, uint64_t now) {
     if (s == kNone || closed_) return;
-    value = masked(value, decls_[s].width);
-    if (latest_[s] == value && latest_at_[s] <= now) return;   // nothing announced ahead: no change
+    const SignalState& g = sig_[static_cast<size_t>(s)];
+    value &= g.mask;
+    if (g.latest == value && g.latest_at <= now) return;   // nothing announced ahead: no change
     announce(s, now, value, true, now);
 }
 
@@ -125,9 +125,10 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
     if (s == kNone || closed_) return;
     if (!started_) start();
     flush_before(now);
-    value = masked(value, decls_[s].width);
-    latest_[s] = value;
-    latest_at_[s] = std::max(latest_at_[s], std::max(at_ps, now));
+    SignalState& g = sig_[static_cast<size_t>(s)];
+    value &= g.mask;
+    g.latest = value;
+    g.latest_at = std::max(g.latest_at, std::max(at_ps, now));
     // Most changes are for now: they wait in a plain list (written when time
     // moves on), only those announced ahead go through the heap.
     if (at_ps <= now) {
@@ -146,6 +147,11 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
         for (size_t i = 0; i < n; ++i) announce(sigs[i], at_ps, values[i], strong, now);
         return;
     }
+    if (n > kMaxGroup) {   // in turns, ranked as one group
+        set_group_at(sigs, values, kMaxGroup, at_ps, strong);
+        set_group_at(sigs + kMaxGroup, values + kMaxGroup, n - kMaxGroup, at_ps, strong);
+        return;
+    }
     flush_before(now);
     uint64_t slot = groups_.size();
     if (!free_groups_.empty()) {
@@ -155,21 +161,22 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
         groups_.emplace_back();
     }
     Group& g = groups_[slot];
-    g.clear();
+    g.n = 0;
     for (size_t i = 0; i < n; ++i) {
         const Signal s = sigs[i];
         if (s == kNone) continue;
-        const uint64_t v = masked(values[i], decls_[s].width);
-        latest_[s] = v;
-        latest_at_[s] = std::max(latest_at_[s], at_ps);
-        g.emplace_back(s, v);
+        SignalState& st = sig_[static_cast<size_t>(s)];
+        const uint64_t v = values[i] & st.mask;
+        st.latest = v;
+        st.latest_at = std::max(st.latest_at, at_ps);
+        g.change[g.n++] = {s, v};
     }
-    if (g.empty()) {
+    if (g.n == 0) {
         free_groups_.push_back(slot);
         return;
     }
     pending_.push({at_ps, rank(strong, seq_ + 1), slot, kGroup});
-    seq_ += g.size();   // one number per change, as announcing them one by one would give
+    seq_ += g.n;   // one number per change, as announcing them one by one would give
 }
 
 void Waves::take(const Change& c) {
@@ -178,7 +185,8 @@ void Waves::take(const Change& c) {
         return;
     }
     uint64_t r = c.rank;
-    for (const auto& [s, v] : groups_[c.value]) note(s, v, r++);
+    const Group& g = groups_[c.value];
+    for (size_t i = 0; i < g.n; ++i) note(g.change[i].first, g.change[i].second, r++);
     free_groups_.push_back(c.value);
 }
 
@@ -213,7 +221,7 @@ void Waves::start() {
         sorted.push_back(decls_[order[i]]);
         new_index[order[i]] = static_cast<int>(i);
     }
-    index_ = new_index;
+    for (size_t i = 0; i < sig_.size(); ++i) sig_[i].index = new_index[i];
     std::vector<std::string> open;
     for (size_t i = 0; i < sorted.size(); ++i) {
         const auto& parts = scopes[order[i]];
@@ -265,18 +273,19 @@ void Waves::write_step(uint64_t t) {
         // The window opens: every signal's value as it stands.
         window_open_ = true;
         out_->time(sel_.from_ps);
-        for (size_t s = 0; s < decls_.size(); ++s) out_->value(index_[s], current_[s], decls_[s].width);
+        for (const SignalState& g : sig_) out_->value(g.index, g.current, g.width);
     }
     std::sort(touched_.begin(), touched_.end());
     bool timed = false;
     for (const Signal s : touched_) {
         const uint64_t v = step_[static_cast<size_t>(s)].value;
-        if (current_[s] == v) continue;
-        current_[s] = v;
+        SignalState& g = sig_[static_cast<size_t>(s)];
+        if (g.current == v) continue;
+        g.current = v;
         if (!window_open_ || t > sel_.to_ps) continue;
         if (!timed && t > sel_.from_ps) out_->time(t);
         timed = true;
-        out_->value(index_[s], v, decls_[s].width);
+        out_->value(g.index, v, g.width);
     }
 }
 

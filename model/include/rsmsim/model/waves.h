@@ -130,7 +130,10 @@ private:
         bool operator>(const Change& o) const { return at != o.at ? at > o.at : rank > o.rank; }
     };
     static constexpr Signal kGroup = -2;
-    using Group = std::vector<std::pair<Signal, uint64_t>>;
+    struct Group {   // fixed size: no allocation, no capacity checks
+        size_t n = 0;
+        std::pair<Signal, uint64_t> change[kMaxGroup];
+    };
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now_ps);
     // Notes c's changes (a group's, expanded) for the step, freeing the group.
@@ -146,10 +149,16 @@ private:
     WaveSelection sel_;
     std::unique_ptr<WaveWriter> out_;
     std::vector<Decl> decls_;
-    std::vector<int> index_;          // signal -> its number in the file (header order)
-    std::vector<uint64_t> latest_;    // the last value announced, per signal (cheap no-change test)
-    std::vector<uint64_t> latest_at_; // the latest time a change of it was announced for
-    std::vector<uint64_t> current_;   // the value as of the last step written (or held before the window)
+    // What each change of a signal needs, together (one cache line).
+    struct SignalState {
+        uint64_t mask;        // of its width
+        uint64_t latest;      // the last value announced (cheap no-change test)
+        uint64_t latest_at;   // the latest time a change of it was announced for
+        uint64_t current;     // the value as of the last step written (or held before the window)
+        int index;            // its number in the file (header order)
+        int width;
+    };
+    std::vector<SignalState> sig_;
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;   // announced ahead
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
@@ -160,7 +169,7 @@ private:
     struct StepEntry {
         uint64_t step = 0, rank = 0, value = 0;
     };
-    std::vector<StepEntry> step_;
+    std::vector<StepEntry> step_;   // per signal
     uint64_t step_no_ = 0;
     std::vector<Signal> touched_;
     uint64_t seq_ = 0;
