@@ -6,7 +6,9 @@ core), cycle (the C++ core, cycle for cycle) and fast (the C++ core, whole
 DMA entries as trains), with the ratios to rtl; rtl and cycle must give the
 same report, else it stops. Table 2: the host cost of single rsmapi calls
 (bench/process_cost.c, in-process) in each fidelity, against a memcpy of
-the same bytes in the same process."""
+the same bytes in the same process and against the TLM floor
+(bench/tlm_floor.cpp: one b_transport and wait, the least a register access
+costs in this architecture; a put makes nine)."""
 import argparse
 import os
 import re
@@ -91,6 +93,14 @@ def calls(build):
     memcpy = sum(costs[f]["memcpy16M"] for f in FIDELITIES) / len(FIDELITIES)
     ratios = " | ".join(f"{costs[f]['putv16M'] / memcpy:.1f}x" for f in FIDELITIES)
     print(f"| putv 16 MiB / memcpy of 16 MiB ({memcpy / 1e6:.2f} ms) | {ratios} | |")
+    # The floor: one TLM transport and wait, as NodeBus makes per register access.
+    out = subprocess.run([f"{build}/bench/tlm_floor"], capture_output=True, text=True, env=ENV)
+    m = re.search(r"cost tlm_floor (\d+)", out.stdout)
+    if out.returncode != 0 or not m:
+        sys.exit(f"tlm_floor failed\n{out.stderr[-2000:]}")
+    floor = float(m.group(1))
+    ratios = " | ".join(f"{costs[f]['put4'] / floor:.1f}x" for f in FIDELITIES)
+    print(f"| 4-byte put / TLM floor (one b_transport + wait: {floor:.0f} ns) | {ratios} | |")
 
 
 def main():
