@@ -1,5 +1,7 @@
 #include "rsmsim/node.h"
 
+#include <algorithm>
+
 #include "rsmsim/cluster.h"
 #include "rsmsim/errors.h"
 #include "rsmsim/model/timing.h"
@@ -148,16 +150,21 @@ void NodeBus::trace(model::Waves& w) {
 }
 
 void NodeBus::call_started(const void* caller, rsm::hw::ApiCall call) {
-    open_calls_[caller] = {call, now_ns()};
+    const OpenCall open{caller, call, now_ns()};
+    auto it = std::find_if(open_calls_.begin(), open_calls_.end(), [&](const OpenCall& c) { return c.caller == caller; });
+    if (it != open_calls_.end())
+        *it = open;
+    else
+        open_calls_.push_back(open);
     if (waves_) waves_->set(api_sig_, static_cast<uint64_t>(call));
 }
 
 void NodeBus::call_ended(const void* caller, int rc) {
-    auto it = open_calls_.find(caller);
+    auto it = std::find_if(open_calls_.begin(), open_calls_.end(), [&](const OpenCall& c) { return c.caller == caller; });
     if (it == open_calls_.end()) return;
-    if (stats_)
-        stats_->record(it->second.call, adapter_.fabric_node_id(), static_cast<double>(now_ns() - it->second.since_ns), rc);
-    open_calls_.erase(it);
+    if (stats_) stats_->record(it->call, adapter_.fabric_node_id(), static_cast<double>(now_ns() - it->since_ns), rc);
+    *it = open_calls_.back();   // order does not matter
+    open_calls_.pop_back();
     if (waves_) {
         waves_->set(api_sig_, 0);
         waves_->set(rc_sig_, static_cast<uint32_t>(rc));

@@ -8,6 +8,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <map>
+#include <vector>
 
 #include "rsm/bus.h"
 #include "rsmsim/call_stats.h"
@@ -74,10 +75,12 @@ private:
     void call_started(const void* caller, rsm::hw::ApiCall call);
     void call_ended(const void* caller, int rc);
     struct OpenCall {
+        const void* caller;   // SystemC process, or the node's process
         rsm::hw::ApiCall call;
         uint64_t since_ns;
     };
-    std::map<const void*, OpenCall> open_calls_;   // per caller (SystemC process, or the node's process)
+    // A node's programs are few: a list, not a map (no allocation per call).
+    std::vector<OpenCall> open_calls_;
     CallStats* stats_ = nullptr;
     model::Waves* waves_ = nullptr;
     int api_sig_ = -1, rc_sig_ = -1;
