@@ -427,11 +427,11 @@ void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) 
 }
 
 template <typename Sigs>
-void show_packet(Waves& w, const Sigs& s, uint64_t at, const Packet& p) {
+void show_packet(Waves& w, const Sigs& s, uint64_t at, const Packet& p, Waves::Lane lane) {
     const Waves::Signal sigs[] = {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
     const uint64_t values[] = {p.id,  static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset,
                                p.len, p.err};
-    w.set_group_at(sigs, values, std::size(sigs), at);
+    w.set_group_at(sigs, values, std::size(sigs), at, true, lane);
 }
 }  // namespace
 
@@ -455,6 +455,7 @@ void Fabric::trace(Waves& w) {
         s.down = w.declare(scope, "down", 1, owner, Block::Fabric);
         s.speed_pct = w.declare(scope, "speed_pct", 8, owner, Block::Fabric, nullptr, 100);
         s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
+        s.lane = w.new_lane();
     }
     for (const auto& [id, port] : ports_) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
@@ -466,11 +467,12 @@ void Fabric::trace(Waves& w) {
 // The packet is on the link's wire from `start` to `end`; the link is idle
 // after it unless the next packet starts there too.
 void Fabric::trace_crossing(int link, const Packet& p, sc_time start, sc_time end) {
-    const PacketSignals& s = link_sigs_[static_cast<size_t>(link)].pkt;
-    show_packet(*waves_, s, ps(start), p);
+    const LinkSignals& k = link_sigs_[static_cast<size_t>(link)];
+    const PacketSignals& s = k.pkt;
+    show_packet(*waves_, s, ps(start), p, k.lane);
     const Waves::Signal idle[] = {s.cmd, s.id};
     const uint64_t zero[] = {0, 0};
-    waves_->set_group_at(idle, zero, std::size(idle), ps(end), false);
+    waves_->set_group_at(idle, zero, std::size(idle), ps(end), false, k.lane);
 }
 
 void Fabric::trace_link_faults(uint16_t from, uint16_t to) {

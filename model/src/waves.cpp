@@ -139,7 +139,13 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
     }
 }
 
-void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong) {
+Waves::Lane Waves::new_lane() {
+    lanes_.emplace_back();
+    return static_cast<Lane>(lanes_.size() - 1);
+}
+
+void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong,
+                         Lane lane) {
     if (closed_) return;
     if (!started_) start();
     const uint64_t now = now_ps();
@@ -148,8 +154,8 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
         return;
     }
     if (n > kMaxGroup) {   // in turns, ranked as one group
-        set_group_at(sigs, values, kMaxGroup, at_ps, strong);
-        set_group_at(sigs + kMaxGroup, values + kMaxGroup, n - kMaxGroup, at_ps, strong);
+        set_group_at(sigs, values, kMaxGroup, at_ps, strong, lane);
+        set_group_at(sigs + kMaxGroup, values + kMaxGroup, n - kMaxGroup, at_ps, strong, lane);
         return;
     }
     flush_before(now);
@@ -175,8 +181,45 @@ void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, u
         free_groups_.push_back(slot);
         return;
     }
-    pending_.push({at_ps, rank(strong, seq_ + 1), slot, kGroup});
+    const Change c{at_ps, rank(strong, seq_ + 1), slot, kGroup};
+    if (lane == kNoLane)
+        pending_.push(c);
+    else
+        queue_in_lane(lane, c);
     seq_ += g.n;   // one number per change, as announcing them one by one would give
+}
+
+void Waves::queue_in_lane(Lane lane, const Change& c) {
+    std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
+    // After every change at or before its time (within a step, ranks decide).
+    auto pos = q.end();
+    while (pos != q.begin() && std::prev(pos)->at > c.at) --pos;
+    const bool new_head = pos == q.begin();
+    q.insert(pos, c);
+    if (new_head) lane_heads_.push({c.at, lane});
+}
+
+uint64_t Waves::next_lane_at() {
+    while (!lane_heads_.empty()) {
+        const auto [at, lane] = lane_heads_.top();
+        const std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
+        if (!q.empty() && q.front().at == at) return at;
+        lane_heads_.pop();   // stale: its lane's head moved
+    }
+    return UINT64_MAX;
+}
+
+void Waves::take_lanes_at(uint64_t at) {
+    while (next_lane_at() == at) {
+        const Lane lane = lane_heads_.top().second;
+        lane_heads_.pop();
+        std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
+        while (!q.empty() && q.front().at == at) {
+            take(q.front());
+            q.pop_front();
+        }
+        if (!q.empty()) lane_heads_.push({q.front().at, lane});
+    }
 }
 
 void Waves::take(const Change& c) {
@@ -249,7 +292,7 @@ void Waves::flush_before(uint64_t t) {
     for (;;) {
         const uint64_t heap_at = pending_.empty() ? UINT64_MAX : pending_.top().at;
         const uint64_t batch_at = now_batch_.empty() ? UINT64_MAX : now_batch_at_;
-        const uint64_t at = std::min(heap_at, batch_at);
+        const uint64_t at = std::min({heap_at, batch_at, next_lane_at()});
         if (at >= t) return;
         // This step's winning change per signal, from both.
         ++step_no_;
@@ -258,6 +301,7 @@ void Waves::flush_before(uint64_t t) {
             take(pending_.top());
             pending_.pop();
         }
+        take_lanes_at(at);
         if (batch_at == at) {
             for (const Change& c : now_batch_) note(c.sig, c.value, c.rank);
             now_batch_.clear();

@@ -220,6 +220,7 @@ private:
     struct LinkSignals {
         PacketSignals pkt;
         int down = -1, speed_pct = -1, noisy = -1;
+        int lane = -1;   // the Waves::Lane of its packets' changes ahead
     };
     std::vector<LinkSignals> link_sigs_;                 // per link id
     std::map<uint16_t, PacketSignals> rx_sigs_;          // per node: the packet it last received
