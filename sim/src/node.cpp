@@ -149,9 +149,13 @@ void NodeBus::trace(model::Waves& w) {
     rc_sig_ = w.declare(scope, "api_rc", 32, node, model::Block::Api, &api_status_names());
 }
 
+std::vector<NodeBus::OpenCall>::iterator NodeBus::open_call_of(const void* caller) {
+    return std::find_if(open_calls_.begin(), open_calls_.end(), [&](const OpenCall& c) { return c.caller == caller; });
+}
+
 void NodeBus::call_started(const void* caller, rsm::hw::ApiCall call) {
     const OpenCall open{caller, call, now_ns()};
-    auto it = std::find_if(open_calls_.begin(), open_calls_.end(), [&](const OpenCall& c) { return c.caller == caller; });
+    auto it = open_call_of(caller);
     if (it != open_calls_.end())
         *it = open;
     else
@@ -160,7 +164,7 @@ void NodeBus::call_started(const void* caller, rsm::hw::ApiCall call) {
 }
 
 void NodeBus::call_ended(const void* caller, int rc) {
-    auto it = std::find_if(open_calls_.begin(), open_calls_.end(), [&](const OpenCall& c) { return c.caller == caller; });
+    auto it = open_call_of(caller);
     if (it == open_calls_.end()) return;
     if (stats_) stats_->record(it->call, adapter_.fabric_node_id(), static_cast<double>(now_ns() - it->since_ns), rc);
     *it = open_calls_.back();   // order does not matter

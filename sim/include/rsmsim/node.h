@@ -7,7 +7,6 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <map>
 #include <vector>
 
 #include "rsm/bus.h"
@@ -81,6 +80,7 @@ private:
     };
     // A node's programs are few: a list, not a map (no allocation per call).
     std::vector<OpenCall> open_calls_;
+    std::vector<OpenCall>::iterator open_call_of(const void* caller);   // end() if none
     CallStats* stats_ = nullptr;
     model::Waves* waves_ = nullptr;
     int api_sig_ = -1, rc_sig_ = -1;
