@@ -22,7 +22,9 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-cc -std=c99 -pthread -Wall -Werror $cflags -o userlock "$src/tests/procs/userlock.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
+for p in pipewait sync lockorder; do
+  cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
+done
 
 ./ring > outside.txt 2>&1; rc=$?
 check "outside rsmsim: rsm_get_controller fails (CTLR_NOT_PRESENT) and stderr says how to run it" \
@@ -89,9 +91,23 @@ check "every node blocked with nothing pending: the run ends with who waits for 
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./stall --node 8=./ring > stall.txt 2>&1; rc=$?
 check "a process that stops calling in is cut off after the limit, by name, with its last call" \
   "[ $rc -eq 1 ] && grep -q 'node 4 (./stall, pid [0-9]*) has not called the simulation for 1 s' stall.txt && grep -q 'last call: ' stall.txt"
-timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./userlock --node 8=./ring > userlock.txt 2>&1; rc=$?
-check "a thread blocked on the program's own lock, held by a thread in a call: cut off by node and thread channel, with why" \
-  "[ $rc -eq 1 ] && grep -q 'node 4 (./userlock, pid [0-9]*, thread channel 1) has not called the simulation' userlock.txt && grep -q 'holds simulated time still' userlock.txt"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 1 --node 4=./pipewait --node 8=./ring > pipewait.txt 2>&1; rc=$?
+check "a thread blocked on I/O that a thread in a call would end: cut off by node and thread channel, with why" \
+  "[ $rc -eq 1 ] && grep -q 'node 4 (./pipewait, pid [0-9]*, thread channel 1) has not called the simulation' pipewait.txt && grep -q 'holds simulated time still' pipewait.txt"
+
+# The program's mutexes and condition variables are kept by the simulator:
+# a mutex held across calls and a sleep, a signal after a sleep, timed
+# waits, the mutex types' rules, contention; the same every run.
+for run in 1 2; do
+  timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 --node 4=./sync --node 8=./ring > sync$run.txt 2>&1
+done
+check "mutexes and condition variables of a threaded program: a waiter gets the mutex when its holder lets it go after calls and a sleep, wakes at the signal, timed waits end on time, the types' rules hold" \
+  "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
+check "... and the threads contending for a mutex get it in the same order every run" \
+  "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./lockorder > lockorder.txt 2>&1; rc=$?
+check "two threads taking two mutexes in opposite orders: the run ends with a deadlock report naming the mutex waits, exit 1" \
+  "[ $rc -eq 1 ] && [ \$(grep -c 'waiting for a mutex of its program' lockorder.txt) -eq 4 ] && grep -q 'left blocked' lockorder.txt"
 
 for bad in "exec -n 2 -- ./nosuch" "exec -n 2 --node 4=./ring --node 8=./ring --node 12=./ring" "exec -n 2 --node 12=./ring" \
            "exec -n 2 --node 5=./ring" "exec -n 2 --node 4=./ring --node 4=./ring" "exec -n 2 --node x=./ring" "exec -n 2"; do

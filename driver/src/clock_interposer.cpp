@@ -1,6 +1,7 @@
 // librsmsim_clock.so: preloaded by `rsmsim exec` into every node process, so
 // that the program's own clock is simulated time (and its threads known to
-// the simulation: pthread_create, pthread_join). clock_gettime (every
+// the simulation: pthread_create, pthread_join; its mutexes and condition
+// variables: sync_interposer.cpp). clock_gettime (every
 // clock but the CPU-time ones), gettimeofday and time read it; nanosleep,
 // clock_nanosleep, usleep and sleep wait in it. A retry loop that sleeps is
 // then deterministic, and a benchmark that times itself reports the
@@ -18,6 +19,7 @@
 #include <mutex>
 
 #include "remote_bus.h"
+#include "sync_interposer.h"
 
 namespace {
 
@@ -132,6 +134,8 @@ RSM_EXPORT int usleep(useconds_t us) {
 // back when it ends, and a join waits for that end in simulated time.
 RSM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)(void*), void* arg) {
     static auto f = real<int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*)>("pthread_create");
+    rsm::hw::simulated_threads_starting();
+    rsm::hw::program_sync_started();
     auto* s = new Start{start, arg, {}, false};
     s->lent = rsm::hw::simulated_thread_spawn(s->thread);
     const Start copy = *s;
@@ -142,6 +146,7 @@ RSM_EXPORT int pthread_create(pthread_t* thread, const pthread_attr_t* attr, voi
         return rc;
     }
     if (copy.lent) {
+        rsm::hw::RuntimeScope in;   // the map's lock is ours, not the program's
         std::lock_guard<std::mutex> g(g_threads_mu);
         g_threads[*thread] = copy.thread;
     }
@@ -153,6 +158,7 @@ RSM_EXPORT int pthread_join(pthread_t thread, void** result) {
     rsm::hw::SimulatedThread t;
     bool lent = false;
     {
+        rsm::hw::RuntimeScope in;
         std::lock_guard<std::mutex> g(g_threads_mu);
         auto it = g_threads.find(thread);
         if (it != g_threads.end()) {

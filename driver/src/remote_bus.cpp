@@ -38,6 +38,9 @@ Request request(Op op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint32_t 
 // The channel the calling thread uses (0 unless it was lent one at its start).
 thread_local unsigned t_channel = 0;
 
+// How deep the calling thread is in librsm (RuntimeScope).
+thread_local int t_runtime_depth = 0;
+
 // One thread's channel, as the process sees it.
 struct Lane {
     remote::Channel* ch = nullptr;
@@ -147,7 +150,7 @@ public:
         // The simulator knows threads by channel: those that share channel 0
         // take turns here first.
         if (t_channel == 0) channel0_lock_.lock();
-        (void)simple(request(Op::Lock));
+        (void)simple(request(Op::Lock, 0, remote::kNoDeadline));
         owner_.store(me);
         depth_ = 1;
     }
@@ -161,6 +164,30 @@ public:
         (void)post(0, 0, remote::kPostedUnlock);   // before the next Lock on this channel
         if (t_channel == 0) channel0_lock_.unlock();
     }
+    // The program's mutexes and condition variables, once it has threads
+    // (see remote_bus.h); the interposer counts nesting and owners. A
+    // thread that shares channel 0 waits in slices, as for an interrupt.
+    bool sync_active() const { return remote_lock_.load(); }
+    bool program_lock(uint64_t mutex, uint64_t deadline_ns) {
+        if (!sliced()) return simple(request(Op::Lock, mutex, deadline_ns));
+        for (;;) {
+            const uint64_t now = now_ns();
+            if (deadline_ns != remote::kNoDeadline && now >= deadline_ns) return false;
+            if (simple(request(Op::Lock, mutex, std::min(deadline_ns, now + kSliceNs)))) return true;
+        }
+    }
+    void program_unlock(uint64_t mutex) { (void)post(mutex, 0, remote::kPostedUnlock); }
+    // Releases `mutex` and waits for a signal; the caller takes the mutex
+    // again. On a shared channel, a slice's end is a spurious wake-up.
+    WakeUp program_cond_wait(uint64_t cond, uint64_t mutex, uint64_t deadline_ns) {
+        const uint64_t until = sliced() ? std::min(deadline_ns, now_ns() + kSliceNs) : deadline_ns;
+        if (simple(request(Op::CondWait, cond, mutex, until))) return WakeUp::Signalled;
+        return until == deadline_ns ? WakeUp::TimedOut : WakeUp::Spurious;
+    }
+    void program_cond_signal(uint64_t cond, bool all) {
+        (void)post(cond, 0, all ? remote::kPostedBroadcast : remote::kPostedSignal);
+    }
+
     void set_interrupt_handler(InterruptHandler handler, void* context) override {
         std::lock_guard<std::mutex> g(isr_mu_);
         isr_ = handler;
@@ -218,13 +245,16 @@ public:
     // driver's lock). A channel for it (and its generation), or false when
     // all are lent (it then shares channel 0).
     bool lend_channel(unsigned& channel, uint32_t& generation) {
-        set_->channel[0].threaded.store(1);
-        remote_lock_.store(true);
+        threads_starting();
         Reply r{};
         if (!call(request(Op::Spawn), nullptr, nullptr, 0, r) || !r.status) return false;
         channel = static_cast<unsigned>(r.value & 0xffffffffu);
         generation = static_cast<uint32_t>(r.value >> 32);
         return channel > 0 && channel < remote::kMaxThreads;
+    }
+    void threads_starting() {
+        set_->channel[0].threaded.store(1);
+        remote_lock_.store(true);
     }
     // The calling thread ends: its channel is free again (anything posted
     // goes with the goodbye).
@@ -387,6 +417,7 @@ RemoteBus* g_remote = nullptr;
 struct ChannelReturn {
     bool armed = false;
     ~ChannelReturn() {
+        RuntimeScope in;
         if (armed && g_remote) g_remote->return_channel();
     }
 };
@@ -395,6 +426,7 @@ thread_local ChannelReturn t_return;
 }  // namespace
 
 Bus* remote_bus() {
+    RuntimeScope in;
     static std::once_flag once;
     std::call_once(once, [] {
         const char* fd = std::getenv(remote::kEnvFd);
@@ -415,7 +447,10 @@ Bus* remote_bus() {
         auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::ChannelSet*>(m));
         if (b->attach()) {
             g_remote = b;
-            std::atexit([] { g_remote->flush_at_exit(); });
+            std::atexit([] {
+                RuntimeScope at_exit;
+                g_remote->flush_at_exit();
+            });
         } else {
             std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
         }
@@ -425,23 +460,32 @@ Bus* remote_bus() {
 
 // The environment is read once: the interposed clock calls this on every
 // clock_gettime.
-Bus* attached_remote_bus() {
+bool simulated_process() {
     static const bool launched = [] {
         const char* fd = std::getenv(remote::kEnvFd);
         return fd && *fd;
     }();
-    return launched ? remote_bus() : nullptr;
+    return launched;
 }
 
+Bus* attached_remote_bus() { return simulated_process() ? remote_bus() : nullptr; }
+
 bool simulated_now_ns(uint64_t& ns) {
+    RuntimeScope in;
     if (!attached_remote_bus()) return false;
     ns = g_remote->program_now_ns();
     return true;
 }
 
 bool simulated_thread_spawn(SimulatedThread& t) {
+    RuntimeScope in;
     if (!attached_remote_bus()) return false;
     return g_remote->lend_channel(t.channel, t.generation);
+}
+
+void simulated_threads_starting() {
+    RuntimeScope in;
+    if (attached_remote_bus()) g_remote->threads_starting();
 }
 
 void simulated_thread_begin(const SimulatedThread& t) {
@@ -450,18 +494,49 @@ void simulated_thread_begin(const SimulatedThread& t) {
 }
 
 void simulated_thread_abandon(const SimulatedThread& t) {
+    RuntimeScope in;
     if (g_remote) g_remote->return_unused_channel(t.channel);
 }
 
 void simulated_thread_join(const SimulatedThread& t) {
+    RuntimeScope in;
     if (g_remote) g_remote->join(t.channel, t.generation);
 }
 
 bool simulated_sleep_ns(uint64_t ns) {
+    RuntimeScope in;
     Bus* b = attached_remote_bus();
     if (!b) return false;
     b->sleep_ns(ns);
     return true;
+}
+
+bool in_runtime() { return t_runtime_depth > 0; }
+void enter_runtime() { ++t_runtime_depth; }
+void leave_runtime() { --t_runtime_depth; }
+
+bool simulated_sync_active() { return g_remote && g_remote->sync_active(); }
+
+bool simulated_lock(const void* mutex, uint64_t deadline_ns) {
+    RuntimeScope in;
+    return g_remote->program_lock(reinterpret_cast<uint64_t>(mutex), deadline_ns);
+}
+
+void simulated_unlock(const void* mutex) {
+    RuntimeScope in;
+    g_remote->program_unlock(reinterpret_cast<uint64_t>(mutex));
+}
+
+WakeUp simulated_cond_wait(const void* cond, const void* mutex, uint64_t deadline_ns) {
+    RuntimeScope in;
+    if (!attached_remote_bus()) return WakeUp::Spurious;
+    return g_remote->program_cond_wait(reinterpret_cast<uint64_t>(cond), reinterpret_cast<uint64_t>(mutex),
+                                       deadline_ns);
+}
+
+void simulated_cond_signal(const void* cond, bool all) {
+    RuntimeScope in;
+    g_remote->program_cond_signal(reinterpret_cast<uint64_t>(cond), all);
 }
 
 }  // namespace rsm::hw

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 
 #include "rsm/remote.h"
 
@@ -45,7 +46,8 @@ const char* op_name(Op op) {
     case Op::Spawn: return "starting a thread";
     case Op::Bye: return "a thread's end";
     case Op::Join: return "joining a thread";
-    case Op::Lock: return "taking the driver's lock";
+    case Op::Lock: return "taking a lock";
+    case Op::CondWait: return "a wait on a condition variable";
     }
     return "an unknown request";
 }
@@ -85,8 +87,17 @@ struct Proc {
     std::unique_ptr<Conn> lanes[rsm::remote::kMaxThreads];
     bool closed = false;
     bool stalled = false;
-    int lock_holder = -1;            // the channel whose thread holds the driver's lock
-    sc_core::sc_event lock_free;     // ... released
+    // The locks its threads wait for here, so that a thread that waits for
+    // one is in a call and simulated time runs for the holder: the driver's
+    // (address 0) and the program's mutexes once it has threads. The
+    // channel holding each; the condition variables' waiters, oldest first.
+    std::unordered_map<uint64_t, unsigned> lock_holders;
+    struct CondWaiter {
+        uint64_t cond;
+        bool woken;
+    };
+    std::vector<CondWaiter*> cond_waiters;
+    sc_core::sc_event sync_changed;  // a lock was released, a waiter woken (or the process is gone)
     sc_core::sc_event thread_ended;  // a thread said goodbye (or the process is gone)
     std::string describe(const Conn& c) const {
         std::string s = "node " + std::to_string(Cluster::node_id(info.node_index)) + " (" + info.name + ", pid " +
@@ -132,7 +143,9 @@ struct Attachments::Impl {
     void list_conns();
     void proxy(Conn& c);
     void answer(Conn& c, Reply& r);
-    static void release_lock(Conn& c);
+    static void release_lock(Conn& c, uint64_t lock);
+    static void wake_waiters(Proc& p, uint64_t cond, bool all);
+    static bool wait_until(Proc& p, uint64_t deadline_ns, const std::function<bool()>& done);
     // The rsmapi call the thread is in, as it says in its channel.
     void show_api(Conn& c) {
         cluster.node(c.proc->info.node_index)
@@ -276,7 +289,8 @@ void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
                      "rsmsim: %s has not called the simulation for %g s of wall time "
                      "(its last call: %s); it is cut off and its node crashes%s\n",
                      p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str(),
-                     threads ? " (a thread that blocks in the process -- on a lock, a condition, I/O -- holds "
+                     threads ? " (a thread that blocks in the process -- on I/O, a semaphore, a barrier, a read-write "
+                               "lock: whatever the simulator does not keep -- holds "
                                "simulated time still, so a thread in a call waiting for time to pass never returns)"
                              : "");
         p.stalled = true;
@@ -295,7 +309,7 @@ void Attachments::Impl::close(Proc& p) {
             l->ready.notify(sc_core::SC_ZERO_TIME);
         }
     p.thread_ended.notify(sc_core::SC_ZERO_TIME);
-    p.lock_free.notify(sc_core::SC_ZERO_TIME);
+    p.sync_changed.notify(sc_core::SC_ZERO_TIME);
 }
 
 // Lends channel `index` of `p` to a thread about to start: it computes (the
@@ -380,7 +394,11 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
     for (uint32_t i = 0; i < n; ++i) {
         const rsm::remote::PostedWrite w = c.ch->posted[i];
         if (w.bytes == rsm::remote::kPostedUnlock) {
-            release_lock(c);
+            release_lock(c, w.offset);
+            continue;
+        }
+        if (w.bytes == rsm::remote::kPostedSignal || w.bytes == rsm::remote::kPostedBroadcast) {
+            wake_waiters(*c.proc, w.offset, w.bytes == rsm::remote::kPostedBroadcast);
             continue;
         }
         const bool ok = w.bytes == 8 ? bus.write64(w.offset, w.value)
@@ -390,11 +408,39 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
     return true;
 }
 
-// The driver's lock, if `c`'s thread holds it, is free again.
-void Attachments::Impl::release_lock(Conn& c) {
-    if (c.proc->lock_holder != static_cast<int>(c.index)) return;
-    c.proc->lock_holder = -1;
-    c.proc->lock_free.notify(sc_core::SC_ZERO_TIME);
+// The lock at `lock`, if `c`'s thread holds it, is free again.
+void Attachments::Impl::release_lock(Conn& c, uint64_t lock) {
+    Proc& p = *c.proc;
+    const auto it = p.lock_holders.find(lock);
+    if (it == p.lock_holders.end() || it->second != c.index) return;
+    p.lock_holders.erase(it);
+    p.sync_changed.notify(sc_core::SC_ZERO_TIME);
+}
+
+// A signal wakes the condition variable's oldest waiter, a broadcast all;
+// with none waiting it is lost (as in POSIX).
+void Attachments::Impl::wake_waiters(Proc& p, uint64_t cond, bool all) {
+    for (Proc::CondWaiter* w : p.cond_waiters)
+        if (w->cond == cond && !w->woken) {
+            w->woken = true;
+            p.sync_changed.notify(sc_core::SC_ZERO_TIME);
+            if (!all) return;
+        }
+}
+
+// Waits in simulated time until `done()` or the process is gone (true), or
+// until `deadline_ns` (false; rsm::remote::kNoDeadline: none).
+bool Attachments::Impl::wait_until(Proc& p, uint64_t deadline_ns, const std::function<bool()>& done) {
+    while (!p.closed && !done()) {
+        if (deadline_ns == rsm::remote::kNoDeadline) {
+            sc_core::wait(p.sync_changed);
+            continue;
+        }
+        const uint64_t now = Cluster::now_ns();
+        if (now >= deadline_ns) return false;
+        sc_core::wait(sc_core::sc_time(static_cast<double>(deadline_ns - now), sc_core::SC_NS), p.sync_changed);
+    }
+    return true;
 }
 
 // The requests about the process's threads: lending channels, goodbyes,
@@ -414,7 +460,7 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
             }
         break;
     case Op::Bye:
-        release_lock(c);   // a thread that ends holding it lets it go
+        release_lock(c, 0);   // a thread that ends holding the driver's lock lets it go
         p.thread_ended.notify(sc_core::SC_ZERO_TIME);
         r.status = 1;
         break;
@@ -431,11 +477,27 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
         break;
     }
     case Op::Lock: {
-        Cluster::WaitingFor w("the driver's lock, which another thread of its process holds");
-        while (!p.closed && p.lock_holder >= 0 && p.lock_holder != static_cast<int>(c.index))
-            sc_core::wait(p.lock_free);
-        p.lock_holder = static_cast<int>(c.index);
-        r.status = 1;
+        // The process takes each lock once per thread (it counts nesting):
+        // a lock its own channel holds is another thread's of channel 0 or a
+        // relock of a plain mutex, which waits (a deadlock, as in POSIX).
+        Cluster::WaitingFor w(q.a == 0 ? "the driver's lock, which another thread of its process holds"
+                                       : "a mutex of its program, which another of its threads holds");
+        const bool free = wait_until(p, q.b, [&] { return p.lock_holders.count(q.a) == 0; });
+        if (free && !p.closed) {
+            p.lock_holders[q.a] = c.index;
+            r.status = 1;
+        }
+        break;
+    }
+    case Op::CondWait: {
+        // Released and waiting in one step: no signal falls in between.
+        if (q.b != 0) release_lock(c, q.b);
+        Proc::CondWaiter me{q.a, false};
+        p.cond_waiters.push_back(&me);
+        Cluster::WaitingFor w("a condition variable of its program to be signalled");
+        (void)wait_until(p, q.c, [&] { return me.woken; });
+        p.cond_waiters.erase(std::find(p.cond_waiters.begin(), p.cond_waiters.end(), &me));
+        r.status = me.woken;
         break;
     }
     default: break;
@@ -451,7 +513,8 @@ Reply Attachments::Impl::serve(Conn& c) {
     case Op::Spawn:
     case Op::Bye:
     case Op::Join:
-    case Op::Lock: return serve_thread_op(c);
+    case Op::Lock:
+    case Op::CondWait: return serve_thread_op(c);
     case Op::Hello:
         cluster.node(c.proc->info.node_index)
             .memory.attach_process(static_cast<pid_t>(q.a), &c.proc->set->channel[0].threaded);

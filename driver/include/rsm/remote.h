@@ -52,8 +52,12 @@ enum class Op : uint32_t {
     Bye,            // (on the thread's own channel) the thread ends; its channel is free again
     Join,           // a = channel, b = generation, c = at most this long (ns; 0: no limit):
                     // answered once that thread has said Bye (status 1), or the time is up (0)
-    Lock,           // the driver's lock (Bus::lock) of the process: answered when this thread holds it
+    Lock,           // a = the lock (0: the driver's, Bus::lock; else a program mutex's address), b = deadline
+                    // (simulated ns; kNoDeadline: none): status 1 once this thread holds it, 0 at the deadline
+    CondWait,       // a = a condition variable's address, b = the program mutex released first (0: none),
+                    // c = deadline: status 1 when signalled, 0 at the deadline (the mutex is not taken again)
 };
+inline constexpr uint64_t kNoDeadline = UINT64_MAX;
 
 // Register writes are posted: the process queues them in the channel and
 // goes on; they travel with its next request, which the simulator serves
@@ -61,13 +65,17 @@ enum class Op : uint32_t {
 // simulated time, so a write done then or at the next request is done at
 // the same simulated time; only the process's clock must not run ahead of
 // its writes (reading it sends them first).
+// A lock's release and a condition variable's signal need no answer
+// either: they are posted the same way, in order with the writes.
 struct PostedWrite {
-    uint64_t offset;
+    uint64_t offset;   // the register; for the others, the lock's or condition variable's address (as in Op::Lock)
     uint64_t value;
-    uint32_t bytes;   // 4 or 8; kPostedUnlock: the driver's lock is released (it needs no answer either)
+    uint32_t bytes;    // 4 or 8; or one of the kinds below
     uint32_t reserved;
 };
-inline constexpr uint32_t kPostedUnlock = 0;
+inline constexpr uint32_t kPostedUnlock = 0;      // the lock at `offset` is released
+inline constexpr uint32_t kPostedSignal = 1;      // the condition variable at `offset` wakes its first waiter
+inline constexpr uint32_t kPostedBroadcast = 2;   // ... every waiter
 inline constexpr uint32_t kMaxPosted = 64;
 
 struct Request {

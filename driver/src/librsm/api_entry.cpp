@@ -15,7 +15,7 @@ namespace {
 
 class ApiScope {
 public:
-    explicit ApiScope(rsm::hw::ApiCall call) : call_(call), bus_(rsm::hw::current_bus_if_any()) {
+    explicit ApiScope(rsm::hw::ApiCall call) : in_(), call_(call), bus_(rsm::hw::current_bus_if_any()) {
         if (bus_) bus_->api_enter(call_);
     }
     ~ApiScope() {
@@ -26,6 +26,7 @@ public:
     int done(int rc) { return rc_ = rc; }
 
 private:
+    rsm::hw::RuntimeScope in_;   // first: finding the bus may take librsm's own locks
     rsm::hw::ApiCall call_;
     rsm::hw::Bus* bus_;
     int rc_ = 0;

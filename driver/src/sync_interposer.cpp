@@ -1,0 +1,268 @@
+// The program's mutexes and condition variables in a node process (part of
+// librsmsim_clock.so, which `rsmsim exec` preloads). Once the process has
+// threads, the simulator keeps them (remote_bus.h): a thread that waits for
+// a mutex or a signal is then in a call, so simulated time runs for the
+// thread that holds the mutex (a thread blocked in the process would hold
+// it still), and which thread gets a mutex first is the simulation's fixed
+// order. Each thread keeps the mutexes it holds here (owner, nesting, the
+// mutex's type); the simulator sees only the outermost lock and unlock.
+//
+// Left to the C library: mutexes that are process-shared, robust or have a
+// priority protocol, process-shared condition variables, librsm's own
+// locks (in_runtime), and everything outside a simulation. Before the
+// first thread starts, the one thread uses the real mutexes; the ones it
+// holds then pass to the simulator at that start.
+#include <dlfcn.h>
+#include <pthread.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <vector>
+
+#include "remote_bus.h"
+#include "rsm/remote.h"
+#include "sync_interposer.h"
+
+namespace {
+
+using rsm::hw::WakeUp;
+using rsm::remote::kNoDeadline;
+
+// Simulated time 0 is this instant of the real calendar (as for the clock).
+constexpr uint64_t kEpochNs = 1767225600ull * 1'000'000'000ull;
+
+template <typename F>
+F next(const char* name) {
+    return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+}
+// Condition variables have two versions in glibc; dlsym would find the old one.
+template <typename F>
+F next_cond(const char* name) {
+    if (void* f = dlvsym(RTLD_NEXT, name, "GLIBC_2.3.2")) return reinterpret_cast<F>(f);
+    return next<F>(name);
+}
+
+struct Real {
+    int (*lock)(pthread_mutex_t*) = next<decltype(lock)>("pthread_mutex_lock");
+    int (*trylock)(pthread_mutex_t*) = next<decltype(trylock)>("pthread_mutex_trylock");
+    int (*timedlock)(pthread_mutex_t*, const timespec*) = next<decltype(timedlock)>("pthread_mutex_timedlock");
+    int (*clocklock)(pthread_mutex_t*, clockid_t, const timespec*) =
+        next<decltype(clocklock)>("pthread_mutex_clocklock");
+    int (*unlock)(pthread_mutex_t*) = next<decltype(unlock)>("pthread_mutex_unlock");
+    int (*wait)(pthread_cond_t*, pthread_mutex_t*) = next_cond<decltype(wait)>("pthread_cond_wait");
+    int (*timedwait)(pthread_cond_t*, pthread_mutex_t*, const timespec*) =
+        next_cond<decltype(timedwait)>("pthread_cond_timedwait");
+    int (*clockwait)(pthread_cond_t*, pthread_mutex_t*, clockid_t, const timespec*) =
+        next<decltype(clockwait)>("pthread_cond_clockwait");
+    int (*signal)(pthread_cond_t*) = next_cond<decltype(signal)>("pthread_cond_signal");
+    int (*broadcast)(pthread_cond_t*) = next_cond<decltype(broadcast)>("pthread_cond_broadcast");
+};
+const Real& real() {
+    static const Real r;
+    return r;
+}
+
+// glibc keeps a mutex's type in its low two bits of __kind (normal,
+// recursive, errorcheck, adaptive) and the other attributes above them;
+// a condition variable's clock and sharing in __wrefs.
+int type_of(const pthread_mutex_t* m) { return m->__data.__kind & 3; }
+bool plain(const pthread_mutex_t* m) { return (m->__data.__kind & ~3) == 0; }
+bool shared(const pthread_cond_t* c) { return (c->__data.__wrefs & 1) != 0; }
+clockid_t clock_of(const pthread_cond_t* c) { return (c->__data.__wrefs & 2) ? CLOCK_MONOTONIC : CLOCK_REALTIME; }
+
+enum class Route {
+    Real,        // the C library's
+    Alone,       // the C library's, remembered: the process has one thread so far
+    Simulated,   // the simulator's
+};
+Route route(const pthread_mutex_t* m) {
+    if (!m || rsm::hw::in_runtime() || !rsm::hw::simulated_process() || !plain(m)) return Route::Real;
+    return rsm::hw::simulated_sync_active() ? Route::Simulated : Route::Alone;
+}
+
+// The mutexes the calling thread holds, with their nesting; `real`: taken
+// from the C library while the process had one thread.
+struct Held {
+    const pthread_mutex_t* m;
+    unsigned depth;
+    bool real;
+};
+thread_local std::vector<Held> t_held;
+
+Held* held(const pthread_mutex_t* m) {
+    for (Held& h : t_held)
+        if (h.m == m) return &h;
+    return nullptr;
+}
+void forget(const pthread_mutex_t* m) {
+    t_held.erase(std::find_if(t_held.begin(), t_held.end(), [m](const Held& h) { return h.m == m; }));
+}
+void note_real(const pthread_mutex_t* m) {
+    if (Held* h = held(m)) ++h->depth;
+    else t_held.push_back({m, 1, true});
+}
+
+uint64_t to_ns(const timespec& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+bool valid(const timespec* t) { return t && t->tv_nsec >= 0 && t->tv_nsec < 1'000'000'000 && t->tv_sec >= 0; }
+// An absolute time on `clock` as simulated ns (the clocks the interposed
+// clock_gettime reports: the realtime ones start at kEpochNs).
+uint64_t deadline_of(clockid_t clock, const timespec& abstime) {
+    const uint64_t ns = to_ns(abstime);
+    if (clock != CLOCK_REALTIME && clock != CLOCK_TAI) return ns;
+    return ns > kEpochNs ? ns - kEpochNs : 0;
+}
+
+// Takes `m` from the simulator by `deadline` (0: only if free now).
+int simulated_lock(pthread_mutex_t* m, uint64_t deadline) {
+    if (Held* h = held(m)) {
+        if (h->real) return real().lock(m);   // a thread the start of threads did not see
+        if (type_of(m) == PTHREAD_MUTEX_RECURSIVE) {
+            ++h->depth;
+            return 0;
+        }
+        if (type_of(m) == PTHREAD_MUTEX_ERRORCHECK) return EDEADLK;
+        if (deadline == 0) return EBUSY;
+        // A plain mutex locked again by its holder: the simulator waits for ever (a deadlock, reported).
+    }
+    if (!rsm::hw::simulated_lock(m, deadline)) return deadline == 0 ? EBUSY : ETIMEDOUT;
+    t_held.push_back({m, 1, false});
+    return 0;
+}
+
+int timed_lock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+    switch (route(m)) {
+    case Route::Simulated:
+        if (!valid(abstime)) return EINVAL;
+        return simulated_lock(m, std::max<uint64_t>(deadline_of(clock, *abstime), 1));
+    case Route::Alone: {
+        const int rc = real().clocklock(m, clock, abstime);
+        if (rc == 0) note_real(m);
+        return rc;
+    }
+    case Route::Real: break;
+    }
+    return real().clocklock(m, clock, abstime);
+}
+
+// The wait of every pthread_cond_*wait, `deadline` in simulated ns.
+int simulated_wait(pthread_cond_t* c, pthread_mutex_t* m, uint64_t deadline) {
+    if (!rsm::hw::simulated_sync_active()) {
+        // The only thread: nobody can signal; the mutex stays the C library's.
+        return rsm::hw::simulated_cond_wait(c, nullptr, deadline) == WakeUp::TimedOut ? ETIMEDOUT : 0;
+    }
+    Held* h = held(m);
+    if (!h) return EPERM;
+    const unsigned depth = h->depth;
+    forget(m);
+    const WakeUp w = rsm::hw::simulated_cond_wait(c, m, deadline);
+    (void)rsm::hw::simulated_lock(m, kNoDeadline);
+    t_held.push_back({m, depth, false});
+    return w == WakeUp::TimedOut ? ETIMEDOUT : 0;
+}
+
+bool simulated_cond(const pthread_cond_t* c, const pthread_mutex_t* m) {
+    return c && route(m) != Route::Real && !shared(c) && !(held(m) && held(m)->real && rsm::hw::simulated_sync_active());
+}
+
+}  // namespace
+
+namespace rsm::hw {
+
+void program_sync_started() {
+    if (!simulated_sync_active()) return;
+    for (Held& h : t_held) {
+        if (!h.real) continue;
+        auto* m = const_cast<pthread_mutex_t*>(h.m);
+        for (unsigned i = 0; i < h.depth; ++i) (void)real().unlock(m);
+        (void)simulated_lock(m, kNoDeadline);
+        h.real = false;
+    }
+}
+
+}  // namespace rsm::hw
+
+extern "C" {
+
+RSM_EXPORT int pthread_mutex_lock(pthread_mutex_t* m) {
+    switch (route(m)) {
+    case Route::Simulated: return simulated_lock(m, kNoDeadline);
+    case Route::Alone: {
+        const int rc = real().lock(m);
+        if (rc == 0) note_real(m);
+        return rc;
+    }
+    case Route::Real: break;
+    }
+    return real().lock(m);
+}
+
+RSM_EXPORT int pthread_mutex_trylock(pthread_mutex_t* m) {
+    switch (route(m)) {
+    case Route::Simulated: return simulated_lock(m, 0);
+    case Route::Alone: {
+        const int rc = real().trylock(m);
+        if (rc == 0) note_real(m);
+        return rc;
+    }
+    case Route::Real: break;
+    }
+    return real().trylock(m);
+}
+
+RSM_EXPORT int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* abstime) {
+    return timed_lock(m, CLOCK_REALTIME, abstime);
+}
+
+RSM_EXPORT int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
+    return timed_lock(m, clock, abstime);
+}
+
+RSM_EXPORT int pthread_mutex_unlock(pthread_mutex_t* m) {
+    Held* h = route(m) == Route::Real ? nullptr : held(m);
+    if (!h) return real().unlock(m);   // not this thread's in our books: the C library answers
+    if (h->real) {
+        const int rc = real().unlock(m);
+        if (rc == 0 && --h->depth == 0) forget(m);
+        return rc;
+    }
+    if (--h->depth > 0) return 0;
+    forget(m);
+    rsm::hw::simulated_unlock(m);
+    return 0;
+}
+
+RSM_EXPORT int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+    if (!simulated_cond(c, m)) return real().wait(c, m);
+    return simulated_wait(c, m, kNoDeadline);
+}
+
+RSM_EXPORT int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* abstime) {
+    if (!simulated_cond(c, m)) return real().timedwait(c, m, abstime);
+    if (!valid(abstime)) return EINVAL;
+    return simulated_wait(c, m, deadline_of(clock_of(c), *abstime));
+}
+
+RSM_EXPORT int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
+                                      const timespec* abstime) {
+    if (!simulated_cond(c, m)) return real().clockwait(c, m, clock, abstime);
+    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return EINVAL;
+    return simulated_wait(c, m, deadline_of(clock, *abstime));
+}
+
+RSM_EXPORT int pthread_cond_signal(pthread_cond_t* c) {
+    if (!shared(c) && !rsm::hw::in_runtime() && rsm::hw::simulated_sync_active())
+        rsm::hw::simulated_cond_signal(c, false);
+    return real().signal(c);
+}
+
+RSM_EXPORT int pthread_cond_broadcast(pthread_cond_t* c) {
+    if (!shared(c) && !rsm::hw::in_runtime() && rsm::hw::simulated_sync_active())
+        rsm::hw::simulated_cond_signal(c, true);
+    return real().broadcast(c);
+}
+
+}  // extern "C"

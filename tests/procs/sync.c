@@ -1,0 +1,162 @@
+/* sync.c - a threaded node program's own mutexes and condition variables
+ * under rsmsim exec: a mutex held across rsmapi calls and a sleep while
+ * another thread waits for it, a condition variable signalled after a
+ * sleep, timed waits on both clocks, the mutex types' rules, and threads
+ * that contend for one mutex (the order they get it must be the same every
+ * run). Prints what it saw, in simulated microseconds, and "sync: PASS". */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <rsmapi.h>
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int ready;
+static long long t_locked, t_woke;
+static int failures;
+
+static long long now_us(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return t.tv_sec * 1000000LL + t.tv_nsec / 1000;
+}
+
+static void expect(const char *what, int ok) {
+    printf("%s: %s\n", what, ok ? "yes" : "NO");
+    failures += !ok;
+}
+
+static void sleep_us(long us) {
+    const struct timespec p = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&p, NULL);
+}
+
+static void *locker(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    t_locked = now_us(CLOCK_MONOTONIC);
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+static void *waiter(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    while (!ready) pthread_cond_wait(&cv, &mu);
+    t_woke = now_us(CLOCK_MONOTONIC);
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+/* Holds `mu` across rsmapi calls (register traffic in simulated time) and a sleep. */
+static long long hold_across_calls(rsmapi_controller_handle_t c, void *mem) {
+    rsm_memseg_export_handle_t ex;
+    rsm_memseg_id_t id = 0x5100aa;
+    if (rsm_memseg_export_create(c, &ex, mem, 8192, 0) || rsm_memseg_export_publish(ex, &id, NULL, 0) ||
+        rsm_memseg_export_destroy(ex))
+        ++failures;
+    sleep_us(5000);
+    return now_us(CLOCK_MONOTONIC);
+}
+
+static pthread_mutex_t checked;
+static void *other_thread_checks(void *arg) {
+    int *rc = arg;
+    rc[0] = pthread_mutex_unlock(&checked);
+    rc[1] = pthread_mutex_trylock(&checked);
+    return NULL;
+}
+
+enum { kContenders = 4, kRounds = 25 };
+static int order[kContenders * kRounds], taken, counter;
+static void *contender(void *arg) {
+    const int me = (int)(long)arg;
+    for (int i = 0; i < kRounds; ++i) {
+        pthread_mutex_lock(&mu);
+        order[taken++] = me;
+        const int seen = counter;
+        sleep_us(1 + me); /* inside: anyone else who wants it waits */
+        counter = seen + 1;
+        pthread_mutex_unlock(&mu);
+    }
+    return NULL;
+}
+
+int main(void) {
+    static char mem[8192] __attribute__((aligned(4096)));
+    rsmapi_controller_handle_t c;
+    if (rsm_get_controller("sci0", &c) != RSM_SUCCESS) return 1;
+
+    /* Taken before any thread exists (the C library's), passed to the simulator at the first start. */
+    pthread_mutex_lock(&mu);
+    pthread_t t;
+    pthread_create(&t, NULL, locker, NULL);
+    const long long released = hold_across_calls(c, mem);
+    pthread_mutex_unlock(&mu);
+    pthread_join(t, NULL);
+    printf("held across calls until %lld us; the waiting thread got it at %lld us\n", released, t_locked);
+    expect("the waiting thread got the mutex when it was let go", t_locked == released);
+
+    pthread_create(&t, NULL, waiter, NULL);
+    sleep_us(1000);
+    pthread_mutex_lock(&mu);
+    ready = 1;
+    const long long signalled = now_us(CLOCK_MONOTONIC);
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+    pthread_join(t, NULL);
+    printf("signalled at %lld us; the waiter woke at %lld us\n", signalled, t_woke);
+    expect("the waiter woke at the signal", t_woke == signalled);
+
+    pthread_mutex_lock(&mu);
+    struct timespec abs;
+    clock_gettime(CLOCK_REALTIME, &abs);
+    const long long start = now_us(CLOCK_MONOTONIC);
+    abs.tv_nsec += 2000000;
+    if (abs.tv_nsec >= 1000000000) abs.tv_sec += 1, abs.tv_nsec -= 1000000000;
+    int rc = pthread_cond_timedwait(&cv, &mu, &abs);
+    expect("a timed wait on the realtime clock times out after 2000 us",
+           rc == ETIMEDOUT && now_us(CLOCK_MONOTONIC) - start == 2000);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_t mono;
+    pthread_cond_init(&mono, &ca);
+    clock_gettime(CLOCK_MONOTONIC, &abs);
+    abs.tv_sec += 1;
+    rc = pthread_cond_timedwait(&mono, &mu, &abs);
+    expect("a timed wait on the monotonic clock times out after 1 s", rc == ETIMEDOUT && now_us(CLOCK_MONOTONIC) - start == 1002000);
+    pthread_mutex_unlock(&mu);
+
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_t rec;
+    pthread_mutex_init(&rec, &ma);
+    expect("a recursive mutex is taken twice and let go twice",
+           !pthread_mutex_lock(&rec) && !pthread_mutex_lock(&rec) && !pthread_mutex_unlock(&rec) &&
+               !pthread_mutex_unlock(&rec) && pthread_mutex_unlock(&rec) == EPERM);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&checked, &ma);
+    int other[2];
+    pthread_mutex_lock(&checked);
+    expect("an error-checking mutex taken again by its holder: EDEADLK", pthread_mutex_lock(&checked) == EDEADLK);
+    pthread_create(&t, NULL, other_thread_checks, other);
+    pthread_join(t, NULL);
+    expect("another thread's unlock: EPERM; its trylock: EBUSY", other[0] == EPERM && other[1] == EBUSY);
+    pthread_mutex_unlock(&checked);
+    expect("trylock of a free mutex: taken", pthread_mutex_trylock(&checked) == 0 && !pthread_mutex_unlock(&checked));
+
+    pthread_t ts[kContenders];
+    for (long i = 0; i < kContenders; ++i) pthread_create(&ts[i], NULL, contender, (void *)i);
+    for (int i = 0; i < kContenders; ++i) pthread_join(ts[i], NULL);
+    printf("contenders took the mutex in this order: ");
+    for (int i = 0; i < taken; ++i) printf("%d", order[i]);
+    printf("\n");
+    expect("no increment was lost", counter == kContenders * kRounds);
+    printf("sync: %s\n", failures ? "FAIL" : "PASS");
+    return failures != 0;
+}
