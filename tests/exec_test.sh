@@ -25,6 +25,8 @@ cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -
 for p in pipewait sync lockorder; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
+c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
+  || { echo "FAIL - c++ sync_cxx.cpp -lrsm"; fail=1; }
 
 ./ring > outside.txt 2>&1; rc=$?
 check "outside rsmsim: rsm_get_controller fails (CTLR_NOT_PRESENT) and stderr says how to run it" \
@@ -105,6 +107,9 @@ check "mutexes and condition variables of a threaded program: a waiter gets the 
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
 check "... and the threads contending for a mutex get it in the same order every run" \
   "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
+check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
+  "[ $rc -eq 0 ] && [ \$(grep -c 'wait_for timed out: yes after 1000 us; woke at 3000 us' sync_cxx.txt) -eq 2 ]"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./lockorder > lockorder.txt 2>&1; rc=$?
 check "two threads taking two mutexes in opposite orders: the run ends with a deadlock report naming the mutex waits, exit 1" \
   "[ $rc -eq 1 ] && [ \$(grep -c 'waiting for a mutex of its program' lockorder.txt) -eq 4 ] && grep -q 'left blocked' lockorder.txt"
