@@ -14,11 +14,13 @@
 // holds then pass to the simulator at that start.
 #include <dlfcn.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <time.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "remote_bus.h"
@@ -58,6 +60,18 @@ struct Real {
         next<decltype(clockwait)>("pthread_cond_clockwait");
     int (*signal)(pthread_cond_t*) = next_cond<decltype(signal)>("pthread_cond_signal");
     int (*broadcast)(pthread_cond_t*) = next_cond<decltype(broadcast)>("pthread_cond_broadcast");
+    int (*barrier_init)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned) =
+        next<decltype(barrier_init)>("pthread_barrier_init");
+    int (*barrier_wait)(pthread_barrier_t*) = next<decltype(barrier_wait)>("pthread_barrier_wait");
+    int (*barrier_destroy)(pthread_barrier_t*) = next<decltype(barrier_destroy)>("pthread_barrier_destroy");
+    int (*sem_init)(sem_t*, int, unsigned) = next<decltype(sem_init)>("sem_init");
+    int (*sem_wait)(sem_t*) = next<decltype(sem_wait)>("sem_wait");
+    int (*sem_trywait)(sem_t*) = next<decltype(sem_trywait)>("sem_trywait");
+    int (*sem_timedwait)(sem_t*, const timespec*) = next<decltype(sem_timedwait)>("sem_timedwait");
+    int (*sem_clockwait)(sem_t*, clockid_t, const timespec*) = next<decltype(sem_clockwait)>("sem_clockwait");
+    int (*sem_post)(sem_t*) = next<decltype(sem_post)>("sem_post");
+    int (*sem_getvalue)(sem_t*, int*) = next<decltype(sem_getvalue)>("sem_getvalue");
+    int (*sem_destroy)(sem_t*) = next<decltype(sem_destroy)>("sem_destroy");
 };
 const Real& real() {
     static const Real r;
@@ -168,6 +182,78 @@ bool simulated_cond(const pthread_cond_t* c, const pthread_mutex_t* m) {
     return c && route(m) != Route::Real && !shared(c) && !(held(m) && held(m)->real && rsm::hw::simulated_sync_active());
 }
 
+// Barriers and semaphores (not process-shared) are counters kept here,
+// behind a mutex and a condition variable of the simulator's whose keys
+// are the object's address and the next byte's (no pthread object can sit
+// there): the waits are calls, in the simulation's order. Objects set up
+// outside a simulation, or shared between processes, stay the C library's.
+struct Counter {
+    unsigned value;        // a semaphore's count; a barrier's arrivals so far
+    unsigned target;       // a barrier's count (0: a semaphore)
+    unsigned generation;   // a barrier's rounds
+};
+pthread_mutex_t g_counters_mu = PTHREAD_MUTEX_INITIALIZER;   // the map only (the C library's)
+std::unordered_map<const void*, Counter>& counters() {
+    static auto* m = new std::unordered_map<const void*, Counter>;   // lives past exit (threads may still wait)
+    return *m;
+}
+// The counter of `object`, or nullptr: the C library's object.
+Counter* counter_of(const void* object) {
+    if (rsm::hw::in_runtime() || !rsm::hw::simulated_process()) return nullptr;
+    real().lock(&g_counters_mu);
+    auto it = counters().find(object);
+    Counter* c = it == counters().end() ? nullptr : &it->second;
+    real().unlock(&g_counters_mu);
+    return c;
+}
+void keep_counter(const void* object, Counter c) {
+    if (!rsm::hw::simulated_process()) return;
+    real().lock(&g_counters_mu);
+    counters()[object] = c;
+    real().unlock(&g_counters_mu);
+}
+void drop_counter(const void* object) {
+    real().lock(&g_counters_mu);
+    counters().erase(object);
+    real().unlock(&g_counters_mu);
+}
+
+// A counter's condition variable (see above).
+const void* cond_key(const void* object) { return static_cast<const char*>(object) + 1; }
+
+// Waits on `object`'s condition until `ready()`, holding its lock between
+// looks; false at the deadline.
+template <typename Ready>
+bool wait_counter(const void* object, uint64_t deadline, Ready ready) {
+    while (!ready()) {
+        const WakeUp w = rsm::hw::simulated_cond_wait(cond_key(object), object, deadline);
+        (void)rsm::hw::simulated_lock(object, kNoDeadline);
+        if (w == WakeUp::TimedOut && !ready()) return false;
+    }
+    return true;
+}
+
+// A semaphore's wait: 0, or the errno for -1.
+int semaphore_wait(Counter& c, const void* s, uint64_t deadline) {
+    if (!rsm::hw::simulated_sync_active()) {
+        // The only thread: nobody can post.
+        if (c.value > 0) return --c.value, 0;
+        if (deadline == 0) return EAGAIN;
+        return rsm::hw::simulated_cond_wait(cond_key(s), nullptr, deadline) == WakeUp::TimedOut ? ETIMEDOUT : EINTR;
+    }
+    (void)rsm::hw::simulated_lock(s, kNoDeadline);
+    const bool got = deadline != 0 && wait_counter(s, deadline, [&] { return c.value > 0; });
+    const int rc = (got || c.value > 0) ? (--c.value, 0) : (deadline == 0 ? EAGAIN : ETIMEDOUT);
+    rsm::hw::simulated_unlock(s);
+    return rc;
+}
+
+int fail_with(int err) {
+    if (err == 0) return 0;
+    errno = err;
+    return -1;
+}
+
 }  // namespace
 
 namespace rsm::hw {
@@ -263,6 +349,103 @@ RSM_EXPORT int pthread_cond_broadcast(pthread_cond_t* c) {
     if (!shared(c) && !rsm::hw::in_runtime() && rsm::hw::simulated_sync_active())
         rsm::hw::simulated_cond_signal(c, true);
     return real().broadcast(c);
+}
+
+}  // extern "C"
+
+extern "C" {
+
+RSM_EXPORT int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr, unsigned count) {
+    const int rc = real().barrier_init(b, attr, count);
+    int shared = PTHREAD_PROCESS_PRIVATE;
+    if (attr) (void)pthread_barrierattr_getpshared(attr, &shared);
+    if (rc == 0 && shared == PTHREAD_PROCESS_PRIVATE) keep_counter(b, {0, count, 0});
+    return rc;
+}
+
+RSM_EXPORT int pthread_barrier_wait(pthread_barrier_t* b) {
+    Counter* c = counter_of(b);
+    if (!c) return real().barrier_wait(b);
+    if (!rsm::hw::simulated_sync_active()) {
+        // The only thread: a barrier of one lets it pass; any other never opens.
+        if (c->target == 1) return PTHREAD_BARRIER_SERIAL_THREAD;
+        (void)rsm::hw::simulated_cond_wait(cond_key(b), nullptr, kNoDeadline);
+        return 0;
+    }
+    (void)rsm::hw::simulated_lock(b, kNoDeadline);
+    int rc = 0;
+    if (++c->value == c->target) {
+        c->value = 0;
+        ++c->generation;
+        rsm::hw::simulated_cond_signal(cond_key(b), true);
+        rc = PTHREAD_BARRIER_SERIAL_THREAD;
+    } else {
+        const unsigned round = c->generation;
+        (void)wait_counter(b, kNoDeadline, [&] { return c->generation != round; });
+    }
+    rsm::hw::simulated_unlock(b);
+    return rc;
+}
+
+RSM_EXPORT int pthread_barrier_destroy(pthread_barrier_t* b) {
+    drop_counter(b);
+    return real().barrier_destroy(b);
+}
+
+RSM_EXPORT int sem_init(sem_t* s, int shared, unsigned value) {
+    const int rc = real().sem_init(s, shared, value);
+    if (rc == 0 && !shared) keep_counter(s, {value, 0, 0});
+    return rc;
+}
+
+RSM_EXPORT int sem_wait(sem_t* s) {
+    Counter* c = counter_of(s);
+    return c ? fail_with(semaphore_wait(*c, s, kNoDeadline)) : real().sem_wait(s);
+}
+
+RSM_EXPORT int sem_trywait(sem_t* s) {
+    Counter* c = counter_of(s);
+    return c ? fail_with(semaphore_wait(*c, s, 0)) : real().sem_trywait(s);
+}
+
+RSM_EXPORT int sem_timedwait(sem_t* s, const timespec* abstime) {
+    Counter* c = counter_of(s);
+    if (!c) return real().sem_timedwait(s, abstime);
+    if (!valid(abstime)) return fail_with(EINVAL);
+    return fail_with(semaphore_wait(*c, s, std::max<uint64_t>(deadline_of(CLOCK_REALTIME, *abstime), 1)));
+}
+
+RSM_EXPORT int sem_clockwait(sem_t* s, clockid_t clock, const timespec* abstime) {
+    Counter* c = counter_of(s);
+    if (!c) return real().sem_clockwait(s, clock, abstime);
+    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return fail_with(EINVAL);
+    return fail_with(semaphore_wait(*c, s, std::max<uint64_t>(deadline_of(clock, *abstime), 1)));
+}
+
+RSM_EXPORT int sem_post(sem_t* s) {
+    Counter* c = counter_of(s);
+    if (!c) return real().sem_post(s);
+    if (!rsm::hw::simulated_sync_active()) {
+        ++c->value;
+        return 0;
+    }
+    (void)rsm::hw::simulated_lock(s, kNoDeadline);
+    ++c->value;
+    rsm::hw::simulated_cond_signal(cond_key(s), false);
+    rsm::hw::simulated_unlock(s);
+    return 0;
+}
+
+RSM_EXPORT int sem_getvalue(sem_t* s, int* value) {
+    Counter* c = counter_of(s);
+    if (!c) return real().sem_getvalue(s, value);
+    *value = static_cast<int>(c->value);
+    return 0;
+}
+
+RSM_EXPORT int sem_destroy(sem_t* s) {
+    drop_counter(s);
+    return real().sem_destroy(s);
 }
 
 }  // extern "C"

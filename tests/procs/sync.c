@@ -1,12 +1,13 @@
 /* sync.c - a threaded node program's own mutexes and condition variables
  * under rsmsim exec: a mutex held across rsmapi calls and a sleep while
  * another thread waits for it, a condition variable signalled after a
- * sleep, timed waits on both clocks, the mutex types' rules, and threads
+ * sleep, timed waits on both clocks, the mutex types' rules, threads
  * that contend for one mutex (the order they get it must be the same every
- * run). Prints what it saw, in simulated microseconds, and "sync: PASS". */
+ * run), a barrier and a semaphore. Prints what it saw, in simulated microseconds, and "sync: PASS". */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -85,6 +86,64 @@ static void *contender(void *arg) {
     return NULL;
 }
 
+enum { kBarrierThreads = 3 };
+static pthread_barrier_t barrier;
+static long long passed_at[kBarrierThreads + 1];
+static int serial[kBarrierThreads + 1];
+static void *at_barrier(void *arg) {
+    const int me = (int)(long)arg;
+    sleep_us(1000L * me);
+    serial[me] = pthread_barrier_wait(&barrier) == PTHREAD_BARRIER_SERIAL_THREAD;
+    passed_at[me] = now_us(CLOCK_MONOTONIC);
+    return NULL;
+}
+
+static sem_t sem;
+static void *post_later(void *arg) {
+    (void)arg;
+    sleep_us(2000);
+    sem_post(&sem);
+    return NULL;
+}
+
+static void barrier_and_semaphore(void) {
+    pthread_t ts[kBarrierThreads];
+    pthread_barrier_init(&barrier, NULL, kBarrierThreads + 1);
+    const long long start = now_us(CLOCK_MONOTONIC);
+    for (long i = 1; i <= kBarrierThreads; ++i) pthread_create(&ts[i - 1], NULL, at_barrier, (void *)i);
+    at_barrier(NULL);
+    for (int i = 0; i < kBarrierThreads; ++i) pthread_join(ts[i], NULL);
+    int together = 1, serials = 0;
+    for (int i = 0; i <= kBarrierThreads; ++i) {
+        together = together && passed_at[i] == start + 1000 * kBarrierThreads;
+        serials += serial[i];
+    }
+    expect("a barrier of 4 opens when the last thread arrives (3000 us), for all at once, one of them the serial thread",
+           together && serials == 1);
+    pthread_barrier_destroy(&barrier);
+
+    sem_init(&sem, 0, 0);
+    int value = -1;
+    expect("a semaphore at 0: trywait fails with EAGAIN", sem_trywait(&sem) == -1 && errno == EAGAIN);
+    struct timespec abs;
+    clock_gettime(CLOCK_REALTIME, &abs);
+    abs.tv_nsec += 1000000;
+    if (abs.tv_nsec >= 1000000000) abs.tv_sec += 1, abs.tv_nsec -= 1000000000;
+    long long t0 = now_us(CLOCK_MONOTONIC);
+    expect("its timed wait fails with ETIMEDOUT after 1000 us",
+           sem_timedwait(&sem, &abs) == -1 && errno == ETIMEDOUT && now_us(CLOCK_MONOTONIC) - t0 == 1000);
+    pthread_t t;
+    pthread_create(&t, NULL, post_later, NULL);
+    t0 = now_us(CLOCK_MONOTONIC);
+    const int rc = sem_wait(&sem);
+    const long long waited = now_us(CLOCK_MONOTONIC) - t0;
+    pthread_join(t, NULL);
+    sem_post(&sem);
+    sem_getvalue(&sem, &value);
+    expect("a wait ends at another thread's post 2000 us later; a post then counts 1", rc == 0 && waited == 2000 && value == 1);
+    sem_destroy(&sem);
+}
+
 int main(void) {
     static char mem[8192] __attribute__((aligned(4096)));
     rsmapi_controller_handle_t c;
@@ -157,6 +216,7 @@ int main(void) {
     for (int i = 0; i < taken; ++i) printf("%d", order[i]);
     printf("\n");
     expect("no increment was lost", counter == kContenders * kRounds);
+    barrier_and_semaphore();
     printf("sync: %s\n", failures ? "FAIL" : "PASS");
     return failures != 0;
 }
