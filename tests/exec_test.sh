@@ -103,7 +103,7 @@ check "a thread blocked on I/O that a thread in a call would end: cut off by nod
 for run in 1 2; do
   timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 --node 4=./sync --node 8=./ring > sync$run.txt 2>&1
 done
-check "mutexes and condition variables of a threaded program: a waiter gets the mutex when its holder lets it go after calls and a sleep, wakes at the signal, timed waits end on time, the types' rules hold, a barrier and a semaphore work in simulated time" \
+check "mutexes and condition variables of a threaded program: a waiter gets the mutex when its holder lets it go after calls and a sleep, wakes at the signal, timed waits end on time, the types' rules hold, a barrier, a semaphore and a read-write lock work in simulated time" \
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
 check "... and the threads contending for a mutex get it in the same order every run" \
   "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"

@@ -72,6 +72,16 @@ struct Real {
     int (*sem_post)(sem_t*) = next<decltype(sem_post)>("sem_post");
     int (*sem_getvalue)(sem_t*, int*) = next<decltype(sem_getvalue)>("sem_getvalue");
     int (*sem_destroy)(sem_t*) = next<decltype(sem_destroy)>("sem_destroy");
+    int (*rw_rdlock)(pthread_rwlock_t*) = next<decltype(rw_rdlock)>("pthread_rwlock_rdlock");
+    int (*rw_wrlock)(pthread_rwlock_t*) = next<decltype(rw_wrlock)>("pthread_rwlock_wrlock");
+    int (*rw_tryrdlock)(pthread_rwlock_t*) = next<decltype(rw_tryrdlock)>("pthread_rwlock_tryrdlock");
+    int (*rw_trywrlock)(pthread_rwlock_t*) = next<decltype(rw_trywrlock)>("pthread_rwlock_trywrlock");
+    int (*rw_clockrdlock)(pthread_rwlock_t*, clockid_t, const timespec*) =
+        next<decltype(rw_clockrdlock)>("pthread_rwlock_clockrdlock");
+    int (*rw_clockwrlock)(pthread_rwlock_t*, clockid_t, const timespec*) =
+        next<decltype(rw_clockwrlock)>("pthread_rwlock_clockwrlock");
+    int (*rw_unlock)(pthread_rwlock_t*) = next<decltype(rw_unlock)>("pthread_rwlock_unlock");
+    int (*rw_destroy)(pthread_rwlock_t*) = next<decltype(rw_destroy)>("pthread_rwlock_destroy");
 };
 const Real& real() {
     static const Real r;
@@ -182,15 +192,16 @@ bool simulated_cond(const pthread_cond_t* c, const pthread_mutex_t* m) {
     return c && route(m) != Route::Real && !shared(c) && !(held(m) && held(m)->real && rsm::hw::simulated_sync_active());
 }
 
-// Barriers and semaphores (not process-shared) are counters kept here,
+// Barriers, semaphores and read-write locks (not process-shared) are counters kept here,
 // behind a mutex and a condition variable of the simulator's whose keys
 // are the object's address and the next byte's (no pthread object can sit
 // there): the waits are calls, in the simulation's order. Objects set up
 // outside a simulation, or shared between processes, stay the C library's.
 struct Counter {
-    unsigned value;        // a semaphore's count; a barrier's arrivals so far
+    unsigned value;        // a semaphore's count; a barrier's arrivals so far; a read-write lock's readers
     unsigned target;       // a barrier's count (0: a semaphore)
     unsigned generation;   // a barrier's rounds
+    bool writer;           // a read-write lock's writer holds it
 };
 pthread_mutex_t g_counters_mu = PTHREAD_MUTEX_INITIALIZER;   // the map only (the C library's)
 std::unordered_map<const void*, Counter>& counters() {
@@ -203,6 +214,15 @@ Counter* counter_of(const void* object) {
     real().lock(&g_counters_mu);
     auto it = counters().find(object);
     Counter* c = it == counters().end() ? nullptr : &it->second;
+    real().unlock(&g_counters_mu);
+    return c;
+}
+// A read-write lock's, made at its first use (PTHREAD_RWLOCK_INITIALIZER
+// calls nothing); nullptr: the C library's.
+Counter* rwlock_counter(const pthread_rwlock_t* rw) {
+    if (rsm::hw::in_runtime() || !rsm::hw::simulated_process() || rw->__data.__shared) return nullptr;
+    real().lock(&g_counters_mu);
+    Counter* c = &counters().try_emplace(rw, Counter{0, 0, 0, false}).first->second;
     real().unlock(&g_counters_mu);
     return c;
 }
@@ -246,6 +266,46 @@ int semaphore_wait(Counter& c, const void* s, uint64_t deadline) {
     const int rc = (got || c.value > 0) ? (--c.value, 0) : (deadline == 0 ? EAGAIN : ETIMEDOUT);
     rsm::hw::simulated_unlock(s);
     return rc;
+}
+
+// A read-write lock taken to read or write by `deadline` (0: only if free
+// now): 0, or the error. Readers go first (glibc's default).
+int rwlock_take(Counter& c, const void* rw, bool write, uint64_t deadline) {
+    auto free = [&] { return !c.writer && (!write || c.value == 0); };
+    auto take = [&] { write ? void(c.writer = true) : void(++c.value); };
+    if (!rsm::hw::simulated_sync_active()) {
+        if (free()) return take(), 0;
+        if (deadline == 0) return EBUSY;
+        // The only thread holds it: nobody can let it go.
+        (void)rsm::hw::simulated_cond_wait(cond_key(rw), nullptr, deadline);
+        return ETIMEDOUT;
+    }
+    (void)rsm::hw::simulated_lock(rw, kNoDeadline);
+    const bool got = free() || (deadline != 0 && wait_counter(rw, deadline, free));
+    if (got) take();
+    rsm::hw::simulated_unlock(rw);
+    return got ? 0 : deadline == 0 ? EBUSY : ETIMEDOUT;
+}
+
+int rwlock_release(Counter& c, const void* rw) {
+    const bool threads = rsm::hw::simulated_sync_active();
+    if (threads) (void)rsm::hw::simulated_lock(rw, kNoDeadline);
+    int rc = 0;
+    if (c.writer) c.writer = false;
+    else if (c.value > 0) --c.value;
+    else rc = EPERM;
+    if (threads) {
+        rsm::hw::simulated_cond_signal(cond_key(rw), true);
+        rsm::hw::simulated_unlock(rw);
+    }
+    return rc;
+}
+
+int timed_rwlock(pthread_rwlock_t* rw, bool write, clockid_t clock, const timespec* abstime) {
+    Counter* c = rwlock_counter(rw);
+    if (!c) return write ? real().rw_clockwrlock(rw, clock, abstime) : real().rw_clockrdlock(rw, clock, abstime);
+    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return EINVAL;
+    return rwlock_take(*c, rw, write, std::max<uint64_t>(deadline_of(clock, *abstime), 1));
 }
 
 int fail_with(int err) {
@@ -359,7 +419,7 @@ RSM_EXPORT int pthread_barrier_init(pthread_barrier_t* b, const pthread_barriera
     const int rc = real().barrier_init(b, attr, count);
     int shared = PTHREAD_PROCESS_PRIVATE;
     if (attr) (void)pthread_barrierattr_getpshared(attr, &shared);
-    if (rc == 0 && shared == PTHREAD_PROCESS_PRIVATE) keep_counter(b, {0, count, 0});
+    if (rc == 0 && shared == PTHREAD_PROCESS_PRIVATE) keep_counter(b, {0, count, 0, false});
     return rc;
 }
 
@@ -394,7 +454,7 @@ RSM_EXPORT int pthread_barrier_destroy(pthread_barrier_t* b) {
 
 RSM_EXPORT int sem_init(sem_t* s, int shared, unsigned value) {
     const int rc = real().sem_init(s, shared, value);
-    if (rc == 0 && !shared) keep_counter(s, {value, 0, 0});
+    if (rc == 0 && !shared) keep_counter(s, {value, 0, 0, false});
     return rc;
 }
 
@@ -446,6 +506,56 @@ RSM_EXPORT int sem_getvalue(sem_t* s, int* value) {
 RSM_EXPORT int sem_destroy(sem_t* s) {
     drop_counter(s);
     return real().sem_destroy(s);
+}
+
+}  // extern "C"
+
+extern "C" {
+
+RSM_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t* rw) {
+    Counter* c = rwlock_counter(rw);
+    return c ? rwlock_take(*c, rw, false, kNoDeadline) : real().rw_rdlock(rw);
+}
+
+RSM_EXPORT int pthread_rwlock_wrlock(pthread_rwlock_t* rw) {
+    Counter* c = rwlock_counter(rw);
+    return c ? rwlock_take(*c, rw, true, kNoDeadline) : real().rw_wrlock(rw);
+}
+
+RSM_EXPORT int pthread_rwlock_tryrdlock(pthread_rwlock_t* rw) {
+    Counter* c = rwlock_counter(rw);
+    return c ? rwlock_take(*c, rw, false, 0) : real().rw_tryrdlock(rw);
+}
+
+RSM_EXPORT int pthread_rwlock_trywrlock(pthread_rwlock_t* rw) {
+    Counter* c = rwlock_counter(rw);
+    return c ? rwlock_take(*c, rw, true, 0) : real().rw_trywrlock(rw);
+}
+
+RSM_EXPORT int pthread_rwlock_timedrdlock(pthread_rwlock_t* rw, const timespec* abstime) {
+    return timed_rwlock(rw, false, CLOCK_REALTIME, abstime);
+}
+
+RSM_EXPORT int pthread_rwlock_timedwrlock(pthread_rwlock_t* rw, const timespec* abstime) {
+    return timed_rwlock(rw, true, CLOCK_REALTIME, abstime);
+}
+
+RSM_EXPORT int pthread_rwlock_clockrdlock(pthread_rwlock_t* rw, clockid_t clock, const timespec* abstime) {
+    return timed_rwlock(rw, false, clock, abstime);
+}
+
+RSM_EXPORT int pthread_rwlock_clockwrlock(pthread_rwlock_t* rw, clockid_t clock, const timespec* abstime) {
+    return timed_rwlock(rw, true, clock, abstime);
+}
+
+RSM_EXPORT int pthread_rwlock_unlock(pthread_rwlock_t* rw) {
+    Counter* c = rwlock_counter(rw);
+    return c ? rwlock_release(*c, rw) : real().rw_unlock(rw);
+}
+
+RSM_EXPORT int pthread_rwlock_destroy(pthread_rwlock_t* rw) {
+    drop_counter(rw);
+    return real().rw_destroy(rw);
 }
 
 }  // extern "C"

@@ -289,8 +289,8 @@ void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
                      "rsmsim: %s has not called the simulation for %g s of wall time "
                      "(its last call: %s); it is cut off and its node crashes%s\n",
                      p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str(),
-                     threads ? " (a thread that blocks in the process -- on I/O, a read-write lock: whatever the "
-                               "simulator does not keep -- holds "
+                     threads ? " (a thread that blocks in the process -- on I/O, or anything else the simulator "
+                               "does not keep -- holds "
                                "simulated time still, so a thread in a call waiting for time to pass never returns)"
                              : "");
         p.stalled = true;

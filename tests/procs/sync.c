@@ -3,7 +3,7 @@
  * another thread waits for it, a condition variable signalled after a
  * sleep, timed waits on both clocks, the mutex types' rules, threads
  * that contend for one mutex (the order they get it must be the same every
- * run), a barrier and a semaphore. Prints what it saw, in simulated microseconds, and "sync: PASS". */
+ * run), a barrier, a semaphore and a read-write lock. Prints what it saw, in simulated microseconds, and "sync: PASS". */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -144,6 +144,42 @@ static void barrier_and_semaphore(void) {
     sem_destroy(&sem);
 }
 
+static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
+static long long read_at[2];
+static void *reader(void *arg) {
+    const int me = (int)(long)arg;
+    pthread_rwlock_rdlock(&rw);
+    read_at[me] = now_us(CLOCK_MONOTONIC);
+    sleep_us(500); /* both read at once */
+    pthread_rwlock_unlock(&rw);
+    return NULL;
+}
+
+static void read_write_lock(void) {
+    pthread_t ts[2];
+    pthread_rwlock_wrlock(&rw);
+    for (long i = 0; i < 2; ++i) pthread_create(&ts[i], NULL, reader, (void *)i);
+    sleep_us(1000);
+    expect("a read-write lock a writer holds: tryrdlock EBUSY", pthread_rwlock_tryrdlock(&rw) == EBUSY);
+    const long long released = now_us(CLOCK_MONOTONIC);
+    pthread_rwlock_unlock(&rw);
+    sleep_us(100);
+    expect("readers hold it together: trywrlock EBUSY", pthread_rwlock_trywrlock(&rw) == EBUSY);
+    struct timespec abs;
+    clock_gettime(CLOCK_REALTIME, &abs);
+    abs.tv_nsec += 200000;
+    if (abs.tv_nsec >= 1000000000) abs.tv_sec += 1, abs.tv_nsec -= 1000000000;
+    expect("a timed write lock meanwhile: ETIMEDOUT", pthread_rwlock_timedwrlock(&rw, &abs) == ETIMEDOUT);
+    pthread_rwlock_wrlock(&rw);
+    const long long written = now_us(CLOCK_MONOTONIC);
+    pthread_rwlock_unlock(&rw);
+    for (int i = 0; i < 2; ++i) pthread_join(ts[i], NULL);
+    printf("writer let go at %lld us; readers in at %lld and %lld us; the writer again at %lld us\n", released,
+           read_at[0], read_at[1], written);
+    expect("both readers got it when the writer let go, the next writer when they had both let go",
+           read_at[0] == released && read_at[1] == released && written == released + 500);
+}
+
 int main(void) {
     static char mem[8192] __attribute__((aligned(4096)));
     rsmapi_controller_handle_t c;
@@ -217,6 +253,7 @@ int main(void) {
     printf("\n");
     expect("no increment was lost", counter == kContenders * kRounds);
     barrier_and_semaphore();
+    read_write_lock();
     printf("sync: %s\n", failures ? "FAIL" : "PASS");
     return failures != 0;
 }
