@@ -81,6 +81,7 @@ struct Real {
     int (*rw_clockwrlock)(pthread_rwlock_t*, clockid_t, const timespec*) =
         next<decltype(rw_clockwrlock)>("pthread_rwlock_clockwrlock");
     int (*rw_unlock)(pthread_rwlock_t*) = next<decltype(rw_unlock)>("pthread_rwlock_unlock");
+    int (*rw_init)(pthread_rwlock_t*, const pthread_rwlockattr_t*) = next<decltype(rw_init)>("pthread_rwlock_init");
     int (*rw_destroy)(pthread_rwlock_t*) = next<decltype(rw_destroy)>("pthread_rwlock_destroy");
 };
 const Real& real() {
@@ -511,6 +512,12 @@ RSM_EXPORT int sem_destroy(sem_t* s) {
 }  // extern "C"
 
 extern "C" {
+
+// A lock set up again (memory used anew) starts afresh.
+RSM_EXPORT int pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlockattr_t* attr) {
+    drop_counter(rw);
+    return real().rw_init(rw, attr);
+}
 
 RSM_EXPORT int pthread_rwlock_rdlock(pthread_rwlock_t* rw) {
     Counter* c = rwlock_counter(rw);
