@@ -22,7 +22,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-for p in pipewait sync lockorder; do
+for p in pipewait sync lockorder pollwait; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
 c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
@@ -107,6 +107,14 @@ check "mutexes and condition variables of a threaded program: a waiter gets the 
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
 check "... and the threads contending for a mutex get it in the same order every run" \
   "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+# A program's own poll(2) waits in simulated time: as a sleep, on a quiet
+# pipe, and on its segment's pollfd until the other node's signal lands.
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./pollwait > pollwait.txt 2>&1; rc=$?
+posted=$(sed -n 's/^node 8| posted at \([0-9.]*\) us$/\1/p' pollwait.txt)
+seen=$(sed -n 's/^node 4| the segment.s pollfd: poll returned 1 (revents POLLRDNORM) at \([0-9.]*\) us$/\1/p' pollwait.txt)
+check "poll(2) in a node program: a 3 ms sleep, a quiet pipe's 2 ms timeout, and a pollfd ready when the signal arrives (after the post, within 20 us), all simulated time" \
+  "[ $rc -eq 0 ] && grep -q 'poll(NULL, 0, 3) slept 3000.000 us' pollwait.txt && grep -q 'a quiet pipe: poll returned 0 after 2000.000 us' pollwait.txt && \
+   [ -n \"$posted\" ] && [ -n \"$seen\" ] && awk -v p=\"$posted\" -v s=\"$seen\" 'BEGIN { exit !(s > p && s - p < 20) }'"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'wait_for timed out: yes after 1000 us; woke at 3000 us' sync_cxx.txt) -eq 2 ]"

@@ -3,21 +3,25 @@
 // the simulation: pthread_create, pthread_join; its mutexes and condition
 // variables: sync_interposer.cpp). clock_gettime (every
 // clock but the CPU-time ones), gettimeofday and time read it; nanosleep,
-// clock_nanosleep, usleep and sleep wait in it. A retry loop that sleeps is
-// then deterministic, and a benchmark that times itself reports the
+// clock_nanosleep, usleep and sleep wait in it, and so does a poll() that
+// may wait (on the node's pollfds, other descriptors, or none). A retry
+// loop that sleeps is then deterministic, and a benchmark that times itself reports the
 // simulated hardware's latency and bandwidth. Outside a simulation every
 // call goes to the C library unchanged.
 #include <dlfcn.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <map>
 #include <mutex>
 
+#include "librsm/simulated_poll.h"
 #include "remote_bus.h"
 #include "sync_interposer.h"
 
@@ -120,6 +124,34 @@ RSM_EXPORT int clock_nanosleep(clockid_t c, int flags, const timespec* req, time
     }
     static auto f = real<int (*)(clockid_t, int, const timespec*, timespec*)>("clock_nanosleep");
     return f(c, flags, req, rem);
+}
+
+// poll() that may wait: in simulated time (librsm's pollfds become
+// readable as their events arrive; other descriptors are looked at every
+// 10 us of simulated time). Signal masks of ppoll are not applied.
+static int poll_ms(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
+    int ready = 0;
+    if (timeout_ms != 0 && !rsm::hw::in_runtime() && rsm::lib::simulated_poll(fds, nfds, timeout_ms, ready))
+        return ready;
+    static auto f = real<int (*)(struct pollfd*, nfds_t, int)>("poll");
+    return f(fds, nfds, timeout_ms);
+}
+
+RSM_EXPORT int poll(struct pollfd* fds, nfds_t nfds, int timeout_ms) { return poll_ms(fds, nfds, timeout_ms); }
+
+// What poll() becomes in a program built with _FORTIFY_SOURCE.
+RSM_EXPORT int __poll_chk(struct pollfd* fds, nfds_t nfds, int timeout_ms, size_t) {
+    return poll_ms(fds, nfds, timeout_ms);
+}
+
+RSM_EXPORT int ppoll(struct pollfd* fds, nfds_t nfds, const timespec* timeout, const sigset_t* mask) {
+    if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1'000'000'000)) {
+        static auto f = real<int (*)(struct pollfd*, nfds_t, const timespec*, const sigset_t*)>("ppoll");
+        return f(fds, nfds, timeout, mask);
+    }
+    // Whole milliseconds, rounded up (poll's unit).
+    const uint64_t ms = timeout ? (to_ns(*timeout) + 999'999) / 1'000'000 : 0;
+    return poll_ms(fds, nfds, timeout ? static_cast<int>(std::min<uint64_t>(ms, INT32_MAX)) : -1);
 }
 
 RSM_EXPORT int usleep(useconds_t us) {

@@ -16,6 +16,8 @@
 
 #include "adapter_regs.h"
 #include "librsm/context.h"
+#include "librsm/simulated_poll.h"
+#include "remote_bus.h"
 
 
 namespace rsm::lib {
@@ -941,12 +943,13 @@ int consume_ready(struct pollfd fds[], nfds_t nfds, rsm::hw::Bus* bus) {
     return n;
 }
 
-}  // namespace
-
-int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
-    if (numfdsp) *numfdsp = 0;
-    if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
-    rsm::hw::Bus* bus = rsm::hw::current_bus();
+// Waits in simulated time until one of `fds` has an event (the kernel's
+// poll() looks at them, this node's pollfds brought up to date first) or
+// `timeout` ms pass (negative: none). The number ready (0: timed out), or
+// -1 with errno from poll(). `consume`: this node's ready pollfds take
+// their event (rsm_intr_signal_wait_pollfd); a program's own poll() only
+// looks.
+int wait_for_events(struct pollfd fds[], nfds_t nfds, int timeout, rsm::hw::Bus* bus, bool consume) {
     const uint64_t start = bus ? bus->now_ns() : 0;
     const bool forever = timeout < 0;
     const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
@@ -961,16 +964,17 @@ int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeo
             epoch = mine->signal_epoch;
             sync_pollfds(*mine);
         }
-        if (::poll(fds, nfds, 0) < 0) return poll_error();
-        if (const int n = consume_ready(fds, nfds, bus); n > 0) {
-            if (numfdsp) *numfdsp = n;
-            return RSM_SUCCESS;
-        }
-        if (!bus) return RSMERR_TIMEOUT;   // outside a node: nothing can make time pass
+        const int polled = ::poll(fds, nfds, 0);
+        if (polled < 0) return -1;
+        const int n = consume ? consume_ready(fds, nfds, bus) : polled;
+        if (n != 0) return n;
+        if (!bus) return 0;   // outside a node: nothing can make time pass
         const uint64_t waited = bus->now_ns() - start;
-        if (!forever && waited >= limit) return RSMERR_TIMEOUT;
+        if (!forever && waited >= limit) return 0;
         if (mine) {
             wait_for_signal(*mine, epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
+        } else if (nfds == 0 && !forever) {
+            bus->sleep_ns(limit - waited);   // nothing to look at: a sleep
         } else {
             // Only ordinary descriptors: nothing of the adapter can wake us
             // (its line may well be up for other segments), so look again
@@ -980,6 +984,30 @@ int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeo
         }
     }
 }
+
+}  // namespace
+
+int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
+    if (numfdsp) *numfdsp = 0;
+    if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
+    const int n = wait_for_events(fds, nfds, timeout, rsm::hw::current_bus(), true);
+    if (n < 0) return poll_error();
+    if (n == 0) return RSMERR_TIMEOUT;
+    if (numfdsp) *numfdsp = n;
+    return RSM_SUCCESS;
+}
+
+namespace rsm::lib {
+
+bool simulated_poll(struct pollfd* fds, nfds_t nfds, int timeout, int& ready) {
+    hw::RuntimeScope in;
+    hw::Bus* bus = hw::attached_remote_bus();
+    if (!bus) return false;
+    ready = wait_for_events(fds, nfds, timeout, bus, false);
+    return true;
+}
+
+}  // namespace rsm::lib
 
 // ===================================================================== mapping
 
