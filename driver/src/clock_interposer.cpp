@@ -11,15 +11,16 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "librsm/simulated_poll.h"
 #include "remote_bus.h"
@@ -129,10 +130,15 @@ RSM_EXPORT int clock_nanosleep(clockid_t c, int flags, const timespec* req, time
 // poll() that may wait: in simulated time (librsm's pollfds become
 // readable as their events arrive; other descriptors are looked at every
 // 10 us of simulated time). Signal masks of ppoll are not applied.
+// Whether the wait went to the simulation (then `ready` is poll's result).
+static bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
+    return timeout_ns != 0 && !rsm::hw::in_runtime() && rsm::hw::simulated_process() &&
+           rsm::lib::simulated_poll(fds, nfds, timeout_ns, ready);
+}
+
 static int poll_ms(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
     int ready = 0;
-    if (timeout_ms != 0 && !rsm::hw::in_runtime() && rsm::lib::simulated_poll(fds, nfds, timeout_ms, ready))
-        return ready;
+    if (simulated_poll(fds, nfds, timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1'000'000, ready)) return ready;
     static auto f = real<int (*)(struct pollfd*, nfds_t, int)>("poll");
     return f(fds, nfds, timeout_ms);
 }
@@ -145,13 +151,49 @@ RSM_EXPORT int __poll_chk(struct pollfd* fds, nfds_t nfds, int timeout_ms, size_
 }
 
 RSM_EXPORT int ppoll(struct pollfd* fds, nfds_t nfds, const timespec* timeout, const sigset_t* mask) {
-    if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1'000'000'000)) {
-        static auto f = real<int (*)(struct pollfd*, nfds_t, const timespec*, const sigset_t*)>("ppoll");
-        return f(fds, nfds, timeout, mask);
+    const bool valid = !timeout || (timeout->tv_sec >= 0 && timeout->tv_nsec >= 0 && timeout->tv_nsec < 1'000'000'000);
+    int ready = 0;
+    if (valid && simulated_poll(fds, nfds, timeout ? static_cast<int64_t>(to_ns(*timeout)) : -1, ready)) return ready;
+    static auto f = real<int (*)(struct pollfd*, nfds_t, const timespec*, const sigset_t*)>("ppoll");
+    return f(fds, nfds, timeout, mask);
+}
+
+// select() that may wait, as a poll() of the same descriptors (a sleep
+// when there are none). Left to the C library: a zero timeout, and sets
+// it would refuse.
+RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* timeout) {
+    static auto f = real<int (*)(int, fd_set*, fd_set*, fd_set*, struct timeval*)>("select");
+    if (nfds < 0 || nfds > FD_SETSIZE || (timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0)))
+        return f(nfds, rd, wr, ex, timeout);
+    auto in = [](const fd_set* s, int fd) { return s && FD_ISSET(fd, s); };
+    std::vector<struct pollfd> fds;
+    for (int fd = 0; fd < nfds; ++fd) {
+        const short events = static_cast<short>((in(rd, fd) ? POLLIN : 0) | (in(wr, fd) ? POLLOUT : 0) |
+                                                (in(ex, fd) ? POLLPRI : 0));
+        if (events) fds.push_back({fd, events, 0});
     }
-    // Whole milliseconds, rounded up (poll's unit).
-    const uint64_t ms = timeout ? (to_ns(*timeout) + 999'999) / 1'000'000 : 0;
-    return poll_ms(fds, nfds, timeout ? static_cast<int>(std::min<uint64_t>(ms, INT32_MAX)) : -1);
+    const int64_t ns = timeout ? (int64_t{timeout->tv_sec} * 1'000'000 + timeout->tv_usec) * 1000 : -1;
+    int ready = 0;
+    if (!simulated_poll(fds.data(), fds.size(), ns, ready)) return f(nfds, rd, wr, ex, timeout);
+    if (ready < 0) return -1;
+    for (fd_set* s : {rd, wr, ex})
+        if (s) FD_ZERO(s);
+    int count = 0;
+    for (const struct pollfd& p : fds) {
+        if (p.revents & POLLNVAL) {
+            errno = EBADF;
+            return -1;
+        }
+        const bool readable = (p.events & POLLIN) && (p.revents & (POLLIN | POLLHUP | POLLERR));
+        const bool writable = (p.events & POLLOUT) && (p.revents & (POLLOUT | POLLERR));
+        const bool urgent = (p.events & POLLPRI) && (p.revents & POLLPRI);
+        if (readable) FD_SET(p.fd, rd);
+        if (writable) FD_SET(p.fd, wr);
+        if (urgent) FD_SET(p.fd, ex);
+        count += readable + writable + urgent;
+    }
+    if (timeout && count == 0) *timeout = timeval{0, 0};   // Linux leaves the time not slept
+    return count;
 }
 
 RSM_EXPORT int usleep(useconds_t us) {

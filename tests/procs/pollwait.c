@@ -1,5 +1,6 @@
-/* pollwait.c - a node program's own poll(2) waits in simulated time: node 4
- * sleeps with poll(NULL, 0, 3), waits on a pipe nobody writes for 2 ms,
+/* pollwait.c - a node program's own poll(2) and select(2) wait in simulated
+ * time: node 4 sleeps with poll(NULL, 0, 3) and select(0, ..., 1.5 ms),
+ * waits on a pipe nobody writes for 2 ms (poll) and 1 ms (select),
  * then polls the pollfd of its exported segment (rsm_memseg_get_pollfd)
  * until node 8's signal arrives, and takes the event. Node 8 connects and
  * posts at a known time. Both print simulated microseconds. */
@@ -7,6 +8,7 @@
 #include "../../sim/examples/procs/common.h"
 
 #include <poll.h>
+#include <sys/select.h>
 #include <unistd.h>
 
 int main(void) {
@@ -31,6 +33,17 @@ int main(void) {
     t0 = now_us();
     const int quiet = poll(&pipe_fd, 1, 2);
     printf("a quiet pipe: poll returned %d after %.3f us\n", quiet, now_us() - t0);
+    struct timeval tv = {0, 1500};
+    t0 = now_us();
+    select(0, NULL, NULL, NULL, &tv);
+    printf("select(0, ..., 1500 us) slept %.3f us\n", now_us() - t0);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(fds[0], &rd);
+    tv.tv_usec = 1000;
+    t0 = now_us();
+    const int none = select(fds[0] + 1, &rd, NULL, NULL, &tv);
+    printf("a quiet pipe: select returned %d after %.3f us\n", none, now_us() - t0);
     unsigned char *page;
     rsm_memseg_export_handle_t ex = export_page(c, 0x5100cc, &page);
     struct pollfd pfd;

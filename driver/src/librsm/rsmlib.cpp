@@ -945,14 +945,14 @@ int consume_ready(struct pollfd fds[], nfds_t nfds, rsm::hw::Bus* bus) {
 
 // Waits in simulated time until one of `fds` has an event (the kernel's
 // poll() looks at them, this node's pollfds brought up to date first) or
-// `timeout` ms pass (negative: none). The number ready (0: timed out), or
+// `timeout_ns` pass (negative: none). The number ready (0: timed out), or
 // -1 with errno from poll(). `consume`: this node's ready pollfds take
 // their event (rsm_intr_signal_wait_pollfd); a program's own poll() only
 // looks.
-int wait_for_events(struct pollfd fds[], nfds_t nfds, int timeout, rsm::hw::Bus* bus, bool consume) {
+int wait_for_events(struct pollfd fds[], nfds_t nfds, int64_t timeout_ns, rsm::hw::Bus* bus, bool consume) {
     const uint64_t start = bus ? bus->now_ns() : 0;
-    const bool forever = timeout < 0;
-    const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
+    const bool forever = timeout_ns < 0;
+    const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout_ns);
     for (;;) {
         // Bring this node's descriptors up to date, then ask the kernel. A
         // pollfd of another node counts as an ordinary descriptor that never
@@ -990,7 +990,7 @@ int wait_for_events(struct pollfd fds[], nfds_t nfds, int timeout, rsm::hw::Bus*
 int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeout, int* numfdsp) {
     if (numfdsp) *numfdsp = 0;
     if (nfds > 0 && !fds) return RSMERR_BAD_ADDR;
-    const int n = wait_for_events(fds, nfds, timeout, rsm::hw::current_bus(), true);
+    const int n = wait_for_events(fds, nfds, timeout < 0 ? -1 : int64_t{timeout} * 1'000'000, rsm::hw::current_bus(), true);
     if (n < 0) return poll_error();
     if (n == 0) return RSMERR_TIMEOUT;
     if (numfdsp) *numfdsp = n;
@@ -999,11 +999,11 @@ int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeo
 
 namespace rsm::lib {
 
-bool simulated_poll(struct pollfd* fds, nfds_t nfds, int timeout, int& ready) {
+bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
     hw::RuntimeScope in;
     hw::Bus* bus = hw::attached_remote_bus();
     if (!bus) return false;
-    ready = wait_for_events(fds, nfds, timeout, bus, false);
+    ready = wait_for_events(fds, nfds, timeout_ns, bus, false);
     return true;
 }
 

@@ -6,14 +6,16 @@
 
 #include <poll.h>
 
+#include <cstdint>
+
 #include "rsm/bus.h"
 
 namespace rsm::lib {
 
-// Waits until one of `fds` has an event or `timeout` ms of simulated time
+// Waits until one of `fds` has an event or `timeout_ns` of simulated time
 // pass (negative: no limit); `ready` is what poll() returns (the count,
 // 0, or -1 with errno). Events are not consumed. False (nothing done):
 // not a process under `rsmsim exec`.
-RSM_EXPORT bool simulated_poll(struct pollfd* fds, nfds_t nfds, int timeout, int& ready);
+RSM_EXPORT bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready);
 
 }  // namespace rsm::lib
