@@ -22,7 +22,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-for p in pipewait sync lockorder pollwait; do
+for p in pipewait sync lockorder pollwait children; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
 c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
@@ -107,6 +107,11 @@ check "mutexes and condition variables of a threaded program: a waiter gets the 
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
 check "... and the threads contending for a mutex get it in the same order every run" \
   "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./children > children.txt 2>&1
+check "a node process's children: a shell from system() gets neither the connection nor the preloaded clock; a forked child is no node (CTLR_NOT_PRESENT, host clock); the node goes on in simulated time" \
+  "grep -q 'node 4| shell: fd=none preload=none' children.txt && grep -q 'node 4| forked child: rsm_get_controller 4, host clock yes' children.txt && \
+   grep -q 'node 4| system 0, child exit 0, the node then slept 1000 us' children.txt && grep -q 'node 4 (./children): exited 0' children.txt"
+
 # A program's own poll(2) waits in simulated time: as a sleep, on a quiet
 # pipe, and on its segment's pollfd until the other node's signal lands.
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./pollwait > pollwait.txt 2>&1; rc=$?

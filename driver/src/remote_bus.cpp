@@ -7,6 +7,8 @@
 // way, use channel 0, one call at a time.
 #include "remote_bus.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -418,55 +420,104 @@ struct ChannelReturn {
     bool armed = false;
     ~ChannelReturn() {
         RuntimeScope in;
-        if (armed && g_remote) g_remote->return_channel();
+        if (armed && g_remote && simulated_process()) g_remote->return_channel();
     }
 };
 thread_local ChannelReturn t_return;
 
 }  // namespace
 
+namespace {
+
+// What the launcher gave this process: its connection and channel (-1:
+// none, not started by `rsmsim exec`). Read once, when librsm is loaded,
+// and then taken out of the environment (with our preload) and closed on
+// exec: a program the node process starts (system(), popen(), a shell)
+// runs as an ordinary program instead of attaching to the node as if it
+// were the node's process. A child forked without exec is no node either.
+struct Launch {
+    int fd = -1;
+    int shm = -1;
+    bool forked = false;
+};
+
+void drop_our_preload() {
+    const char* p = std::getenv("LD_PRELOAD");
+    if (!p) return;
+    std::string kept, item;
+    const std::string all = p;
+    for (size_t start = 0; start <= all.size();) {
+        const size_t end = std::min(all.find_first_of(": ", start), all.size());
+        item = all.substr(start, end - start);
+        const bool ours = item == "librsmsim_clock.so" ||
+                          (item.size() > 19 && item.compare(item.size() - 19, 19, "/librsmsim_clock.so") == 0);
+        if (!item.empty() && !ours) kept += (kept.empty() ? "" : ":") + item;
+        start = end + 1;
+    }
+    if (kept.empty()) ::unsetenv("LD_PRELOAD");
+    else ::setenv("LD_PRELOAD", kept.c_str(), 1);
+}
+
+Launch read_launch() {
+    Launch l;
+    const char* fd = std::getenv(remote::kEnvFd);
+    if (!fd || !*fd) return l;
+    const char* shm = std::getenv(remote::kEnvShm);
+    l.fd = std::atoi(fd);
+    l.shm = shm && *shm ? std::atoi(shm) : -1;
+    (void)::fcntl(l.fd, F_SETFD, FD_CLOEXEC);
+    if (l.shm >= 0) (void)::fcntl(l.shm, F_SETFD, FD_CLOEXEC);
+    ::unsetenv(remote::kEnvFd);
+    ::unsetenv(remote::kEnvShm);
+    drop_our_preload();
+    return l;
+}
+
+Launch& launch() {
+    static Launch l = [] {
+        Launch r = read_launch();
+        if (r.fd >= 0) (void)::pthread_atfork(nullptr, nullptr, [] { launch().forked = true; });
+        return r;
+    }();
+    return l;
+}
+[[maybe_unused]] const bool g_launch_read_at_load = (launch(), true);
+
+}  // namespace
+
 Bus* remote_bus() {
     RuntimeScope in;
     static std::once_flag once;
+    if (launch().forked) return nullptr;
     std::call_once(once, [] {
-        const char* fd = std::getenv(remote::kEnvFd);
-        const char* shm = std::getenv(remote::kEnvShm);
-        if (!fd || !*fd) {
+        const Launch& l = launch();
+        if (l.fd < 0) {
             std::fprintf(stderr, "rsm: no adapter here. librsm drives a simulated one when the program runs under "
                                  "rsmsim: rsmsim exec -n NODES -- PROGRAM [ARGS...]\n");
             return;
         }
-        void* m = shm ? ::mmap(nullptr, sizeof(remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED,
-                               std::atoi(shm), 0)
-                      : MAP_FAILED;
+        void* m = l.shm >= 0 ? ::mmap(nullptr, sizeof(remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED, l.shm, 0)
+                             : MAP_FAILED;
         if (m == MAP_FAILED) {
             std::fprintf(stderr, "rsm: %s is not rsmsim's channel\n", remote::kEnvShm);
             return;
         }
-        ::close(std::atoi(shm));
-        auto* b = new RemoteBus(std::atoi(fd), static_cast<remote::ChannelSet*>(m));
+        ::close(l.shm);
+        auto* b = new RemoteBus(l.fd, static_cast<remote::ChannelSet*>(m));
         if (b->attach()) {
             g_remote = b;
             std::atexit([] {
                 RuntimeScope at_exit;
-                g_remote->flush_at_exit();
+                if (!launch().forked) g_remote->flush_at_exit();
             });
         } else {
-            std::fprintf(stderr, "rsm: %s=%s is not a connection to rsmsim\n", remote::kEnvFd, fd);
+            std::fprintf(stderr, "rsm: %s=%d is not a connection to rsmsim\n", remote::kEnvFd, l.fd);
         }
     });
     return g_remote;
 }
 
-// The environment is read once: the interposed clock calls this on every
-// clock_gettime.
-bool simulated_process() {
-    static const bool launched = [] {
-        const char* fd = std::getenv(remote::kEnvFd);
-        return fd && *fd;
-    }();
-    return launched;
-}
+bool simulated_process() { return launch().fd >= 0 && !launch().forked; }
 
 Bus* attached_remote_bus() { return simulated_process() ? remote_bus() : nullptr; }
 
@@ -515,7 +566,7 @@ bool in_runtime() { return t_runtime_depth > 0; }
 void enter_runtime() { ++t_runtime_depth; }
 void leave_runtime() { --t_runtime_depth; }
 
-bool simulated_sync_active() { return g_remote && g_remote->sync_active(); }
+bool simulated_sync_active() { return g_remote && simulated_process() && g_remote->sync_active(); }
 
 bool simulated_lock(const void* mutex, uint64_t deadline_ns) {
     RuntimeScope in;
