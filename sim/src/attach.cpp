@@ -444,7 +444,7 @@ bool Attachments::Impl::wait_until(Proc& p, uint64_t deadline_ns, const std::fun
 }
 
 // The requests about the process's threads: lending channels, goodbyes,
-// joins and the driver's lock.
+// joins, and the locks and condition variables kept here.
 Reply Attachments::Impl::serve_thread_op(Conn& c) {
     Proc& p = *c.proc;
     const Request& q = c.req;

@@ -54,5 +54,6 @@ int main(void) {
     CHECK(rsm_intr_signal_wait(ex, 0)); /* the event is still there to take */
     CHECK(rsm_memseg_release_pollfd(ex));
     CHECK(rsm_memseg_export_destroy(ex));
+    free(page);
     return 0;
 }
