@@ -20,6 +20,14 @@ Bus::WaitResult Bus::wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t
     }
 }
 
+Bus::WaitResult Bus::wait_reg_then_read(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns,
+                                        bool wake_on_irq, uint32_t& last, const uint64_t* offsets, uint32_t* values,
+                                        size_t count) {
+    const WaitResult r = wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
+    if (r != WaitResult::Met) return r;
+    return read32_each(offsets, values, count) ? WaitResult::Met : WaitResult::BusError;
+}
+
 bool Bus::read32_each(const uint64_t* offsets, uint32_t* values, size_t count) {
     for (size_t i = 0; i < count; ++i)
         if (!read32(offsets[i], values[i])) return false;

@@ -49,6 +49,7 @@ struct Lane {
     std::mutex mu;          // channel 0 may be shared; the others have one user each
     uint32_t seq = 0;       // the last request's number (under mu)
     uint32_t posted = 0;    // writes queued in ch->posted (under mu)
+    bool block_posted = false;   // one of them a window write (in ch->posted_block)
     std::atomic<uint64_t> last_now{0};   // simulated time of the last answer
 };
 
@@ -90,6 +91,12 @@ public:
         if (len == 0 || len > remote::kMaxPayload) return false;
         Reply r{};
         return call(request(Op::WriteBlock, offset, 0, 0, static_cast<uint32_t>(len)), src, nullptr, 0, r) && r.status;
+    }
+    // Up to kMaxPostedBlock bytes travel with the next request (one such
+    // write per request); longer ones go at once.
+    bool post_block(uint64_t offset, const void* src, size_t len) override {
+        if (len == 0 || len > remote::kMaxPostedBlock) return write_block(offset, src, len);
+        return post(offset, len, remote::kPostedBlock, src);
     }
     bool read_block(uint64_t offset, void* dst, size_t len) override {
         if (len == 0 || len > remote::kMaxPayload) return false;
@@ -215,6 +222,19 @@ public:
         return static_cast<WaitResult>(r.status);
     }
 
+    WaitResult wait_reg_then_read(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
+                                  uint32_t& last, const uint64_t* offsets, uint32_t* values, size_t count) override {
+        if ((sliced() && wake_on_irq) || count == 0 || count > remote::kMaxPayload / sizeof(uint64_t))
+            return Bus::wait_reg_then_read(offset, mask, set, timeout_ns, wake_on_irq, last, offsets, values, count);
+        Reply r{};
+        const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
+        const auto bytes = static_cast<uint32_t>(count * sizeof(uint64_t));
+        if (!call(request(Op::WaitRegRead, offset, timeout_ns, how, bytes), offsets, values, count * sizeof(uint32_t), r))
+            return WaitResult::BusError;
+        last = static_cast<uint32_t>(r.value);
+        return static_cast<WaitResult>(r.status);
+    }
+
     // The program's own clock (not the driver's, which times its waits and
     // may read the time before its last writes went out): it does not run
     // ahead of the thread's writes, which take simulated time.
@@ -305,20 +325,27 @@ private:
         return call(q, nullptr, nullptr, 0, r) && r.status;
     }
 
-    // Queues a register write, or the lock's release (see rsm/remote.h); a
-    // full queue is sent first.
-    bool post(uint64_t offset, uint64_t value, uint32_t bytes) {
+    // Queues a register write, a lock's release, a signal or a window write
+    // (`block`: its `value` bytes; see rsm/remote.h); a full queue, or one
+    // that holds a window write when another comes, is sent first.
+    bool post(uint64_t offset, uint64_t value, uint32_t bytes, const void* block = nullptr) {
         (void)sliced();
         Lane& l = lane();
         Reply r{};
         bool sent = false;
         {
             std::lock_guard<std::mutex> g(l.mu);
-            if (l.posted == remote::kMaxPosted) {
+            if (l.posted == remote::kMaxPosted || (block && l.block_posted)) {
                 exchange(l, request(Op::Flush), nullptr, nullptr, 0, r);
                 sent = true;
             }
-            if (!r.posted_failed) l.ch->posted[l.posted++] = {offset, value, bytes, 0};
+            if (!r.posted_failed) {
+                if (block) {
+                    std::memcpy(l.ch->posted_block, block, value);
+                    l.block_posted = true;
+                }
+                l.ch->posted[l.posted++] = {offset, value, bytes, 0};
+            }
         }
         if (sent) run_handler_if_rose(r.irq_rises);
         return !r.posted_failed;
@@ -344,6 +371,7 @@ private:
         remote::Channel* ch = l.ch;
         q.posted = l.posted;
         l.posted = 0;
+        l.block_posted = false;
         if (q.payload) std::memcpy(ch->data, out, q.payload);
         ch->req = q;
         const uint32_t seq = ++l.seq;

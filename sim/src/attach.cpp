@@ -48,6 +48,7 @@ const char* op_name(Op op) {
     case Op::Join: return "joining a thread";
     case Op::Lock: return "taking a lock";
     case Op::CondWait: return "a wait on a condition variable";
+    case Op::WaitRegRead: return "a wait for a register, then register reads";
     }
     return "an unknown request";
 }
@@ -152,6 +153,7 @@ struct Attachments::Impl {
             .bus.process_api_state(static_cast<rsm::hw::ApiCall>(c.ch->api_call.load()), c.ch->api_rc.load());
     }
     bool carry_out_posted(Conn& c);
+    static bool read_each(Conn& c, NodeBus& bus, Reply& r);
     Reply serve(Conn& c);
     Reply serve_thread_op(Conn& c);
 };
@@ -397,6 +399,11 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
             release_lock(c, w.offset);
             continue;
         }
+        if (w.bytes == rsm::remote::kPostedBlock) {
+            if (w.value > rsm::remote::kMaxPostedBlock || !bus.write_block(w.offset, c.ch->posted_block, w.value))
+                return false;
+            continue;
+        }
         if (w.bytes == rsm::remote::kPostedSignal || w.bytes == rsm::remote::kPostedBroadcast) {
             wake_waiters(*c.proc, w.offset, w.bytes == rsm::remote::kPostedBroadcast);
             continue;
@@ -505,6 +512,20 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
     return r;
 }
 
+// The registers whose offsets are the request's payload, read in order;
+// their values become the reply's payload.
+bool Attachments::Impl::read_each(Conn& c, NodeBus& bus, Reply& r) {
+    const size_t n = c.req.payload / sizeof(uint64_t);
+    // Offsets are read out before the values overwrite them.
+    std::vector<uint64_t> offsets(n);
+    std::memcpy(offsets.data(), c.ch->data, n * sizeof(uint64_t));
+    std::vector<uint32_t> values(n);
+    if (!bus.read32_each(offsets.data(), values.data(), n)) return false;
+    std::memcpy(c.ch->data, values.data(), n * sizeof(uint32_t));
+    r.payload = static_cast<uint32_t>(n * sizeof(uint32_t));
+    return true;
+}
+
 Reply Attachments::Impl::serve(Conn& c) {
     NodeBus& bus = cluster.node(c.proc->info.node_index).bus;
     const Request& q = c.req;
@@ -561,25 +582,19 @@ Reply Attachments::Impl::serve(Conn& c) {
         bus.dma_unmap(q.a, q.b);
         r.status = 1;
         break;
-    case Op::ReadEach: {
-        const uint64_t n = q.a;
-        if (n == 0 || q.payload != n * sizeof(uint64_t)) break;
-        // Offsets are read out before the values overwrite them.
-        std::vector<uint64_t> offsets(n);
-        std::memcpy(offsets.data(), c.ch->data, q.payload);
-        std::vector<uint32_t> values(n);
-        r.status = bus.read32_each(offsets.data(), values.data(), n);
-        if (r.status) {
-            std::memcpy(c.ch->data, values.data(), n * sizeof(uint32_t));
-            r.payload = static_cast<uint32_t>(n * sizeof(uint32_t));
-        }
+    case Op::ReadEach:
+        if (q.a == 0 || q.payload != q.a * sizeof(uint64_t)) break;
+        r.status = read_each(c, bus, r);
         break;
-    }
     case Op::Flush: r.status = 1; break;
-    case Op::WaitReg: {
+    case Op::WaitReg:
+    case Op::WaitRegRead: {
         uint32_t last = 0;
-        r.status = static_cast<uint32_t>(bus.wait_reg(q.a, static_cast<uint32_t>(q.c), (q.c >> 32) & 1, q.b,
-                                                      (q.c >> 33) & 1, last));
+        auto st = bus.wait_reg(q.a, static_cast<uint32_t>(q.c), (q.c >> 32) & 1, q.b, (q.c >> 33) & 1, last);
+        if (q.op == Op::WaitRegRead && st == rsm::hw::Bus::WaitResult::Met &&
+            (q.payload == 0 || q.payload % sizeof(uint64_t) != 0 || !read_each(c, bus, r)))
+            st = rsm::hw::Bus::WaitResult::BusError;
+        r.status = static_cast<uint32_t>(st);
         r.value = last;
         break;
     }

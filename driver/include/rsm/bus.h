@@ -45,6 +45,13 @@ public:
     // A read returns when the data is back. False = bus error.
     [[nodiscard]] virtual bool write_block(uint64_t offset, const void* src, size_t len) = 0;
     [[nodiscard]] virtual bool read_block(uint64_t offset, void* dst, size_t len) = 0;
+    // A window write the platform may post like a register write (the
+    // process-per-node Bus does, up to a limit): true may then only mean
+    // queued, and a refusal fails the next access that answers. For a caller
+    // whose next access belongs to the same operation (a put's barrier).
+    [[nodiscard]] virtual bool post_block(uint64_t offset, const void* src, size_t len) {
+        return write_block(offset, src, len);
+    }
 
     // Blocks until the adapter's interrupt line is asserted, or timeout_ns of
     // (simulated) time has passed (kNoTimeout: no limit). True = interrupt
@@ -60,6 +67,11 @@ public:
     enum class WaitResult { Met, Timeout, BusError };
     virtual WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                                 uint32_t& last);
+    // wait_reg, then (once met) read32_each of `count` registers: one
+    // request where the device is far away. BusError if a read is refused.
+    virtual WaitResult wait_reg_then_read(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns,
+                                          bool wake_on_irq, uint32_t& last, const uint64_t* offsets, uint32_t* values,
+                                          size_t count);
 
     // The calling thread idles for `ns` (simulated time in the simulator).
     virtual void sleep_ns(uint64_t ns) = 0;

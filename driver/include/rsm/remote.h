@@ -56,6 +56,7 @@ enum class Op : uint32_t {
                     // (simulated ns; kNoDeadline: none): status 1 once this thread holds it, 0 at the deadline
     CondWait,       // a = a condition variable's address, b = the program mutex released first (0: none),
                     // c = deadline: status 1 when signalled, 0 at the deadline (the mutex is not taken again)
+    WaitRegRead,    // WaitReg, then (once met) ReadEach of the offsets in the payload; reply payload = the values
 };
 inline constexpr uint64_t kNoDeadline = UINT64_MAX;
 
@@ -76,7 +77,9 @@ struct PostedWrite {
 inline constexpr uint32_t kPostedUnlock = 0;      // the lock at `offset` is released
 inline constexpr uint32_t kPostedSignal = 1;      // the condition variable at `offset` wakes its first waiter
 inline constexpr uint32_t kPostedBroadcast = 2;   // ... every waiter
+inline constexpr uint32_t kPostedBlock = 3;       // a window write of `value` bytes (in Channel::posted_block)
 inline constexpr uint32_t kMaxPosted = 64;
+inline constexpr uint32_t kMaxPostedBlock = 64u << 10;   // at most one such write per request, this long
 
 struct Request {
     Op op;
@@ -122,6 +125,7 @@ struct Channel {
     Request req;
     Reply rep;
     PostedWrite posted[kMaxPosted];
+    alignas(64) uint8_t posted_block[kMaxPostedBlock];
     alignas(64) uint8_t data[kMaxPayload];
 };
 static_assert(std::atomic<uint32_t>::is_always_lock_free, "atomics shared between processes");

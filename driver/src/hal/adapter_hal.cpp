@@ -96,6 +96,10 @@ HwStatus AdapterHal::wait_until(uint32_t reg, uint32_t mask, bool set, uint64_t 
     uint32_t v = 0;
     const auto r = bus_.wait_reg(reg, mask, set, timeout_ns, wake == Wake::Interrupt, v);
     if (last) *last = v;
+    return status_of(r);
+}
+
+HwStatus AdapterHal::status_of(hw::Bus::WaitResult r) {
     switch (r) {
     case hw::Bus::WaitResult::Met: return HwStatus::Ok;
     case hw::Bus::WaitResult::Timeout: return HwStatus::Timeout;
@@ -164,8 +168,9 @@ static uint64_t window_address(unsigned index, uint64_t offset) {
     return r::kWindowBase + (static_cast<uint64_t>(index) << r::kWindowSlotShift) + offset;
 }
 
-bool AdapterHal::window_write(unsigned index, uint64_t offset, const void* src, size_t len) {
-    return bus_.write_block(window_address(index, offset), src, len);
+bool AdapterHal::window_write(unsigned index, uint64_t offset, const void* src, size_t len, bool posted) {
+    const uint64_t at = window_address(index, offset);
+    return posted ? bus_.post_block(at, src, len) : bus_.write_block(at, src, len);
 }
 
 bool AdapterHal::window_read(unsigned index, uint64_t offset, void* dst, size_t len) {
@@ -179,13 +184,16 @@ bool AdapterHal::select_node(uint32_t node) {
     return true;
 }
 
+namespace {
+// A snapshot's registers, read in one go: a put with an implicit barrier takes two snapshots.
+constexpr uint64_t kSnapshotRegs[] = {r::BAR_ERRORS, r::ROUTE_GEN};
+BarrierSnapshot snapshot_of(const uint32_t (&v)[2]) { return {v[0], v[1]}; }
+}  // namespace
+
 bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out) {
-    // Both in one go: a put with an implicit barrier takes two snapshots.
-    static constexpr uint64_t regs[] = {r::BAR_ERRORS, r::ROUTE_GEN};
     uint32_t v[2] = {};
-    if (!select_node(node) || !bus_.read32_each(regs, v, 2)) return false;
-    out.errors = v[0];
-    out.route = v[1];
+    if (!select_node(node) || !bus_.read32_each(kSnapshotRegs, v, 2)) return false;
+    out = snapshot_of(v);
     return true;
 }
 
@@ -193,6 +201,15 @@ HwStatus AdapterHal::bar_flush(uint32_t node, uint64_t timeout_ns) {
     // No interrupt tells of the last answer: poll until nothing is outstanding.
     if (!select_node(node)) return HwStatus::BusFault;
     return wait_until(r::BAR_OUTSTANDING, ~0u, false, timeout_ns, Wake::Poll);
+}
+
+HwStatus AdapterHal::bar_flush_snapshot(uint32_t node, uint64_t timeout_ns, BarrierSnapshot& out) {
+    if (!select_node(node)) return HwStatus::BusFault;
+    uint32_t last = 0, v[2] = {};
+    const HwStatus s = status_of(bus_.wait_reg_then_read(r::BAR_OUTSTANDING, ~0u, false, timeout_ns, false, last,
+                                                          kSnapshotRegs, v, 2));
+    if (s == HwStatus::Ok) out = snapshot_of(v);
+    return s;
 }
 
 bool AdapterHal::signal_import_side(unsigned slot, bool no_accumulate) {

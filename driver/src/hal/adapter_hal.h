@@ -105,13 +105,18 @@ public:
     [[nodiscard]] HwStatus clear_import(unsigned index);
 
     // Programmed I/O through window slot `index`.
-    [[nodiscard]] bool window_write(unsigned index, uint64_t offset, const void* src, size_t len);
+    // `posted`: the write may be queued; a refusal then fails the caller's
+    // next access (its barrier's flush), which it must make at once.
+    [[nodiscard]] bool window_write(unsigned index, uint64_t offset, const void* src, size_t len,
+                                    bool posted = false);
     [[nodiscard]] bool window_read(unsigned index, uint64_t offset, void* dst, size_t len);
 
     // Per-remote-node barrier counters.
     [[nodiscard]] bool bar_snapshot(uint32_t node, BarrierSnapshot& out);
     // Waits until every request to `node` has been answered.
     [[nodiscard]] HwStatus bar_flush(uint32_t node, uint64_t timeout_ns);
+    // Both: the flush, then the snapshot (one request where the device is far away).
+    [[nodiscard]] HwStatus bar_flush_snapshot(uint32_t node, uint64_t timeout_ns, BarrierSnapshot& out);
 
 
     // Signal posts: to the exporter behind import entry `slot`, or to every
@@ -147,6 +152,7 @@ private:
     enum class Wake { Interrupt, Poll };
     [[nodiscard]] HwStatus wait_until(uint32_t reg, uint32_t mask, bool set, uint64_t timeout_ns, Wake wake,
                                       uint32_t* last = nullptr);
+    static HwStatus status_of(hw::Bus::WaitResult r);
     [[nodiscard]] bool set_acl(const AclRight* acl, size_t acl_len);
 
     hw::Bus& bus_;

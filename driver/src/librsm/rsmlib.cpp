@@ -139,9 +139,9 @@ int hw_open(Controller& c, uint32_t node, hal::BarrierSnapshot& snap) {
 }
 
 int hw_close(Controller& c, uint32_t node, const hal::BarrierSnapshot& snap) {
-    if (c.hal.bar_flush(node, agent::kHwTimeoutNs) != hal::HwStatus::Ok) return RSMERR_BARRIER_FAILURE;
     hal::BarrierSnapshot now{};
-    if (!c.hal.bar_snapshot(node, now) || now.errors != snap.errors || now.route != snap.route)
+    if (c.hal.bar_flush_snapshot(node, agent::kHwTimeoutNs, now) != hal::HwStatus::Ok || now.errors != snap.errors ||
+        now.route != snap.route)
         return RSMERR_BARRIER_FAILURE;
     return RSM_SUCCESS;
 }
@@ -181,7 +181,8 @@ int put_get(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbyte
     if (implicit) {
         if (int e = hw_open(c, s->node, snap)) return e;
     }
-    const bool ok = dir == Dir::Put ? hal.window_write(s->slot, off, data, nbytes)
+    // An implicit barrier's flush comes next: a put's write may be posted.
+    const bool ok = dir == Dir::Put ? hal.window_write(s->slot, off, data, nbytes, implicit)
                                     : hal.window_read(s->slot, off, data, nbytes);
     if (!implicit) return RSM_SUCCESS;   // explicit mode: errors surface at close_barrier
     int e = hw_close(c, s->node, snap);
