@@ -28,8 +28,6 @@
 
 namespace {
 
-// Simulated time 0 is this instant of the real calendar (2026-01-01 UTC).
-constexpr uint64_t kEpochS = 1767225600;
 
 template <typename F>
 F real(const char* name) {
@@ -45,7 +43,8 @@ bool host_clock(clockid_t c) {
 bool simulated_timespec(clockid_t c, timespec* ts) {
     uint64_t ns = 0;
     if (host_clock(c) || !rsm::hw::simulated_now_ns(ns)) return false;
-    if (c == CLOCK_REALTIME || c == CLOCK_REALTIME_COARSE || c == CLOCK_TAI) ns += kEpochS * 1'000'000'000ull;
+    if (c == CLOCK_REALTIME || c == CLOCK_REALTIME_COARSE || c == CLOCK_TAI)
+        ns += rsm::hw::kSimulatedEpochS * 1'000'000'000ull;
     ts->tv_sec = static_cast<time_t>(ns / 1'000'000'000ull);
     ts->tv_nsec = static_cast<long>(ns % 1'000'000'000ull);
     return true;

@@ -17,6 +17,9 @@ Bus* attached_remote_bus();
 // `rsmsim exec`: simulated time, and sleeping in it. False (nothing done)
 // when the process is not attached to a simulation.
 RSM_EXPORT bool simulated_now_ns(uint64_t& ns);
+// Simulated time 0 on the realtime clocks: this instant of the real
+// calendar (2026-01-01 UTC).
+inline constexpr uint64_t kSimulatedEpochS = 1767225600;
 RSM_EXPORT bool simulated_sleep_ns(uint64_t ns);
 // Threads of a program under `rsmsim exec` (for the interposer's
 // pthread_create and pthread_join): each gets a channel of its own, lent

@@ -1,5 +1,6 @@
 // The program's mutexes and condition variables in a node process (part of
-// librsmsim_clock.so, which `rsmsim exec` preloads). Once the process has
+// librsmsim_clock.so, which `rsmsim exec` preloads), and the barriers,
+// semaphores and read-write locks built on them here. Once the process has
 // threads, the simulator keeps them (remote_bus.h): a thread that waits for
 // a mutex or a signal is then in a call, so simulated time runs for the
 // thread that holds the mutex (a thread blocked in the process would hold
@@ -32,8 +33,7 @@ namespace {
 using rsm::hw::WakeUp;
 using rsm::remote::kNoDeadline;
 
-// Simulated time 0 is this instant of the real calendar (as for the clock).
-constexpr uint64_t kEpochNs = 1767225600ull * 1'000'000'000ull;
+constexpr uint64_t kEpochNs = rsm::hw::kSimulatedEpochS * 1'000'000'000ull;
 
 template <typename F>
 F next(const char* name) {
@@ -49,7 +49,6 @@ F next_cond(const char* name) {
 struct Real {
     int (*lock)(pthread_mutex_t*) = next<decltype(lock)>("pthread_mutex_lock");
     int (*trylock)(pthread_mutex_t*) = next<decltype(trylock)>("pthread_mutex_trylock");
-    int (*timedlock)(pthread_mutex_t*, const timespec*) = next<decltype(timedlock)>("pthread_mutex_timedlock");
     int (*clocklock)(pthread_mutex_t*, clockid_t, const timespec*) =
         next<decltype(clocklock)>("pthread_mutex_clocklock");
     int (*unlock)(pthread_mutex_t*) = next<decltype(unlock)>("pthread_mutex_unlock");
