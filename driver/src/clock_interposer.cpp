@@ -130,14 +130,14 @@ RSM_EXPORT int clock_nanosleep(clockid_t c, int flags, const timespec* req, time
 // readable as their events arrive; other descriptors are looked at every
 // 10 us of simulated time). Signal masks of ppoll are not applied.
 // Whether the wait went to the simulation (then `ready` is poll's result).
-static bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
+static bool poll_in_simulation(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
     return timeout_ns != 0 && !rsm::hw::in_runtime() && rsm::hw::simulated_process() &&
-           rsm::lib::simulated_poll(fds, nfds, timeout_ns, ready);
+           rsm::hw::simulated_poll(fds, nfds, timeout_ns, ready);
 }
 
 static int poll_ms(struct pollfd* fds, nfds_t nfds, int timeout_ms) {
     int ready = 0;
-    if (simulated_poll(fds, nfds, timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1'000'000, ready)) return ready;
+    if (poll_in_simulation(fds, nfds, timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1'000'000, ready)) return ready;
     static auto f = real<int (*)(struct pollfd*, nfds_t, int)>("poll");
     return f(fds, nfds, timeout_ms);
 }
@@ -152,7 +152,7 @@ RSM_EXPORT int __poll_chk(struct pollfd* fds, nfds_t nfds, int timeout_ms, size_
 RSM_EXPORT int ppoll(struct pollfd* fds, nfds_t nfds, const timespec* timeout, const sigset_t* mask) {
     const bool valid = !timeout || (timeout->tv_sec >= 0 && timeout->tv_nsec >= 0 && timeout->tv_nsec < 1'000'000'000);
     int ready = 0;
-    if (valid && simulated_poll(fds, nfds, timeout ? static_cast<int64_t>(to_ns(*timeout)) : -1, ready)) return ready;
+    if (valid && poll_in_simulation(fds, nfds, timeout ? static_cast<int64_t>(to_ns(*timeout)) : -1, ready)) return ready;
     static auto f = real<int (*)(struct pollfd*, nfds_t, const timespec*, const sigset_t*)>("ppoll");
     return f(fds, nfds, timeout, mask);
 }
@@ -173,7 +173,7 @@ RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timev
     }
     const int64_t ns = timeout ? (int64_t{timeout->tv_sec} * 1'000'000 + timeout->tv_usec) * 1000 : -1;
     int ready = 0;
-    if (!simulated_poll(fds.data(), fds.size(), ns, ready)) return f(nfds, rd, wr, ex, timeout);
+    if (!poll_in_simulation(fds.data(), fds.size(), ns, ready)) return f(nfds, rd, wr, ex, timeout);
     if (ready < 0) return -1;
     for (fd_set* s : {rd, wr, ex})
         if (s) FD_ZERO(s);

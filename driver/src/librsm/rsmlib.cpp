@@ -998,17 +998,17 @@ int impl_rsm_intr_signal_wait_pollfd(struct pollfd fds[], nfds_t nfds, int timeo
     return RSM_SUCCESS;
 }
 
-namespace rsm::lib {
+namespace rsm::hw {
 
 bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
-    hw::RuntimeScope in;
-    hw::Bus* bus = hw::attached_remote_bus();
+    RuntimeScope in;
+    Bus* bus = attached_remote_bus();
     if (!bus) return false;
     ready = wait_for_events(fds, nfds, timeout_ns, bus, false);
     return true;
 }
 
-}  // namespace rsm::lib
+}  // namespace rsm::hw
 
 // ===================================================================== mapping
 

@@ -10,7 +10,9 @@
 
 #include "rsm/bus.h"
 
-namespace rsm::lib {
+// In rsm::hw with the interposer's other hooks (remote_bus.h): librsm
+// exports nothing else.
+namespace rsm::hw {
 
 // Waits until one of `fds` has an event or `timeout_ns` of simulated time
 // pass (negative: no limit); `ready` is what poll() returns (the count,
@@ -18,4 +20,4 @@ namespace rsm::lib {
 // not a process under `rsmsim exec`.
 RSM_EXPORT bool simulated_poll(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready);
 
-}  // namespace rsm::lib
+}  // namespace rsm::hw
