@@ -22,7 +22,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-for p in pipewait sync lockorder pollwait children; do
+for p in pipewait sync lockorder pollwait children many; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
 c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
@@ -70,7 +70,7 @@ check "and three runs give the same report (the threads' call times, the last pu
   "diff <(report mt1.txt) <(report mt2.txt) > /dev/null && diff <(report mt1.txt) <(report mt3.txt) > /dev/null && \
    diff -q <(strip_date mt1.vcd) <(strip_date mt2.vcd) > /dev/null && diff -q <(strip_date mt1.vcd) <(strip_date mt3.vcd) > /dev/null"
 timeout 120 "$sim" exec -n 2 --no-vcd -- ./mt 20 > mt20.txt 2>&1
-check "twenty threads (five past the channels of their own, sharing the main thread's): every one read back its puts" \
+check "twenty threads, each with a channel of its own: every one read back its puts" \
   "grep -q 'every thread read back its own puts: yes' mt20.txt && grep -q 'thread 19: 40 rounds' mt20.txt && grep -q '^result: PASS' mt20.txt"
 check "a node process's rsmapi calls are in the VCD by name (node 8: the client)" \
   "python3 $src/tests/check_vcd_api.py pp1.vcd pp1.vcd.names 8 rsm_get_controller rsm_memseg_import_connect rsm_memseg_import_put32 rsm_intr_signal_post rsm_intr_signal_wait"
@@ -124,6 +124,9 @@ check "poll(2) and select(2) in a node program: sleeps of 3 ms and 1.5 ms, a qui
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'wait_for timed out: yes after 1000 us; woke at 3000 us' sync_cxx.txt) -eq 2 ]"
+timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./many 70 > many.txt 2>&1; rc=$?
+check "seventy threads (seven past the channels of their own, sharing the main thread's) under one mutex and a broadcast: no addition lost" \
+  "[ $rc -eq 0 ] && [ \$(grep -c 'threads: counter 350 of 350' many.txt) -eq 2 ]"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./lockorder > lockorder.txt 2>&1; rc=$?
 check "two threads taking two mutexes in opposite orders: the run ends with a deadlock report naming the mutex waits, exit 1" \
   "[ $rc -eq 1 ] && [ \$(grep -c 'waiting for a mutex of its program' lockorder.txt) -eq 4 ] && grep -q 'left blocked' lockorder.txt"

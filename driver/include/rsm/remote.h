@@ -135,7 +135,7 @@ static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "a futex word")
 // start through pthread_create (they share it, one call at a time); the
 // others are lent to threads as they start (Op::Spawn). The memory is
 // sparse: only the pages a call touches are ever there.
-inline constexpr unsigned kMaxThreads = 16;
+inline constexpr unsigned kMaxThreads = 64;
 struct ChannelSet {
     Channel channel[kMaxThreads];
 };

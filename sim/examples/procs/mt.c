@@ -1,8 +1,8 @@
 /*
  * mt.c - four threads of one node process use the rsmapi at once, and the
  * run is the same however the OS schedules them (rsmsim exec -n 2 -- ./mt
- * [THREADS]; cc ... -pthread). Past 15 threads the others share the main
- * thread's channel: the run still works, but their order is the OS's. Node 4 exports a page and waits; on node 8 each thread
+ * [THREADS]; cc ... -pthread). Past 63 threads the others would share the
+ * main thread's channel: the run still works, but their order is the OS's. Node 4 exports a page and waits; on node 8 each thread
  * connects on its own, then puts, reads back and signals in rounds, with a
  * different amount of real (wall-clock) work between its calls every run.
  * Each thread sums the simulated times its calls ended at: the sums, and
