@@ -117,9 +117,10 @@ check "a node process's children: a shell from system() gets neither the connect
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./pollwait > pollwait.txt 2>&1; rc=$?
 posted=$(sed -n 's/^node 8| posted at \([0-9.]*\) us$/\1/p' pollwait.txt)
 seen=$(sed -n 's/^node 4| the segment.s pollfd: poll returned 1 (revents POLLRDNORM) at \([0-9.]*\) us$/\1/p' pollwait.txt)
-check "poll(2) and select(2) in a node program: sleeps of 3 ms and 1.5 ms, a quiet pipe's timeouts, and a pollfd ready when the signal arrives (after the post, within 20 us), all simulated time" \
+check "poll(2), select(2), pselect(2) and epoll_wait(2) in a node program: sleeps of 3, 1.5 and 0.5 ms, a quiet pipe's timeouts, and a pollfd ready when the signal arrives (after the post, within 20 us), all simulated time" \
   "[ $rc -eq 0 ] && grep -q 'poll(NULL, 0, 3) slept 3000.000 us' pollwait.txt && grep -q 'a quiet pipe: poll returned 0 after 2000.000 us' pollwait.txt && \
    grep -q 'select(0, ..., 1500 us) slept 1500.000 us' pollwait.txt && grep -q 'a quiet pipe: select returned 0 after 1000.000 us' pollwait.txt && \
+   grep -q 'pselect(0, ..., 500 us) slept 500.000 us' pollwait.txt && grep -q 'a quiet pipe: epoll_wait returned 0 after 1000.000 us' pollwait.txt && \
    [ -n \"$posted\" ] && [ -n \"$seen\" ] && awk -v p=\"$posted\" -v s=\"$seen\" 'BEGIN { exit !(s > p && s - p < 20) }'"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \

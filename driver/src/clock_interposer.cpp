@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/time.h>
 #include <time.h>
@@ -157,13 +158,11 @@ RSM_EXPORT int ppoll(struct pollfd* fds, nfds_t nfds, const timespec* timeout, c
     return f(fds, nfds, timeout, mask);
 }
 
-// select() that may wait, as a poll() of the same descriptors (a sleep
-// when there are none). Left to the C library: a zero timeout, and sets
-// it would refuse.
-RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* timeout) {
-    static auto f = real<int (*)(int, fd_set*, fd_set*, fd_set*, struct timeval*)>("select");
-    if (nfds < 0 || nfds > FD_SETSIZE || (timeout && (timeout->tv_sec < 0 || timeout->tv_usec < 0)))
-        return f(nfds, rd, wr, ex, timeout);
+// select() and pselect() that may wait, as a poll() of the same
+// descriptors (a sleep when there are none); `timeout_ns` negative: none.
+// False: left to the C library (sets it would refuse, no simulation).
+static bool select_in_simulation(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, int64_t timeout_ns, int& result) {
+    if (nfds < 0 || nfds > FD_SETSIZE) return false;
     auto in = [](const fd_set* s, int fd) { return s && FD_ISSET(fd, s); };
     std::vector<struct pollfd> fds;
     for (int fd = 0; fd < nfds; ++fd) {
@@ -171,17 +170,17 @@ RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timev
                                                 (in(ex, fd) ? POLLPRI : 0));
         if (events) fds.push_back({fd, events, 0});
     }
-    const int64_t ns = timeout ? (int64_t{timeout->tv_sec} * 1'000'000 + timeout->tv_usec) * 1000 : -1;
     int ready = 0;
-    if (!poll_in_simulation(fds.data(), fds.size(), ns, ready)) return f(nfds, rd, wr, ex, timeout);
-    if (ready < 0) return -1;
-    for (fd_set* s : {rd, wr, ex})
-        if (s) FD_ZERO(s);
+    if (!poll_in_simulation(fds.data(), fds.size(), timeout_ns, ready)) return false;
+    result = -1;
+    if (ready < 0) return true;
+    for (fd_set* set : {rd, wr, ex})
+        if (set) FD_ZERO(set);
     int count = 0;
     for (const struct pollfd& p : fds) {
         if (p.revents & POLLNVAL) {
             errno = EBADF;
-            return -1;
+            return true;
         }
         const bool readable = (p.events & POLLIN) && (p.revents & (POLLIN | POLLHUP | POLLERR));
         const bool writable = (p.events & POLLOUT) && (p.revents & (POLLOUT | POLLERR));
@@ -191,8 +190,57 @@ RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timev
         if (urgent) FD_SET(p.fd, ex);
         count += readable + writable + urgent;
     }
-    if (timeout && count == 0) *timeout = timeval{0, 0};   // Linux leaves the time not slept
-    return count;
+    result = count;
+    return true;
+}
+
+RSM_EXPORT int select(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, struct timeval* timeout) {
+    const bool valid = !timeout || (timeout->tv_sec >= 0 && timeout->tv_usec >= 0);
+    const int64_t ns = timeout ? (int64_t{timeout->tv_sec} * 1'000'000 + timeout->tv_usec) * 1000 : -1;
+    int result = 0;
+    if (valid && select_in_simulation(nfds, rd, wr, ex, ns, result)) {
+        if (timeout && result == 0) *timeout = timeval{0, 0};   // Linux leaves the time not slept
+        return result;
+    }
+    static auto f = real<int (*)(int, fd_set*, fd_set*, fd_set*, struct timeval*)>("select");
+    return f(nfds, rd, wr, ex, timeout);
+}
+
+// The signal mask is not applied while the wait is simulated.
+RSM_EXPORT int pselect(int nfds, fd_set* rd, fd_set* wr, fd_set* ex, const timespec* timeout, const sigset_t* mask) {
+    const bool valid = !timeout || (timeout->tv_sec >= 0 && timeout->tv_nsec >= 0 && timeout->tv_nsec < 1'000'000'000);
+    int result = 0;
+    if (valid && select_in_simulation(nfds, rd, wr, ex, timeout ? static_cast<int64_t>(to_ns(*timeout)) : -1, result))
+        return result;
+    static auto f = real<int (*)(int, fd_set*, fd_set*, fd_set*, const timespec*, const sigset_t*)>("pselect");
+    return f(nfds, rd, wr, ex, timeout, mask);
+}
+
+// epoll_wait() that may wait: on the epoll descriptor itself (readable
+// while one of its set is ready), in simulated time, then the C library's
+// with no wait.
+static int epoll_in_simulation(int epfd, struct epoll_event* events, int max, int timeout_ms, const sigset_t* mask,
+                               bool with_mask) {
+    static auto wait = real<int (*)(int, struct epoll_event*, int, int)>("epoll_wait");
+    static auto pwait = real<int (*)(int, struct epoll_event*, int, int, const sigset_t*)>("epoll_pwait");
+    auto now = [&](int ms) { return with_mask ? pwait(epfd, events, max, ms, mask) : wait(epfd, events, max, ms); };
+    struct pollfd p = {epfd, POLLIN, 0};
+    for (;;) {
+        int ready = 0;
+        if (!poll_in_simulation(&p, 1, timeout_ms < 0 ? -1 : int64_t{timeout_ms} * 1'000'000, ready))
+            return now(timeout_ms);
+        if (ready <= 0) return ready;
+        const int n = now(0);
+        if (n != 0 || timeout_ms >= 0) return n;   // a waiter with no limit waits on (another took the event)
+    }
+}
+
+RSM_EXPORT int epoll_wait(int epfd, struct epoll_event* events, int max, int timeout_ms) {
+    return epoll_in_simulation(epfd, events, max, timeout_ms, nullptr, false);
+}
+
+RSM_EXPORT int epoll_pwait(int epfd, struct epoll_event* events, int max, int timeout_ms, const sigset_t* mask) {
+    return epoll_in_simulation(epfd, events, max, timeout_ms, mask, true);
 }
 
 RSM_EXPORT int usleep(useconds_t us) {

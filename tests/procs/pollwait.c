@@ -1,6 +1,7 @@
-/* pollwait.c - a node program's own poll(2) and select(2) wait in simulated
- * time: node 4 sleeps with poll(NULL, 0, 3) and select(0, ..., 1.5 ms),
- * waits on a pipe nobody writes for 2 ms (poll) and 1 ms (select),
+/* pollwait.c - a node program's own poll(2), select(2), pselect(2) and
+ * epoll_wait(2) wait in simulated time: node 4 sleeps with poll(NULL, 0, 3),
+ * select(0, ..., 1.5 ms) and pselect(0, ..., 0.5 ms), waits on a pipe
+ * nobody writes for 2 ms (poll), 1 ms (select) and 1 ms (epoll),
  * then polls the pollfd of its exported segment (rsm_memseg_get_pollfd)
  * until node 8's signal arrives, and takes the event. Node 8 connects and
  * posts at a known time. Both print simulated microseconds. */
@@ -8,6 +9,7 @@
 #include "../../sim/examples/procs/common.h"
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <unistd.h>
 
@@ -44,6 +46,17 @@ int main(void) {
     t0 = now_us();
     const int none = select(fds[0] + 1, &rd, NULL, NULL, &tv);
     printf("a quiet pipe: select returned %d after %.3f us\n", none, now_us() - t0);
+    const struct timespec half = {0, 500000};
+    t0 = now_us();
+    pselect(0, NULL, NULL, NULL, &half, NULL);
+    printf("pselect(0, ..., 500 us) slept %.3f us\n", now_us() - t0);
+    const int ep = epoll_create1(0);
+    struct epoll_event ev = {EPOLLIN, {0}}, got;
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev)) return 1;
+    t0 = now_us();
+    const int nothing = epoll_wait(ep, &got, 1, 1);
+    printf("a quiet pipe: epoll_wait returned %d after %.3f us\n", nothing, now_us() - t0);
+    close(ep);
     unsigned char *page;
     rsm_memseg_export_handle_t ex = export_page(c, 0x5100cc, &page);
     struct pollfd pfd;
