@@ -1,13 +1,13 @@
 // librsmsim_clock.so: preloaded by `rsmsim exec` into every node process, so
 // that the program's own clock is simulated time (and its threads known to
-// the simulation: pthread_create, pthread_join; its mutexes and condition
-// variables: sync_interposer.cpp). clock_gettime (every
-// clock but the CPU-time ones), gettimeofday and time read it; nanosleep,
-// clock_nanosleep, usleep and sleep wait in it, and so does a poll() that
-// may wait (on the node's pollfds, other descriptors, or none). A retry
-// loop that sleeps is then deterministic, and a benchmark that times itself reports the
-// simulated hardware's latency and bandwidth. Outside a simulation every
-// call goes to the C library unchanged.
+// the simulation: pthread_create, pthread_join; its locks:
+// sync_interposer.cpp). clock_gettime (every clock but the CPU-time ones),
+// gettimeofday and time read it; nanosleep, clock_nanosleep, usleep and
+// sleep wait in it, and so do poll, ppoll, select, pselect and epoll_wait
+// when they may wait (on the node's pollfds, other descriptors, or none).
+// A retry loop that sleeps is then deterministic, and a benchmark that
+// times itself reports the simulated hardware's latency and bandwidth.
+// Outside a simulation every call goes to the C library unchanged.
 #include <dlfcn.h>
 #include <poll.h>
 #include <pthread.h>
@@ -28,7 +28,6 @@
 #include "sync_interposer.h"
 
 namespace {
-
 
 template <typename F>
 F real(const char* name) {
@@ -127,10 +126,10 @@ RSM_EXPORT int clock_nanosleep(clockid_t c, int flags, const timespec* req, time
     return f(c, flags, req, rem);
 }
 
-// poll() that may wait: in simulated time (librsm's pollfds become
-// readable as their events arrive; other descriptors are looked at every
-// 10 us of simulated time). Signal masks of ppoll are not applied.
-// Whether the wait went to the simulation (then `ready` is poll's result).
+// A wait of poll() in simulated time (librsm's pollfds become readable as
+// their events arrive; other descriptors are looked at every 10 us of
+// simulated time); true if it went there (then `ready` is poll's result).
+// Signal masks (ppoll, pselect, epoll_pwait) are not applied meanwhile.
 static bool poll_in_simulation(struct pollfd* fds, nfds_t nfds, int64_t timeout_ns, int& ready) {
     return timeout_ns != 0 && !rsm::hw::in_runtime() && rsm::hw::simulated_process() &&
            rsm::hw::simulated_poll(fds, nfds, timeout_ns, ready);
