@@ -458,11 +458,13 @@ thread_local ChannelReturn t_return;
 namespace {
 
 // What the launcher gave this process: its connection and channel (-1:
-// none, not started by `rsmsim exec`). Read once, when librsm is loaded,
-// and then taken out of the environment (with our preload) and closed on
-// exec: a program the node process starts (system(), popen(), a shell)
-// runs as an ordinary program instead of attaching to the node as if it
-// were the node's process. A child forked without exec is no node either.
+// none, not started by `rsmsim exec`), read once, when librsm is loaded.
+// Once the process has attached (it is the node's), they are taken out of
+// the environment (with our preload) and closed on exec: a program it
+// starts (system(), popen(), a shell) runs as an ordinary program instead
+// of attaching to the node too. A child forked without exec is no node
+// either. A process that never attaches, such as a shell that wraps the
+// node program (`rsmsim exec -- sh -c ./prog`), passes them on.
 struct Launch {
     int fd = -1;
     int shm = -1;
@@ -493,12 +495,15 @@ Launch read_launch() {
     const char* shm = std::getenv(remote::kEnvShm);
     l.fd = std::atoi(fd);
     l.shm = shm && *shm ? std::atoi(shm) : -1;
+    return l;
+}
+
+// The process is the node's now: its children are not.
+void keep_launch_to_ourselves(const Launch& l) {
     (void)::fcntl(l.fd, F_SETFD, FD_CLOEXEC);
-    if (l.shm >= 0) (void)::fcntl(l.shm, F_SETFD, FD_CLOEXEC);
     ::unsetenv(remote::kEnvFd);
     ::unsetenv(remote::kEnvShm);
     drop_our_preload();
-    return l;
 }
 
 Launch& launch() {
@@ -534,6 +539,7 @@ Bus* remote_bus() {
         auto* b = new RemoteBus(l.fd, static_cast<remote::ChannelSet*>(m));
         if (b->attach()) {
             g_remote = b;
+            keep_launch_to_ourselves(l);
             std::atexit([] {
                 RuntimeScope at_exit;
                 if (!launch().forked) g_remote->flush_at_exit();

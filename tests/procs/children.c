@@ -1,6 +1,6 @@
-/* children.c - a node process that starts other programs: a shell through
- * system() must not inherit the node's connection (nor the preloaded
- * clock), and a child forked without exec is no node (rsmapi says
+/* children.c - a node process that starts other programs once it is
+ * attached: a shell through system() must not inherit the node's
+ * connection (nor the preloaded clock), and a child forked without exec is no node (rsmapi says
  * CTLR_NOT_PRESENT, its clock is the host's); the node process itself goes
  * on in simulated time. */
 #define _POSIX_C_SOURCE 200112L
@@ -19,10 +19,10 @@ static long long sim_us(void) {
 }
 
 int main(void) {
-    fflush(stdout);
-    const int sh = system("echo \"shell: fd=${RSMSIM_FD:-none} preload=${LD_PRELOAD:-none}\"");
     rsmapi_controller_handle_t c;
     if (rsm_get_controller("sci0", &c) != RSM_SUCCESS) return 1;
+    fflush(stdout);
+    const int sh = system("echo \"shell: fd=${RSMSIM_FD:-none} preload=${LD_PRELOAD:-none}\"");
     fflush(stdout);
     const pid_t pid = fork();
     if (pid == 0) {
