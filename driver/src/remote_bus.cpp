@@ -215,24 +215,15 @@ public:
     WaitResult wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                         uint32_t& last) override {
         if (sliced() && wake_on_irq) return Bus::wait_reg(offset, mask, set, timeout_ns, wake_on_irq, last);
-        Reply r{};
-        const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
-        if (!call(request(Op::WaitReg, offset, timeout_ns, how), nullptr, nullptr, 0, r)) return WaitResult::BusError;
-        last = static_cast<uint32_t>(r.value);
-        return static_cast<WaitResult>(r.status);
+        return wait_request(Op::WaitReg, offset, {mask, set, wake_on_irq}, timeout_ns, last, nullptr, nullptr, 0);
     }
 
     WaitResult wait_reg_then_read(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                                   uint32_t& last, const uint64_t* offsets, uint32_t* values, size_t count) override {
         if ((sliced() && wake_on_irq) || count == 0 || count > remote::kMaxPayload / sizeof(uint64_t))
             return Bus::wait_reg_then_read(offset, mask, set, timeout_ns, wake_on_irq, last, offsets, values, count);
-        Reply r{};
-        const uint64_t how = mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33);
-        const auto bytes = static_cast<uint32_t>(count * sizeof(uint64_t));
-        if (!call(request(Op::WaitRegRead, offset, timeout_ns, how, bytes), offsets, values, count * sizeof(uint32_t), r))
-            return WaitResult::BusError;
-        last = static_cast<uint32_t>(r.value);
-        return static_cast<WaitResult>(r.status);
+        return wait_request(Op::WaitRegRead, offset, {mask, set, wake_on_irq}, timeout_ns, last, offsets, values,
+                            count);
     }
 
     // The program's own clock (not the driver's, which times its waits and
@@ -303,6 +294,18 @@ private:
     static constexpr uint64_t kSliceNs = 10'000;
 
     Lane& lane() { return lanes_[t_channel]; }
+
+    // A wait for a register as one request (and then `count` reads, their
+    // offsets the payload).
+    WaitResult wait_request(Op op, uint64_t offset, remote::WaitCondition cond, uint64_t timeout_ns, uint32_t& last,
+                            const uint64_t* offsets, uint32_t* values, size_t count) {
+        Reply r{};
+        const auto bytes = static_cast<uint32_t>(count * sizeof(uint64_t));
+        if (!call(request(op, offset, timeout_ns, cond.encode(), bytes), offsets, values, count * sizeof(uint32_t), r))
+            return WaitResult::BusError;
+        last = static_cast<uint32_t>(r.value);
+        return static_cast<WaitResult>(r.status);
+    }
 
     // Whether the calling thread shares channel 0 with others that called.
     bool sliced() {

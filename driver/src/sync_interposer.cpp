@@ -127,6 +127,11 @@ void note_real(const pthread_mutex_t* m) {
     if (Held* h = held(m)) ++h->depth;
     else t_held.push_back({m, 1, true});
 }
+// A lock the C library's call `rc` took while the process has one thread.
+int noted(const pthread_mutex_t* m, int rc) {
+    if (rc == 0) note_real(m);
+    return rc;
+}
 
 uint64_t to_ns(const timespec& t) {
     return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(t.tv_nsec);
@@ -138,6 +143,14 @@ uint64_t deadline_of(clockid_t clock, const timespec& abstime) {
     const uint64_t ns = to_ns(abstime);
     if (clock != CLOCK_REALTIME && clock != CLOCK_TAI) return ns;
     return ns > kEpochNs ? ns - kEpochNs : 0;
+}
+
+// An absolute time on an explicitly named clock (the *clock* forms): false
+// for a time or clock the call refuses (EINVAL).
+bool clock_deadline(clockid_t clock, const timespec* abstime, uint64_t& deadline) {
+    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return false;
+    deadline = deadline_of(clock, *abstime);
+    return true;
 }
 
 // Takes `m` from the simulator by `deadline` (0: only if free now).
@@ -162,11 +175,7 @@ int timed_lock(pthread_mutex_t* m, clockid_t clock, const timespec* abstime) {
     case Route::Simulated:
         if (!valid(abstime)) return EINVAL;
         return simulated_lock(m, std::max<uint64_t>(deadline_of(clock, *abstime), 1));
-    case Route::Alone: {
-        const int rc = real().clocklock(m, clock, abstime);
-        if (rc == 0) note_real(m);
-        return rc;
-    }
+    case Route::Alone: return noted(m, real().clocklock(m, clock, abstime));
     case Route::Real: break;
     }
     return real().clocklock(m, clock, abstime);
@@ -189,7 +198,9 @@ int simulated_wait(pthread_cond_t* c, pthread_mutex_t* m, uint64_t deadline) {
 }
 
 bool simulated_cond(const pthread_cond_t* c, const pthread_mutex_t* m) {
-    return c && route(m) != Route::Real && !shared(c) && !(held(m) && held(m)->real && rsm::hw::simulated_sync_active());
+    if (!c || route(m) == Route::Real || shared(c)) return false;
+    const Held* h = held(m);
+    return !(h && h->real && rsm::hw::simulated_sync_active());
 }
 
 // Barriers, semaphores and read-write locks (not process-shared) are counters kept here,
@@ -304,8 +315,9 @@ int rwlock_release(Counter& c, const void* rw) {
 int timed_rwlock(pthread_rwlock_t* rw, bool write, clockid_t clock, const timespec* abstime) {
     Counter* c = rwlock_counter(rw);
     if (!c) return write ? real().rw_clockwrlock(rw, clock, abstime) : real().rw_clockrdlock(rw, clock, abstime);
-    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return EINVAL;
-    return rwlock_take(*c, rw, write, std::max<uint64_t>(deadline_of(clock, *abstime), 1));
+    uint64_t deadline = 0;
+    if (!clock_deadline(clock, abstime, deadline)) return EINVAL;
+    return rwlock_take(*c, rw, write, std::max<uint64_t>(deadline, 1));
 }
 
 int fail_with(int err) {
@@ -336,11 +348,7 @@ extern "C" {
 RSM_EXPORT int pthread_mutex_lock(pthread_mutex_t* m) {
     switch (route(m)) {
     case Route::Simulated: return simulated_lock(m, kNoDeadline);
-    case Route::Alone: {
-        const int rc = real().lock(m);
-        if (rc == 0) note_real(m);
-        return rc;
-    }
+    case Route::Alone: return noted(m, real().lock(m));
     case Route::Real: break;
     }
     return real().lock(m);
@@ -349,11 +357,7 @@ RSM_EXPORT int pthread_mutex_lock(pthread_mutex_t* m) {
 RSM_EXPORT int pthread_mutex_trylock(pthread_mutex_t* m) {
     switch (route(m)) {
     case Route::Simulated: return simulated_lock(m, 0);
-    case Route::Alone: {
-        const int rc = real().trylock(m);
-        if (rc == 0) note_real(m);
-        return rc;
-    }
+    case Route::Alone: return noted(m, real().trylock(m));
     case Route::Real: break;
     }
     return real().trylock(m);
@@ -395,8 +399,9 @@ RSM_EXPORT int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, con
 RSM_EXPORT int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
                                       const timespec* abstime) {
     if (!simulated_cond(c, m)) return real().clockwait(c, m, clock, abstime);
-    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return EINVAL;
-    return simulated_wait(c, m, deadline_of(clock, *abstime));
+    uint64_t deadline = 0;
+    if (!clock_deadline(clock, abstime, deadline)) return EINVAL;
+    return simulated_wait(c, m, deadline);
 }
 
 RSM_EXPORT int pthread_cond_signal(pthread_cond_t* c) {
@@ -478,8 +483,9 @@ RSM_EXPORT int sem_timedwait(sem_t* s, const timespec* abstime) {
 RSM_EXPORT int sem_clockwait(sem_t* s, clockid_t clock, const timespec* abstime) {
     Counter* c = counter_of(s);
     if (!c) return real().sem_clockwait(s, clock, abstime);
-    if (!valid(abstime) || (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)) return fail_with(EINVAL);
-    return fail_with(semaphore_wait(*c, s, std::max<uint64_t>(deadline_of(clock, *abstime), 1)));
+    uint64_t deadline = 0;
+    if (!clock_deadline(clock, abstime, deadline)) return fail_with(EINVAL);
+    return fail_with(semaphore_wait(*c, s, std::max<uint64_t>(deadline, 1)));
 }
 
 RSM_EXPORT int sem_post(sem_t* s) {

@@ -590,7 +590,8 @@ Reply Attachments::Impl::serve(Conn& c) {
     case Op::WaitReg:
     case Op::WaitRegRead: {
         uint32_t last = 0;
-        auto st = bus.wait_reg(q.a, static_cast<uint32_t>(q.c), (q.c >> 32) & 1, q.b, (q.c >> 33) & 1, last);
+        const auto cond = rsm::remote::WaitCondition::decode(q.c);
+        auto st = bus.wait_reg(q.a, cond.mask, cond.set, q.b, cond.wake_on_irq, last);
         if (q.op == Op::WaitRegRead && st == rsm::hw::Bus::WaitResult::Met &&
             (q.payload == 0 || q.payload % sizeof(uint64_t) != 0 || !read_each(c, bus, r)))
             st = rsm::hw::Bus::WaitResult::BusError;

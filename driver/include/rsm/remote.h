@@ -44,7 +44,7 @@ enum class Op : uint32_t {
     Now,            // reply value = ns
     DmaMap,         // a = va, b = len, c = access; reply value = bus address, status = PinResult
     DmaUnmap,       // a = bus address, b = len
-    WaitReg,        // a = offset, b = timeout ns, c = mask | set << 32 | wake_on_irq << 33;
+    WaitReg,        // a = offset, b = timeout ns, c = a WaitCondition (encoded);
                     // reply status = Bus::WaitResult, value = the last value read
     ReadEach,       // a = count, payload = the offsets (uint64_t each); reply payload = the values (uint32_t each)
     Flush,          // nothing but the posted writes before it
@@ -59,6 +59,17 @@ enum class Op : uint32_t {
     WaitRegRead,    // WaitReg, then (once met) ReadEach of the offsets in the payload; reply payload = the values
 };
 inline constexpr uint64_t kNoDeadline = UINT64_MAX;
+
+// Op::WaitReg's and Op::WaitRegRead's `c`: what the wait looks for.
+struct WaitCondition {
+    uint32_t mask;
+    bool set;           // (value & mask) non-zero, or zero
+    bool wake_on_irq;   // sleep on the interrupt between looks
+    uint64_t encode() const { return mask | (uint64_t{set} << 32) | (uint64_t{wake_on_irq} << 33); }
+    static WaitCondition decode(uint64_t c) {
+        return {static_cast<uint32_t>(c), ((c >> 32) & 1) != 0, ((c >> 33) & 1) != 0};
+    }
+};
 
 // Register writes are posted: the process queues them in the channel and
 // goes on; they travel with its next request, which the simulator serves
