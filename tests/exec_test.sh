@@ -107,6 +107,9 @@ check "mutexes and condition variables of a threaded program: a waiter gets the 
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
 check "... and the threads contending for a mutex get it in the same order every run" \
   "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+RSMSIM_FD=998 RSMSIM_SHM=999 RSMSIM_NODE=77 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./ring > nested.txt 2>&1; rc=$?
+check "the RSMSIM_* of an enclosing run (fd, channel, node) do not reach the node programs: both rings PASS" \
+  "[ $rc -eq 0 ] && grep -q '^result: PASS' nested.txt"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- sh -c './ring' > wrapped.txt 2>&1; rc=$?
 check "a node program started by a wrapper (sh -c ./ring): the wrapper passes the connection on, both rings PASS" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'node [0-9]*| node [0-9]* got .*: ok' wrapped.txt) -eq 2 ] && grep -q '^result: PASS' wrapped.txt"

@@ -193,7 +193,8 @@ std::vector<std::string> child_environment(const Child& c, int conn_fd, int shm)
         if (std::strncmp(*e, "LD_PRELOAD=", 11) == 0) {
             if (!preload.empty()) preload += ":";
             preload += *e + 11;
-        } else if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0) {
+        } else if (std::strncmp(*e, "RSMSIM_FD=", 10) != 0 && std::strncmp(*e, "RSMSIM_NODE=", 12) != 0 &&
+                   std::strncmp(*e, "RSMSIM_SHM=", 11) != 0) {
             env.push_back(*e);
         }
     }
