@@ -24,7 +24,9 @@ sc_time ns(double v) { return sc_time(v, SC_NS); }
 Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
                  const TimingProfile& timing, Fidelity fidelity)
     : sc_module(name), mmio("mmio"), dma("dma"), node_id_(node_id), fabric_(fabric),
-      timing_(timing), core_(make_adapter_core(fidelity, node_id, true)), trains_(fidelity == Fidelity::Fast) {
+      timing_(timing), core_(make_adapter_core(fidelity, node_id, true)), trains_(fidelity == Fidelity::Fast),
+      reg_read_time_(ns(timing.mmio_read_ns)),
+      reg_write_time_{ns(timing.mmio_write_ns + timing.clk_ns), ns(timing.mmio_write_ns + timing.clk_ns * 2)} {
     mmio.register_b_transport(this, &Adapter::b_transport);
     fabric_.attach(*this);
 }
@@ -34,10 +36,10 @@ void Adapter::end_of_elaboration() {
     core_->set_peers(fabric_.peer_mask());
 }
 
-void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& duration) {
+void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& end_delay) {
     if (!waves_) return;
     const uint64_t now = Waves::now_ps();
-    const uint64_t end = now + Waves::to_ps(duration);
+    const uint64_t end = Waves::to_ps(sc_core::sc_time_stamp() + end_delay);
     waves_->set(sig_.kind, kind);
     waves_->set(sig_.addr, addr);
     waves_->set(sig_.data, data);
@@ -80,7 +82,7 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
         for (unsigned i = 0; i < len / 4; ++i)
             if (!core_->reg_read(off + 4 * i, w[i])) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
         std::memcpy(data, w, len);
-        delay += ns(timing_.mmio_read_ns);
+        delay += reg_read_time_;
         mark_mmio(RegRead, addr, w[0], delay);
         return tlm::TLM_OK_RESPONSE;
     }
@@ -94,7 +96,7 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
     }
     for (unsigned i = 0; i < len / 4; ++i)
         if (!core_->reg_write(off + 4 * i, w[i])) return tlm::TLM_COMMAND_ERROR_RESPONSE;
-    delay += ns(timing_.mmio_write_ns + timing_.clk_ns * (len / 4));
+    delay += reg_write_time_[len / 8];
     mark_mmio(RegWrite, addr, w[0], delay);
     run_core(delay);
     return tlm::TLM_OK_RESPONSE;

@@ -45,6 +45,7 @@ Cluster::Cluster(const ClusterConfig& cfg) : cfg_(cfg), fabric_("fabric", cfg_.t
         nodes_.push_back(std::make_unique<Node>("node" + std::to_string(node_id(i)), node_id(i), fabric_,
                                                 cfg_.timing, fidelity_of(node_id(i))));
     for (auto& n : nodes_) n->bus.count_calls(&calls_);
+    decouple_if_loosely_timed();
     stop_ = std::make_unique<StopChannel>();
     open_waveform();
     rsm::hw::set_bus_resolver(&Cluster::resolve, this);
@@ -69,6 +70,15 @@ void Cluster::resolve_fidelity() {
     if (env && *env && !model::parse_fidelity(env, f))
         throw std::invalid_argument(std::string("RSMSIM_FIDELITY=") + env + ": expected rtl, cycle, fast or lockstep");
     cfg_.fidelity = f;
+}
+
+// Temporal decoupling (NodeBus::decouple) only where every node is loosely
+// timed: a run with an RTL node keeps exact timing, and its waveform probes
+// (pending activity of their own) may not change what runs ahead.
+void Cluster::decouple_if_loosely_timed() {
+    for (const auto& n : nodes_)
+        if (fidelity_of(n->id()) != model::Fidelity::Fast) return;
+    for (auto& n : nodes_) n->bus.decouple(true);
 }
 
 model::Fidelity Cluster::fidelity_of(uint16_t id) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapter_regs.h"
 #include "rsmsim/cluster.h"
 #include "rsmsim/errors.h"
 #include "rsmsim/model/timing.h"
@@ -34,13 +35,39 @@ void NodeBus::set_interrupt_handler(InterruptHandler handler, void* context) {
 bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len) {
     model::PayloadPool::Lease lease(payloads_, cmd, offset, data, len);
     tlm::tlm_generic_payload& t = *lease;
-    sc_time delay = sc_core::SC_ZERO_TIME;
-    cpu->b_transport(t, delay);
+    if (!decoupled_ || depth_ == 0) {
+        sc_time delay = sc_core::SC_ZERO_TIME;
+        cpu->b_transport(t, delay);
+        ++accesses_;
+        // The CPU is blocked for the access: consume its time now, which
+        // keeps every node's view of time exact.
+        wait(delay);   // not marked for reports (Cluster::WaitingFor): this is the hot path
+        ++access_waits_;
+        return t.is_response_ok();
+    }
+    // Ahead of simulated time only while nothing else is due before this
+    // access (and not at its very time): nobody could see or change
+    // anything meanwhile. A read of a remote segment waits for its answer
+    // inside the adapter: simulated time first catches up.
+    const bool remote_read = cmd == tlm::TLM_READ_COMMAND && offset >= rsm::regs::kWindowBase;
+    if (ahead_ != sc_core::SC_ZERO_TIME && (remote_read || sc_core::sc_time_to_pending_activity() <= ahead_))
+        catch_up();
+    sc_time delay = ahead_;
+    {
+        const model::Waves::LocalTime local(ahead_);
+        cpu->b_transport(t, delay);
+    }
     ++accesses_;
-    // The CPU is blocked for the access: consume its time now (no quantum),
-    // which keeps every node's view of time exact and the run deterministic.
-    wait(delay);   // not marked for reports (Cluster::WaitingFor): this is the hot path
+    ahead_ = delay;
     return t.is_response_ok();
+}
+
+void NodeBus::catch_up() {
+    if (ahead_ == sc_core::SC_ZERO_TIME) return;
+    const sc_time d = ahead_;
+    ahead_ = sc_core::SC_ZERO_TIME;
+    wait(d);
+    ++access_waits_;
 }
 
 bool NodeBus::read32(uint64_t offset, uint32_t& value) {
@@ -63,6 +90,7 @@ bool NodeBus::read_block(uint64_t offset, void* dst, size_t len) {
 }
 
 bool NodeBus::wait_irq(uint64_t timeout_ns) {
+    catch_up();
     if (adapter_.irq_level()) return true;
     if (timeout_ns == rsm::hw::kNoTimeout) {
         // No timed event: a run in which everyone waits like this runs out of
@@ -77,12 +105,13 @@ bool NodeBus::wait_irq(uint64_t timeout_ns) {
 }
 
 void NodeBus::sleep_ns(uint64_t ns) {
+    catch_up();
     Cluster::WaitingFor w("time to pass");
     wait(sc_time(static_cast<double>(ns), sc_core::SC_NS));
 }
 
 uint64_t NodeBus::now_ns() {
-    return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    return static_cast<uint64_t>((sc_core::sc_time_stamp() + ahead_).to_seconds() * 1e9 + 0.5);
 }
 
 static_assert(static_cast<unsigned>(rsm::hw::DmaAccess::ReadWrite) ==
@@ -112,6 +141,7 @@ void NodeBus::lock() {
 
 void NodeBus::unlock() {
     if (depth_ > 0 && --depth_ == 0) {
+        catch_up();   // the next owner starts at this one's time
         owner_ = nullptr;
         unlocked_.notify(sc_core::SC_ZERO_TIME);
     }
@@ -160,7 +190,10 @@ void NodeBus::call_started(const void* caller, rsm::hw::ApiCall call) {
         *it = open;
     else
         open_calls_.push_back(open);
-    if (waves_) waves_->set(api_sig_, static_cast<uint64_t>(call));
+    if (waves_) {
+        const model::Waves::LocalTime local(ahead_);
+        waves_->set(api_sig_, static_cast<uint64_t>(call));
+    }
 }
 
 void NodeBus::call_ended(const void* caller, int rc) {
@@ -170,6 +203,7 @@ void NodeBus::call_ended(const void* caller, int rc) {
     *it = open_calls_.back();   // order does not matter
     open_calls_.pop_back();
     if (waves_) {
+        const model::Waves::LocalTime local(ahead_);
         waves_->set(api_sig_, 0);
         waves_->set(rc_sig_, static_cast<uint32_t>(rc));
     }

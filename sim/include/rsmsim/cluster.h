@@ -126,6 +126,7 @@ public:
 private:
     static rsm::hw::Bus* resolve(void* self);
     void resolve_fidelity();
+    void decouple_if_loosely_timed();
     void schedule_faults();
     void apply(const FaultEvent& e);
     void program_done();

@@ -52,7 +52,20 @@ public:
     void count_calls(CallStats* stats) { stats_ = stats; }
     void trace(model::Waves& w);
 
+    // Loosely-timed runs (Cluster: every node Fidelity::Fast): the thread
+    // holding the driver lock runs ahead of simulated time through its
+    // register accesses while nothing else is due, and waits only before
+    // something else would happen, before it waits for anything, and when
+    // it lets go of the lock. The same accesses at the same simulated
+    // times, with one wait instead of one per access; only the order of
+    // activity due at the very same time may differ (SystemC runs it in
+    // the order it was scheduled).
+    void decouple(bool on) { decoupled_ = on; }
+
     uint64_t accesses() const { return accesses_; }
+    // How often an access made its program wait for simulated time: once
+    // per access, fewer when decoupled.
+    uint64_t access_waits() const { return access_waits_; }
     // How often the interrupt line rose (a process-per-node program runs its
     // handler when this moved: see rsm/remote.h).
     uint64_t irq_rises() const { return irq_rises_; }
@@ -60,11 +73,16 @@ public:
 private:
     void interrupt_thread();
     bool transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len);
+    void catch_up();   // lets simulated time reach the thread's own
+
+    bool decoupled_ = false;
+    sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
 
     model::Adapter& adapter_;
     model::HostMemory& memory_;
     model::PayloadPool payloads_;
     uint64_t accesses_ = 0;
+    uint64_t access_waits_ = 0;
     uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
     unsigned depth_ = 0;

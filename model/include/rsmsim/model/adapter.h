@@ -90,14 +90,17 @@ private:
     // One DMA access to host memory; returns ERR_CLASS and adds its time to delay.
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                      sc_core::sc_time& delay);
-    // Shows a CPU access in the waveform for `duration` from now.
-    void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& duration);
+    // Shows a CPU access in the waveform, from now (the initiator's local
+    // time) until `end` after simulated time (its annotated delay).
+    void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& end);
 
     uint16_t node_id_;
     Fabric& fabric_;
     const TimingProfile& timing_;
     std::unique_ptr<AdapterCore> core_;
     bool trains_;                      // the fast fidelity: window bursts travel as trains too
+    // A register access's time on the host bus, made once (the hot path).
+    const sc_core::sc_time reg_read_time_, reg_write_time_[2];   // [0]: 32-bit, [1]: 64-bit
     PayloadPool payloads_;             // for host-memory accesses
     std::vector<DmaPacket> packets_;   // what the core asked for, taken (buffers reused)
     std::vector<BellRequest> bells_;

@@ -109,8 +109,24 @@ public:
     // by node and block, named values shown by name.
     void write_gtkw(const std::string& gtkw_path) const;
 
+    // Simulated time, or an initiator's local time during its transaction
+    // (LocalTime).
     static uint64_t now_ps();
     static uint64_t to_ps(const sc_core::sc_time& t);
+
+    // An initiator running ahead of simulated time (NodeBus in a loosely
+    // timed run) opens one around a transaction: what the models trace
+    // meanwhile happens at its local time, `ahead` after sc_time_stamp().
+    class LocalTime {
+    public:
+        explicit LocalTime(const sc_core::sc_time& ahead);
+        ~LocalTime();
+        LocalTime(const LocalTime&) = delete;
+        LocalTime& operator=(const LocalTime&) = delete;
+
+    private:
+        uint64_t saved_ps_;
+    };
 
     // For Probes: `p` samples once at the end of the current delta cycle
     // (its update phase), however often its model changed in it. Requires
