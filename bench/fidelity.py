@@ -8,7 +8,8 @@ same report, else it stops. Table 2: the host cost of single rsmapi calls
 (bench/process_cost.c, in-process) in each fidelity, against a memcpy of
 the same bytes in the same process and against the TLM floor
 (bench/tlm_floor.cpp: one b_transport and wait, the least a register access
-costs in this architecture; a put makes nine)."""
+costs in this architecture; a put makes nine accesses, and waits four
+times in fast, where a program runs ahead of simulated time)."""
 import argparse
 import os
 import re
