@@ -6,7 +6,13 @@ sim=$1 inc=$2 lib=$3 src=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
-check() { if eval "$2"; then echo "ok   - $1"; else echo "FAIL - $1"; fail=1; fi; }
+# check DESCRIPTION CONDITION [OUTPUT]: OUTPUT's end is shown when it fails.
+check() {
+  if eval "$2"; then echo "ok   - $1"; else
+    echo "FAIL - $1"; fail=1
+    [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 30 "$3" | sed 's/^/    | /'
+  fi
+}
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 # The sanitizer build passes its flags: the programs then link the
 # instrumented librsm, and the preloaded clock comes before the runtime.
@@ -22,7 +28,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-for p in pipewait sync lockorder pollwait children many; do
+for p in pipewait sync lockorder pollwait pollstuck children many; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
 c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
@@ -104,9 +110,9 @@ for run in 1 2; do
   timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 --node 4=./sync --node 8=./ring > sync$run.txt 2>&1
 done
 check "mutexes and condition variables of a threaded program: a waiter gets the mutex when its holder lets it go after calls and a sleep, wakes at the signal, timed waits end on time, the types' rules hold, a barrier, a semaphore and a read-write lock work in simulated time" \
-  "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt"
+  "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt" sync1.txt
 check "... and the threads contending for a mutex get it in the same order every run" \
-  "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null"
+  "diff <(grep '^node 4|' sync1.txt) <(grep '^node 4|' sync2.txt) > /dev/null" sync2.txt
 RSMSIM_FD=998 RSMSIM_SHM=999 RSMSIM_NODE=77 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./ring > nested.txt 2>&1; rc=$?
 check "the RSMSIM_* of an enclosing run (fd, channel, node) do not reach the node programs: both rings PASS" \
   "[ $rc -eq 0 ] && grep -q '^result: PASS' nested.txt"
@@ -128,6 +134,12 @@ check "poll(2), select(2), pselect(2) and epoll_wait(2) in a node program: sleep
    grep -q 'select(0, ..., 1500 us) slept 1500.000 us' pollwait.txt && grep -q 'a quiet pipe: select returned 0 after 1000.000 us' pollwait.txt && \
    grep -q 'pselect(0, ..., 500 us) slept 500.000 us' pollwait.txt && grep -q 'a quiet pipe: epoll_wait returned 0 after 1000.000 us' pollwait.txt && \
    [ -n \"$posted\" ] && [ -n \"$seen\" ] && awk -v p=\"$posted\" -v s=\"$seen\" 'BEGIN { exit !(s > p && s - p < 20) }'"
+start=$(date +%s)
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 2 -- ./pollstuck > pollstuck.txt 2>&1; rc=$?
+took=$(( $(date +%s) - start ))
+check "a poll(2) of a pipe nobody writes, with no time limit: the run ends after --stall-limit of wall time (not stepping simulated time forever), naming node 4's wait, exit 1" \
+  "[ $rc -eq 1 ] && [ $took -lt 30 ] && grep -q 'nothing happened but looks at descriptors nothing simulated signals' pollstuck.txt && \
+   grep -q 'node 4 (prog_4_0): waiting for descriptors to become ready' pollstuck.txt && grep -q 'node 8 (./pollstuck): exited 0' pollstuck.txt"
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'wait_for timed out: yes after 1000 us; woke at 3000 us' sync_cxx.txt) -eq 2 ]"

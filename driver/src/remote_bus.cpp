@@ -125,6 +125,7 @@ public:
             ns -= step;
         }
     }
+    void look_again_ns(uint64_t ns) override { (void)simple(request(Op::SleepNs, ns, remote::kLookAgain)); }
     // Simulated time stands still while a thread with a channel of its own
     // computes (the simulation waits for its next call), so the last
     // answer's time is the time now; on a shared channel another thread may

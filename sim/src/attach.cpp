@@ -445,6 +445,7 @@ bool Attachments::Impl::wait_until(Proc& p, uint64_t deadline_ns, const std::fun
         }
         const uint64_t now = Cluster::now_ns();
         if (now >= deadline_ns) return false;
+        const Cluster::TimedWait timed;
         sc_core::wait(sc_core::sc_time(static_cast<double>(deadline_ns - now), sc_core::SC_NS), p.sync_changed);
     }
     return true;
@@ -478,6 +479,7 @@ Reply Attachments::Impl::serve_thread_op(Conn& c) {
         if (q.c == 0) {
             while (running()) sc_core::wait(p.thread_ended);
         } else if (running()) {   // at most this long: the channel is shared
+            const Cluster::TimedWait timed;
             sc_core::wait(sc_core::sc_time(static_cast<double>(q.c), sc_core::SC_NS), p.thread_ended);
         }
         r.status = !running();
@@ -535,7 +537,7 @@ Reply Attachments::Impl::serve(Conn& c) {
     case Op::Bye:
     case Op::Join:
     case Op::Lock:
-    case Op::CondWait: return serve_thread_op(c);
+    case Op::CondWait: cluster.note_activity(); return serve_thread_op(c);
     case Op::Hello:
         cluster.node(c.proc->info.node_index)
             .memory.attach_process(static_cast<pid_t>(q.a), &c.proc->set->channel[0].threaded);
@@ -564,7 +566,8 @@ Reply Attachments::Impl::serve(Conn& c) {
         r.status = 1;
         break;
     case Op::SleepNs:
-        bus.sleep_ns(q.a);
+        if (q.b == rsm::remote::kLookAgain) bus.look_again_ns(q.a);
+        else bus.sleep_ns(q.a);
         r.status = 1;
         break;
     case Op::Now:

@@ -231,7 +231,10 @@ void Cluster::spawn(int index, std::function<void()> program) {
 void Cluster::fault_at(double at_ns, std::function<void()> fault) {
     sc_core::sc_spawn(
         [at_ns, fault = std::move(fault)]() {
-            sc_core::wait(sc_core::sc_time(at_ns, sc_core::SC_NS));
+            {
+                const TimedWait coming;
+                sc_core::wait(sc_core::sc_time(at_ns, sc_core::SC_NS));
+            }
             fault();
         },
         ("fault_" + std::to_string(spawned_++)).c_str());
@@ -265,7 +268,38 @@ double Cluster::now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 void Cluster::delay_ns(double ns) {
     if (!(ns > 0) || !g_current || g_current->current_node_index() < 0) return;
     WaitingFor w("rsmsim_delay_ns");
+    const TimedWait timed;
     sc_core::wait(sc_core::sc_time(ns, sc_core::SC_NS));
+}
+
+uint64_t Cluster::activity() const {
+    uint64_t n = activity_ + fabric_.packets_delivered();
+    for (const auto& node : nodes_) n += node->bus.accesses() + node->bus.waits();
+    return n;
+}
+
+Cluster::TimedWait::TimedWait() {
+    if (g_current) ++g_current->timed_waits_;
+}
+Cluster::TimedWait::~TimedWait() {
+    if (g_current) --g_current->timed_waits_;
+}
+
+bool Cluster::looked_again() {
+    // Something to come (a sleeper's end, a packet on its way) is as good as
+    // something that happened.
+    const uint64_t now = activity();
+    const auto wall = std::chrono::steady_clock::now();
+    if (now != idle_activity_ || timed_waits_ > 0 || fabric_.packets_in_flight()) {
+        idle_activity_ = now;
+        idle_since_ = wall;
+        return false;
+    }
+    if (!stopped_idle_ && std::chrono::duration<double>(wall - idle_since_).count() >= cfg_.idle_look_limit_s) {
+        stopped_idle_ = true;
+        sc_core::sc_stop();
+    }
+    return stopped_idle_;
 }
 
 bool Cluster::run() {
@@ -285,10 +319,22 @@ bool Cluster::run() {
     return false;
 }
 
+namespace {
+std::string seconds(double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", s);
+    return text;
+}
+}  // namespace
+
 std::string Cluster::blocked_report() const {
-    const std::string why = interrupted_     ? "interrupted at "
-                            : hit_time_limit_ ? "the time limit was reached at "
-                                              : "nothing left to simulate at ";
+    const std::string why =
+        interrupted_      ? "interrupted at "
+        : hit_time_limit_ ? "the time limit was reached at "
+        : stopped_idle_   ? "for " + seconds(cfg_.idle_look_limit_s) +
+                              " of wall time nothing happened but looks at descriptors nothing simulated signals, "
+                              "so nothing will make them ready; stopped at "
+                          : "nothing left to simulate at ";
     std::string out = "rsmsim: " + why + std::to_string(now_ns() / 1000.0) + " us, but " +
                       std::to_string(running_) + " node program(s) have not ended:\n";
     std::vector<std::string> lines;   // by program name, not by process address: deterministic

@@ -793,7 +793,9 @@ void add_exec_command(CLI::App& app, Cli& cli) {
     exec->fallthrough();
     exec->add_option("--node", cli.exec_nodes, "ID=PROGRAM [ARGS...]: this program on node ID (repeatable)");
     exec->add_option("--stall-limit", cli.stall_limit_s,
-                     "wall-clock seconds a node process may compute without calling the simulation")
+                     "wall-clock seconds a node process may compute without calling the simulation, and a run "
+                     "may go on with nothing happening but polls of pipes, sockets or files nothing simulated "
+                     "writes (then it stops and says who waits)")
         ->check(CLI::Range(0.1, 86400.0));
     exec->add_option("command", cli.exec_command, "-- PROGRAM [ARGS...]: run on every node no --node names");
 }
@@ -885,9 +887,10 @@ void list_profiles(const Options& opt, const rsmsim::model::TimingProfile& in_ef
 }
 
 // rsmsim exec: the user's programs, one process per node, instead of a workload.
-int run_exec(const Cli& cli, const rsmsim::ClusterConfig& cfg) {
+int run_exec(const Cli& cli, rsmsim::ClusterConfig cfg) {
     rsmsim::LaunchOptions lo;
     lo.stall_limit_s = cli.stall_limit_s;
+    cfg.idle_look_limit_s = cli.stall_limit_s;
     std::string error;
     for (const auto& text : cli.exec_nodes) {
         rsmsim::NodeProgram p;

@@ -91,6 +91,7 @@ bool NodeBus::read_block(uint64_t offset, void* dst, size_t len) {
 
 bool NodeBus::wait_irq(uint64_t timeout_ns) {
     catch_up();
+    ++waits_;
     if (adapter_.irq_level()) return true;
     if (timeout_ns == rsm::hw::kNoTimeout) {
         // No timed event: a run in which everyone waits like this runs out of
@@ -99,6 +100,7 @@ bool NodeBus::wait_irq(uint64_t timeout_ns) {
         wait(adapter_.irq_raised());
     } else {
         Cluster::WaitingFor w("an interrupt, or a timeout");
+        const Cluster::TimedWait timed;
         wait(sc_time(static_cast<double>(timeout_ns), sc_core::SC_NS), adapter_.irq_raised());
     }
     return adapter_.irq_level();
@@ -106,8 +108,19 @@ bool NodeBus::wait_irq(uint64_t timeout_ns) {
 
 void NodeBus::sleep_ns(uint64_t ns) {
     catch_up();
+    ++waits_;
     Cluster::WaitingFor w("time to pass");
+    const Cluster::TimedWait timed;
     wait(sc_time(static_cast<double>(ns), sc_core::SC_NS));
+}
+
+void NodeBus::look_again_ns(uint64_t ns) {
+    catch_up();
+    Cluster::WaitingFor w("descriptors to become ready (a poll() of files, pipes or sockets, which nothing "
+                          "simulated signals: looked at again every few microseconds of simulated time)");
+    wait(sc_time(static_cast<double>(ns), sc_core::SC_NS));
+    Cluster* c = Cluster::current();
+    if (c && c->looked_again()) wait(never_);   // the run stops: the report finds this thread here
 }
 
 uint64_t NodeBus::now_ns() {

@@ -75,6 +75,11 @@ public:
 
     // The calling thread idles for `ns` (simulated time in the simulator).
     virtual void sleep_ns(uint64_t ns) = 0;
+    // A sleep of `ns` before the calling thread looks again at descriptors
+    // the platform does not signal (a poll() of ordinary files, pipes and
+    // sockets). A simulator may end a run in which nothing but such looks
+    // has happened for long: nothing it simulates can make them ready.
+    virtual void look_again_ns(uint64_t ns) { sleep_ns(ns); }
 
     // Monotonic time in nanoseconds (simulated time in the simulator).
     [[nodiscard]] virtual uint64_t now_ns() = 0;

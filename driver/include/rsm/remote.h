@@ -40,7 +40,7 @@ enum class Op : uint32_t {
     WriteBlock,     // a = offset, payload = bytes
     ReadBlock,      // a = offset, b = length; reply payload = bytes
     WaitIrq,        // a = timeout ns (UINT64_MAX: none); reply value = level
-    SleepNs,        // a = ns
+    SleepNs,        // a = ns, b = kLookAgain: Bus::look_again_ns
     Now,            // reply value = ns
     DmaMap,         // a = va, b = len, c = access; reply value = bus address, status = PinResult
     DmaUnmap,       // a = bus address, b = len
@@ -59,6 +59,7 @@ enum class Op : uint32_t {
     WaitRegRead,    // WaitReg, then (once met) ReadEach of the offsets in the payload; reply payload = the values
 };
 inline constexpr uint64_t kNoDeadline = UINT64_MAX;
+inline constexpr uint64_t kLookAgain = 1;
 
 // Op::WaitReg's and Op::WaitRegRead's `c`: what the wait looks for.
 struct WaitCondition {

@@ -981,7 +981,7 @@ int wait_for_events(struct pollfd fds[], nfds_t nfds, int64_t timeout_ns, rsm::h
             // (its line may well be up for other segments), so look again
             // after a while of simulated time.
             constexpr uint64_t kOrdinaryPollNs = 10'000;
-            bus->sleep_ns(forever ? kOrdinaryPollNs : std::min(kOrdinaryPollNs, limit - waited));
+            bus->look_again_ns(forever ? kOrdinaryPollNs : std::min(kOrdinaryPollNs, limit - waited));
         }
     }
 }

@@ -10,6 +10,7 @@
 #endif
 #include <systemc>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -46,6 +47,10 @@ struct ClusterConfig {
     bool trace_fst = false;
     model::WaveSelection trace;   // which nodes, blocks and time window are written
     double time_limit_ns = 0;   // > 0: run() stops there, reporting the programs still running
+    // Wall-clock seconds a run may go on with nothing happening but node
+    // programs looking again at descriptors nothing simulated signals (a
+    // poll() of a pipe nobody writes): then run() stops and reports.
+    double idle_look_limit_s = 60;
     // Which model runs each node's control core (rsmsim/model/adapter_core.h):
     // `fidelity` for every node but those in node_fidelity (node id ->
     // fidelity). Unset: $RSMSIM_FIDELITY (rtl, cycle, fast or lockstep; so a whole
@@ -95,6 +100,26 @@ public:
     // run() prints it on stderr.
     bool run();
     std::string blocked_report() const;
+    // A node program looked again at descriptors nothing simulated signals
+    // (NodeBus::look_again_ns). When nothing else has happened anywhere for
+    // idle_look_limit_s of wall time, nothing simulated ever will make them
+    // ready: the run stops (run() returns false, stopped_idle() says why).
+    // True once it does.
+    bool looked_again();
+    bool stopped_idle() const { return stopped_idle_; }
+    // Something happened in a node process that no Bus call counts (a
+    // thread's lock, condition variable, start or end): for looked_again.
+    void note_activity() { ++activity_; }
+    // Marks a timed wait (a sleep, a wait with a time limit, a fault to
+    // come) while it lasts: its end is something happening, so a run with
+    // one is not idle however long the looks around it take.
+    class TimedWait {
+    public:
+        TimedWait();
+        ~TimedWait();
+        TimedWait(const TimedWait&) = delete;
+        TimedWait& operator=(const TimedWait&) = delete;
+    };
     // Whether run() stopped at ClusterConfig::time_limit_ns with work left.
     bool hit_time_limit() const { return hit_time_limit_; }
 
@@ -139,6 +164,12 @@ private:
     struct StopChannel;
     std::unique_ptr<StopChannel> stop_;
     bool interrupted_ = false;
+    uint64_t activity() const;   // accesses, waits, packets and process requests so far
+    uint64_t activity_ = 0;
+    unsigned timed_waits_ = 0;
+    uint64_t idle_activity_ = UINT64_MAX;   // activity() when the looks began
+    std::chrono::steady_clock::time_point idle_since_;
+    bool stopped_idle_ = false;
     void open_waveform();
     struct Program {
         int node;

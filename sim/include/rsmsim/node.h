@@ -34,6 +34,7 @@ public:
     bool read_block(uint64_t offset, void* dst, size_t len) override;
     bool wait_irq(uint64_t timeout_ns) override;
     void sleep_ns(uint64_t ns) override;
+    void look_again_ns(uint64_t ns) override;
     uint64_t now_ns() override;
     PinResult dma_map(void* va, size_t len, rsm::hw::DmaAccess access, uint64_t& bus_addr) override;
     void dma_unmap(uint64_t bus_addr, size_t len) override;
@@ -66,6 +67,8 @@ public:
     // How often an access made its program wait for simulated time: once
     // per access, fewer when decoupled.
     uint64_t access_waits() const { return access_waits_; }
+    // Sleeps and interrupt waits begun (not counting look_again_ns).
+    uint64_t waits() const { return waits_; }
     // How often the interrupt line rose (a process-per-node program runs its
     // handler when this moved: see rsm/remote.h).
     uint64_t irq_rises() const { return irq_rises_; }
@@ -83,10 +86,12 @@ private:
     model::PayloadPool payloads_;
     uint64_t accesses_ = 0;
     uint64_t access_waits_ = 0;
+    uint64_t waits_ = 0;
     uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
     unsigned depth_ = 0;
     sc_core::sc_event unlocked_;
+    sc_core::sc_event never_;   // notified by nobody
     InterruptHandler isr_ = nullptr;
     void* isr_context_ = nullptr;
     void call_started(const void* caller, rsm::hw::ApiCall call);

@@ -100,6 +100,7 @@ public:
     uint64_t crc_errors() const { return crc_errors_; }
 
     uint64_t packets_delivered() const { return delivered_; }
+    bool packets_in_flight() const { return !in_flight_.empty(); }
     // For a progress display on another OS thread: packets delivered and the
     // simulated time of the last delivery, as of the latest one.
     uint64_t progress_packets() const { return progress_packets_.load(std::memory_order_relaxed); }
