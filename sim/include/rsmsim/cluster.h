@@ -103,10 +103,9 @@ public:
     // A node program looked again at descriptors nothing simulated signals
     // (NodeBus::look_again_ns). When nothing else has happened anywhere for
     // idle_look_limit_s of wall time, nothing simulated ever will make them
-    // ready: the run stops (run() returns false, stopped_idle() says why).
+    // ready: the run stops (run() returns false, blocked_report() says why).
     // True once it does.
     bool looked_again();
-    bool stopped_idle() const { return stopped_idle_; }
     // Something happened in a node process that no Bus call counts (a
     // thread's lock, condition variable, start or end): for looked_again.
     void note_activity() { ++activity_; }

@@ -91,8 +91,8 @@ private:
     uint8_t host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len,
                      sc_core::sc_time& delay);
     // Shows a CPU access in the waveform, from now (the initiator's local
-    // time) until `end` after simulated time (its annotated delay).
-    void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& end);
+    // time) until `end_delay` after simulated time (its annotated delay).
+    void mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_core::sc_time& end_delay);
 
     uint16_t node_id_;
     Fabric& fabric_;
