@@ -794,18 +794,23 @@ int impl_rsm_intr_signal_post(void* memseg, uint_t flags) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     const bool noacc = flags & RSM_SIGPOST_NO_ACCUMULATE;
     if (ImportSegment* s = as_import(static_cast<rsm_memseg_import_handle_t>(memseg))) {
-        auto& hal = s->ctrl->hal;
-        rsm::hw::BusLock guard(*s->ctrl->bus);
-        if (s->ctrl->agent.poll_revocation(s->slot)) return RSMERR_CONN_ABORTED;   // the exporter is gone
-        if (!hal.signal_import_side(s->slot, noacc)) return RSMERR_INTERNAL_ERROR;
+        Controller& c = *s->ctrl;
+        rsm::hw::BusLock guard(*c.bus);
+        // As a put: a revocation already seen fails at once; one not yet
+        // seen is no reason to read the adapter first, since the signal
+        // unit refuses a post on a revoked entry (NO_ENTRY) by itself.
+        if (s->gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;
+        if (!c.hal.signal_import_side(s->slot, noacc)) return RSMERR_INTERNAL_ERROR;
         // Delivered when its own answer is back without an error.
-        switch (hal.wait_post_answer(rsm::agent::kHwTimeoutNs)) {
+        switch (c.hal.wait_post_answer(rsm::agent::kHwTimeoutNs)) {
         case rsm::hal::HwStatus::Ok: return RSM_SUCCESS;
         case rsm::hal::HwStatus::Unreachable:
         case rsm::hal::HwStatus::Crc:
         case rsm::hal::HwStatus::Timeout: return RSMERR_REMOTE_NODE_UNREACHABLE;
         case rsm::hal::HwStatus::BusFault: return RSMERR_INTERNAL_ERROR;
-        default: return RSMERR_CONN_ABORTED;   // the exporter no longer has the segment for us
+        default:   // the exporter no longer has the segment for us, or revoked it
+            (void)c.agent.poll_revocation(s->slot);
+            return RSMERR_CONN_ABORTED;
         }
     }
     if (ExportSegment* s = as_export(static_cast<rsm_memseg_export_handle_t>(memseg))) {
