@@ -28,7 +28,7 @@ for p in threads mt; do
     -Wl,-rpath,"$lib" -lrsm || { echo "FAIL - cc -pthread $p.c -lrsm"; fail=1; }
 done
 cc -std=c99 -Wall -Werror $cflags -o stall "$src/tests/procs/stall.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
-for p in pipewait sync lockorder pollwait pollstuck children many; do
+for p in pipewait sync lockorder pollwait pollstuck pollsleep children many; do
   cc -std=c99 -pthread -Wall -Werror $cflags -o $p "$src/tests/procs/$p.c" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm || fail=1
 done
 c++ -std=c++17 -pthread -Wall -Werror $cflags -o sync_cxx "$src/tests/procs/sync_cxx.cpp" -I"$inc" -L"$lib" -Wl,-rpath,"$lib" -lrsm \
@@ -140,6 +140,9 @@ took=$(( $(date +%s) - start ))
 check "a poll(2) of a pipe nobody writes, with no time limit: the run ends after --stall-limit of wall time (not stepping simulated time forever), naming node 4's wait, exit 1" \
   "[ $rc -eq 1 ] && [ $took -lt 30 ] && grep -q 'nothing happened but looks at descriptors nothing simulated signals' pollstuck.txt && \
    grep -q 'node 4 (prog_4_0): waiting for descriptors to become ready' pollstuck.txt && grep -q 'node 8 (./pollstuck): exited 0' pollstuck.txt"
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 0.1 -- ./pollsleep > pollsleep.txt 2>&1; rc=$?
+check "... but not while something is still to come: 3 s of looks at a quiet pipe while the other node sleeps, --stall-limit 0.1: both exit 0" \
+  "[ $rc -eq 0 ] && grep -q 'node 4| poll returned 0 at 3000' pollsleep.txt && grep -q 'node 8| slept until 3100' pollsleep.txt" pollsleep.txt
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
   "[ $rc -eq 0 ] && [ \$(grep -c 'wait_for timed out: yes after 1000 us; woke at 3000 us' sync_cxx.txt) -eq 2 ]"
