@@ -105,9 +105,12 @@ check "a thread blocked on I/O that a thread in a call would end: cut off by nod
 
 # The program's mutexes and condition variables are kept by the simulator:
 # a mutex held across calls and a sleep, a signal after a sleep, timed
-# waits, the mutex types' rules, contention; the same every run.
+# waits, the mutex types' rules, contention; the same every run. Node 8
+# runs nothing: a ring there retried its connect for the program's whole
+# simulated second (over 100,000 packets), which under the sanitizers on a
+# loaded machine outlasted the time limit (the CI failure of 76bb3ee).
 for run in 1 2; do
-  timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 --node 4=./sync --node 8=./ring > sync$run.txt 2>&1
+  timeout 120 "$sim" exec -n 2 --no-vcd --stall-limit 20 --node 4=./sync > sync$run.txt 2>&1
 done
 check "mutexes and condition variables of a threaded program: a waiter gets the mutex when its holder lets it go after calls and a sleep, wakes at the signal, timed waits end on time, the types' rules hold, a barrier, a semaphore and a read-write lock work in simulated time" \
   "grep -q 'node 4| sync: PASS' sync1.txt && grep -q 'the waiting thread got it at 5006 us' sync1.txt && grep -q 'node 4 (./sync): exited 0' sync1.txt" sync1.txt
