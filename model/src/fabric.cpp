@@ -15,7 +15,13 @@ using sc_core::sc_time;
 using sc_core::SC_NS;
 
 Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing, TopologyKind topology)
-    : sc_module(name), timing_(timing), kind_(topology) {
+    : sc_module(name),
+      timing_(timing),
+      ingress_(timing.adapter_ns, SC_NS),
+      hop_(timing.hop_ns, SC_NS),
+      // No packet is shorter on the wire than a header and its CRC at full speed.
+      shortest_(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing.link_MBps), SC_NS),
+      kind_(topology) {
     SC_METHOD(deliver);
     sensitive << wake_;
     dont_initialize();
@@ -141,10 +147,24 @@ void Fabric::time_out(const Packet& request, sc_time at) {
     schedule(request.response(response_to(request.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE)), at);
 }
 
+void Fabric::wake_at(sc_time at) {
+    if (at >= wake_at_) return;   // SystemC would keep the earlier one anyway
+    wake_at_ = at;
+    wake_.notify(at - sc_core::sc_time_stamp());
+}
+
 uint64_t Fabric::schedule(Packet p, sc_time at) {
-    const sc_time wake_in = at - sc_core::sc_time_stamp();
-    in_flight_.push(InFlight{at, seq_, std::move(p)});
-    wake_.notify(wake_in);   // an earlier notification wins over a later pending one
+    uint32_t slot;
+    if (free_parking_.empty()) {
+        slot = static_cast<uint32_t>(parked_.size());
+        parked_.push_back(std::move(p));
+    } else {
+        slot = free_parking_.back();
+        free_parking_.pop_back();
+        parked_[slot] = std::move(p);
+    }
+    in_flight_.push(InFlight{at, seq_, slot});
+    if (!delivering_) wake_at(at);
     return seq_++;
 }
 
@@ -252,15 +272,14 @@ void Fabric::answer_unreachable(const Packet& p, sc_time depart) {
 sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) {
     // The receiving adapter's ingress decode is part of delivery, so the
     // packet is acted on at the time returned.
-    const sc_time ingress(timing_.adapter_ns, SC_NS);
-    if (links.empty()) return depart + ingress;
+    if (links.empty()) return depart + ingress_;
     // A request corrupted on the way is sent again by the link layer (the
     // route again); past the retries it arrives corrupt.
     const int attempts_allowed = is_response(p.cmd) ? 1 : 1 + std::max(0, timing_.crc_retries);
     const double corrupt_p = corruption_chance(links);
     sc_time head = depart;   // when the packet's head reaches the next link
     sc_time tail = depart;   // when its tail has crossed the last link so far
-    if (p.train > 1) return cross_train(p, links, corrupt_p, attempts_allowed, head, tail) + ingress;
+    if (p.train > 1) return cross_train(p, links, corrupt_p, attempts_allowed, head, tail) + ingress_;
     for (int attempt = 0; attempt < attempts_allowed; ++attempt) {
         cross_links(p, links, head, tail);
         const bool bad = corrupt_p > 0 && !is_response(p.cmd) &&
@@ -271,7 +290,7 @@ sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) 
         if (attempt + 1 == attempts_allowed) p.corrupt = true;
         head = tail;   // the tail must arrive before the CRC is checked
     }
-    return tail + ingress;
+    return tail + ingress_;
 }
 
 // A train crosses as one stretch per link. Each of its packets may be
@@ -341,42 +360,42 @@ double Fabric::corruption_chance(const std::vector<int>& links) const {
 void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time& head, sc_time& tail,
                          double extra_bytes) {
     const double wire_ns = transfer_ns(p.occupancy_bytes() + extra_bytes, timing_.link_MBps);
-    // No packet is shorter on the wire than a header and its CRC at full speed.
-    const sc_time shortest(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps), SC_NS);
-    const sc_time hop(timing_.hop_ns, SC_NS);
     for (int l : links) {
         Link& k = links_[static_cast<size_t>(l)];
         const double link_wire_ns = std::max(wire_ns * k.slowdown, p.pace_ns);
         const sc_time wire(link_wire_ns, SC_NS);
-        const sc_time start = k.reserve(head, wire, shortest);
+        const sc_time start = k.reserve(head, wire, shortest_);
         if (waves_) trace_crossing(l, p, start, start + wire);
         k.packets += p.train;
         // Busy for the bytes it carried: a train may hold the link longer
         // (paced by its source) or shorter (alongside its data train).
         k.busy_ns += transfer_ns(p.wire_bytes() + extra_bytes, timing_.link_MBps) * k.slowdown;
         k.bytes += p.wire_bytes() + static_cast<uint64_t>(extra_bytes);
-        head = start + hop;
+        head = start + hop_;
         // Cut-through: the tail follows one wire time behind the head, and
         // no faster than it crossed a slower link before.
-        tail = std::max(head + wire, tail + hop);
+        tail = std::max(head + wire, tail + hop_);
     }
 }
 
 sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
     // Never before what this source sent this target earlier.
-    sc_time& last = last_arrival_[{p.src, p.dst}];
+    sc_time& last = last_arrival_[uint32_t{p.src} << 16 | p.dst];
     last = std::max(arrive, last);
     return last;
 }
 
 void Fabric::deliver() {
     const sc_time now = sc_core::sc_time_stamp();
+    wake_at_ = sc_core::sc_max_time();   // it fired
+    delivering_ = true;
     while (!in_flight_.empty() && in_flight_.top().at <= now) {
-        // Copy out before popping: receive() may send (and push) new packets.
-        InFlight f = in_flight_.top();
+        // Out of the queue and its slot first: receive() may send (and park) new packets.
+        const InFlight f = in_flight_.top();
         in_flight_.pop();
+        Packet p = std::move(parked_[f.slot]);
+        free_parking_.push_back(f.slot);
         if (superseded_.erase(f.seq)) continue;   // a cut train, sent again earlier
-        Packet& p = f.packet;
         if (p.train > 1) arrive_cut(p);
         delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
@@ -405,7 +424,8 @@ void Fabric::deliver() {
         // repeat the event after it.
         if (crashed_.count(p.src) && alive(p.dst)) it->second->node_lost(p.src);
     }
-    if (!in_flight_.empty()) wake_.notify(in_flight_.top().at - now);
+    delivering_ = false;
+    if (!in_flight_.empty()) wake_at(in_flight_.top().at);
 }
 
 namespace {

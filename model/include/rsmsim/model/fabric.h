@@ -119,10 +119,13 @@ public:
     void trace(Waves& w);
 
 private:
+    // A packet on its way: the queue holds small keys (a DMA chain keeps
+    // thousands in flight, and sifting whole packets cost more than the
+    // rest of their delivery); the packet waits in a parking slot.
     struct InFlight {
         sc_core::sc_time at;
-        uint64_t seq;   // tie-break: equal arrival times deliver in send order
-        Packet packet;
+        uint64_t seq;    // tie-break: equal arrival times deliver in send order
+        uint32_t slot;   // in parked_
         bool operator>(const InFlight& o) const { return at != o.at ? at > o.at : seq > o.seq; }
     };
     void deliver();
@@ -161,6 +164,9 @@ private:
     const Topology& topology();
 
     const TimingProfile& timing_;
+    // Per-packet times, made once (the hot path): the receiving adapter's
+    // ingress, a hop's latency, and the wire time of the smallest packet.
+    const sc_core::sc_time ingress_, hop_, shortest_;
     std::map<uint16_t, FabricPort*> ports_;
     std::set<uint16_t> crashed_;
     TopologyKind kind_;
@@ -188,10 +194,19 @@ private:
     // The link from -> to, or null if the topology has none.
     Link* link(uint16_t from, uint16_t to);
     std::vector<Link> links_;
-    std::map<std::pair<uint16_t, uint16_t>, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
+    std::unordered_map<uint32_t, sc_core::sc_time> last_arrival_;   // per flow (src << 16 | dst): in-order delivery
     std::unordered_map<uint32_t, std::vector<std::vector<int>>> routes_;   // candidate routes by src << 16 | dst
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
+    std::vector<Packet> parked_;          // the packets of in_flight_, by slot
+    std::vector<uint32_t> free_parking_;
     sc_core::sc_event wake_;
+    // When wake_ is due (SC_MAX_TIME: not pending). SystemC leaves a
+    // superseded notification in its queue until its time, so the fabric
+    // notifies only when a packet becomes the earliest, and once after a
+    // delivery run, not for each packet its deliveries send.
+    sc_core::sc_time wake_at_ = sc_core::sc_max_time();
+    bool delivering_ = false;
+    void wake_at(sc_core::sc_time at);
     uint64_t seq_ = 0;
     double crc_rate_ = 0;
     std::mt19937_64 rng_{0};
