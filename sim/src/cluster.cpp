@@ -174,11 +174,7 @@ Cluster::~Cluster() {
 
 Cluster* Cluster::current() { return g_current; }
 
-rsm::hw::Bus* Cluster::resolve(void* self) {
-    auto* c = static_cast<Cluster*>(self);
-    const int i = c->current_node_index();
-    return i < 0 ? nullptr : &c->nodes_[static_cast<size_t>(i)]->bus;
-}
+rsm::hw::Bus* Cluster::resolve(void* self) { return static_cast<Cluster*>(self)->current_bus(); }
 
 int Cluster::current_node_index() const {
     if (std::this_thread::get_id() != sim_thread_) {
@@ -218,9 +214,11 @@ void Cluster::spawn(int index, std::function<void()> program) {
     if (index < 0 || index >= size()) throw std::out_of_range("no node with index " + std::to_string(index));
     const std::string name = "prog_" + std::to_string(node_id(index)) + "_" + std::to_string(spawned_++);
     ++running_;
+    if (NodeBus* parent = current_bus()) parent->catch_up();   // the program starts at its parent's time
     sc_core::sc_process_handle h = sc_core::sc_spawn(
-        [this, program = std::move(program)]() {
+        [this, index, program = std::move(program)]() {
             program();
+            nodes_[static_cast<size_t>(index)]->bus.catch_up();   // it ends at its own time
             current_program()->done = true;
             program_done();
         },
@@ -250,8 +248,15 @@ void Cluster::program_done() {
     }
 }
 
+NodeBus* Cluster::current_bus() {
+    const int i = current_node_index();
+    return i < 0 ? nullptr : &nodes_[static_cast<size_t>(i)]->bus;
+}
+
 void Cluster::sync() {
-    if (current_node_index() < 0) return;   // not a node program: nothing to wait with
+    NodeBus* bus = current_bus();
+    if (!bus) return;   // not a node program: nothing to wait with
+    bus->catch_up();    // it arrives at its own time
     if (++arrived_ >= running_) {
         arrived_ = 0;
         ++sync_generation_;
@@ -263,10 +268,16 @@ void Cluster::sync() {
     while (gen == sync_generation_) sc_core::wait(sync_event_);
 }
 
-double Cluster::now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+double Cluster::now_ns() {
+    // A node program's own time: a decoupled one may be ahead (NodeBus::decouple).
+    const NodeBus* bus = g_current ? g_current->current_bus() : nullptr;
+    return (sc_core::sc_time_stamp() + (bus ? bus->ahead() : sc_core::SC_ZERO_TIME)).to_seconds() * 1e9;
+}
 
 void Cluster::delay_ns(double ns) {
-    if (!(ns > 0) || !g_current || g_current->current_node_index() < 0) return;
+    NodeBus* bus = g_current ? g_current->current_bus() : nullptr;
+    if (!(ns > 0) || !bus) return;
+    bus->catch_up();
     WaitingFor w("rsmsim_delay_ns");
     const TimedWait timed;
     sc_core::wait(sc_core::sc_time(ns, sc_core::SC_NS));

@@ -36,6 +36,7 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
     model::PayloadPool::Lease lease(payloads_, cmd, offset, data, len);
     tlm::tlm_generic_payload& t = *lease;
     if (!decoupled_ || depth_ == 0) {
+        catch_up();   // a decoupled program outside the lock
         sc_time delay = sc_core::SC_ZERO_TIME;
         cpu->b_transport(t, delay);
         ++accesses_;
@@ -45,13 +46,11 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
         ++access_waits_;
         return t.is_response_ok();
     }
-    // Ahead of simulated time only while nothing else is due before this
-    // access (and not at its very time): nobody could see or change
-    // anything meanwhile. A read of a remote segment waits for its answer
-    // inside the adapter: simulated time first catches up.
+    // A read of a remote segment waits for its answer inside the adapter:
+    // simulated time first catches up.
     const bool remote_read = cmd == tlm::TLM_READ_COMMAND && offset >= rsm::regs::kWindowBase;
-    if (ahead_ != sc_core::SC_ZERO_TIME && (remote_read || sc_core::sc_time_to_pending_activity() <= ahead_))
-        catch_up();
+    if (remote_read) catch_up();
+    else catch_up_if_due();
     sc_time delay = ahead_;
     {
         const model::Waves::LocalTime local(ahead_);
@@ -60,6 +59,13 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
     ++accesses_;
     ahead_ = delay;
     return t.is_response_ok();
+}
+
+void NodeBus::catch_up_if_due() {
+    // Ahead of simulated time only while nothing else is due before the
+    // thread's time (nor at its very time): nobody could see or change
+    // anything meanwhile.
+    if (ahead_ != sc_core::SC_ZERO_TIME && sc_core::sc_time_to_pending_activity() <= ahead_) catch_up();
 }
 
 void NodeBus::catch_up() {
@@ -146,7 +152,9 @@ void NodeBus::lock() {
     const sc_core::sc_object* me = sc_core::sc_get_current_process_handle().get_process_object();
     while (owner_ && owner_ != me) {
         Cluster::WaitingFor w("the node's driver lock, held by another program of the node");
+        ++lock_waiters_;
         wait(unlocked_);
+        --lock_waiters_;
     }
     owner_ = me;
     ++depth_;
@@ -154,9 +162,14 @@ void NodeBus::lock() {
 
 void NodeBus::unlock() {
     if (depth_ > 0 && --depth_ == 0) {
-        catch_up();   // the next owner starts at this one's time
+        // The next owner starts at this one's time. Without one, the program
+        // keeps its time ahead while nothing else is due (Cluster catches it
+        // up before it syncs, sleeps, spawns or ends) and nobody is woken:
+        // a wake-up for nobody would be activity its next call waits for.
+        if (lock_waiters_ > 0) catch_up();
+        else catch_up_if_due();
         owner_ = nullptr;
-        unlocked_.notify(sc_core::SC_ZERO_TIME);
+        if (lock_waiters_ > 0) unlocked_.notify(sc_core::SC_ZERO_TIME);
     }
 }
 

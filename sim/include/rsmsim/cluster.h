@@ -177,6 +177,7 @@ private:
         bool done = false;
     };
     Program* current_program();
+    NodeBus* current_bus();   // the calling program's node's, or null
     std::map<const sc_core::sc_object*, Program> programs_;   // process -> program
     std::thread::id sim_thread_;   // the OS thread that runs every SystemC process
     std::vector<FaultEvent> schedule_;

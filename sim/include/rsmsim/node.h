@@ -56,12 +56,16 @@ public:
     // Loosely-timed runs (Cluster: every node Fidelity::Fast): the thread
     // holding the driver lock runs ahead of simulated time through its
     // register accesses while nothing else is due, and waits only before
-    // something else would happen, before it waits for anything, and when
-    // it lets go of the lock. The same accesses at the same simulated
+    // something else would happen, before it waits for anything, and before
+    // another program of the node takes the lock. The same accesses at the same simulated
     // times, with one wait instead of one per access; only the order of
     // activity due at the very same time may differ (SystemC runs it in
     // the order it was scheduled).
     void decouple(bool on) { decoupled_ = on; }
+    // Lets simulated time reach the decoupled thread's own (a program about
+    // to sync, sleep, spawn or end), and how far ahead it is.
+    void catch_up();
+    sc_core::sc_time ahead() const { return ahead_; }
 
     uint64_t accesses() const { return accesses_; }
     // How often an access made its program wait for simulated time: once
@@ -76,7 +80,7 @@ public:
 private:
     void interrupt_thread();
     bool transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len);
-    void catch_up();   // lets simulated time reach the thread's own
+    void catch_up_if_due();
 
     bool decoupled_ = false;
     sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
@@ -90,6 +94,7 @@ private:
     uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
     unsigned depth_ = 0;
+    unsigned lock_waiters_ = 0;
     sc_core::sc_event unlocked_;
     sc_core::sc_event never_;   // notified by nobody
     InterruptHandler isr_ = nullptr;
