@@ -239,7 +239,8 @@ void with_import(const std::function<void(Cluster&, rsmapi_controller_handle_t, 
 
 // Loosely timed (every node fast), the program runs ahead of simulated time
 // through a put's register accesses and waits only when something else is
-// due (here: the put's answer); timed exactly, it waits once per access.
+// due: for its packet to reach the target and for the answer, not at the
+// end of the call; timed exactly, it waits once per access.
 // Either way the segment gets every word (the simulated times are compared
 // across fidelities by cli_test.sh's pingpong check).
 TEST(PutGet, APutWaitsOncePerAccessUnlessLooselyTimed) {
@@ -254,7 +255,7 @@ TEST(PutGet, APutWaitsOncePerAccessUnlessLooselyTimed) {
         const uint64_t put_accesses = bus.accesses() - accesses, put_waits = bus.access_waits() - waits;
         EXPECT_GE(put_accesses, 10u * 4);
         if (cl.fidelity_of(8) == rsmsim::model::Fidelity::Fast)
-            EXPECT_LE(put_waits, put_accesses / 2) << put_accesses << " accesses";
+            EXPECT_LE(put_waits, 10u * 2) << put_accesses << " accesses";
         else
             EXPECT_EQ(put_waits, put_accesses);
         for (uint32_t i = 1; i <= 10; ++i) EXPECT_EQ(reinterpret_cast<const uint32_t*>(mem.data())[i], i);
