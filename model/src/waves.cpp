@@ -218,8 +218,8 @@ uint64_t Waves::next_lane_at() {
     return UINT64_MAX;
 }
 
-void Waves::take_lanes_at(uint64_t at) {
-    while (next_lane_at() == at) {
+void Waves::take_lanes_at(uint64_t at, uint64_t lane_at) {
+    for (; lane_at == at; lane_at = next_lane_at()) {
         const Lane lane = lane_heads_.top().second;
         lane_heads_.pop();
         std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
@@ -298,11 +298,18 @@ void Waves::start() {
 
 // Writes every time step before `t` (later changes may still come for `t`).
 void Waves::flush_before(uint64_t t) {
+    // Changes are announced for now or later: once flushed up to t, nothing
+    // lies before t until time moves on (most calls come at the same time).
+    if (t <= flushed_to_) return;
     for (;;) {
         const uint64_t heap_at = pending_.empty() ? UINT64_MAX : pending_.top().at;
         const uint64_t batch_at = now_batch_.empty() ? UINT64_MAX : now_batch_at_;
-        const uint64_t at = std::min({heap_at, batch_at, next_lane_at()});
-        if (at >= t) return;
+        const uint64_t lane_at = next_lane_at();
+        const uint64_t at = std::min({heap_at, batch_at, lane_at});
+        if (at >= t) {
+            flushed_to_ = t;
+            return;
+        }
         // This step's winning change per signal, from both.
         ++step_no_;
         touched_.clear();
@@ -310,7 +317,7 @@ void Waves::flush_before(uint64_t t) {
             take(pending_.top());
             pending_.pop();
         }
-        take_lanes_at(at);
+        take_lanes_at(at, lane_at);
         if (batch_at == at) {
             for (const Change& c : now_batch_) note(c.sig, c.value, c.rank);
             now_batch_.clear();

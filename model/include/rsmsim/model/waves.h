@@ -192,7 +192,7 @@ private:
     std::priority_queue<LaneHead, std::vector<LaneHead>, std::greater<LaneHead>> lane_heads_;
     void queue_in_lane(Lane lane, const Change& c);
     uint64_t next_lane_at();   // UINT64_MAX: none
-    void take_lanes_at(uint64_t at);
+    void take_lanes_at(uint64_t at, uint64_t lane_at);   // lane_at: next_lane_at(), just read
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
     std::vector<Group> groups_;       // the changes of grouped heap entries, by slot
@@ -208,6 +208,7 @@ private:
     void sort_touched();
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
+    uint64_t flushed_to_ = 0;   // no change waits before this time
     bool started_ = false, window_open_ = false, closed_ = false;
 };
 
