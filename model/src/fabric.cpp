@@ -239,7 +239,7 @@ const std::vector<int>* Fabric::up_route(uint16_t src, uint16_t dst) {
     if (!alive(dst)) return nullptr;
     if (src == dst) return &kLoopback;
     // A topology's candidate routes never change; which of them are up does.
-    auto [it, fresh] = routes_.try_emplace(uint32_t{src} << 16 | dst);
+    auto [it, fresh] = routes_.try_emplace(flow(src, dst));
     if (fresh) it->second = topology().routes(src, dst);
     for (const auto& r : it->second)
         if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) return &r;
@@ -380,7 +380,7 @@ void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time
 
 sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
     // Never before what this source sent this target earlier.
-    sc_time& last = last_arrival_[uint32_t{p.src} << 16 | p.dst];
+    sc_time& last = last_arrival_[flow(p.src, p.dst)];
     last = std::max(arrive, last);
     return last;
 }

@@ -194,8 +194,10 @@ private:
     // The link from -> to, or null if the topology has none.
     Link* link(uint16_t from, uint16_t to);
     std::vector<Link> links_;
-    std::unordered_map<uint32_t, sc_core::sc_time> last_arrival_;   // per flow (src << 16 | dst): in-order delivery
-    std::unordered_map<uint32_t, std::vector<std::vector<int>>> routes_;   // candidate routes by src << 16 | dst
+    // A source -> target pair as one key.
+    static uint32_t flow(uint16_t src, uint16_t dst) { return uint32_t{src} << 16 | dst; }
+    std::unordered_map<uint32_t, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
+    std::unordered_map<uint32_t, std::vector<std::vector<int>>> routes_;   // candidate routes per flow
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     std::vector<Packet> parked_;          // the packets of in_flight_, by slot
     std::vector<uint32_t> free_parking_;
