@@ -79,6 +79,7 @@ void Cluster::decouple_if_loosely_timed() {
     for (const auto& n : nodes_)
         if (fidelity_of(n->id()) != model::Fidelity::Fast) return;
     for (auto& n : nodes_) n->bus.decouple(true);
+    decoupled_ = true;
 }
 
 model::Fidelity Cluster::fidelity_of(uint16_t id) const {
@@ -269,9 +270,12 @@ void Cluster::sync() {
 }
 
 double Cluster::now_ns() {
-    // A node program's own time: a decoupled one may be ahead (NodeBus::decouple).
-    const NodeBus* bus = g_current ? g_current->current_bus() : nullptr;
-    return (sc_core::sc_time_stamp() + (bus ? bus->ahead() : sc_core::SC_ZERO_TIME)).to_seconds() * 1e9;
+    // A node program's own time: a decoupled one may be ahead. Only then is
+    // the program looked up (this serves every process-mode request).
+    sc_core::sc_time t = sc_core::sc_time_stamp();
+    if (g_current && g_current->decoupled_)
+        if (const NodeBus* bus = g_current->current_bus()) t += bus->ahead();
+    return t.to_seconds() * 1e9;
 }
 
 void Cluster::delay_ns(double ns) {

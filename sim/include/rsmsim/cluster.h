@@ -163,6 +163,7 @@ private:
     struct StopChannel;
     std::unique_ptr<StopChannel> stop_;
     bool interrupted_ = false;
+    bool decoupled_ = false;   // every node fast: programs may run ahead (NodeBus::decouple)
     uint64_t activity() const;   // accesses, waits, packets and process requests so far
     uint64_t activity_ = 0;
     unsigned timed_waits_ = 0;
