@@ -310,8 +310,7 @@ void Adapter::send_window_train(Cmd cmd, const Translation& x, uint32_t offset, 
     Packet p = Packet::request(cmd, x.node, x.segid, offset, len);
     p.train = Packet::packets_of(offset, len);
     if (data) {
-        p.bulk = fabric_.bulk_new(len);
-        std::memcpy(fabric_.bulk(p.bulk).data(), data, len);
+        p.bulk = fabric_.bulk_new(len, data);
         p.pace_ns = transfer_ns(double(len), timing_.pio_MBps);
     }
     send_request(std::move(p), depart);

@@ -187,7 +187,7 @@ unsigned Fabric::hops(uint16_t src, uint16_t dst) const {
     return topology_ ? static_cast<unsigned>(topology_->route(src, dst).size()) : 0;
 }
 
-uint32_t Fabric::bulk_new(size_t len) {
+uint32_t Fabric::bulk_new(size_t len, const uint8_t* bytes) {
     uint32_t slot = 0;
     if (bulk_free_.empty()) {
         slot = static_cast<uint32_t>(bulk_store_.size());
@@ -196,7 +196,9 @@ uint32_t Fabric::bulk_new(size_t len) {
         slot = bulk_free_.back();
         bulk_free_.pop_back();
     }
-    bulk_store_[slot].resize(len);
+    // Copied in, not zero-filled first (a window burst's bytes are at hand).
+    if (bytes) bulk_store_[slot].assign(bytes, bytes + len);
+    else bulk_store_[slot].resize(len);
     return slot;
 }
 

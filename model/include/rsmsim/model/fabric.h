@@ -51,8 +51,9 @@ public:
     void attach(FabricPort& port);
     // The bytes of trains (Packet::bulk), held by the fabric while they
     // travel: a new slot of `len` bytes, its bytes, and its release by
-    // whoever consumes the packet (the fabric releases what it drops).
-    uint32_t bulk_new(size_t len);
+    // whoever consumes the packet (the fabric releases what it drops). A new
+    // slot holds `bytes` if given, else `len` zero bytes.
+    uint32_t bulk_new(size_t len, const uint8_t* bytes = nullptr);
     std::vector<uint8_t>& bulk(uint32_t slot) { return bulk_store_[slot]; }
     void bulk_release(uint32_t slot);
     // Sends p, leaving the sender `delay` after the current time. A packet to
