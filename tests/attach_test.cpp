@@ -1,13 +1,15 @@
 // The simulator's side of `rsmsim exec` (Attachments) driven by a fake node
 // process: a thread of this test that speaks the channel protocol
 // (rsm/remote.h) itself, so requests librsm never sends can be checked:
-// posted register writes are carried out in order before the request they
-// travel with, and a refused one fails that request and drops what follows.
+// posted register writes (and reads) are carried out in order before the
+// request they travel with, and a refused one fails that request and drops
+// what follows.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <initializer_list>
 #include <new>
 #include <thread>
@@ -25,6 +27,7 @@ using remote::Op;
 
 remote::Request request(Op op, uint64_t a = 0) { return {op, 0, a, 0, 0, 0, 0}; }
 remote::PostedWrite write32(uint64_t offset, uint32_t value) { return {offset, value, 4, 0}; }
+remote::PostedWrite read32(uint64_t offset) { return {offset, 0, remote::kPostedRead, 0}; }
 
 // The fake process: channel 0, one request at a time.
 struct FakeProcess {
@@ -45,9 +48,9 @@ struct FakeProcess {
     }
 };
 
-}  // namespace
-
-TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest) {
+// Runs `body` as the fake process of node 4 of a two-node cluster, until it
+// exits (closes its end of the socket).
+void run_fake_process(const std::function<void(FakeProcess&)>& body) {
     void* m = ::mmap(nullptr, sizeof(remote::ChannelSet), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(MAP_FAILED, m);
     auto* set = new (m) remote::ChannelSet;
@@ -57,12 +60,22 @@ TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest
     cfg.nodes = 2;
     rsmsim::Cluster cluster(cfg);
     rsmsim::Attachments attached(cluster, {{0, sv[0], m, ::getpid(), "fake"}}, 30.0, 1);
-
-    remote::Reply in_order{}, refused{}, after{};
-    uint32_t scratch_after = 0;
     std::thread process([&] {
         FakeProcess p{set, sv[1]};
         (void)p.call(request(Op::Hello, static_cast<uint64_t>(::getpid())));
+        body(p);
+        ::close(sv[1]);   // the process exits
+    });
+    cluster.run();
+    process.join();
+}
+
+}  // namespace
+
+TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest) {
+    remote::Reply in_order{}, refused{}, after{};
+    uint32_t scratch_after = 0;
+    run_fake_process([&](FakeProcess& p) {
         // Two writes to the same register, then a read of it: the last one wins.
         in_order = p.call(request(Op::Read32, r::SCRATCH), {write32(r::SCRATCH, 1), write32(r::SCRATCH, 2)});
         // A write, one to a read-only register (refused), another write.
@@ -70,10 +83,7 @@ TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest
                          {write32(r::SCRATCH, 3), write32(r::ID, 0), write32(r::SCRATCH, 4)});
         after = p.call(request(Op::Read32, r::SCRATCH));
         scratch_after = static_cast<uint32_t>(after.value);
-        ::close(sv[1]);   // the process exits
     });
-    cluster.run();
-    process.join();
 
     EXPECT_EQ(0u, in_order.posted_failed);
     EXPECT_EQ(1u, in_order.status);
@@ -82,4 +92,23 @@ TEST(Attach, PostedWritesLandInOrderAndARefusedOneFailsItsRequestAndDropsTheRest
     EXPECT_EQ(0u, refused.status) << "and the request itself is not carried out";
     EXPECT_EQ(0u, after.posted_failed);
     EXPECT_EQ(3u, scratch_after) << "the write before the refused one landed, the one after it did not";
+}
+
+TEST(Attach, PostedReadsSeeTheWritesBeforeThemAndComeBackWithTheReply) {
+    remote::Reply answered{}, refused{};
+    uint32_t first = 0, second = 0;
+    run_fake_process([&](FakeProcess& p) {
+        answered = p.call(request(Op::Read32, r::SCRATCH),
+                          {write32(r::SCRATCH, 7), read32(r::SCRATCH), write32(r::SCRATCH, 9), read32(r::SCRATCH)});
+        first = p.set->channel[0].posted_read[1];
+        second = p.set->channel[0].posted_read[3];
+        // A read the bus refuses (misaligned) fails its request like a refused write.
+        refused = p.call(request(Op::Read32, r::SCRATCH), {read32(r::SCRATCH + 2), write32(r::SCRATCH, 11)});
+    });
+    EXPECT_EQ(0u, answered.posted_failed);
+    EXPECT_EQ(7u, first) << "a posted read sees the writes posted before it";
+    EXPECT_EQ(9u, second);
+    EXPECT_EQ(9u, answered.value);
+    EXPECT_EQ(1u, refused.posted_failed);
+    EXPECT_EQ(0u, refused.status);
 }

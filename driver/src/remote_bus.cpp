@@ -48,8 +48,9 @@ struct Lane {
     remote::Channel* ch = nullptr;
     std::mutex mu;          // channel 0 may be shared; the others have one user each
     uint32_t seq = 0;       // the last request's number (under mu)
-    uint32_t posted = 0;    // writes queued in ch->posted (under mu)
+    uint32_t posted = 0;    // writes (and reads) queued in ch->posted (under mu)
     bool block_posted = false;   // one of them a window write (in ch->posted_block)
+    uint32_t* read_into[remote::kMaxPosted] = {};   // a posted read's reader (nullptr: a write)
     std::atomic<uint64_t> last_now{0};   // simulated time of the last answer
 };
 
@@ -79,6 +80,11 @@ public:
         return true;
     }
     bool write64(uint64_t offset, uint64_t value) override { return post(offset, value, 8); }
+    bool read32_each_deferred(const uint64_t* offsets, uint32_t* values, size_t count) override {
+        for (size_t i = 0; i < count; ++i)
+            if (!post(offsets[i], 0, remote::kPostedRead, nullptr, &values[i])) return false;
+        return true;
+    }
     bool read32_each(const uint64_t* offsets, uint32_t* values, size_t count) override {
         if (count == 0) return true;
         if (count > remote::kMaxPayload / sizeof(uint64_t)) return Bus::read32_each(offsets, values, count);
@@ -329,10 +335,12 @@ private:
         return call(q, nullptr, nullptr, 0, r) && r.status;
     }
 
-    // Queues a register write, a lock's release, a signal or a window write
-    // (`block`: its `value` bytes; see rsm/remote.h); a full queue, or one
-    // that holds a window write when another comes, is sent first.
-    bool post(uint64_t offset, uint64_t value, uint32_t bytes, const void* block = nullptr) {
+    // Queues a register write, a lock's release, a signal, a window write
+    // (`block`: its `value` bytes) or a read (into `read_into`; see
+    // rsm/remote.h); a full queue, or one that holds a window write when
+    // another comes, is sent first.
+    bool post(uint64_t offset, uint64_t value, uint32_t bytes, const void* block = nullptr,
+              uint32_t* read_into = nullptr) {
         (void)sliced();
         Lane& l = lane();
         Reply r{};
@@ -348,6 +356,7 @@ private:
                     std::memcpy(l.ch->posted_block, block, value);
                     l.block_posted = true;
                 }
+                l.read_into[l.posted] = read_into;
                 l.ch->posted[l.posted++] = {offset, value, bytes, 0};
             }
         }
@@ -374,7 +383,6 @@ private:
     void exchange(Lane& l, Request q, const void* out, void* in, size_t in_len, Reply& r) {
         remote::Channel* ch = l.ch;
         q.posted = l.posted;
-        l.posted = 0;
         l.block_posted = false;
         if (q.payload) std::memcpy(ch->data, out, q.payload);
         ch->req = q;
@@ -385,6 +393,16 @@ private:
         r = ch->rep;
         l.last_now.store(r.now_ns, std::memory_order_relaxed);
         if (r.payload && in) std::memcpy(in, ch->data, r.payload);
+        hand_over_posted_reads(l, r);
+    }
+
+    // The values of the reads posted before the request just answered.
+    static void hand_over_posted_reads(Lane& l, const Reply& r) {
+        for (uint32_t i = 0; i < l.posted; ++i) {
+            if (l.read_into[i] && !r.posted_failed) *l.read_into[i] = l.ch->posted_read[i];
+            l.read_into[i] = nullptr;
+        }
+        l.posted = 0;
     }
 
     // Looks, then sleeps on the channel's futex; every while asleep it

@@ -388,7 +388,7 @@ void Attachments::Impl::answer(Conn& c, Reply& r) {
     if (c.ch->proc_sleeps.load()) rsm::remote::futex_wake(c.ch->rep_seq);
 }
 
-// The register writes the process posted before its request, in order;
+// The register writes (and reads) the process posted before its request, in order;
 // false at the first one refused (the rest, and the request, are dropped).
 bool Attachments::Impl::carry_out_posted(Conn& c) {
     NodeBus& bus = cluster.node(c.proc->info.node_index).bus;
@@ -406,6 +406,12 @@ bool Attachments::Impl::carry_out_posted(Conn& c) {
         }
         if (w.bytes == rsm::remote::kPostedSignal || w.bytes == rsm::remote::kPostedBroadcast) {
             wake_waiters(*c.proc, w.offset, w.bytes == rsm::remote::kPostedBroadcast);
+            continue;
+        }
+        if (w.bytes == rsm::remote::kPostedRead) {
+            uint32_t v = 0;
+            if (!bus.read32(w.offset, v)) return false;
+            c.ch->posted_read[i] = v;
             continue;
         }
         const bool ok = w.bytes == 8 ? bus.write64(w.offset, w.value)

@@ -35,6 +35,14 @@ public:
     // Reads `count` registers in order, as that many read32 calls (one
     // request where the device is far away). False at the first refused one.
     [[nodiscard]] virtual bool read32_each(const uint64_t* offsets, uint32_t* values, size_t count);
+    // read32_each whose values are needed only after the caller's next
+    // access that answers (a read, a wait, a pin): a platform far from the
+    // device may send the reads with that access, in order with posted
+    // writes, instead of waiting for them now. `values` must stay valid
+    // until then; a refused read makes that access fail instead.
+    [[nodiscard]] virtual bool read32_each_deferred(const uint64_t* offsets, uint32_t* values, size_t count) {
+        return read32_each(offsets, values, count);
+    }
     // 64-bit access to an 8-aligned register pair (low word at `offset`,
     // written first). Refused as a whole if either half is refused.
     [[nodiscard]] virtual bool read64(uint64_t offset, uint64_t& value) = 0;

@@ -79,7 +79,10 @@ struct WaitCondition {
 // the same simulated time; only the process's clock must not run ahead of
 // its writes (reading it sends them first).
 // A lock's release and a condition variable's signal need no answer
-// either: they are posted the same way, in order with the writes.
+// either: they are posted the same way, in order with the writes. So are
+// reads whose values the caller needs only after its next request (a put's
+// barrier snapshot): the simulator reads at the same simulated time, in the
+// same order, and the values come back with that request's reply.
 struct PostedWrite {
     uint64_t offset;   // the register; for the others, the lock's or condition variable's address (as in Op::Lock)
     uint64_t value;
@@ -90,6 +93,9 @@ inline constexpr uint32_t kPostedUnlock = 0;      // the lock at `offset` is rel
 inline constexpr uint32_t kPostedSignal = 1;      // the condition variable at `offset` wakes its first waiter
 inline constexpr uint32_t kPostedBroadcast = 2;   // ... every waiter
 inline constexpr uint32_t kPostedBlock = 3;       // a window write of `value` bytes (in Channel::posted_block)
+inline constexpr uint32_t kPostedRead = 5;        // a register read (Bus::read32_each_deferred): its value in
+                                                  // Channel::posted_read, at the same place as in `posted`
+                                                  // (not 4 or 8: those are writes of that many bytes)
 inline constexpr uint32_t kMaxPosted = 64;
 inline constexpr uint32_t kMaxPostedBlock = 64u << 10;   // at most one such write per request, this long
 
@@ -137,6 +143,7 @@ struct Channel {
     Request req;
     Reply rep;
     PostedWrite posted[kMaxPosted];
+    uint32_t posted_read[kMaxPosted];
     alignas(64) uint8_t posted_block[kMaxPostedBlock];
     alignas(64) uint8_t data[kMaxPayload];
 };

@@ -190,9 +190,13 @@ constexpr uint64_t kSnapshotRegs[] = {r::BAR_ERRORS, r::ROUTE_GEN};
 BarrierSnapshot snapshot_of(const uint32_t (&v)[2]) { return {v[0], v[1]}; }
 }  // namespace
 
-bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out) {
+bool AdapterHal::bar_snapshot(uint32_t node, BarrierSnapshot& out, bool deferred) {
+    if (!select_node(node)) return false;
+    if (deferred)
+        return bus_.read32_each_deferred(&kSnapshotRegs[0], &out.errors, 1) &&
+               bus_.read32_each_deferred(&kSnapshotRegs[1], &out.route, 1);
     uint32_t v[2] = {};
-    if (!select_node(node) || !bus_.read32_each(kSnapshotRegs, v, 2)) return false;
+    if (!bus_.read32_each(kSnapshotRegs, v, 2)) return false;
     out = snapshot_of(v);
     return true;
 }

@@ -111,8 +111,10 @@ public:
                                     bool posted = false);
     [[nodiscard]] bool window_read(unsigned index, uint64_t offset, void* dst, size_t len);
 
-    // Per-remote-node barrier counters.
-    [[nodiscard]] bool bar_snapshot(uint32_t node, BarrierSnapshot& out);
+    // Per-remote-node barrier counters. `deferred`: `out` is needed only
+    // after the caller's next access that answers, and must live until then
+    // (Bus::read32_each_deferred; a put's own barrier, closed at once).
+    [[nodiscard]] bool bar_snapshot(uint32_t node, BarrierSnapshot& out, bool deferred = false);
     // Waits until every request to `node` has been answered.
     [[nodiscard]] HwStatus bar_flush(uint32_t node, uint64_t timeout_ns);
     // Both: the flush, then the snapshot (one request where the device is far away).

@@ -134,8 +134,10 @@ int parse_acl(const rsmapi_access_entry_t* list, uint_t n, hal::AclRight* out) {
 // Open: remember the node's error counter and the route generation. Close:
 // wait until every request to the node is answered; the span succeeded iff
 // neither moved.
-int hw_open(Controller& c, uint32_t node, hal::BarrierSnapshot& snap) {
-    return c.hal.bar_snapshot(node, snap) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
+// `closed_next`: hw_close follows before the caller's snapshot goes (a
+// put's implicit barrier), so the snapshot may travel with the flush.
+int hw_open(Controller& c, uint32_t node, hal::BarrierSnapshot& snap, bool closed_next = false) {
+    return c.hal.bar_snapshot(node, snap, closed_next) ? RSM_SUCCESS : RSMERR_BARRIER_OPEN_FAILED;
 }
 
 int hw_close(Controller& c, uint32_t node, const hal::BarrierSnapshot& snap) {
@@ -179,7 +181,7 @@ int put_get(rsm_memseg_import_handle_t h, off_t offset, void* data, size_t nbyte
     if (gnum != c.agent.generation(s->slot)) return RSMERR_CONN_ABORTED;   // known forced disconnect
     hal::BarrierSnapshot snap{};
     if (implicit) {
-        if (int e = hw_open(c, s->node, snap)) return e;
+        if (int e = hw_open(c, s->node, snap, true)) return e;
     }
     // An implicit barrier's flush comes next: a put's write may be posted.
     const bool ok = dir == Dir::Put ? hal.window_write(s->slot, off, data, nbytes, implicit)
