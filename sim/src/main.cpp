@@ -40,6 +40,7 @@
 #include "rsmsim/scenarios.h"
 #include "rsmsim/verdict.h"
 #include "page_buffer.h"
+#include "test_pattern.h"
 
 namespace {
 
@@ -106,27 +107,6 @@ struct Report {
     }
 };
 
-uint8_t pattern(int node_index, size_t i) {
-    return static_cast<uint8_t>(i * 31u + static_cast<unsigned>(node_index) * 7u + 1u);
-}
-
-// pattern() repeats every 256 bytes: the workloads build and check their
-// data a period at a time (byte by byte, checking was a third of a fast run).
-constexpr size_t kPatternPeriod = 256;
-std::vector<uint8_t> pattern_bytes(int node_index, size_t len) {
-    std::vector<uint8_t> v(len);
-    for (size_t k = 0; k < std::min(len, kPatternPeriod); ++k) v[k] = pattern(node_index, k);
-    for (size_t k = kPatternPeriod; k < len; k += kPatternPeriod)
-        std::memcpy(v.data() + k, v.data(), std::min(kPatternPeriod, len - k));
-    return v;
-}
-bool holds_pattern(const uint8_t* p, size_t len, int node_index) {
-    const std::vector<uint8_t> period = pattern_bytes(node_index, kPatternPeriod);
-    for (size_t k = 0; k < len; k += kPatternPeriod)
-        if (std::memcmp(p + k, period.data(), std::min(kPatternPeriod, len - k)) != 0) return false;
-    return true;
-}
-
 // Times one rsmapi call in simulated nanoseconds.
 template <typename F>
 int timed(double& took_ns, F&& f) {
@@ -159,14 +139,14 @@ struct Scenario {
         c.sync();   // importers have put
         for (int i = 1; i < c.size(); ++i) {
             const uint8_t* slice = seg_mem + (i - 1) * opt.bytes;
-            const bool ok = holds_pattern(slice, opt.bytes, i);
+            const bool ok = rsmsim::holds_pattern(slice, opt.bytes, static_cast<size_t>(i));
             report.check(0, fmt::format("verify slice of node {} ({} B)", rsmsim::Cluster::node_id(i), opt.bytes), ok, i);
         }
         c.sync();   // verified
         c.sync();   // importers have got, written with putv, and disconnected
         for (int i = 1; i < c.size(); ++i) {
             const uint8_t* slice = seg_mem + (i - 1) * opt.bytes;
-            const bool ok = holds_pattern(slice, opt.bytes, i + 100);
+            const bool ok = rsmsim::holds_pattern(slice, opt.bytes, static_cast<size_t>(i) + 100);
             report.check(0, fmt::format("verify putv data of node {} ({} B)", rsmsim::Cluster::node_id(i), opt.bytes), ok, i);
         }
         report.line(0, "rsm_memseg_export_unpublish", rsm_memseg_export_unpublish(ex));
@@ -183,7 +163,7 @@ struct Scenario {
         rsm_memseg_import_handle_t im = connect(ctl, me);
         rsmapi_barrier_t bar{};
         const off_t base = static_cast<off_t>((me - 1) * opt.bytes);
-        std::vector<uint8_t> data = pattern_bytes(me, opt.bytes);
+        std::vector<uint8_t> data = rsmsim::pattern_bytes(opt.bytes, static_cast<size_t>(me));
         if (im) {
             report.line(me, "rsm_memseg_import_init_barrier", rsm_memseg_import_init_barrier(im, RSM_BAR_DEFAULT, &bar));
             put_slice(im, me, base, data);
@@ -192,7 +172,7 @@ struct Scenario {
         c.sync();   // verified
         if (im) {
             get_slice_back(im, me, base, data);
-            data = pattern_bytes(me + 100, opt.bytes);
+            data = rsmsim::pattern_bytes(opt.bytes, static_cast<size_t>(me) + 100);
             putv_getv_slice(im, me, base, data);
             report.line(me, "rsm_memseg_import_destroy_barrier", rsm_memseg_import_destroy_barrier(&bar));
             report.line(me, "rsm_memseg_import_disconnect", rsm_memseg_import_disconnect(im));
@@ -285,7 +265,7 @@ struct AllToAll {
         if (!rc) rc = rsm_memseg_export_publish(ex, &id, nullptr, 0);
         if (rc) report.line(me, "export", rc);
         c.sync();
-        std::vector<uint8_t> data = pattern_bytes(me, opt.bytes);
+        std::vector<uint8_t> data = rsmsim::pattern_bytes(opt.bytes, static_cast<size_t>(me));
         int failures = 0, first_rc = RSM_SUCCESS;
         for (int peer = 0; peer < n; ++peer) {
             if (peer == me) continue;
@@ -312,7 +292,7 @@ struct AllToAll {
         for (int peer = 0; peer < n; ++peer) {
             if (peer == me) continue;
             const uint8_t* slot = mem[static_cast<size_t>(me)] + static_cast<size_t>(peer) * opt.bytes;
-            const bool slot_ok = holds_pattern(slot, opt.bytes, peer);
+            const bool slot_ok = rsmsim::holds_pattern(slot, opt.bytes, static_cast<size_t>(peer));
             ok = ok && slot_ok;
             excused = excused && (slot_ok || failed.count({peer, me}));
         }

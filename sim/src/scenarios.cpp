@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "page_buffer.h"
+#include "test_pattern.h"
 #include "rsmapi.h"
 
 namespace rsmsim {
@@ -15,8 +16,6 @@ constexpr rsm_memseg_id_t kPingId = 0x7E0010;   // + node index
 constexpr rsm_memseg_id_t kSgId = 0x7E0020;
 constexpr rsm_memseg_id_t kStormId = 0x7E0030;
 constexpr rsm_memseg_id_t kBarrierId = 0x7E0040;
-
-uint8_t pattern(size_t k, size_t salt) { return static_cast<uint8_t>(k * 13 + salt * 7 + 1); }
 
 rsmapi_controller_handle_t controller(std::vector<ScenarioCall>& calls, int me) {
     rsmapi_controller_handle_t c = nullptr;
@@ -126,10 +125,8 @@ void BandwidthSweep::measure(int method, size_t bytes, void* handle, void* barri
     const size_t salt = rows_.size();
     const bool writes = method == 0 || method == 2 || method == kMapped;
     // The side that is read holds a fresh pattern; the other is cleared.
-    for (size_t k = 0; k < bytes; ++k) {
-        (writes ? local : remote)[k] = pattern(k, salt);
-        (writes ? remote : local)[k] = 0;
-    }
+    fill_pattern(writes ? local : remote, bytes, salt);
+    std::memset(writes ? remote : local, 0, bytes);
     double ns = 0;
     int rc;
     if (method == kMapped) {
@@ -139,8 +136,7 @@ void BandwidthSweep::measure(int method, size_t bytes, void* handle, void* barri
         rc = transfer(method, im, local, bytes);
         ns = Cluster::now_ns() - t0;
     }
-    bool same = true;
-    for (size_t k = 0; k < bytes && same; ++k) same = (writes ? remote : local)[k] == pattern(k, salt);
+    const bool same = holds_pattern(writes ? remote : local, bytes, salt);
     rows_.push_back({kMethods[method], bytes, ns / 1000.0, ns > 0 ? bytes / (ns / 1000.0) : 0.0, same, rc});
 }
 
@@ -240,10 +236,8 @@ void ScatterGather::run(Cluster& cl, int me) {
                     uint8_t* remote = buf_->remote.p;
                     uint8_t* local = buf_->local.p;
                     const size_t salt = rows_.size();
-                    for (size_t k = 0; k < bytes_; ++k) {
-                        (put ? local : remote)[k] = pattern(k, salt);
-                        (put ? remote : local)[k] = 0;
-                    }
+                    fill_pattern(put ? local : remote, bytes_, salt);
+                    std::memset(put ? remote : local, 0, bytes_);
                     // Entries in reverse order of their offsets: a chain need not be sorted.
                     std::vector<rsm_iovec_t> v(static_cast<size_t>(entries));
                     const size_t part = bytes_ / static_cast<size_t>(entries);
@@ -263,8 +257,7 @@ void ScatterGather::run(Cluster& cl, int me) {
                     const double t0 = Cluster::now_ns();
                     const int r = put ? rsm_memseg_import_putv(&sg) : rsm_memseg_import_getv(&sg);
                     const double us = (Cluster::now_ns() - t0) / 1000.0;
-                    bool same = true;
-                    for (size_t k = 0; k < bytes_ && same; ++k) same = (put ? remote : local)[k] == pattern(k, salt);
+                    const bool same = holds_pattern(put ? remote : local, bytes_, salt);
                     rows_.push_back({put ? "putv" : "getv", handle ? "handle" : "va", entries, us, same, r});
                 }
         if (rc == RSM_SUCCESS) calls_.push_back({1, "rsm_free_localmemory_handle", rsm_free_localmemory_handle(two.ctl, lh)});
@@ -340,7 +333,7 @@ void BarrierUnderFaults::run(Cluster& cl, int me) {
         calls_.push_back({1, "rsm_memseg_import_set_mode(explicit)", rsm_memseg_import_set_mode(two.im, RSM_BARRIER_MODE_EXPLICIT)});
         uint8_t slot[64];
         for (int r = 0; r < rounds_; ++r) {
-            for (size_t k = 0; k < sizeof slot; ++k) slot[k] = pattern(k, static_cast<size_t>(r) + 1);
+            fill_pattern(slot, sizeof slot, static_cast<size_t>(r) + 1);
             for (int attempt = 0; attempt < 5 && !sh_->landed[static_cast<size_t>(r)]; ++attempt) {
                 int rc = rsm_memseg_import_open_barrier(&two.bar);
                 if (rc == RSM_SUCCESS) rc = rsm_memseg_import_put(two.im, static_cast<off_t>(r) * 64, slot, sizeof slot);
@@ -357,9 +350,7 @@ void BarrierUnderFaults::run(Cluster& cl, int me) {
         for (int r = 0; r < rounds_; ++r) {
             if (!sh_->landed[static_cast<size_t>(r)]) continue;
             ++landed_;
-            bool same = true;
-            for (size_t k = 0; k < 64; ++k) same = same && sh_->mem.p[static_cast<size_t>(r) * 64 + k] == pattern(k, static_cast<size_t>(r) + 1);
-            lost_ += !same;
+            lost_ += !holds_pattern(sh_->mem.p + static_cast<size_t>(r) * 64, 64, static_cast<size_t>(r) + 1);
         }
     two.finish(cl, me, calls_);
 }
