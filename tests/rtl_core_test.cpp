@@ -428,6 +428,41 @@ TEST_F(Core, DmaSplitsAnEntryIntoAlignedPacketsOfAtMost64Bytes) {
     EXPECT_TRUE(m->irq_o);
 }
 
+TEST_F(Core, DmaPacketsAreCountedAsIssuedAtTheEdgeThatIssuesThem) {
+    dma_setup();
+    ASSERT_TRUE(wr(r::BAR_NODE, 12));
+    desc(0, 0x10000, 60, 200, 2 | kWrite);
+    ASSERT_TRUE(wr(r::DMA_COUNT, 1));
+    ASSERT_TRUE(wr(r::DMA_CTRL, kGo | r::DMA_CTRL_f::IRQ_MASK));
+    // No ev_issue_i pulse from the datapath: the engine's own issue counts.
+    unsigned seen = 0;
+    for (int i = 0; i < 20; ++i) {
+        tick();
+        seen = static_cast<unsigned>(pkts.size());
+        EXPECT_EQ(rd(r::BAR_ISSUED), seen) << "counted at the edge the packet appears, cycle " << i;
+    }
+    ASSERT_EQ(seen, 5u);
+    EXPECT_EQ(rd(r::TXN_ISSUED), 5u);
+    EXPECT_EQ(rd(r::BAR_OUTSTANDING), 5u);
+    EXPECT_EQ(drain(), 5);
+    // A window access every cycle until, and in, the cycle the next chain's
+    // one packet leaves, to the same node: both issues of that cycle count.
+    desc(0, 0x20000, 0, 64, 2 | kWrite);
+    ASSERT_TRUE(wr(r::DMA_CTRL, kGo));
+    unsigned pulses = 0;
+    while (pkts.empty() && pulses < 20) {
+        m->ev_issue_i = 1;
+        m->ev_node_i = 12;
+        tick();
+        idle();
+        m->eval();
+        ++pulses;
+    }
+    ASSERT_EQ(pkts.size(), 1u);
+    EXPECT_EQ(rd(r::BAR_ISSUED), 5u + pulses + 1u);
+    EXPECT_EQ(rd(r::TXN_ISSUED), 5u + pulses + 1u);
+}
+
 TEST_F(Core, DmaRunsAChainOf16EntriesAndSignalsTheExporter) {
     dma_setup();
     for (unsigned i = 0; i < 16; ++i) desc(i, 0x100000 + i * 0x1000, i * 100, 100 + i, 2 | (i % 2 ? kWrite : 0));

@@ -129,10 +129,14 @@ void Adapter::run_core(const sc_time& delay) {
 }
 
 void Adapter::send_request(Packet p, const sc_time& delay) {
-    p.src = node_id_;
-    p.txn = next_txn_++;
     if (p.train > 1) core_->issued(p.dst, p.train);
     else core_->event(RtlEvent::Issue, p.dst);
+    launch(std::move(p), delay);
+}
+
+void Adapter::launch(Packet p, const sc_time& delay) {
+    p.src = node_id_;
+    p.txn = next_txn_++;
     fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
 }
 
@@ -166,12 +170,11 @@ bool Adapter::send_dma_train(const DmaPacket& d, const sc_time& issued, const sc
         depart = start - now + first_read;
         if (err != kOk) {   // the local buffer is not readable: nothing leaves
             fabric_.bulk_release(p.bulk);
-            core_->issued(p.dst, p.train);
             core_->dma_train_response(p.dst, d.entry, err, p.train, p.train);
             return true;
         }
     }
-    send_request(std::move(p), depart);
+    launch(std::move(p), depart);
     return false;
 }
 
@@ -203,13 +206,12 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
                 // The local buffer is not readable: the packet never leaves;
                 // the entry fails as if the request had been refused.
                 p.src = node_id_;
-                core_->event(RtlEvent::Issue, p.dst);
                 core_->dma_response(p.dst, d.entry, err);
                 answered_locally = true;
                 continue;
             }
         }
-        send_request(std::move(p), depart);
+        launch(std::move(p), depart);   // the core counted it as it issued it
     }
     dma_cycle_base_ = core_->cycles();
     return answered_locally;

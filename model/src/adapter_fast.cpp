@@ -69,6 +69,13 @@ int lowest_bit(uint64_t m) { return m ? __builtin_ctzll(m) : 0; }
 
 }  // namespace
 
+// The DMA engine's wires at an edge: its current entry and what it issues.
+struct AdapterFast::DmaEdge {
+    uint8_t cur;
+    uint32_t c_len, c_rem, c_ctl, raddr, n, packets;
+    bool last_pkt, last_ent, resp_bad, issue_now;
+};
+
 // What the blocks read of each other at an edge.
 struct AdapterFast::Cross {
     bool att_cmd, exp_cmd;
@@ -93,6 +100,10 @@ struct AdapterFast::Cross {
     // Registered pulses between blocks.
     bool post_err, signal, dma_done, dma_err, dma_post;
     uint8_t dma_post_slot, dma_post_noacc;
+    // The packets the DMA engine issues at this edge (0: none) and their
+    // node: the counters count them at the same edge.
+    uint32_t dma_issued;
+    uint16_t dma_issue_node;
 };
 
 AdapterFast::AdapterFast(uint16_t node_id, bool link_up, bool whole_entries)
@@ -171,6 +182,11 @@ AdapterFast::Cross AdapterFast::cross(const Pins& in) const {
         x.dx_node = att_.node[dslot];
         x.dx_segid = att_.segid[dslot];
     }
+    if (dma_.state == st(r::DmaState::ISSUE)) {
+        const DmaEdge e = dma_edge(in);
+        x.dma_issued = e.issue_now ? e.packets : 0;
+        x.dma_issue_node = dma_.node;
+    }
     x.post_err = sig_.post_err;
     x.signal = sig_.signal;
     x.dma_done = dma_.done;
@@ -187,7 +203,8 @@ void AdapterFast::tick(const Pins& in) {
     // before the edge: it goes last. Blocks with nothing to do keep their state.
     if (x.att_cmd || in.revoke_rx) tick_import(in, x);
     if (x.exp_cmd || in.imp_add) tick_export(in, x);
-    if (in.reg_wr || in.ev_issue || in.ev_ack || in.ev_err || in.ev_xlate_err || in.ev_route) tick_barrier(in);
+    if (in.reg_wr || in.ev_issue || in.ev_ack || in.ev_err || in.ev_xlate_err || in.ev_route || x.dma_issued)
+        tick_barrier(in, x);
     tick_signal(in, x);
     tick_dma(in, x);
     tick_csr(in, x);
@@ -222,7 +239,7 @@ void AdapterFast::tick_csr(const Pins& in, const Cross& x) {
     // Hardware causes win over a simultaneous clear, so no event is lost.
     c.intr_state = hw_set | (c.intr_state & ~(hit(r::INTR_STATE) ? w & kCauses : 0u)) |
                    (hit(r::INTR_TEST) ? w & kCauses : 0u);
-    if (in.ev_issue) c.txn_issued += in.packets;
+    c.txn_issued += (in.ev_issue ? in.packets : 0) + x.dma_issued;
     if (in.ev_ack) c.txn_acked += in.packets;
     c.err_count += (in.ev_err ? in.failed : 0) + uint32_t{xlate_err};
     if (in.ev_err || in.ev_xlate_err) c.err_last = in.ev_err_class;
@@ -339,10 +356,11 @@ void AdapterFast::tick_export(const Pins& in, const Cross& x) {
     }
 }
 
-void AdapterFast::tick_barrier(const Pins& in) {
+void AdapterFast::tick_barrier(const Pins& in, const Cross& x) {
     Barrier& b = bar_;
     if (in.reg_wr && in.reg_addr == r::BAR_NODE) b.sel = GET(BAR_NODE, NODE, in.reg_wdata);
     if (in.ev_route) ++b.route_gen;
+    if (x.dma_issued && node_ok(x.dma_issue_node)) b.issued[node_slot(x.dma_issue_node)] += x.dma_issued;
     if (!node_ok(in.ev_node)) return;
     const unsigned s = node_slot(in.ev_node);
     if (in.ev_issue) b.issued[s] += in.packets;
@@ -478,12 +496,6 @@ bool AdapterFast::dma_waiting() const {
            (d.state == st(r::DmaState::DRAIN) && d.total_out != 0);
 }
 
-// The DMA engine's wires at an edge: its current entry and what it issues.
-struct AdapterFast::DmaEdge {
-    uint8_t cur;
-    uint32_t c_len, c_rem, c_ctl, raddr, n, packets;
-    bool last_pkt, last_ent, resp_bad, issue_now;
-};
 
 AdapterFast::DmaEdge AdapterFast::dma_edge(const Pins& in) const {
     const Dma& d = dma_;

@@ -132,7 +132,8 @@ module adapter_core (
     wire [1:0]  exp_acl_perm;
     wire        post_err, signal, dma_done, dma_err, sig_active, dma_active;
     assign active_o = sig_active || dma_active;
-    wire        dma_post, dma_post_noacc;
+    wire        dma_post, dma_post_noacc, dma_issue;
+    wire [15:0] dma_issue_node;
     wire [5:0]  dma_post_slot, dx_slot, pl_slot;
     wire [27:0] dx_off;
     wire [28:0] dx_len;
@@ -155,7 +156,7 @@ module adapter_core (
         .exp_ctrl_o(exp_ctrl), .exp_acl_node_o(exp_acl_node), .exp_acl_perm_o(exp_acl_perm),
         .exp_rd_segid_i(exp_rd_segid), .exp_rd_base_i(exp_rd_base),
         .exp_rd_size_i(exp_rd_size), .exp_rd_ctrl_i(exp_rd_ctrl), .exp_rd_importers_i(exp_rd_importers),
-        .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
+        .ev_issue_i(ev_issue_i), .dma_issue_i(dma_issue), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
         .ev_xlate_err_i(ev_xlate_err_i), .ev_err_class_i(ev_err_class_i),
         .post_err_i(post_err), .signal_i(signal), .dma_done_i(dma_done), .dma_err_i(dma_err),
         .conn_go_o(conn_go_o), .conn_node_o(conn_node_o), .conn_segid_o(conn_segid_o),
@@ -200,6 +201,7 @@ module adapter_core (
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(bar_rdata),
         .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
         .ev_xlate_err_i(ev_xlate_err_i), .ev_node_i(ev_node_i),
+        .dma_issue_i(dma_issue), .dma_node_i(dma_issue_node),
         .ev_err_class_i(ev_err_class_i), .ev_route_i(ev_route_i)
     );
 
@@ -232,7 +234,8 @@ module adapter_core (
         .pkt_remote_o(dma_pkt_remote_o), .pkt_len_o(dma_pkt_len_o),
         .resp_valid_i(dma_resp_valid_i), .resp_entry_i(dma_resp_entry_i), .resp_err_i(dma_resp_err_i),
         .post_o(dma_post), .post_slot_o(dma_post_slot), .post_noacc_o(dma_post_noacc),
-        .done_o(dma_done), .err_o(dma_err), .active_o(dma_active)
+        .done_o(dma_done), .err_o(dma_err), .active_o(dma_active),
+        .issue_o(dma_issue), .issue_node_o(dma_issue_node)
     );
 endmodule
 `default_nettype wire

@@ -48,6 +48,7 @@ module adapter_csr (
     input  wire [63:0] exp_rd_importers_i,
     // datapath events, at most one of each per cycle
     input  wire        ev_issue_i,
+    input  wire        dma_issue_i,     // the DMA engine issued a packet
     input  wire        ev_ack_i,
     input  wire        ev_err_i,        // a response carried an error class
     input  wire        ev_xlate_err_i,  // a window access failed translation
@@ -164,7 +165,7 @@ module adapter_csr (
                 | (intr_state & ~(hit(REG_INTR_STATE) ? get_INTR_STATE(reg_wdata_i) : {INTR_CAUSES{1'b0}}))
                 | (hit(REG_INTR_TEST) ? get_INTR_TEST(reg_wdata_i) : {INTR_CAUSES{1'b0}});
 
-            if (ev_issue_i) txn_issued <= txn_issued + 32'd1;
+            txn_issued <= txn_issued + {31'd0, ev_issue_i} + {31'd0, dma_issue_i};
             if (ev_ack_i)   txn_acked <= txn_acked + 32'd1;
             // Remote and translation errors of one cycle are both counted.
             err_count <= err_count + {31'd0, ev_err_i} + {31'd0, xlate_err};

@@ -17,7 +17,9 @@ module barrier_counters (
     input  wire        ev_xlate_err_i,  // a window access to node ev_node_i refused locally
     input  wire [15:0] ev_node_i,
     input  wire [3:0]  ev_err_class_i,
-    input  wire        ev_route_i      // the fabric rerouted
+    input  wire        ev_route_i,     // the fabric rerouted
+    input  wire        dma_issue_i,    // the DMA engine issued a packet to node dma_node_i
+    input  wire [15:0] dma_node_i
 );
 `include "adapter_regs.vh"
     localparam integer NODES = MAX_NODES;
@@ -32,6 +34,9 @@ module barrier_counters (
     wire [NODE_SLOT_W-1:0] ev_slot  = node_slot(ev_node_i);
     wire [NODE_SLOT_W-1:0] sel_slot = node_slot(sel);
     wire       ev_ok    = node_ok(ev_node_i);
+    wire [NODE_SLOT_W-1:0] dma_slot = node_slot(dma_node_i);
+    wire       ev_inc   = ev_ok && ev_issue_i;
+    wire       dma_inc  = node_ok(dma_node_i) && dma_issue_i;
 
     integer i;
     always @(posedge clk or negedge rst_n) begin
@@ -47,7 +52,12 @@ module barrier_counters (
         end else begin
             if (reg_wr_i && reg_addr_i == REG_BAR_NODE) sel <= get_BAR_NODE_NODE(reg_wdata_i);
             if (ev_route_i) route_gen <= route_gen + 32'd1;
-            if (ev_ok && ev_issue_i) issued_q[ev_slot] <= issued_q[ev_slot] + 32'd1;
+            // Two issues in one cycle (a window access and a DMA packet) both count.
+            if (ev_inc && dma_inc && ev_slot == dma_slot) issued_q[ev_slot] <= issued_q[ev_slot] + 32'd2;
+            else begin
+                if (ev_inc)  issued_q[ev_slot] <= issued_q[ev_slot] + 32'd1;
+                if (dma_inc) issued_q[dma_slot] <= issued_q[dma_slot] + 32'd1;
+            end
             if (ev_ok && ev_ack_i)   acked_q[ev_slot] <= acked_q[ev_slot] + 32'd1;
             // A refused access is an error of the span too: it never left.
             if (ev_ok && (ev_err_i || ev_xlate_err_i)) begin

@@ -44,7 +44,11 @@ module dma_engine #(
     output reg         post_noacc_o,
     output reg         done_o,      // DMA_DONE cause: chain end with IRQ, or an entry with IRQ
     output reg         err_o,       // DMA_ERR cause
-    output wire        active_o     // can make progress without an outside event
+    output wire        active_o,    // can make progress without an outside event
+    // the packet issued at this edge, for the counters (issued when the
+    // engine issues it, not when the datapath reports it: no cycle of its own)
+    output wire        issue_o,
+    output wire [15:0] issue_node_o
 );
 `include "adapter_regs.vh"
 
@@ -97,6 +101,8 @@ module dma_engine #(
     wire can_issue = state == DMA_STATE_ISSUE && !error_st && total_out < WIN;
     wire resp_bad;
     wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
+    assign issue_o = issue_now;
+    assign issue_node_o = node;
     wire waiting   = (state == DMA_STATE_ISSUE && total_out >= WIN) ||
                      (state == DMA_STATE_WAIT && outstanding[cur] != ZERO) ||
                      (state == DMA_STATE_DRAIN && total_out != ZERO);

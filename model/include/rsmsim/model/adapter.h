@@ -74,7 +74,10 @@ private:
     void answer_lookup(const Packet& p);
     uint8_t bell_from_exporter(const Packet& p);
     uint8_t bell_from_importer(const Packet& p);
+    // A request the core is told of as it leaves (the barrier counters count
+    // it), and one the core issued itself (a DMA packet: counted already).
     void send_request(Packet p, const sc_core::sc_time& delay);
+    void launch(Packet p, const sc_core::sc_time& delay);
     // Sends the packets the DMA engine issued; true if some were answered locally.
     bool send_dma_packets(const sc_core::sc_time& delay);
     void send_window_train(Cmd cmd, const Translation& x, uint32_t offset, const uint8_t* data, uint32_t len,

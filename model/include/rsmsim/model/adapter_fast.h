@@ -172,7 +172,7 @@ private:
     void write_staging(const Pins& in, const Cross& x);
     void tick_import(const Pins& in, const Cross& x);
     void tick_export(const Pins& in, const Cross& x);
-    void tick_barrier(const Pins& in);
+    void tick_barrier(const Pins& in, const Cross& x);
     void tick_signal(const Pins& in, const Cross& x);
     void signal_walk(const Pins& in, const Cross& x);
     void signal_post(const Pins& in, const Cross& x);
