@@ -112,15 +112,15 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest
     // between them (mostly picoseconds of rounding), are kept as one: a
     // packet looking for a gap then steps over a busy run in one step, not one
     // per packet in it (a DMA chain reserves thousands ahead; walking them
-    // made the cost per packet grow with the packets in flight).
-    auto at = busy.emplace(t, t + length).first;
-    if (at != busy.begin()) {
-        auto before = std::prev(at);
-        if (at->first - before->second < shortest) {
-            before->second = at->second;
-            busy.erase(at);
-            at = before;
-        }
+    // made the cost per packet grow with the packets in flight). The usual
+    // case, a packet right behind a run, extends the run in place.
+    const auto next = busy.upper_bound(t);   // the stretch before it ends at or before t
+    auto at = next;
+    if (next != busy.begin() && t - std::prev(next)->second < shortest) {
+        at = std::prev(next);
+        at->second = t + length;
+    } else {
+        at = busy.emplace_hint(next, t, t + length);
     }
     if (auto after = std::next(at); after != busy.end() && after->first - at->second < shortest) {
         at->second = after->second;
