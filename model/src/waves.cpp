@@ -243,16 +243,18 @@ void Waves::take(const Change& c) {
 }
 
 // The step's change of `s` if it wins over the one noted so far (ranks).
+// A signal is listed for the step once a change to another value than its
+// current one wins (half the changes noted set the value a signal has).
 void Waves::note(Signal s, uint64_t value, uint64_t r) {
     StepEntry& e = step_[static_cast<size_t>(s)];
-    if (e.step != step_no_) {
-        e.step = step_no_;
-        touched_.push_back(s);
-    } else if (r < e.rank) {
-        return;
-    }
+    if (e.step != step_no_) e.step = step_no_;
+    else if (r < e.rank) return;
     e.rank = r;
     e.value = value;
+    if (e.listed != step_no_ && value != sig_[static_cast<size_t>(s)].current) {
+        e.listed = step_no_;
+        touched_.push_back(s);
+    }
 }
 
 // The header, in scope order (signals of one scope together, in the order
@@ -355,7 +357,7 @@ void Waves::write_step(uint64_t t) {
     for (const Signal s : touched_) {
         const uint64_t v = step_[static_cast<size_t>(s)].value;
         SignalState& g = sig_[static_cast<size_t>(s)];
-        if (g.current == v) continue;
+        if (g.current == v) continue;   // a later change of the step set it back
         g.current = v;
         if (!window_open_ || t > sel_.to_ps) continue;
         if (!timed && t > sel_.from_ps) out_->time(t);
@@ -434,37 +436,32 @@ void Waves::write_gtkw(const std::string& gtkw_path) const {
     if (open_node != UINT32_MAX) g << "@1000200\n-" << (open_node ? "node" + std::to_string(open_node) : "fabric") << "\n";
 }
 
-namespace {
-// The variable's value (little-endian hosts: the low bytes). Verilator keeps
-// signals in 1-, 2-, 4- or 8-byte variables: fixed-size copies, no memcpy call.
-uint64_t load(const void* var, size_t bytes) {
-    switch (bytes) {
-    case 1: return *static_cast<const uint8_t*>(var);
-    case 2: { uint16_t v; std::memcpy(&v, var, 2); return v; }
-    case 4: { uint32_t v; std::memcpy(&v, var, 4); return v; }
-    case 8: { uint64_t v; std::memcpy(&v, var, 8); return v; }
-    }
-    uint64_t v = 0;
-    std::memcpy(&v, var, bytes);
-    return v;
-}
-}  // namespace
-
 void Probes::sample_at_delta_end() {
-    if (queued_ || probes_.empty()) return;
+    if (queued_ || empty()) return;
     queued_ = true;
-    probes_.front().waves->sample_later(*this);
+    waves_->sample_later(*this);
 }
 
-void Probes::sample() {
-    uint64_t now = UINT64_MAX;   // read once, if anything changed
-    for (Probe& p : probes_) {
-        const uint64_t v = load(p.var, p.bytes);
+// A variable's value is its low bytes (little-endian hosts). Verilator keeps
+// signals in 1-, 2-, 4- or 8-byte variables: fixed-size copies.
+template <typename U>
+void Probes::sample_each(std::vector<Probe>& probes, uint64_t& now) {
+    for (Probe& p : probes) {
+        U v;
+        std::memcpy(&v, p.var, sizeof v);
         if (v == p.last) continue;
         p.last = v;
         if (now == UINT64_MAX) now = Waves::now_ps();
         p.waves->set(p.sig, v, now);
     }
+}
+
+void Probes::sample() {
+    uint64_t now = UINT64_MAX;   // read once, if anything changed
+    sample_each<uint8_t>(by_size_[0], now);
+    sample_each<uint16_t>(by_size_[1], now);
+    sample_each<uint32_t>(by_size_[2], now);
+    sample_each<uint64_t>(by_size_[3], now);
 }
 
 }  // namespace rsmsim::model
