@@ -5,7 +5,9 @@ fidelity, measured in one run. Table 1: per workload, host instructions
 core), cycle (the C++ core, cycle for cycle) and fast (the C++ core, whole
 DMA entries as trains), with the ratios to rtl; rtl and cycle must give the
 same report, else it stops. Table 2: the host cost of single rsmapi calls
-(bench/process_cost.c, in-process) in each fidelity, against a memcpy of
+(bench/process_cost.c, in-process; the median of --runs runs, interleaved
+with the floor's, since this machine's speed drifts by the minute) in each
+fidelity, against a memcpy of
 the same bytes in the same process and against the TLM floor
 (bench/tlm_floor.cpp: one b_transport and wait, the least a register access
 costs in this architecture; a put makes nine accesses, and waits four
@@ -13,6 +15,7 @@ times in fast, where a program runs ahead of simulated time)."""
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,15 +83,29 @@ def workloads(sim, callgrind):
                   f"{ratio(row['rtl'][pick], row['fast'][pick])} | {walls} |", flush=True)
 
 
-def calls(build):
-    costs = {}
-    for f in FIDELITIES:
-        out = subprocess.run([f"{build}/bench/process_cost_inproc"], capture_output=True, text=True,
-                             env=dict(ENV, RSMSIM_FIDELITY=f))
-        if out.returncode != 0:
-            sys.exit(f"process_cost_inproc ({f}) failed\n{out.stderr[-2000:]}")
-        costs[f] = {m.group(1): float(m.group(2)) for m in re.finditer(r"cost (\S+) (\d+)", out.stdout)}
+def measure(cmd, env):
+    # The "cost NAME NS" lines of one run.
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    costs = {m.group(1): float(m.group(2)) for m in re.finditer(r"cost (\S+) (\d+)", out.stdout)}
+    if out.returncode != 0 or not costs:
+        sys.exit(f"{' '.join(cmd)} failed\n{out.stderr[-2000:]}")
+    return costs
+
+
+def calls(build, runs):
+    # Each figure is the median of `runs` runs, the fidelities interleaved
+    # and the floor measured between them: this machine's speed drifts.
+    samples = {f: {} for f in FIDELITIES}
+    floors = []
+    for _ in range(runs):
+        for f in FIDELITIES:
+            for key, ns in measure([f"{build}/bench/process_cost_inproc"], dict(ENV, RSMSIM_FIDELITY=f)).items():
+                samples[f].setdefault(key, []).append(ns)
+        floors.append(measure([f"{build}/bench/tlm_floor"], ENV)["tlm_floor"])
+    costs = {f: {key: statistics.median(v) for key, v in samples[f].items()} for f in FIDELITIES}
+    floor = statistics.median(floors)
     print()
+    print(f"(median of {runs} runs each)")
     print("| call (host time per call) | " + " | ".join(FIDELITIES) + " | rtl/fast |")
     print("|---" * (len(FIDELITIES) + 2) + "|")
     names = {"put4": "4-byte put, implicit barrier", "post": "signal post", "putv1M": "putv, 1 MiB in one entry",
@@ -100,11 +117,6 @@ def calls(build):
     ratios = " | ".join(f"{costs[f]['putv16M'] / memcpy:.1f}x" for f in FIDELITIES)
     print(f"| putv 16 MiB / memcpy of 16 MiB ({memcpy / 1e6:.2f} ms) | {ratios} | |")
     # The floor: one TLM transport and wait, as NodeBus makes per register access.
-    out = subprocess.run([f"{build}/bench/tlm_floor"], capture_output=True, text=True, env=ENV)
-    m = re.search(r"cost tlm_floor (\d+)", out.stdout)
-    if out.returncode != 0 or not m:
-        sys.exit(f"tlm_floor failed\n{out.stderr[-2000:]}")
-    floor = float(m.group(1))
     ratios = " | ".join(f"{costs[f]['put4'] / floor:.1f}x" for f in FIDELITIES)
     print(f"| 4-byte put / TLM floor (one b_transport + wait: {floor:.0f} ns) | {ratios} | |")
 
@@ -113,9 +125,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("build", help="the build directory (build/sim/rsmsim, build/bench/process_cost_inproc)")
     ap.add_argument("--no-callgrind", action="store_true", help="wall time only")
+    ap.add_argument("--runs", type=int, default=5, help="runs per call figure (their median)")
     a = ap.parse_args()
     workloads(f"{a.build}/sim/rsmsim", not a.no_callgrind)
-    calls(a.build)
+    calls(a.build, a.runs)
 
 
 if __name__ == "__main__":
