@@ -9,7 +9,7 @@ same report, else it stops. Table 2: the host cost of single rsmapi calls
 with the floor's, since this machine's speed drifts by the minute) in each
 fidelity, against a memcpy of the same bytes in the same process and
 against the TLM floor (bench/tlm_floor.cpp: one b_transport and wait, the
-least a register access costs in this architecture; a put makes eight
+least a register access costs in this architecture; a put makes nine
 accesses, and waits twice in fast, where a program runs ahead of simulated
 time)."""
 import argparse
