@@ -100,8 +100,11 @@ struct AdapterFast::Cross {
     // Registered pulses between blocks.
     bool post_err, signal, dma_done, dma_err, dma_post;
     uint8_t dma_post_slot, dma_post_noacc;
-    // The packets the DMA engine issues at this edge (0: none) and their
-    // node: the counters count them at the same edge.
+    // The DMA engine's wires at this edge, worked out once (the engine and
+    // the counters read them) unless the engine idles; the packets it issues
+    // (0: none) and their node, which the counters count at the same edge.
+    bool dma_active;
+    DmaEdge dma;
     uint32_t dma_issued;
     uint16_t dma_issue_node;
 };
@@ -182,10 +185,12 @@ AdapterFast::Cross AdapterFast::cross(const Pins& in) const {
         x.dx_node = att_.node[dslot];
         x.dx_segid = att_.segid[dslot];
     }
-    if (dma_.state == st(r::DmaState::ISSUE)) {
-        const DmaEdge e = dma_edge(in);
-        x.dma_issued = e.issue_now ? e.packets : 0;
-        x.dma_issue_node = dma_.node;
+    const Dma& d = dma_;
+    x.dma_active = d.busy || in.reg_wr || in.dma_resp || (d.done | d.err | d.post | d.pkt_valid);
+    if (x.dma_active) {
+        x.dma = dma_edge(in);
+        x.dma_issued = x.dma.issue_now ? x.dma.packets : 0;
+        x.dma_issue_node = d.node;
     }
     x.post_err = sig_.post_err;
     x.signal = sig_.signal;
@@ -521,9 +526,9 @@ AdapterFast::DmaEdge AdapterFast::dma_edge(const Pins& in) const {
 
 void AdapterFast::tick_dma(const Pins& in, const Cross& x) {
     Dma& d = dma_;
-    if (!d.busy && !in.reg_wr && !in.dma_resp && !(d.done | d.err | d.post | d.pkt_valid)) return;   // idle
+    if (!x.dma_active) return;   // idle
     const Dma old = d;   // small: counters and the state machine
-    const DmaEdge e = dma_edge(in);
+    const DmaEdge& e = x.dma;
     d.pkt_valid = d.post = d.done = d.err = 0;
     if (!old.busy && in.reg_wr) write_descriptor(in);   // register writes are ignored while busy
 
