@@ -133,7 +133,7 @@ struct Attachments::Impl {
 
     void gateway();
     const std::vector<Conn*>& collect_requests();
-    void advise_waiters();
+    void advise_waiters(bool long_wait);
     void sleep_until_arrivals(const std::function<bool()>& take_arrivals,
                               std::chrono::steady_clock::time_point deadline);
     static bool admit(const std::vector<Conn*>& arrived);
@@ -216,10 +216,15 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
         waiting.resize(kept);
         return waiting.empty();
     };
-    advise_waiters();
     // A thread usually calls again within microseconds: look a while
-    // before sleeping in the kernel (a wake-up costs far more).
-    if (!rsm::remote::wait_for(take_arrivals, [] { return rsm::remote::kWaitBusy; })) {
+    // before sleeping in the kernel (a wake-up costs far more). Threads in
+    // a call keep their cores meanwhile (a wake-up of theirs too costs more
+    // than a short computation they might slow down); once the computation
+    // proves long, they leave the cores to it if they are too many.
+    advise_waiters(false);
+    const auto busy = [] { return rsm::remote::kWaitBusy; };
+    if (!rsm::remote::look_busily(take_arrivals, busy) &&
+        (advise_waiters(true), !rsm::remote::look_yielding(take_arrivals, busy))) {
         const auto deadline = std::chrono::steady_clock::now() +
                               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                   std::chrono::duration<double>(stall_limit_s));
@@ -236,11 +241,11 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
     return arrivals;
 }
 
-// Threads in a call wait for the ones computing: they leave the cores to
-// them when there are more threads awake than cores. The simulator's own
-// core is its own to look busily on.
-void Attachments::Impl::advise_waiters() {
-    crowded = awake_threads() > cores;
+// Threads in a call wait for the ones computing: in a `long_wait` they
+// leave the cores to them when there are more threads awake than cores.
+// The simulator's own core is its own to look busily on.
+void Attachments::Impl::advise_waiters(bool long_wait) {
+    crowded = long_wait && awake_threads() > cores;
     for (Conn* c : conns)
         if (c->state == Conn::State::InCall)
             c->ch->how_to_wait.store(crowded ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield,

@@ -193,24 +193,33 @@ inline uint64_t host_ns() {
 // core that other parties need.
 inline constexpr uint64_t kYieldNs = 200'000;
 
-// Looks for `ready()` as `how()` says, until it says to sleep or the yields
-// run out; false: the caller sleeps on the socket.
+// Busy looks for `ready()` while `how()` says so, for at most ~20 us (a
+// pause is ~19 ns on this machine's cores).
 template <typename Ready, typename How>
-bool wait_for(Ready ready, How how) {
-    // At most ~20 us of busy looks (a pause is ~19 ns on this machine's cores).
+bool look_busily(Ready ready, How how) {
     for (int i = 0; i < 1000 && how() == kWaitBusy; ++i) {
         if (ready()) return true;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        asm volatile("yield");
-#endif
+        relax();
     }
+    return ready();
+}
+
+// Looks for `ready()` with a yield of the core between looks, until `how()`
+// says to sleep or the yields run out; false: the caller sleeps.
+template <typename Ready, typename How>
+bool look_yielding(Ready ready, How how) {
     for (const uint64_t start = host_ns(); host_ns() - start < kYieldNs && how() != kWaitSleep;) {
         if (ready()) return true;
         ::sched_yield();
     }
     return ready();
+}
+
+// Looks for `ready()` as `how()` says, until it says to sleep or the yields
+// run out; false: the caller sleeps on the socket.
+template <typename Ready, typename How>
+bool wait_for(Ready ready, How how) {
+    return look_busily(ready, how) || look_yielding(ready, how);
 }
 
 // Wakes the side sleeping on `fd`.
