@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "adapter_regs.h"
+#include "rsm/bus.h"
 #include "rsm/remote.h"
 #include "rsmsim/attach.h"
 #include "rsmsim/cluster.h"
@@ -25,7 +26,7 @@ namespace remote = rsm::remote;
 namespace r = rsm::regs;
 using remote::Op;
 
-remote::Request request(Op op, uint64_t a = 0) { return {op, 0, a, 0, 0, 0, 0}; }
+remote::Request request(Op op, uint64_t a = 0) { return {op, 0, a, 0, 0, 0, 0, 0, 0}; }
 remote::PostedWrite write32(uint64_t offset, uint32_t value) { return {offset, value, 4, 0}; }
 remote::PostedWrite read32(uint64_t offset) { return {offset, 0, remote::kPostedRead, 0}; }
 
@@ -111,4 +112,47 @@ TEST(Attach, PostedReadsSeeTheWritesBeforeThemAndComeBackWithTheReply) {
     EXPECT_EQ(9u, answered.value);
     EXPECT_EQ(1u, refused.posted_failed);
     EXPECT_EQ(0u, refused.status);
+}
+
+// The signal unit's waits, as librsm's rsm_intr_signal_wait sends them: one
+// request that looks, sleeps on the interrupt, acknowledges the cause it
+// woke for (the node's ack epoch moves) and, once met, makes its write.
+TEST(Attach, AnAcknowledgingWaitTakesWhatItFindsAndAcknowledgesTheWakeUpsItSleepsThrough) {
+    const uint32_t signal = r::INTR_STATE_f::SIGNAL_MASK;
+    const uint64_t ack = remote::RegWriteCode::encode({r::INTR_STATE, signal});
+    remote::Reply met{}, after_met{}, timed_out{}, state_after{}, stale{}, state_at_end{};
+    run_fake_process([&](FakeProcess& p) {
+        // Met at the first look: the write once met lands with it.
+        remote::Request q = request(Op::WaitRegAcking, r::SCRATCH);
+        q.b = 1'000'000;
+        q.c = 1u | remote::kOnceMet;
+        q.d = ack;
+        q.e = remote::RegWriteCode::encode({r::SCRATCH, 0x40});
+        met = p.call(q, {write32(r::SCRATCH, 1)});
+        after_met = p.call(request(Op::Read32, r::SCRATCH));
+        // Never met: an interrupt (raised by INTR_TEST) wakes the wait, which
+        // acknowledges it and sleeps again until the time is up.
+        q.c = 2u | remote::kOnceMet;
+        q.b = 5'000;
+        timed_out = p.call(q, {write32(r::INTR_ENABLE, signal), write32(r::INTR_TEST, signal)});
+        state_after = p.call(request(Op::Read32, r::INTR_STATE));
+        // A wait for the interrupt given an epoch that moved since looks again at once.
+        remote::Request w = request(Op::WaitIrqAcking, 1'000'000);
+        w.b = state_after.ack_epoch - 1;
+        w.d = ack;
+        stale = p.call(w, {write32(r::INTR_TEST, signal)});
+        state_at_end = p.call(request(Op::Read32, r::INTR_STATE));
+    });
+    EXPECT_EQ(static_cast<uint32_t>(rsm::hw::Bus::WaitResult::Met), met.status);
+    EXPECT_EQ(1u, met.value);
+    EXPECT_EQ(0x40u, after_met.value) << "the write once met";
+    EXPECT_EQ(0u, met.ack_epoch);
+    EXPECT_EQ(static_cast<uint32_t>(rsm::hw::Bus::WaitResult::Timeout), timed_out.status);
+    EXPECT_EQ(0x40u, timed_out.value) << "no write when the wait is not met";
+    EXPECT_EQ(1u, timed_out.ack_epoch) << "the wake-up it slept through was acknowledged once";
+    EXPECT_EQ(0u, state_after.value & signal);
+    EXPECT_EQ(1u, stale.value) << "back at once";
+    EXPECT_EQ(1u, stale.ack_epoch) << "without acknowledging";
+    EXPECT_EQ(signal, state_at_end.value & signal) << "the cause it did not sleep for is still up";
+    EXPECT_GE(timed_out.now_ns, met.now_ns + 5'000);
 }

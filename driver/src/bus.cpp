@@ -28,6 +28,38 @@ Bus::WaitResult Bus::wait_reg_then_read(uint64_t offset, uint32_t mask, bool set
     return read32_each(offsets, values, count) ? WaitResult::Met : WaitResult::BusError;
 }
 
+bool Bus::wait_irq_acking(uint64_t epoch, uint64_t timeout_ns, RegWrite ack) {
+    {
+        BusLock guard(*this);
+        if (ack_epoch() != epoch) return true;
+    }
+    if (!wait_irq(timeout_ns)) return false;
+    BusLock guard(*this);
+    (void)write32(ack.offset, ack.value);   // if refused, the line stays up: the next wait comes back at once
+    ++acks_;
+    return true;
+}
+
+Bus::WaitResult Bus::wait_reg_acking(uint64_t offset, uint32_t mask, uint64_t timeout_ns, RegWrite ack,
+                                     const RegWrite* once_met, uint32_t& last) {
+    const bool forever = timeout_ns == kNoTimeout;
+    const uint64_t start = now_ns();
+    for (;;) {
+        uint64_t epoch = 0;
+        {
+            BusLock guard(*this);
+            epoch = ack_epoch();
+            if (!read32(offset, last)) return WaitResult::BusError;
+            if (last & mask)
+                return !once_met || write32(once_met->offset, once_met->value) ? WaitResult::Met
+                                                                               : WaitResult::BusError;
+        }
+        const uint64_t waited = now_ns() - start;
+        if (!forever && waited >= timeout_ns) return WaitResult::Timeout;
+        (void)wait_irq_acking(epoch, forever ? kNoTimeout : timeout_ns - waited, ack);
+    }
+}
+
 bool Bus::read32_each(const uint64_t* offsets, uint32_t* values, size_t count) {
     for (size_t i = 0; i < count; ++i)
         if (!read32(offsets[i], values[i])) return false;

@@ -34,7 +34,7 @@ using remote::Request;
 
 // A request: its operands, and the bytes of payload that follow it.
 Request request(Op op, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint32_t payload = 0) {
-    return {op, payload, a, b, c, 0, 0};
+    return {op, payload, a, b, c, 0, 0, 0, 0};
 }
 
 // The channel the calling thread uses (0 unless it was lent one at its start).
@@ -52,6 +52,7 @@ struct Lane {
     bool block_posted = false;   // one of them a window write (in ch->posted_block)
     uint32_t* read_into[remote::kMaxPosted] = {};   // a posted read's reader (nullptr: a write)
     std::atomic<uint64_t> last_now{0};   // simulated time of the last answer
+    std::atomic<uint64_t> last_ack_epoch{0};   // the node's ack_epoch() then
 };
 
 class RemoteBus final : public Bus {
@@ -233,6 +234,34 @@ public:
                             count);
     }
 
+    // The node's count as of the calling thread's last answer: simulated
+    // time, and with it every waiter, stood still since (on a shared
+    // channel the answer may be older: an epoch that moved since only makes
+    // the wait look again).
+    uint64_t ack_epoch() override { return lane().last_ack_epoch.load(std::memory_order_relaxed); }
+    // The simulator keeps the count and makes the acknowledgement: one
+    // request, in slices on a shared channel (a slice's end is a wake-up).
+    bool wait_irq_acking(uint64_t epoch, uint64_t timeout_ns, RegWrite ack) override {
+        if (!remote::RegWriteCode::fits(ack)) return Bus::wait_irq_acking(epoch, timeout_ns, ack);
+        const uint64_t slice = sliced() ? std::min(timeout_ns, kSliceNs) : timeout_ns;
+        Request q = request(Op::WaitIrqAcking, slice, epoch);
+        q.d = remote::RegWriteCode::encode(ack);
+        Reply r{};
+        return call(q, nullptr, nullptr, 0, r) && (r.value != 0 || slice < timeout_ns);
+    }
+    WaitResult wait_reg_acking(uint64_t offset, uint32_t mask, uint64_t timeout_ns, RegWrite ack,
+                               const RegWrite* once_met, uint32_t& last) override {
+        if (sliced() || !remote::RegWriteCode::fits(ack) || (once_met && !remote::RegWriteCode::fits(*once_met)))
+            return Bus::wait_reg_acking(offset, mask, timeout_ns, ack, once_met, last);
+        Request q = request(Op::WaitRegAcking, offset, timeout_ns, mask | (once_met ? remote::kOnceMet : 0));
+        q.d = remote::RegWriteCode::encode(ack);
+        q.e = once_met ? remote::RegWriteCode::encode(*once_met) : 0;
+        Reply r{};
+        if (!call(q, nullptr, nullptr, 0, r)) return WaitResult::BusError;
+        last = static_cast<uint32_t>(r.value);
+        return static_cast<WaitResult>(r.status);
+    }
+
     // The program's own clock (not the driver's, which times its waits and
     // may read the time before its last writes went out): it does not run
     // ahead of the thread's writes, which take simulated time.
@@ -392,6 +421,7 @@ private:
         if (!await_reply(*ch, seq) || ch->rep.payload > in_len) lost();
         r = ch->rep;
         l.last_now.store(r.now_ns, std::memory_order_relaxed);
+        l.last_ack_epoch.store(r.ack_epoch, std::memory_order_relaxed);
         if (r.payload && in) std::memcpy(in, ch->data, r.payload);
         hand_over_posted_reads(l, r);
     }

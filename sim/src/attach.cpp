@@ -25,6 +25,7 @@ namespace {
 using rsm::remote::Op;
 using rsm::remote::Reply;
 using rsm::remote::Request;
+using rsm::remote::RegWriteCode;
 
 const char* op_name(Op op) {
     switch (op) {
@@ -49,6 +50,8 @@ const char* op_name(Op op) {
     case Op::Lock: return "taking a lock";
     case Op::CondWait: return "a wait on a condition variable";
     case Op::WaitRegRead: return "a wait for a register, then register reads";
+    case Op::WaitIrqAcking: return "a wait for the interrupt, acknowledging it";
+    case Op::WaitRegAcking: return "a wait for a register, acknowledging the interrupt";
     }
     return "an unknown request";
 }
@@ -245,11 +248,10 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
 // leave the cores to them when there are more threads awake than cores.
 // The simulator's own core is its own to look busily on.
 void Attachments::Impl::advise_waiters(bool long_wait) {
-    crowded = long_wait && awake_threads() > cores;
+    crowded = awake_threads() > cores;
+    const auto how = crowded && long_wait ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield;
     for (Conn* c : conns)
-        if (c->state == Conn::State::InCall)
-            c->ch->how_to_wait.store(crowded ? rsm::remote::kWaitSleep : rsm::remote::kWaitYield,
-                                     std::memory_order_relaxed);
+        if (c->state == Conn::State::InCall) c->ch->how_to_wait.store(how, std::memory_order_relaxed);
 }
 
 // Sleeps on the processes' sockets until every thread in `waiting` has
@@ -383,6 +385,7 @@ void Attachments::Impl::proxy(Conn& c) {
 void Attachments::Impl::answer(Conn& c, Reply& r) {
     r.irq_rises = cluster.node(c.proc->info.node_index).bus.irq_rises();
     r.now_ns = Cluster::now_ns();
+    r.ack_epoch = cluster.node(c.proc->info.node_index).bus.ack_epoch();
     c.answered_any = true;
     c.last_op = c.req.op;
     c.last_ns = r.now_ns;
@@ -576,6 +579,19 @@ Reply Attachments::Impl::serve(Conn& c) {
         r.value = bus.wait_irq(q.a);
         r.status = 1;
         break;
+    case Op::WaitIrqAcking:
+        r.value = bus.wait_irq_acking(q.b, q.a, RegWriteCode::decode(q.d));
+        r.status = 1;
+        break;
+    case Op::WaitRegAcking: {
+        uint32_t last = 0;
+        const rsm::hw::Bus::RegWrite once_met = RegWriteCode::decode(q.e);
+        r.status = static_cast<uint32_t>(bus.wait_reg_acking(q.a, static_cast<uint32_t>(q.c), q.b,
+                                                             RegWriteCode::decode(q.d),
+                                                             (q.c & rsm::remote::kOnceMet) ? &once_met : nullptr, last));
+        r.value = last;
+        break;
+    }
     case Op::SleepNs:
         if (q.b == rsm::remote::kLookAgain) bus.look_again_ns(q.a);
         else bus.sleep_ns(q.a);

@@ -81,6 +81,34 @@ public:
                                           bool wake_on_irq, uint32_t& last, const uint64_t* offsets, uint32_t* values,
                                           size_t count);
 
+    // A register write a wait makes on the caller's behalf.
+    struct RegWrite {
+        uint64_t offset;
+        uint32_t value;
+    };
+    // How many interrupt acknowledgements waiters of this Bus have made (see
+    // wait_irq_acking). A waiter reads it before it looks at its registers
+    // and passes it on, so the wait knows whether a wake-up came meanwhile.
+    [[nodiscard]] virtual uint64_t ack_epoch() { return acks_; }
+    // For an interrupt cause its waiters acknowledge themselves (the signal
+    // unit's: several threads may wait for their own events behind it).
+    // Sleeps as wait_irq does, unless a waiter acknowledged since `epoch`
+    // (that wake-up may have been the caller's: it must look again first);
+    // once woken, makes the write `ack` (to the cause's write-one-to-clear
+    // bit) so the line can rise for the next event. Either way the caller
+    // looks again. True = woken or the epoch moved, false = `timeout_ns`
+    // passed. The acknowledgement never lands while another waiter looks
+    // (both hold the lock): that race would leave the waiter asleep with
+    // its event pending.
+    virtual bool wait_irq_acking(uint64_t epoch, uint64_t timeout_ns, RegWrite ack);
+    // Looks at the register at `offset` until a bit of `mask` is set or
+    // `timeout_ns` has passed (kNoTimeout: no limit), sleeping between
+    // looks as wait_irq_acking does. Once met, makes the write `once_met`
+    // (unless null) with the look, under the lock: a waiter takes what it
+    // found before another can. One request where the device is far away.
+    virtual WaitResult wait_reg_acking(uint64_t offset, uint32_t mask, uint64_t timeout_ns, RegWrite ack,
+                                       const RegWrite* once_met, uint32_t& last);
+
     // The calling thread idles for `ns` (simulated time in the simulator).
     virtual void sleep_ns(uint64_t ns) = 0;
     // A sleep of `ns` before the calling thread looks again at descriptors
@@ -120,6 +148,9 @@ public:
     // platform's traces; nothing may depend on it.
     virtual void api_enter(ApiCall call) { (void)call; }
     virtual void api_leave(ApiCall call, int rc) { (void)call, (void)rc; }
+
+private:
+    uint64_t acks_ = 0;   // under lock()
 };
 
 // Holds a Bus's lock for a scope.

@@ -24,6 +24,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "rsm/bus.h"
+
 namespace rsm::remote {
 
 // The environment the launcher gives each node process.
@@ -57,6 +59,10 @@ enum class Op : uint32_t {
     CondWait,       // a = a condition variable's address, b = the program mutex released first (0: none),
                     // c = deadline: status 1 when signalled, 0 at the deadline (the mutex is not taken again)
     WaitRegRead,    // WaitReg, then (once met) ReadEach of the offsets in the payload; reply payload = the values
+    WaitIrqAcking,  // a = timeout ns, b = epoch, d = the acknowledgement (a RegWriteCode):
+                    // Bus::wait_irq_acking; reply value = its result
+    WaitRegAcking,  // a = offset, b = timeout ns, c = mask | kOnceMet, d = the acknowledgement, e = the
+                    // write once met (if kOnceMet): Bus::wait_reg_acking, replied as WaitReg
 };
 inline constexpr uint64_t kNoDeadline = UINT64_MAX;
 inline constexpr uint64_t kLookAgain = 1;
@@ -71,6 +77,14 @@ struct WaitCondition {
         return {static_cast<uint32_t>(c), ((c >> 32) & 1) != 0, ((c >> 33) & 1) != 0};
     }
 };
+
+// A Bus::RegWrite in a request's operand (BAR offsets are 32-bit).
+struct RegWriteCode {
+    static bool fits(const rsm::hw::Bus::RegWrite& w) { return w.offset <= UINT32_MAX; }
+    static uint64_t encode(const rsm::hw::Bus::RegWrite& w) { return w.offset | (uint64_t{w.value} << 32); }
+    static rsm::hw::Bus::RegWrite decode(uint64_t v) { return {v & UINT32_MAX, static_cast<uint32_t>(v >> 32)}; }
+};
+inline constexpr uint64_t kOnceMet = uint64_t{1} << 32;   // in Op::WaitRegAcking's `c`
 
 // Register writes are posted: the process queues them in the channel and
 // goes on; they travel with its next request, which the simulator serves
@@ -102,7 +116,7 @@ inline constexpr uint32_t kMaxPostedBlock = 64u << 10;   // at most one such wri
 struct Request {
     Op op;
     uint32_t payload;   // bytes that follow
-    uint64_t a, b, c;
+    uint64_t a, b, c, d, e;
     uint32_t posted;    // posted writes before this request (in Channel::posted)
     uint32_t reserved;
 };
@@ -113,6 +127,7 @@ struct Reply {
     uint64_t value;
     uint64_t irq_rises;   // how often the node's interrupt line rose so far
     uint64_t now_ns;      // simulated time when answered: it stands still until the process calls again
+    uint64_t ack_epoch;   // the node's Bus::ack_epoch() then
     uint32_t posted_failed;   // a posted write was refused: the request itself was not carried out
     uint32_t reserved;
 };

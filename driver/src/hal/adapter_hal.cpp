@@ -232,6 +232,13 @@ HwStatus AdapterHal::wait_post_answer(uint64_t timeout_ns) {
     return from_err_class((st & r::SIG_POST_STATUS_f::RESULT_MASK) >> r::SIG_POST_STATUS_f::RESULT_SHIFT);
 }
 
+namespace {
+constexpr hw::Bus::RegWrite kSignalAck{r::INTR_STATE, r::INTR_STATE_f::SIGNAL_MASK};
+hw::Bus::RegWrite signal_consume(bool import, unsigned index) {
+    return {import ? r::SIG_IMP_CONSUME : r::SIG_CONSUME, index};
+}
+}  // namespace
+
 bool AdapterHal::signal_take(bool import, unsigned index, bool& taken) {
     // One read of the pending bitmap, one consume write: a waiter per
     // segment never races itself.
@@ -240,19 +247,30 @@ bool AdapterHal::signal_take(bool import, unsigned index, bool& taken) {
         uint64_t pending = 0;
         if (!bus_.read64(r::SIG_IMP_PENDING_LO, pending)) return false;
         taken = (pending >> index) & 1;
-        return !taken || wr(r::SIG_IMP_CONSUME, index);
+    } else {
+        uint32_t pending = 0;
+        if (!rd(r::SIG_PENDING, pending)) return false;
+        taken = (pending >> index) & 1;
     }
-    uint32_t pending = 0;
-    if (!rd(r::SIG_PENDING, pending)) return false;
-    taken = (pending >> index) & 1;
-    return !taken || wr(r::SIG_CONSUME, index);
+    const hw::Bus::RegWrite consume = signal_consume(import, index);
+    return !taken || bus_.write32(consume.offset, consume.value);
+}
+
+HwStatus AdapterHal::signal_take_waiting(bool import, unsigned index, uint64_t timeout_ns) {
+    // The import bitmap is a register pair: the word that holds the entry's bit.
+    const uint32_t reg = import ? r::SIG_IMP_PENDING_LO + 4 * (index / 32) : r::SIG_PENDING;
+    const hw::Bus::RegWrite consume = signal_consume(import, index);
+    uint32_t last = 0;
+    return status_of(bus_.wait_reg_acking(reg, 1u << (index % 32), timeout_ns, kSignalAck, &consume, last));
 }
 
 bool AdapterHal::signal_pending(uint32_t& exports, uint64_t& imports) {
     return rd(r::SIG_PENDING, exports) && bus_.read64(r::SIG_IMP_PENDING_LO, imports);
 }
 
-bool AdapterHal::ack_signal() { return wr(r::INTR_STATE, r::INTR_STATE_f::SIGNAL_MASK); }
+bool AdapterHal::sleep_until_signal(uint64_t epoch, uint64_t timeout_ns) {
+    return bus_.wait_irq_acking(epoch, timeout_ns, kSignalAck);
+}
 
 DmaResult AdapterHal::dma_run(const DmaEntry* e, unsigned count, bool sigpost, bool no_accumulate,
                               uint64_t timeout_ns) {

@@ -131,10 +131,17 @@ public:
     // Takes one pending event of an export entry (or, with `import`, of an
     // import entry). `taken` says whether one was pending.
     [[nodiscard]] bool signal_take(bool import, unsigned index, bool& taken);
+    // signal_take once an event is pending (kNoTimeout: no limit), sleeping
+    // on the SIGNAL interrupt meanwhile (whichever waiter wakes acknowledges
+    // it). Ok, Timeout or BusFault.
+    [[nodiscard]] HwStatus signal_take_waiting(bool import, unsigned index, uint64_t timeout_ns);
     // Which export entries and which import entries have events pending.
     [[nodiscard]] bool signal_pending(uint32_t& exports, uint64_t& imports);
-    // Acknowledges the SIGNAL interrupt cause.
-    [[nodiscard]] bool ack_signal();
+    // For a waiter that looks at the pending events itself: read
+    // signal_epoch() before looking, then sleep_until_signal(epoch, ...)
+    // (see Bus::wait_irq_acking). False: the time passed.
+    [[nodiscard]] uint64_t signal_epoch() { return bus_.ack_epoch(); }
+    bool sleep_until_signal(uint64_t epoch, uint64_t timeout_ns);
 
     // Runs a DMA chain (1..16 entries) and waits for it to end.
     [[nodiscard]] DmaResult dma_run(const DmaEntry* entries, unsigned count, bool sigpost,

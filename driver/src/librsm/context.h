@@ -33,9 +33,6 @@ struct Controller {
     rsmapi_controller_attr_t attr{};
     std::set<struct Segment*> polled;   // segments with a pollfd
     bool isr_installed = false;
-    // Bumped (under the Bus lock) each time a waiter acknowledges the SIGNAL
-    // interrupt cause; see wait_for_signal in rsmlib.cpp.
-    uint64_t signal_epoch = 0;
     explicit Controller(hw::Bus* b) : bus(b), hal(*b), agent(hal) {}
 };
 

@@ -823,25 +823,6 @@ int impl_rsm_intr_signal_post(void* memseg, uint_t flags) {
     return RSMERR_BAD_SEG_HNDL;
 }
 
-namespace {
-// Sleeps until an interrupt or for `slice_ns`, unless some waiter on this
-// controller acknowledged SIGNAL since the caller read `epoch` (before it
-// looked at the pending bits): that interrupt may have been for the caller,
-// so it looks again first. The wake-up is acknowledged under the Bus lock,
-// so an acknowledge never lands while another waiter's look is in flight --
-// the race that used to leave a waiter asleep with its event pending.
-void wait_for_signal(Controller& c, uint64_t epoch, uint64_t slice_ns) {
-    {
-        rsm::hw::BusLock guard(*c.bus);
-        if (c.signal_epoch != epoch) return;
-    }
-    if (!c.bus->wait_irq(slice_ns)) return;
-    rsm::hw::BusLock guard(*c.bus);
-    (void)c.hal.ack_signal();
-    ++c.signal_epoch;
-}
-}  // namespace
-
 int impl_rsm_intr_signal_wait(void* memseg, int timeout) {
     if (!memseg) return RSMERR_BAD_SEG_HNDL;
     Controller* c = nullptr;
@@ -858,27 +839,26 @@ int impl_rsm_intr_signal_wait(void* memseg, int timeout) {
     } else {
         return RSMERR_BAD_SEG_HNDL;
     }
-    auto& hal = c->hal;
-    const uint64_t start = c->bus->now_ns();
-    const bool forever = timeout < 0;
-    const uint64_t limit = forever ? 0 : static_cast<uint64_t>(timeout) * 1'000'000ull;
-    for (;;) {
-        bool taken = false;
-        uint64_t epoch = 0;
-        {
-            rsm::hw::BusLock guard(*c->bus);   // not held while waiting
-            epoch = c->signal_epoch;
-            if (index != ~0u && !hal.signal_take(import, index, taken)) return RSMERR_INTERNAL_ERROR;
-            if (taken) sync_pollfds(*c);
+    // No timeout: sleep on the interrupt alone, so a run where nothing can
+    // ever post ends (and says who waits) instead of spinning.
+    const uint64_t limit = timeout < 0 ? rsm::hw::kNoTimeout : static_cast<uint64_t>(timeout) * 1'000'000ull;
+    if (index == ~0u) {
+        // Other segments' events still wake the node (and are acknowledged).
+        for (const uint64_t start = c->bus->now_ns();;) {
+            const uint64_t waited = c->bus->now_ns() - start;
+            if (limit != rsm::hw::kNoTimeout && waited >= limit) return RSMERR_TIMEOUT;
+            const uint64_t epoch = c->hal.signal_epoch();
+            (void)c->hal.sleep_until_signal(epoch, limit == rsm::hw::kNoTimeout ? limit : limit - waited);
         }
-        if (taken) return RSM_SUCCESS;
-        const uint64_t waited = c->bus->now_ns() - start;
-        if (!forever && waited >= limit) return RSMERR_TIMEOUT;
-        // Any interrupt wakes us; we re-check our own segment's events. No
-        // timeout: sleep on the interrupt alone, so a run where nothing can
-        // ever post ends (and says who waits) instead of spinning.
-        wait_for_signal(*c, epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
     }
+    switch (c->hal.signal_take_waiting(import, index, limit)) {
+    case rsm::hal::HwStatus::Ok: break;
+    case rsm::hal::HwStatus::Timeout: return RSMERR_TIMEOUT;
+    default: return RSMERR_INTERNAL_ERROR;
+    }
+    rsm::hw::BusLock guard(*c->bus);
+    sync_pollfds(*c);
+    return RSM_SUCCESS;
 }
 
 // ===================================================================== pollfds
@@ -969,7 +949,7 @@ int wait_for_events(struct pollfd fds[], nfds_t nfds, int64_t timeout_ns, rsm::h
         uint64_t epoch = 0;
         if (mine) {
             rsm::hw::BusLock guard(*mine->bus);
-            epoch = mine->signal_epoch;
+            epoch = mine->hal.signal_epoch();
             sync_pollfds(*mine);
         }
         const int polled = ::poll(fds, nfds, 0);
@@ -980,7 +960,7 @@ int wait_for_events(struct pollfd fds[], nfds_t nfds, int64_t timeout_ns, rsm::h
         const uint64_t waited = bus->now_ns() - start;
         if (!forever && waited >= limit) return 0;
         if (mine) {
-            wait_for_signal(*mine, epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
+            (void)mine->hal.sleep_until_signal(epoch, forever ? rsm::hw::kNoTimeout : limit - waited);
         } else if (nfds == 0 && !forever) {
             bus->sleep_ns(limit - waited);   // nothing to look at: a sleep
         } else {
