@@ -1,6 +1,7 @@
 /* pollsleep.c - looks at a quiet pipe are not idleness while something is
- * still to come: node 4 polls a pipe nobody writes for 3 s of simulated
- * time (a look every 10 us) while node 8 sleeps 3.1 s. Nothing else
+ * still to come: node 4 polls a pipe nobody writes for 300 ms of simulated
+ * time (a look every 10 us: 30,000 round trips, which a loaded machine
+ * makes slow) while node 8 sleeps 310 ms. Nothing else
  * happens meanwhile, yet node 8's wake-up is due, so even a tiny
  * --stall-limit must not end the run: both exit 0. */
 #include "../../sim/examples/procs/common.h"
@@ -12,7 +13,7 @@ int main(void) {
     rsmapi_controller_handle_t c;
     CHECK(rsm_get_controller("sci0", &c));
     if (my_node() == 8) {
-        const struct timespec p = {3, 100000000};
+        const struct timespec p = {0, 310000000};
         nanosleep(&p, NULL);
         printf("slept until %.0f us\n", now_us());
         return 0;
@@ -20,7 +21,7 @@ int main(void) {
     int fd[2];
     if (pipe(fd) != 0) return 1;
     struct pollfd p = {fd[0], POLLIN, 0};
-    const int n = poll(&p, 1, 3000);
+    const int n = poll(&p, 1, 300);
     printf("poll returned %d at %.0f us\n", n, now_us());
     return n == 0 ? 0 : 1;
 }
