@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "adapter_regs.h"
 #include "rsmsim/model/host_memory.h"
 #include "support/cluster_run.h"
 #include "support/export_scenario.h"
@@ -574,3 +575,37 @@ TEST(ExportRebind, MovesThePublishedSegmentUnderItsImporters) {
 }
 
 }  // namespace
+
+// A poll (a wait with no interrupt to sleep on, such as a large put's
+// barrier flush) reads back to back a few times, then pauses for a
+// fraction (1/16) of the time waited so far before each read: far fewer
+// reads than one per read time, and it ends at most that fraction late.
+TEST(Bus, ALongPollPausesBetweenReadsAndEndsAtMostASixteenthLate) {
+    namespace r = rsm::regs;
+    constexpr uint64_t kSetAt = 100'000;   // ns: the other program sets the bit then
+    Cluster cl(rsmsim::test::config(1));
+    auto& bus = cl.node(0).bus;
+    uint64_t start = 0, end = 0, reads = 0, read_ns = 0;
+    rsm::hw::Bus::WaitResult result = rsm::hw::Bus::WaitResult::BusError;
+    cl.spawn(0, [&] {
+        uint32_t v = 0;
+        start = bus.now_ns();
+        const uint64_t before = bus.accesses();
+        ASSERT_TRUE(bus.read32(r::SCRATCH, v));
+        read_ns = bus.now_ns() - start;
+        result = bus.wait_reg(r::SCRATCH, 1, true, 1'000'000, false, v);
+        end = bus.now_ns();
+        reads = bus.accesses() - before - 2;   // less the first read and the other program's write
+    });
+    cl.spawn(0, [&] {
+        bus.sleep_ns(kSetAt);
+        ASSERT_TRUE(bus.write32(r::SCRATCH, 1));
+    });
+    ASSERT_TRUE(cl.run());
+    ASSERT_EQ(rsm::hw::Bus::WaitResult::Met, result);
+    ASSERT_GT(read_ns, 0u);
+    EXPECT_GE(end, kSetAt);
+    EXPECT_LE(end - start, kSetAt + kSetAt / 16 + 2 * read_ns) << "at most a sixteenth late (and a read or two)";
+    EXPECT_LT(reads, kSetAt / read_ns / 2) << "fewer than half the reads of a back-to-back poll";
+    EXPECT_GT(reads, 8u);
+}

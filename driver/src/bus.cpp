@@ -1,22 +1,35 @@
+#include <algorithm>
+
 #include "librsm/context.h"
 #include "remote_bus.h"
 
 namespace rsm::hw {
 
+namespace {
+constexpr unsigned kPollLooksBackToBack = 8;
+constexpr uint64_t kPollPauseFraction = 16;
+}  // namespace
+
 Bus::~Bus() = default;
 
 // The loop itself, in register reads: a platform may run it nearer the
 // device (the process-per-node Bus sends it as one request). Each look is a
-// register read, which takes time, so time always advances.
+// register read, which takes time, so time always advances. A poll (no
+// interrupt to sleep on) looks back to back a few times, then pauses for a
+// fraction of the time waited so far before each look: a long wait (a
+// large put's flush) then takes a few dozen reads instead of one per read
+// time, and ends at most that fraction late.
 Bus::WaitResult Bus::wait_reg(uint64_t offset, uint32_t mask, bool set, uint64_t timeout_ns, bool wake_on_irq,
                               uint32_t& last) {
-    const uint64_t deadline = now_ns() + timeout_ns;
-    for (;;) {
+    const uint64_t start = now_ns();
+    const uint64_t deadline = start + timeout_ns;
+    for (unsigned looks = 1;; ++looks) {
         if (!read32(offset, last)) return WaitResult::BusError;
         if (((last & mask) != 0) == set) return WaitResult::Met;
         const uint64_t now = now_ns();
         if (now >= deadline) return WaitResult::Timeout;
         if (wake_on_irq) (void)wait_irq(deadline - now);
+        else if (looks >= kPollLooksBackToBack) sleep_ns(std::min((now - start) / kPollPauseFraction, deadline - now));
     }
 }
 
