@@ -226,8 +226,12 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
     // proves long, they leave the cores to it if they are too many.
     advise_waiters(false);
     const auto busy = [] { return rsm::remote::kWaitBusy; };
-    if (!rsm::remote::look_busily(take_arrivals, busy) &&
-        (advise_waiters(true), !rsm::remote::look_yielding(take_arrivals, busy))) {
+    bool arrived = rsm::remote::look_busily(take_arrivals, busy);
+    if (!arrived) {
+        advise_waiters(true);
+        arrived = rsm::remote::look_yielding(take_arrivals, busy);
+    }
+    if (!arrived) {
         const auto deadline = std::chrono::steady_clock::now() +
                               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                   std::chrono::duration<double>(stall_limit_s));
