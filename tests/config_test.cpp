@@ -2,6 +2,7 @@
 // NAME=VALUE overrides. Bad input is refused with a message and changes
 // nothing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -176,8 +177,9 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     EXPECT_NE(err.find("need links"), std::string::npos) << err;
 }
 
+// A name of this process's own: ctest runs a test in several fidelities at once.
 std::string write_file(const std::string& name, const std::string& text) {
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path = ::testing::TempDir() + std::to_string(::getpid()) + "_" + name;
     std::ofstream(path) << text;
     return path;
 }

@@ -453,7 +453,8 @@ TEST(SegmentIdFile, ADirectoryIsABadConfigurationNotABadAppid) {
 
 TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
     PageBuffer seg(1 << 20), src(1 << 20);
-    const std::string vcd = ::testing::TempDir() + "defects_in_flight.vcd";
+    // Its own name: ctest runs this test in several fidelities at once.
+    const std::string vcd = ::testing::TempDir() + "defects_in_flight_" + std::to_string(::getpid()) + ".vcd";
     rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
     cfg.vcd_path = vcd;
     cfg.fidelity = rsmsim::model::Fidelity::Rtl;   // the RTL's counter, whatever the suite runs in
