@@ -229,7 +229,7 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
     bool arrived = rsm::remote::look_busily(take_arrivals, busy);
     if (!arrived) {
         advise_waiters(true);
-        arrived = rsm::remote::look_yielding(take_arrivals, busy);
+        arrived = rsm::remote::look_yielding(take_arrivals, busy, true);
     }
     if (!arrived) {
         const auto deadline = std::chrono::steady_clock::now() +

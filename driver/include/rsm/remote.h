@@ -208,6 +208,15 @@ inline uint64_t host_ns() {
 // core that other parties need.
 inline constexpr uint64_t kYieldNs = 200'000;
 
+// A yield that kept the caller off its core this long means another
+// program (not a party of the run) holds the core: the scheduler gives a
+// sleeper that wakes the core back at once, a yielder only after that
+// program's time slice (milliseconds).
+inline constexpr uint64_t kCoreTakenNs = 50'000;
+// After such a yield the process sleeps instead of yielding for a while.
+inline constexpr uint64_t kNoYieldNs = 100'000'000;
+inline std::atomic<uint64_t> g_yield_again_at{0};
+
 // Busy looks for `ready()` while `how()` says so, for at most ~20 us (a
 // pause is ~19 ns on this machine's cores).
 template <typename Ready, typename How>
@@ -222,10 +231,18 @@ bool look_busily(Ready ready, How how) {
 // Looks for `ready()` with a yield of the core between looks, until `how()`
 // says to sleep or the yields run out; false: the caller sleeps.
 template <typename Ready, typename How>
-bool look_yielding(Ready ready, How how) {
-    for (const uint64_t start = host_ns(); host_ns() - start < kYieldNs && how() != kWaitSleep;) {
+bool look_yielding(Ready ready, How how, bool core_of_its_own = false) {
+    const uint64_t start = host_ns();
+    if (core_of_its_own && start < g_yield_again_at.load(std::memory_order_relaxed)) return ready();
+    for (uint64_t now = start; now - start < kYieldNs && how() != kWaitSleep;) {
         if (ready()) return true;
         ::sched_yield();
+        const uint64_t after = host_ns();
+        if (core_of_its_own && after - now > kCoreTakenNs) {
+            g_yield_again_at.store(after + kNoYieldNs, std::memory_order_relaxed);
+            break;
+        }
+        now = after;
     }
     return ready();
 }
