@@ -213,7 +213,8 @@ inline constexpr uint64_t kYieldNs = 200'000;
 // sleeper that wakes the core back at once, a yielder only after that
 // program's time slice (milliseconds).
 inline constexpr uint64_t kCoreTakenNs = 50'000;
-// After such a yield the process sleeps instead of yielding for a while.
+// After such a yield the process sleeps instead of yielding for a while
+// (host time it may yield again: one per process).
 inline constexpr uint64_t kNoYieldNs = 100'000'000;
 inline std::atomic<uint64_t> g_yield_again_at{0};
 
@@ -229,7 +230,9 @@ bool look_busily(Ready ready, How how) {
 }
 
 // Looks for `ready()` with a yield of the core between looks, until `how()`
-// says to sleep or the yields run out; false: the caller sleeps.
+// says to sleep or the yields run out; false: the caller sleeps. A caller
+// on a `core_of_its_own` (the simulator) takes a long yield as another
+// program's (kCoreTakenNs); elsewhere it may be a party that computes.
 template <typename Ready, typename How>
 bool look_yielding(Ready ready, How how, bool core_of_its_own = false) {
     const uint64_t start = host_ns();
