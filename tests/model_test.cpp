@@ -7,6 +7,7 @@
 
 #include "adapter_regs.h"
 #include "rsmsim/model/register_table.h"
+#include "rsmsim/model/sim_time.h"
 #include "support/cluster_run.h"
 
 namespace {
@@ -59,6 +60,21 @@ void program_import(NodeBus& b, unsigned idx, uint32_t node, uint32_t segid, uin
 }
 
 uint64_t window(unsigned idx, uint64_t off) { return r::kWindowBase + (uint64_t{idx} << r::kWindowSlotShift) + off; }
+
+TEST(Model, NsTimeRoundsAsSystemCDoes) {
+    // Every figure a timing profile and its arithmetic can produce: whole,
+    // fractional, half-picosecond boundaries, tiny and large.
+    rsmsim::model::check_time_resolution();
+    std::vector<double> values = {0.0, 0.0004, 0.0005, 0.0015, 1.0, 0.9, 2.5e-3, 1.0 / 3.0, 64.0 * 1000.0 / 1300.0,
+                                  5e9, 123456.7894995, 1e12};
+    uint64_t x = 88172645463325252ull;   // xorshift: a fixed spread of values
+    for (int i = 0; i < 100000; ++i) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        values.push_back(static_cast<double>(x % 100000000) / static_cast<double>(1 + x % 4096));
+    }
+    for (double v : values)
+        ASSERT_EQ(rsmsim::model::ns_time(v).value(), sc_core::sc_time(v, sc_core::SC_NS).value()) << v;
+}
 
 TEST(Model, RegistersReadTheirResetValuesOverTlm) {
     run_nodes(2, [](int i, Cluster& c) {

@@ -1,5 +1,6 @@
 #include "rsmsim/model/adapter.h"
 
+#include "rsmsim/model/sim_time.h"
 #include "rsmsim/model/wave_names.h"
 #include "rsmsim/model/waves.h"
 
@@ -13,20 +14,18 @@ namespace rsmsim::model {
 
 namespace regs = rsm::regs;
 using sc_core::sc_time;
-using sc_core::SC_NS;
 
 namespace {
 constexpr uint8_t kOk = static_cast<uint8_t>(regs::ErrClass::OK);
 constexpr uint8_t kHostBus = static_cast<uint8_t>(regs::ErrClass::HOST_BUS);
-sc_time ns(double v) { return sc_time(v, SC_NS); }
 }  // namespace
 
 Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
                  const TimingProfile& timing, Fidelity fidelity)
     : sc_module(name), mmio("mmio"), dma("dma"), node_id_(node_id), fabric_(fabric),
       timing_(timing), core_(make_adapter_core(fidelity, node_id, true)), trains_(fidelity == Fidelity::Fast),
-      reg_read_time_(ns(timing.mmio_read_ns)),
-      reg_write_time_{ns(timing.mmio_write_ns + timing.clk_ns), ns(timing.mmio_write_ns + timing.clk_ns * 2)} {
+      reg_read_time_(ns_time(timing.mmio_read_ns)),
+      reg_write_time_{ns_time(timing.mmio_write_ns + timing.clk_ns), ns_time(timing.mmio_write_ns + timing.clk_ns * 2)} {
     mmio.register_b_transport(this, &Adapter::b_transport);
     fabric_.attach(*this);
 }
@@ -61,7 +60,7 @@ void Adapter::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
     else
         st = tlm::TLM_ADDRESS_ERROR_RESPONSE;
     if (st != tlm::TLM_OK_RESPONSE) {
-        delay += ns(timing_.mmio_write_ns);
+        delay += ns_time(timing_.mmio_write_ns);
         mark_mmio(BusError, addr, 0, delay);
     }
     t.set_response_status(st);
@@ -137,7 +136,7 @@ void Adapter::send_request(Packet p, const sc_time& delay) {
 void Adapter::launch(Packet p, const sc_time& delay) {
     p.src = node_id_;
     p.txn = next_txn_++;
-    fabric_.send(std::move(p), delay + ns(timing_.adapter_ns));
+    fabric_.send(std::move(p), delay + ns_time(timing_.adapter_ns));
 }
 
 uint8_t Adapter::train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t len, uint32_t one,
@@ -146,7 +145,7 @@ uint8_t Adapter::train_host_dma(tlm::tlm_command cmd, uint64_t addr, uint8_t* da
     // the others were on their way: only one packet's share is left to wait.
     sc_time whole = sc_core::SC_ZERO_TIME;
     const uint8_t err = host_dma(cmd, addr, data, len, whole);
-    const sc_time overlapped = ns(transfer_ns(double(len - one), timing_.host_MBps));
+    const sc_time overlapped = ns_time(transfer_ns(double(len - one), timing_.host_MBps));
     delay += whole > overlapped ? whole - overlapped : sc_core::SC_ZERO_TIME;   // a refused access took none
     return err;
 }
@@ -166,7 +165,7 @@ bool Adapter::send_dma_train(const DmaPacket& d, const sc_time& issued, const sc
             train_host_dma(tlm::TLM_READ_COMMAND, d.local, fabric_.bulk(p.bulk).data(), d.len, first, first_read);
         const sc_time start = std::max(now + issued, dma_host_free_);
         p.pace_ns = transfer_ns(double(d.len), timing_.host_MBps);
-        dma_host_free_ = start + ns(p.pace_ns);
+        dma_host_free_ = start + ns_time(p.pace_ns);
         depart = start - now + first_read;
         if (err != kOk) {   // the local buffer is not readable: nothing leaves
             fabric_.bulk_release(p.bulk);
@@ -186,7 +185,7 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     if (dma_host_free_ < now) dma_host_free_ = now;
     core_->take_dma_packets(packets_);
     for (const DmaPacket& d : packets_) {
-        const sc_time issued = delay + ns(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
+        const sc_time issued = delay + ns_time(timing_.clk_ns * double(d.cycle - std::min(d.cycle, dma_cycle_base_)));
         if (d.packets > 1) {
             answered_locally = send_dma_train(d, issued, now) || answered_locally;
             continue;
@@ -200,7 +199,7 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
             sc_time read_time = sc_core::SC_ZERO_TIME;
             const uint8_t err = host_dma(tlm::TLM_READ_COMMAND, d.local, p.data.data(), d.len, read_time);
             const sc_time start = std::max(now + issued, dma_host_free_);
-            dma_host_free_ = start + ns(transfer_ns(double(d.len), timing_.host_MBps));
+            dma_host_free_ = start + ns_time(transfer_ns(double(d.len), timing_.host_MBps));
             depart = start - now + read_time;
             if (err != kOk) {
                 // The local buffer is not readable: the packet never leaves;
@@ -262,18 +261,18 @@ tlm::tlm_response_status Adapter::window_write(tlm::tlm_generic_payload& t, cons
         // One train, its head leaving once its first packet streamed in.
         const uint32_t first = std::min(len, Packet::kMaxPayload - offset % Packet::kMaxPayload);
         send_window_train(Cmd::Write, x, offset, data, len,
-                          start + ns(timing_.mmio_write_ns + transfer_ns(double(first), timing_.pio_MBps)));
+                          start + ns_time(timing_.mmio_write_ns + transfer_ns(double(first), timing_.pio_MBps)));
     } else {
         for_each_packet(offset, len, [&](uint64_t at, uint32_t done, uint32_t n) {
             Packet p = Packet::request(Cmd::Write, x.node, x.segid, at, n);
             p.data.assign(data + done, data + done + n);
             // The posted write reaches the adapter after the host-bus latency.
             const sc_time streamed =
-                start + ns(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
+                start + ns_time(timing_.mmio_write_ns + transfer_ns(double(done + n), timing_.pio_MBps));
             send_request(std::move(p), streamed);
         });
     }
-    delay += ns(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
+    delay += ns_time(timing_.mmio_write_ns + transfer_ns(double(len), timing_.pio_MBps));
     mark_mmio(WinWrite, t.get_address(), len, delay);
     run_core(delay);
     return tlm::TLM_OK_RESPONSE;
@@ -285,7 +284,7 @@ tlm::tlm_response_status Adapter::window_read(tlm::tlm_generic_payload& t, const
     wait(delay);
     delay = sc_core::SC_ZERO_TIME;
     PendingRead pr{t.get_data_ptr(), 0, kOk, {}};
-    mark_mmio(WinRead, t.get_address(), t.get_data_length(), ns(timing_.mmio_read_ns));
+    mark_mmio(WinRead, t.get_address(), t.get_data_length(), ns_time(timing_.mmio_read_ns));
     const uint32_t len = t.get_data_length();
     if (trains_ && Packet::packets_of(offset, len) > 1) {
         reads_[next_txn_] = {&pr, 0};
@@ -301,7 +300,7 @@ tlm::tlm_response_status Adapter::window_read(tlm::tlm_generic_payload& t, const
     }
     while (pr.remaining > 0) wait(pr.done);
     run_core(delay);
-    delay += ns(timing_.mmio_read_ns);   // completion travels back over the host bus
+    delay += ns_time(timing_.mmio_read_ns);   // completion travels back over the host bus
     return pr.err == kOk ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE;
 }
 

@@ -1,5 +1,6 @@
 #include "rsmsim/model/fabric.h"
 
+#include "rsmsim/model/sim_time.h"
 #include "rsmsim/model/wave_names.h"
 
 #include <algorithm>
@@ -22,6 +23,7 @@ Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing, Topolo
       // No packet is shorter on the wire than a header and its CRC at full speed.
       shortest_(transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing.link_MBps), SC_NS),
       kind_(topology) {
+    check_time_resolution();
     SC_METHOD(deliver);
     sensitive << wake_;
     dont_initialize();
@@ -213,7 +215,7 @@ void Fabric::send(Packet p, sc_time delay) {
     if (crashed_.count(p.src)) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
-        if (!is_response(p.cmd)) time_out(p, depart + sc_time(timing_.response_timeout_ns, SC_NS));
+        if (!is_response(p.cmd)) time_out(p, depart + ns_time(timing_.response_timeout_ns));
         bulk_release(p.bulk);
         return;
     }
@@ -222,7 +224,7 @@ void Fabric::send(Packet p, sc_time delay) {
         const sc_time arrive = in_order(p, cross(p, *links, depart));
         if (p.train > 1 && !links->empty()) {
             // Its packets leave over the time its source needs for them.
-            const sc_time spread(std::max(p.pace_ns, transfer_ns(p.occupancy_bytes(), timing_.link_MBps)), SC_NS);
+            const sc_time spread = ns_time(std::max(p.pace_ns, transfer_ns(p.occupancy_bytes(), timing_.link_MBps)));
             trains_.push_back({p, links, depart, depart + spread, arrive, p.train, 0});
             trains_.back().seq = schedule(std::move(p), arrive);
             return;
@@ -259,7 +261,7 @@ void Fabric::answer_lost(Packet p, sc_time depart) {
     p.bulk = 0;
     p.failed = p.train;
     ++unreachable_;
-    schedule(std::move(p), depart + sc_time(timing_.response_timeout_ns, SC_NS));
+    schedule(std::move(p), depart + ns_time(timing_.response_timeout_ns));
 }
 
 void Fabric::answer_unreachable(const Packet& p, sc_time depart) {
@@ -268,7 +270,7 @@ void Fabric::answer_unreachable(const Packet& p, sc_time depart) {
     Packet r = p.response(response_to(p.cmd), static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE));
     ++unreachable_;
     r.id = ++sent_;
-    schedule(std::move(r), depart + sc_time(2 * timing_.hop_ns, SC_NS));
+    schedule(std::move(r), depart + ns_time(2 * timing_.hop_ns));
 }
 
 sc_time Fabric::cross(Packet& p, const std::vector<int>& links, sc_time depart) {
@@ -365,7 +367,7 @@ void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time
     for (int l : links) {
         Link& k = links_[static_cast<size_t>(l)];
         const double link_wire_ns = std::max(wire_ns * k.slowdown, p.pace_ns);
-        const sc_time wire(link_wire_ns, SC_NS);
+        const sc_time wire = ns_time(link_wire_ns);
         const sc_time start = k.reserve(head, wire, shortest_);
         if (waves_) trace_crossing(l, p, start, start + wire);
         k.packets += p.train;
@@ -405,7 +407,7 @@ void Fabric::deliver() {
         if (waves_) trace_delivery(p);
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
-            time_out(p, now + sc_time(timing_.response_timeout_ns, SC_NS));
+            time_out(p, now + ns_time(timing_.response_timeout_ns));
             bulk_release(p.bulk);
             continue;
         }

@@ -1,5 +1,7 @@
 #include "rsmsim/model/host_memory.h"
 
+#include "rsmsim/model/sim_time.h"
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -145,8 +147,7 @@ void HostMemory::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& dela
         t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);   // the process went away
         return;
     }
-    delay += sc_core::sc_time(timing_.host_mem_ns + transfer_ns(double(len), timing_.host_MBps),
-                              sc_core::SC_NS);
+    delay += ns_time(timing_.host_mem_ns + transfer_ns(double(len), timing_.host_MBps));
     t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
