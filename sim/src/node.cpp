@@ -58,6 +58,8 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
     }
     ++accesses_;
     ahead_ = delay;
+    // A register read changes nothing; anything else may have scheduled activity.
+    if (cmd != tlm::TLM_READ_COMMAND || offset >= rsm::regs::kRegSpace) forget_due();
     return t.is_response_ok();
 }
 
@@ -65,10 +67,17 @@ void NodeBus::catch_up_if_due() {
     // Ahead of simulated time only while nothing else is due before the
     // thread's time (nor at its very time): nobody could see or change
     // anything meanwhile.
-    if (ahead_ != sc_core::SC_ZERO_TIME && sc_core::sc_time_to_pending_activity() <= ahead_) catch_up();
+    if (ahead_ == sc_core::SC_ZERO_TIME) return;
+    const uint64_t delta = sc_core::sc_delta_count();
+    if (due_delta_ != delta) {
+        due_in_ = sc_core::sc_time_to_pending_activity();
+        due_delta_ = waves_ ? kDueUnknown : delta;
+    }
+    if (due_in_ <= ahead_) catch_up();
 }
 
 void NodeBus::catch_up() {
+    forget_due();
     if (ahead_ == sc_core::SC_ZERO_TIME) return;
     const sc_time d = ahead_;
     ahead_ = sc_core::SC_ZERO_TIME;
@@ -170,6 +179,7 @@ void NodeBus::unlock() {
         else catch_up_if_due();
         owner_ = nullptr;
         if (lock_waiters_ > 0) unlocked_.notify(sc_core::SC_ZERO_TIME);
+        forget_due();
     }
 }
 
