@@ -177,27 +177,33 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     EXPECT_NE(err.find("need links"), std::string::npos) << err;
 }
 
-// A name of this process's own: ctest runs a test in several fidelities at once.
-std::string write_file(const std::string& name, const std::string& text) {
-    const std::string path = ::testing::TempDir() + std::to_string(::getpid()) + "_" + name;
-    std::ofstream(path) << text;
-    return path;
-}
+// A file in the temporary directory, gone with the object. A name of this
+// process's own: ctest runs a test in several fidelities at once.
+struct TempFile {
+    std::string path;
+    TempFile(const std::string& name, const std::string& text)
+        : path(::testing::TempDir() + std::to_string(::getpid()) + "_" + name) {
+        std::ofstream(path) << text;
+    }
+    ~TempFile() { std::remove(path.c_str()); }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+};
 
 TEST(ProfileFile, OverridesOnTopOfABase) {
     const auto base = *rsmsim::model::find_profile("pci-sci");
     std::string err;
-    const std::string path = write_file("p1.toml",
-                                        "# a slower card\nbase = \"pcie-ntb\"\nname = \"half\"\nlink_MBps = 6650\n"
-                                        "crc_retries = 0\nhop_ns = 150.5\n");
-    const auto p = rsmsim::load_profile_file(path, base, err);
+    const TempFile p1("p1.toml", "# a slower card\nbase = \"pcie-ntb\"\nname = \"half\"\nlink_MBps = 6650\n"
+                                 "crc_retries = 0\nhop_ns = 150.5\n");
+    const auto p = rsmsim::load_profile_file(p1.path, base, err);
     ASSERT_TRUE(p) << err;
     EXPECT_EQ(p->name, "half");
     EXPECT_DOUBLE_EQ(p->link_MBps, 6650);
     EXPECT_EQ(p->crc_retries, 0);
     EXPECT_DOUBLE_EQ(p->hop_ns, 150.5);
     EXPECT_DOUBLE_EQ(p->adapter_ns, rsmsim::model::find_profile("pcie-ntb")->adapter_ns) << "the rest from the base";
-    const auto q = rsmsim::load_profile_file(write_file("p2.toml", "adapter_ns = 10\n"), base, err);
+    const TempFile p2("p2.toml", "adapter_ns = 10\n");
+    const auto q = rsmsim::load_profile_file(p2.path, base, err);
     ASSERT_TRUE(q) << err;
     EXPECT_EQ(q->name, "pci-sci") << "no base: on top of the one given";
     EXPECT_DOUBLE_EQ(q->adapter_ns, 10);
@@ -216,8 +222,8 @@ TEST(ProfileFile, BadFilesAreRefusedWithTheReason) {
     int k = 0;
     for (const auto& [text, why] : cases) {
         std::string err;
-        EXPECT_FALSE(rsmsim::load_profile_file(write_file("bad" + std::to_string(k++) + ".toml", text), base, err))
-            << text;
+        const TempFile bad("bad" + std::to_string(k++) + ".toml", text);
+        EXPECT_FALSE(rsmsim::load_profile_file(bad.path, base, err)) << text;
         EXPECT_NE(err.find(why), std::string::npos) << text << " -> " << err;
     }
     std::string err;
