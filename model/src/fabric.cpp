@@ -98,7 +98,7 @@ void Fabric::crash_node(uint16_t node) {
 
 sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
     const sc_time now = sc_core::sc_time_stamp();
-    while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
+    while (!busy.empty() && busy.begin()->second <= now) spare = busy.extract(busy.begin());
     while (!ahead.empty() && ahead.front().first <= now) {
         std::pop_heap(ahead.begin(), ahead.end(), std::greater<>());
         ahead.pop_back();
@@ -121,12 +121,16 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest
     if (next != busy.begin() && t - std::prev(next)->second < shortest) {
         at = std::prev(next);
         at->second = t + length;
+    } else if (spare) {
+        spare.key() = t;
+        spare.mapped() = t + length;
+        at = busy.insert(next, std::move(spare));
     } else {
         at = busy.emplace_hint(next, t, t + length);
     }
     if (auto after = std::next(at); after != busy.end() && after->first - at->second < shortest) {
         at->second = after->second;
-        busy.erase(after);
+        spare = busy.extract(after);
     }
     return t;
 }
@@ -180,7 +184,8 @@ const Topology& Fabric::topology() {
         std::vector<uint16_t> ids;
         for (const auto& [id, port] : ports_) ids.push_back(id);
         topology_ = std::make_unique<Topology>(kind_, ids);
-        links_.assign(static_cast<size_t>(topology_->link_count()), Link{});
+        links_.clear();
+        links_.resize(static_cast<size_t>(topology_->link_count()));
     }
     return *topology_;
 }

@@ -176,7 +176,11 @@ private:
     struct Link {
         // Busy stretches, start -> end, non-overlapping; those that ended
         // before the current time are dropped as packets are placed.
-        std::map<sc_core::sc_time, sc_core::sc_time> busy;
+        using Stretches = std::map<sc_core::sc_time, sc_core::sc_time>;
+        Stretches busy;
+        // A stretch taken out, kept for the next one put in: a quiet link
+        // drops one and adds one per packet, a heap block each otherwise.
+        Stretches::node_type spare;
         bool down = false;
         double slowdown = 1.0;     // wire-time factor (1 = full speed)
         double error_rate = 0.0;   // corruption probability per crossing
