@@ -71,7 +71,7 @@ void NodeBus::catch_up_if_due() {
     const uint64_t delta = sc_core::sc_delta_count();
     if (due_delta_ != delta) {
         due_in_ = sc_core::sc_time_to_pending_activity();
-        due_delta_ = waves_ ? kDueUnknown : delta;
+        due_delta_ = delta;
     }
     if (due_in_ <= ahead_) catch_up();
 }

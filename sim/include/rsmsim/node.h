@@ -89,8 +89,8 @@ private:
     // a put asks ten times). Within one delta cycle only this thread runs,
     // so the answer holds until it makes something happen: an access other
     // than a register read, the lock's hand-over, a catch-up (before a
-    // sync, sleep or spawn). Not kept while a waveform is written: its
-    // sampling is activity the answer must see.
+    // sync, sleep or spawn). (A waveform schedules nothing in a decoupled
+    // run: only the RTL's probes sample at a delta cycle's end.)
     sc_core::sc_time due_in_;
     uint64_t due_delta_ = kDueUnknown;
     static constexpr uint64_t kDueUnknown = ~uint64_t{0};
