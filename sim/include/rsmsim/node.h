@@ -86,11 +86,14 @@ private:
     sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
     // The time from simulated time to the kernel's next pending activity,
     // as asked in delta cycle `due_delta_` (asking costs ~190 instructions;
-    // a put asks ten times). Within one delta cycle only this thread runs,
-    // so the answer holds until it makes something happen: an access other
-    // than a register read, the lock's hand-over, a catch-up (before a
-    // sync, sleep or spawn). (A waveform schedules nothing in a decoupled
-    // run: only the RTL's probes sample at a delta cycle's end.)
+    // a put asks ten times). While the thread runs on, nothing else does,
+    // so the answer holds until the thread makes something happen or
+    // waits: it is dropped after an access other than a register read (a
+    // remote read waits inside the adapter), at the lock's hand-over and at
+    // every catch-up (which comes first in every other wait of a decoupled
+    // program); a wait that ends in a later delta cycle drops it too. (A
+    // waveform schedules nothing in a decoupled run: only the RTL's probes
+    // sample at a delta cycle's end.)
     sc_core::sc_time due_in_;
     uint64_t due_delta_ = kDueUnknown;
     static constexpr uint64_t kDueUnknown = ~uint64_t{0};
