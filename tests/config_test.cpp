@@ -13,6 +13,7 @@
 #include "rsmsim/faults.h"
 #include "rsmsim/profile_config.h"
 #include "rsmsim/run_settings.h"
+#include "support/temp_file.h"
 #include "rsmsim/testbench.h"
 
 namespace {
@@ -177,18 +178,7 @@ TEST(RandomFaults, SameSeedSameDrawAndEveryFaultHealsInTheWindow) {
     EXPECT_NE(err.find("need links"), std::string::npos) << err;
 }
 
-// A file in the temporary directory, gone with the object. A name of this
-// process's own: ctest runs a test in several fidelities at once.
-struct TempFile {
-    std::string path;
-    TempFile(const std::string& name, const std::string& text)
-        : path(::testing::TempDir() + std::to_string(::getpid()) + "_" + name) {
-        std::ofstream(path) << text;
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-};
+using rsmsim::test::TempFile;
 
 TEST(ProfileFile, OverridesOnTopOfABase) {
     const auto base = *rsmsim::model::find_profile("pci-sci");

@@ -20,6 +20,7 @@
 #include "adapter_regs.h"
 #include "rsmsim/testbench.h"
 #include "support/rsm_helpers.h"
+#include "support/temp_file.h"
 
 // LeakSanitizer's interface, present only in the sanitizer build.
 extern "C" void __lsan_disable() __attribute__((weak));
@@ -453,8 +454,10 @@ TEST(SegmentIdFile, ADirectoryIsABadConfigurationNotABadAppid) {
 
 TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
     PageBuffer seg(1 << 20), src(1 << 20);
-    // Its own name: ctest runs this test in several fidelities at once.
-    const std::string vcd = ::testing::TempDir() + "defects_in_flight_" + std::to_string(::getpid()) + ".vcd";
+    const rsmsim::test::TempFile file("defects_in_flight.vcd");
+    // What the waveform writes beside it: a GTKWave save file, value names.
+    const rsmsim::test::TempFile gtkw("defects_in_flight.gtkw"), names("defects_in_flight.vcd.names");
+    const std::string& vcd = file.path;
     rsmsim::ClusterConfig cfg = rsmsim::test::config(2);
     cfg.vcd_path = vcd;
     cfg.fidelity = rsmsim::model::Fidelity::Rtl;   // the RTL's counter, whatever the suite runs in
@@ -495,7 +498,6 @@ TEST(Waveform, DmaInFlightIsTracedAsWideAsTheRtlCounter) {
     EXPECT_EQ(width, 8) << "dma_engine.v: total_out is $clog2(WINDOW + 1) = 8 bits";
     EXPECT_GT(max_seen, 31u) << "more packets in flight than 5 bits can show";
     EXPECT_FALSE(unknown) << "no X in the trace";
-    std::remove(vcd.c_str());
 }
 
 // ---- 7: a connect racing an unpublish never yields a live connection

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "support/stimulus_player.h"
+#include "support/temp_file.h"
 
 namespace {
 
@@ -23,12 +24,12 @@ std::string slurp(const std::string& path) {
 }
 
 TEST(IcarusVsVerilator, IdenticalOutputsOnASharedStimulus) {
-    const std::string out = ::testing::TempDir() + "icarus_" + std::to_string(::getpid()) + ".out";
+    const rsmsim::test::TempFile file("icarus.out");
+    const std::string& out = file.path;
     const std::string cmd = std::string(RSM_VVP) + " -n " RSM_ICARUS_TB " +stim=" RSM_STIMULUS " +out=" + out +
                             " > /dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     const std::string icarus = slurp(out);
-    std::remove(out.c_str());
     const auto verilator = rsmsim::test::play_stimulus(RSM_STIMULUS);
     ASSERT_GT(verilator.cycles, 1000u) << "the stimulus should exercise the core";
     // The stimulus must have made the blocks do something worth comparing.

@@ -10,17 +10,18 @@
 #include <string>
 
 #include "support/rsm_helpers.h"
+#include "support/temp_file.h"
 
 namespace {
 
 class SegidFile : public ::testing::Test {
 protected:
-    std::string path = ::testing::TempDir() + "rsm.segmentid." + std::to_string(::getpid());
+    const rsmsim::test::TempFile file{"rsm.segmentid"};
+    const std::string& path = file.path;
     void write(const std::string& text) {
         std::ofstream(path) << text;
         setenv("RSM_SEGMENTID_FILE", path.c_str(), 1);
     }
-    void TearDown() override { std::remove(path.c_str()); }
 };
 
 TEST_F(SegidFile, FindsTheFirstMatchingReservedLine) {
