@@ -4,6 +4,7 @@
 #include "rsmsim/model/wave_names.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iterator>
 
@@ -26,6 +27,9 @@ Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing, Topolo
     check_time_resolution();
     SC_METHOD(deliver);
     sensitive << wake_;
+    dont_initialize();
+    SC_METHOD(queue_answers);
+    sensitive << answers_wake_;
     dont_initialize();
 }
 
@@ -96,18 +100,27 @@ void Fabric::crash_node(uint16_t node) {
         if (alive(id)) port->node_lost(node);
 }
 
-sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
+void Fabric::Link::forget_past() {
     const sc_time now = sc_core::sc_time_stamp();
     while (!busy.empty() && busy.begin()->second <= now) spare = busy.extract(busy.begin());
     while (!ahead.empty() && ahead.front().first <= now) {
         std::pop_heap(ahead.begin(), ahead.end(), std::greater<>());
         ahead.pop_back();
     }
+}
+
+sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
+    forget_past();
     sc_time t = earliest;
     auto it = busy.upper_bound(t);
     if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
     for (; it != busy.end() && it->first < t + length; ++it) t = std::max(t, it->second);
     if (length == sc_core::SC_ZERO_TIME) return t;
+    book(t, length, shortest);
+    return t;
+}
+
+void Fabric::Link::book(sc_time t, sc_time length, sc_time shortest) {
     ahead.emplace_back(t + length, t);
     std::push_heap(ahead.begin(), ahead.end(), std::greater<>());
     // Back-to-back stretches, and those with a gap too short for any packet
@@ -132,7 +145,69 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest
         at->second = after->second;
         spare = busy.extract(after);
     }
-    return t;
+}
+
+std::pair<sc_time, sc_time> Fabric::Link::reserve_stream(sc_time ready, double count, double wire_ns, double pace_ns,
+                                                         sc_time shortest) {
+    // The packets become ready one per pace_ns from `ready` on and take the
+    // link's idle gaps long enough for one, back to back while they queue
+    // and then at their own pace (the gaps a paced train leaves between its
+    // packets are too short for another's: it holds the link). Each gap it
+    // uses is booked.
+    forget_past();
+    if (pace_ns >= 2 * wire_ns && count >= 2) {
+        // Slower than the link by more than a packet's gap: others' packets
+        // fit between its own. Placed in groups, each as late as its last
+        // packet would end, the room between them left free.
+        const double groups = std::min(count, 32.0);
+        const double per = count / groups;
+        const double group_ns = per * wire_ns;
+        sc_time first = sc_core::sc_max_time(), end = ready;
+        for (int g = 0; g < static_cast<int>(groups); ++g) {
+            const double last_ready_ns = ((g + 1) * per - 1) * pace_ns;
+            const sc_time at = std::max(end, ready + ns_time(last_ready_ns + wire_ns - group_ns));
+            const sc_time start = reserve(at, ns_time(group_ns), shortest);
+            first = std::min(first, start);
+            end = start + ns_time(group_ns);
+        }
+        return {first, end};
+    }
+    const sc_time wire = ns_time(wire_ns);
+    auto ready_by = [&](sc_time at) { return std::min(count, (at - ready).to_seconds() * 1e9 / pace_ns + 1.0); };
+    double sent = 0;
+    sc_time t = ready, first = sc_core::sc_max_time();
+    for (;;) {
+        auto it = busy.upper_bound(t);
+        if (it != busy.begin() && std::prev(it)->second > t) {   // busy at t
+            t = std::prev(it)->second;
+            continue;
+        }
+        const sc_time gap_end = it == busy.end() ? sc_core::sc_max_time() : it->first;
+        if (gap_end - t < wire) {   // too short for a packet
+            t = it->second;
+            continue;
+        }
+        // Where the train would end in this gap were it long enough: a queue
+        // served back to back ends with its first packet's start plus all
+        // their wire times, or with the last one's, whichever is later.
+        const double left = count - sent;
+        const double last_ready_ns = (count - 1) * pace_ns - (t - ready).to_seconds() * 1e9;   // t >= ready
+        const double end_ns = std::max(left * wire_ns, last_ready_ns + wire_ns);
+        const sc_time end = t + ns_time(end_ns);
+        if (first == sc_core::sc_max_time()) first = t;
+        if (end <= gap_end) {
+            book(t, end - t, shortest);
+            return {first, end};
+        }
+        // Whole packets only: those ready in time to fit before the gap ends.
+        const double fit = std::floor((gap_end - t).to_seconds() * 1e9 / wire_ns);
+        const double more = std::floor(std::min(fit, ready_by(gap_end - wire) - sent));
+        if (more >= 1) {
+            book(t, gap_end - t, shortest);
+            sent += more;
+        }
+        t = gap_end;
+    }
 }
 
 std::vector<Fabric::LinkStats> Fabric::link_stats() {
@@ -226,10 +301,24 @@ void Fabric::send(Packet p, sc_time delay) {
     }
     p.id = ++sent_;
     if (const std::vector<int>* links = up_route(p.src, p.dst)) {
-        const sc_time arrive = in_order(p, cross(p, *links, depart));
+        sc_time arrive = cross(p, *links, depart);
+        if (p.cmd == Cmd::Ack && p.train > 1) {   // not before the last answer got through
+            const auto done = answers_done_.find(answer_key(p.dst, p.src, p.txn));
+            if (done != answers_done_.end()) {
+                arrive = std::max(arrive, done->second);
+                answers_done_.erase(done);
+            }
+        }
+        arrive = in_order(p, arrive);
         if (p.train > 1 && !links->empty()) {
             // Its packets leave over the time its source needs for them.
-            const sc_time spread = ns_time(std::max(p.pace_ns, transfer_ns(p.occupancy_bytes(), timing_.link_MBps)));
+            const sc_time spread = train_span_;
+            if (p.cmd == Cmd::Write) {
+                answer_windows_.push({arrive - std::min(arrive, spread), arrive, p.train, p.dst, p.src,
+                                      answer_key(p.src, p.dst, p.txn)});
+                if (answer_windows_.top().start == arrive - std::min(arrive, spread))
+                    answers_wake_.notify(answer_windows_.top().start - sc_core::sc_time_stamp());
+            }
             trains_.push_back({p, links, depart, depart + spread, arrive, p.train, 0});
             trains_.back().seq = schedule(std::move(p), arrive);
             return;
@@ -320,7 +409,28 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
             }
         if (waves_) waves_->set(count_sigs_.crc_errors, crc_errors_);
     }
-    cross_links(p, links, head, tail, resent_bytes);
+    if (!p.carries_data()) {   // alongside its data train: one packet's worth
+        cross_links(p, links, head, tail, resent_bytes);
+        train_span_ = tail - head;
+        return tail;
+    }
+    // Packet by packet through each link's idle gaps, as the RTL books them;
+    // what leaves a link paces the next.
+    const double packets = p.train + resent_bytes * p.train / p.wire_bytes();
+    const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps) / p.train;
+    double pace_ns = p.pace_ns > 0 ? p.pace_ns / p.train : wire_ns;
+    for (int l : links) {
+        Link& k = links_[static_cast<size_t>(l)];
+        const auto [start, end] = k.reserve_stream(head, packets, wire_ns * k.slowdown, pace_ns, shortest_);
+        if (waves_) trace_crossing(l, p, start, end);
+        k.packets += p.train;
+        k.busy_ns += transfer_ns(p.wire_bytes() + resent_bytes, timing_.link_MBps) * k.slowdown;
+        k.bytes += p.wire_bytes() + static_cast<uint64_t>(resent_bytes);
+        head = start + hop_;
+        tail = std::max(end + hop_, tail + hop_);
+        pace_ns = std::max(pace_ns, (end - start).to_seconds() * 1e9 / packets);
+        train_span_ = end - start;
+    }
     return tail;
 }
 
@@ -356,6 +466,55 @@ void Fabric::arrive_cut(Packet& p) {
     if (is_response(p.cmd) && p.bulk)
         bulk_store_[p.bulk].resize(std::min<uint64_t>(bulk_store_[p.bulk].size(),
                                                       Packet::prefix_bytes(p.offset, p.len, cut)));
+}
+
+void Fabric::queue_answers() {
+    const sc_time now = sc_core::sc_time_stamp();
+    while (!answer_windows_.empty() && answer_windows_.top().start <= now) {
+        const AnswerWindow w = answer_windows_.top();
+        answer_windows_.pop();
+        if (const std::vector<int>* back = up_route(w.src, w.dst); back && !back->empty())
+            answers_done_[w.key] = answers_through(w, *back) + ingress_;
+    }
+    if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().start - now);
+}
+
+// The answers, made evenly over the window, cross each link in turn: on an
+// idle link they flow as they are made; behind a busy stretch they queue,
+// then follow it back to back (booked, for others to see). Returns when the
+// last one has crossed the way back (its tail; the ingress is the caller's).
+sc_time Fabric::answers_through(const AnswerWindow& w, const std::vector<int>& back) {
+    sc_time from = w.start, to = w.end;
+    const double one_ns = transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps);
+    for (int l : back) {
+        Link& k = links_[static_cast<size_t>(l)];
+        const double wire_ns = one_ns * k.slowdown;
+        const double per_ns = w.packets / std::max((to - from).to_seconds() * 1e9, wire_ns);
+        auto made = [&](sc_time a, sc_time b) {   // answers made in [a, b)
+            return (std::clamp(b, from, to) - std::clamp(a, from, to)).to_seconds() * 1e9 * per_ns;
+        };
+        sc_time t = from;   // those made before t have crossed, or wait
+        double queued = 0;
+        while (t < to || queued > 0) {
+            const auto next = k.busy.upper_bound(t);
+            if (next != k.busy.begin() && std::prev(next)->second > t) {   // busy
+                queued += made(t, std::prev(next)->second);
+                t = std::prev(next)->second;
+            } else if (queued >= 1) {   // idle: the queue drains
+                const sc_time drain = ns_time(queued * wire_ns);
+                const sc_time drained = k.reserve(t, drain, shortest_) + drain;
+                queued = made(t, drained);   // made meanwhile: they wait their turn
+                t = drained;
+            } else {   // idle, nothing waits: they flow until the next stretch
+                queued = 0;
+                t = next == k.busy.end() ? to : std::min(to, next->first);
+                if (t == to) break;
+            }
+        }
+        from = from + hop_;
+        to = std::max(to, t) + hop_;
+    }
+    return to + ns_time(one_ns);
 }
 
 double Fabric::corruption_chance(const std::vector<int>& links) const {

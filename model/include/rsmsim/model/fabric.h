@@ -146,6 +146,8 @@ private:
     sc_core::sc_time cross_train(Packet& p, const std::vector<int>& links, double corrupt_p, int attempts_allowed,
                                  sc_core::sc_time& head, sc_core::sc_time& tail);
     sc_core::sc_time in_order(const Packet& p, sc_core::sc_time arrive);
+    // The last train crossed: how long its packets took on its last link.
+    sc_core::sc_time train_span_;
     // Delivers p at `at` (one event; ties in scheduling order).
     uint64_t schedule(Packet p, sc_core::sc_time at);   // its place in the queue (InFlight::seq)
     // Trains on their way: a link that goes down cuts those crossing it (the
@@ -161,6 +163,29 @@ private:
     };
     void cut_trains(int link);
     void arrive_cut(Packet& p);
+    // A put train's answers: the target answers each packet as it arrives,
+    // and an answer finding its way out busy with a burst booked earlier
+    // waits behind it (the RTL books each answer when it is made). When the
+    // data train's packets start to arrive, what the answers' way holds by
+    // then decides when the last answer is through; the answer train, sent
+    // when the data is in, arrives no earlier. (What flows alongside the
+    // data in idle gaps is not booked: booked ahead, it would take gaps
+    // that data trains booked later could not use.)
+    struct AnswerWindow {
+        sc_core::sc_time start, end;   // when the data train's first and last packet arrive
+        uint32_t packets;
+        uint16_t src, dst;             // of the answers
+        uint64_t key;                  // answer_key of the request
+        bool operator>(const AnswerWindow& o) const { return start > o.start; }
+    };
+    static uint64_t answer_key(uint16_t requester, uint16_t target, uint32_t txn) {
+        return uint64_t{flow(requester, target)} << 32 | txn;
+    }
+    void queue_answers();   // the process: answer windows that begin now
+    sc_core::sc_time answers_through(const AnswerWindow& w, const std::vector<int>& back);
+    std::priority_queue<AnswerWindow, std::vector<AnswerWindow>, std::greater<AnswerWindow>> answer_windows_;
+    std::unordered_map<uint64_t, sc_core::sc_time> answers_done_;   // by answer_key: the last answer's arrival
+    sc_core::sc_event answers_wake_;
     void end_of_elaboration() override;
     const Topology& topology();
 
@@ -195,6 +220,14 @@ private:
         // time of the smallest packet there is) can never be used, so it is
         // counted as busy: the result is the same, the search shorter.
         sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length, sc_core::sc_time shortest);
+        // A train of `count` packets (each `wire_ns` on this link, ready one per
+        // `pace_ns` from `ready` on) through the idle gaps: its first
+        // packet's start and its last packet's end, every gap used booked.
+        std::pair<sc_core::sc_time, sc_core::sc_time> reserve_stream(sc_core::sc_time ready, double count,
+                                                                     double wire_ns, double pace_ns,
+                                                                     sc_core::sc_time shortest);
+        void forget_past();   // drops the stretches and crossings over by now
+        void book(sc_core::sc_time start, sc_core::sc_time length, sc_core::sc_time shortest);
     };
     // The link from -> to, or null if the topology has none.
     Link* link(uint16_t from, uint16_t to);
