@@ -315,9 +315,8 @@ void Fabric::send(Packet p, sc_time delay) {
             const sc_time spread = train_span_;
             if (p.cmd == Cmd::Write) {
                 answer_windows_.push({arrive - std::min(arrive, spread), arrive, p.train, p.dst, p.src,
-                                      answer_key(p.src, p.dst, p.txn)});
-                if (answer_windows_.top().start == arrive - std::min(arrive, spread))
-                    answers_wake_.notify(answer_windows_.top().start - sc_core::sc_time_stamp());
+                                      answer_key(p.src, p.dst, p.txn), 0, {}});
+                wake_answers();
             }
             trains_.push_back({p, links, depart, depart + spread, arrive, p.train, 0});
             trains_.back().seq = schedule(std::move(p), arrive);
@@ -468,33 +467,44 @@ void Fabric::arrive_cut(Packet& p) {
                                                       Packet::prefix_bytes(p.offset, p.len, cut)));
 }
 
-void Fabric::queue_answers() {
-    const sc_time now = sc_core::sc_time_stamp();
-    while (!answer_windows_.empty() && answer_windows_.top().start <= now) {
-        const AnswerWindow w = answer_windows_.top();
-        answer_windows_.pop();
-        if (const std::vector<int>* back = up_route(w.src, w.dst); back && !back->empty())
-            answers_done_[w.key] = answers_through(w, *back) + ingress_;
-    }
-    if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().start - now);
+void Fabric::wake_answers() {
+    // SystemC keeps the earlier of two notifications.
+    if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().chunk_start() - sc_core::sc_time_stamp());
 }
 
-// The answers, made evenly over the window, cross each link in turn: on an
-// idle link they flow as they are made; behind a busy stretch they queue,
-// then follow it back to back (booked, for others to see). Returns when the
-// last one has crossed the way back (its tail; the ingress is the caller's).
-sc_time Fabric::answers_through(const AnswerWindow& w, const std::vector<int>& back) {
-    sc_time from = w.start, to = w.end;
+void Fabric::queue_answers() {
+    const sc_time now = sc_core::sc_time_stamp();
+    while (!answer_windows_.empty() && answer_windows_.top().chunk_start() <= now) {
+        AnswerWindow w = answer_windows_.top();
+        answer_windows_.pop();
+        const std::vector<int>* back = up_route(w.src, w.dst);
+        if (!back || back->empty()) continue;
+        w.link_free.resize(back->size());
+        const sc_time from = w.chunk_start();
+        ++w.chunk;
+        const sc_time done = answers_through(from, w.chunk_start(), double(w.packets) / AnswerWindow::kChunks, *back,
+                                             w.link_free);
+        if (w.chunk < AnswerWindow::kChunks) answer_windows_.push(std::move(w));
+        else answers_done_[w.key] = done + ingress_;
+    }
+    wake_answers();
+}
+
+// The answers cross each link in turn: on an idle link they flow as they
+// are made; behind a busy stretch (or the chunk before) they queue, then
+// follow it back to back (booked, for others to see).
+sc_time Fabric::answers_through(sc_time from, sc_time to, double count, const std::vector<int>& back,
+                                std::vector<sc_time>& link_free) {
     const double one_ns = transfer_ns(Packet::kHeaderBytes + Packet::kCrcBytes, timing_.link_MBps);
-    for (int l : back) {
-        Link& k = links_[static_cast<size_t>(l)];
+    for (size_t i = 0; i < back.size(); ++i) {
+        Link& k = links_[static_cast<size_t>(back[i])];
         const double wire_ns = one_ns * k.slowdown;
-        const double per_ns = w.packets / std::max((to - from).to_seconds() * 1e9, wire_ns);
+        const double per_ns = count / std::max((to - from).to_seconds() * 1e9, wire_ns);
         auto made = [&](sc_time a, sc_time b) {   // answers made in [a, b)
             return (std::clamp(b, from, to) - std::clamp(a, from, to)).to_seconds() * 1e9 * per_ns;
         };
-        sc_time t = from;   // those made before t have crossed, or wait
-        double queued = 0;
+        sc_time t = std::max(from, link_free[i]);   // those made before t have crossed, or wait
+        double queued = made(from, t);
         while (t < to || queued > 0) {
             const auto next = k.busy.upper_bound(t);
             if (next != k.busy.begin() && std::prev(next)->second > t) {   // busy
@@ -511,6 +521,7 @@ sc_time Fabric::answers_through(const AnswerWindow& w, const std::vector<int>& b
                 if (t == to) break;
             }
         }
+        link_free[i] = t;
         from = from + hop_;
         to = std::max(to, t) + hop_;
     }

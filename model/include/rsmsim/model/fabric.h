@@ -165,24 +165,32 @@ private:
     void arrive_cut(Packet& p);
     // A put train's answers: the target answers each packet as it arrives,
     // and an answer finding its way out busy with a burst booked earlier
-    // waits behind it (the RTL books each answer when it is made). When the
-    // data train's packets start to arrive, what the answers' way holds by
-    // then decides when the last answer is through; the answer train, sent
-    // when the data is in, arrives no earlier. (What flows alongside the
-    // data in idle gaps is not booked: booked ahead, it would take gaps
-    // that data trains booked later could not use.)
+    // waits behind it (the RTL books each answer when it is made). Over the
+    // time the data train's packets arrive, its answers take their way back
+    // in a few chunks, each when it begins, behind what is booked by then;
+    // the answer train, sent when the data is in, arrives no earlier than
+    // the last. (What flows alongside the data in idle gaps is not booked:
+    // booked ahead, it would take gaps that later data could not use.)
     struct AnswerWindow {
+        static constexpr int kChunks = 8;
         sc_core::sc_time start, end;   // when the data train's first and last packet arrive
         uint32_t packets;
         uint16_t src, dst;             // of the answers
         uint64_t key;                  // answer_key of the request
-        bool operator>(const AnswerWindow& o) const { return start > o.start; }
+        int chunk = 0;                 // the next to take its way
+        std::vector<sc_core::sc_time> link_free;   // per link of the way: the answers so far are through
+        sc_core::sc_time chunk_start() const { return start + (end - start) * (double(chunk) / kChunks); }
+        bool operator>(const AnswerWindow& o) const { return chunk_start() > o.chunk_start(); }
     };
     static uint64_t answer_key(uint16_t requester, uint16_t target, uint32_t txn) {
         return uint64_t{flow(requester, target)} << 32 | txn;
     }
-    void queue_answers();   // the process: answer windows that begin now
-    sc_core::sc_time answers_through(const AnswerWindow& w, const std::vector<int>& back);
+    void queue_answers();   // the process: the answer chunks that begin now
+    void wake_answers();
+    // The chunk's `count` answers, made evenly over [from, to), cross `back`;
+    // the last one's tail.
+    sc_core::sc_time answers_through(sc_core::sc_time from, sc_core::sc_time to, double count,
+                                     const std::vector<int>& back, std::vector<sc_core::sc_time>& link_free);
     std::priority_queue<AnswerWindow, std::vector<AnswerWindow>, std::greater<AnswerWindow>> answer_windows_;
     std::unordered_map<uint64_t, sc_core::sc_time> answers_done_;   // by answer_key: the last answer's arrival
     sc_core::sc_event answers_wake_;
