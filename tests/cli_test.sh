@@ -311,6 +311,20 @@ import sys
 def times(f): return [float(l.split()[3]) for l in open(f) if l.startswith('  put') or l.startswith('  get')]
 a, b = times('sg-rtl.txt'), times('sg-fast.txt')
 sys.exit(0 if len(a) == len(b) == 20 and all(abs(x - y) <= 0.05 * x for x, y in zip(a, b)) else 1)\""
+# Bulk puts contending for links: a train takes each link's idle gaps as
+# the RTL's packets would, and its answers queue behind bursts booked on
+# their way back (docs/simulation-speed.md). 2 nodes: each node's answers
+# wait behind the other's burst; 4 nodes: three bursts to one target; the
+# torus: routes over several links.
+bulk=("-n 2 -w all-to-all -b 65536" "-n 4 -w all-to-all -b 65536" "-n 8 -t torus -w all-to-all -b 65536"
+      "-p pcie-ntb -n 8 -w putget -b 65536")
+sim_us() { "$sim" $1 --no-vcd --fidelity $2 | sed -n 's/^simulated time: \([0-9.]*\) us.*/\1/p'; }
+within_5=1
+for args in "${bulk[@]}"; do
+  r=$(sim_us "$args" rtl); f=$(sim_us "$args" fast)
+  python3 -c "import sys; sys.exit(0 if abs($f - $r) <= 0.05 * $r else 1)" 2>/dev/null || { within_5=0; echo "  $args: rtl $r us, fast $f us"; }
+done
+check "--fidelity fast: bulk puts contending for links end within 5 % of the RTL's simulated time" "[ $within_5 = 1 ]"
 # Loosely timed, a program runs ahead of simulated time through its register
 # accesses (NodeBus::decouple): they keep their times, and the waveform
 # shows each at its own time, not where simulated time stood.
