@@ -801,7 +801,8 @@ void add_options(CLI::App& app, Cli& cli) {
     app.add_option("--fidelity", cli.opt.fidelity,
                    "the adapter core's model: rtl (the verilated RTL, default); cycle (the same architecture in C++, "
                    "cycle for cycle: the same results); fast (the C++ core, loosely timed: a DMA entry crosses the "
-                   "fabric as one train, simulated times within a few per mille); lockstep (rtl and cycle side by "
+                   "fabric as one train, simulated times the RTL's where links are free, within a few per cent where "
+                   "bulk transfers contend); lockstep (rtl and cycle side by "
                    "side, stopping at the first difference); NODE=MODEL for one node (repeatable, e.g. --fidelity "
                    "fast --fidelity 8=rtl)")
         ->group(kRunGroup);

@@ -6,7 +6,10 @@
 // share its bandwidth and a packet that reaches a link first is not held
 // behind one sent earlier from further away. Delivery stays in order per
 // source -> target (a packet never arrives before one sent earlier on the
-// same flow). One delivery event per packet; idle links cost nothing.
+// same flow). One delivery event per packet; idle links cost nothing. The
+// fast fidelity's trains (Packet::train) take the same gaps at train
+// granularity: a data train through each link's idle gaps as its packets
+// would, a put's answers behind what is booked on their way back.
 #pragma once
 
 #include <systemc>
