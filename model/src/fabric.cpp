@@ -467,6 +467,11 @@ void Fabric::arrive_cut(Packet& p) {
                                                       Packet::prefix_bytes(p.offset, p.len, cut)));
 }
 
+void Fabric::forget_answers(const Packet& request) {
+    if (request.cmd == Cmd::Write && request.train > 1)
+        answers_done_.erase(answer_key(request.src, request.dst, request.txn));
+}
+
 void Fabric::wake_answers() {
     // SystemC keeps the earlier of two notifications.
     if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().chunk_start() - sc_core::sc_time_stamp());
@@ -583,6 +588,7 @@ void Fabric::deliver() {
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
             time_out(p, now + ns_time(timing_.response_timeout_ns));
+            forget_answers(p);
             bulk_release(p.bulk);
             continue;
         }
@@ -594,10 +600,12 @@ void Fabric::deliver() {
         }
         auto it = ports_.find(p.dst);
         if (it == ports_.end()) {
+            forget_answers(p);
             bulk_release(p.bulk);
             continue;
         }
         it->second->receive(p);
+        forget_answers(p);   // answered by now, or never
         // An answer that left before its sender crashed (a connect's lookup,
         // say) may set up state the node-lost event has already swept:
         // repeat the event after it.

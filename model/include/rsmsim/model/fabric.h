@@ -190,6 +190,7 @@ private:
     }
     void queue_answers();   // the process: the answer chunks that begin now
     void wake_answers();
+    void forget_answers(const Packet& request);   // its answer train will not be sent
     // The chunk's `count` answers, made evenly over [from, to), cross `back`;
     // the last one's tail.
     sc_core::sc_time answers_through(sc_core::sc_time from, sc_core::sc_time to, double count,
