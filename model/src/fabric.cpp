@@ -159,7 +159,7 @@ std::pair<sc_time, sc_time> Fabric::Link::reserve_stream(sc_time ready, double c
         // Slower than the link by more than a packet's gap: others' packets
         // fit between its own. Placed in groups, each as late as its last
         // packet would end, the room between them left free.
-        const double groups = std::min(count, 32.0);
+        const double groups = std::min(count, 64.0);
         const double per = count / groups;
         const double group_ns = per * wire_ns;
         sc_time first = sc_core::sc_max_time(), end = ready;
