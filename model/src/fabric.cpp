@@ -149,29 +149,37 @@ void Fabric::Link::book(sc_time t, sc_time length, sc_time shortest) {
 
 std::pair<sc_time, sc_time> Fabric::Link::reserve_stream(sc_time ready, double count, double wire_ns, double pace_ns,
                                                          sc_time shortest) {
-    // The packets become ready one per pace_ns from `ready` on and take the
-    // link's idle gaps long enough for one, back to back while they queue
-    // and then at their own pace (the gaps a paced train leaves between its
-    // packets are too short for another's: it holds the link). Each gap it
-    // uses is booked.
     forget_past();
-    if (pace_ns >= 2 * wire_ns && count >= 2) {
-        // Slower than the link by more than a packet's gap: others' packets
-        // fit between its own. Placed in groups, each as late as its last
-        // packet would end, the room between them left free.
-        const double groups = std::min(count, 64.0);
-        const double per = count / groups;
-        const double group_ns = per * wire_ns;
-        sc_time first = sc_core::sc_max_time(), end = ready;
-        for (int g = 0; g < static_cast<int>(groups); ++g) {
-            const double last_ready_ns = ((g + 1) * per - 1) * pace_ns;
-            const sc_time at = std::max(end, ready + ns_time(last_ready_ns + wire_ns - group_ns));
-            const sc_time start = reserve(at, ns_time(group_ns), shortest);
-            first = std::min(first, start);
-            end = start + ns_time(group_ns);
-        }
-        return {first, end};
+    // Slower than the link by more than a packet: others' packets fit
+    // between its own.
+    if (pace_ns >= 2 * wire_ns && count >= 2) return place_groups(ready, count, wire_ns, pace_ns, shortest);
+    return fill_gaps(ready, count, wire_ns, pace_ns, shortest);
+}
+
+std::pair<sc_time, sc_time> Fabric::Link::place_groups(sc_time ready, double count, double wire_ns, double pace_ns,
+                                                       sc_time shortest) {
+    // In groups, each back to back and as late as its last packet would
+    // end; the room between them stays free.
+    const double groups = std::min(count, 64.0);
+    const double per = count / groups;
+    const sc_time group = ns_time(per * wire_ns);
+    sc_time first = sc_core::sc_max_time(), end = ready;
+    for (int g = 0; g < static_cast<int>(groups); ++g) {
+        const double last_ready_ns = ((g + 1) * per - 1) * pace_ns;
+        const sc_time at = std::max(end, ready + ns_time(last_ready_ns + wire_ns - per * wire_ns));
+        const sc_time start = reserve(at, group, shortest);
+        first = std::min(first, start);
+        end = start + group;
     }
+    return {first, end};
+}
+
+std::pair<sc_time, sc_time> Fabric::Link::fill_gaps(sc_time ready, double count, double wire_ns, double pace_ns,
+                                                    sc_time shortest) {
+    // The packets queue while the link is busy and leave back to back when
+    // it frees, then at their own pace (the gaps a paced train leaves are
+    // too short for another's packet: it holds the link). Each gap it uses
+    // is booked.
     const sc_time wire = ns_time(wire_ns);
     auto ready_by = [&](sc_time at) { return std::min(count, (at - ready).to_seconds() * 1e9 / pace_ns + 1.0); };
     double sent = 0;
@@ -192,18 +200,17 @@ std::pair<sc_time, sc_time> Fabric::Link::reserve_stream(sc_time ready, double c
         // their wire times, or with the last one's, whichever is later.
         const double left = count - sent;
         const double last_ready_ns = (count - 1) * pace_ns - (t - ready).to_seconds() * 1e9;   // t >= ready
-        const double end_ns = std::max(left * wire_ns, last_ready_ns + wire_ns);
-        const sc_time end = t + ns_time(end_ns);
-        if (first == sc_core::sc_max_time()) first = t;
+        const sc_time end = t + ns_time(std::max(left * wire_ns, last_ready_ns + wire_ns));
         if (end <= gap_end) {
             book(t, end - t, shortest);
-            return {first, end};
+            return {std::min(first, t), end};
         }
         // Whole packets only: those ready in time to fit before the gap ends.
         const double fit = std::floor((gap_end - t).to_seconds() * 1e9 / wire_ns);
         const double more = std::floor(std::min(fit, ready_by(gap_end - wire) - sent));
         if (more >= 1) {
             book(t, gap_end - t, shortest);
+            first = std::min(first, t);
             sent += more;
         }
         t = gap_end;

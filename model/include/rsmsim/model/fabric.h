@@ -238,6 +238,13 @@ private:
         std::pair<sc_core::sc_time, sc_core::sc_time> reserve_stream(sc_core::sc_time ready, double count,
                                                                      double wire_ns, double pace_ns,
                                                                      sc_core::sc_time shortest);
+        // reserve_stream's two cases: a train slower than the link by more
+        // than a packet, and the rest.
+        std::pair<sc_core::sc_time, sc_core::sc_time> place_groups(sc_core::sc_time ready, double count,
+                                                                   double wire_ns, double pace_ns,
+                                                                   sc_core::sc_time shortest);
+        std::pair<sc_core::sc_time, sc_core::sc_time> fill_gaps(sc_core::sc_time ready, double count, double wire_ns,
+                                                                double pace_ns, sc_core::sc_time shortest);
         void forget_past();   // drops the stretches and crossings over by now
         void book(sc_core::sc_time start, sc_core::sc_time length, sc_core::sc_time shortest);
     };
