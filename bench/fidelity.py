@@ -3,8 +3,9 @@
 fidelity, measured in one run. Table 1: per workload, host instructions
 (callgrind, stable on a shared machine) and wall time of rtl (the verilated
 core), cycle (the C++ core, cycle for cycle) and fast (the C++ core, whole
-DMA entries as trains), with the ratios to rtl; rtl and cycle must give the
-same report, else it stops. Table 2: the host cost of single rsmapi calls
+DMA entries as trains), with the ratios to rtl and the fast run's simulated
+time against the rtl run's; rtl and cycle must give the same report, else
+it stops. Table 2: the host cost of single rsmapi calls
 (bench/process_cost.c, in-process; the median of --runs runs, interleaved
 with the floor's, since this machine's speed drifts by the minute) in each
 fidelity, against a memcpy of the same bytes in the same process and
@@ -30,6 +31,7 @@ WORKLOADS = [
     ("4-byte puts and signal posts, 100 round trips (-w pingpong)", ["-w", "pingpong", "--rounds", "100"]),
     ("signal posts, 200 each way (-w storm)", ["-n", "3", "-w", "storm", "--rounds", "200"]),
     ("all-to-all, 8 nodes, 4 KiB per pair", ["-n", "8", "-w", "all-to-all", "-b", "4096"]),
+    ("all-to-all, 8 nodes, 64 KiB per pair (links contended)", ["-n", "8", "-w", "all-to-all", "-b", "65536"]),
     ("all-to-all, 64 nodes, 256 B per pair", ["-n", "64", "-w", "all-to-all"]),
     ("all-to-all, 64 nodes, full VCD", ["-n", "64", "-w", "all-to-all", "--vcd", "{tmp}/w.vcd"]),
     ("all-to-all, 64 nodes, 64 KiB per pair (wall)", ["-n", "64", "-w", "all-to-all", "-b", "65536"]),
@@ -60,10 +62,15 @@ def run(sim, args, fidelity, tmp, callgrind):
     return report_lines(out.stdout), wall, refs
 
 
+def simulated_us(lines):
+    return float(re.search(r"simulated time: ([0-9.]+) us", "\n".join(lines)).group(1))
+
+
 def workloads(sim, callgrind):
     head = " | ".join(f"{f} instructions" for f in FIDELITIES)
-    print(f"| workload | {head} | rtl/cycle | rtl/fast | " + " | ".join(f"{f} wall" for f in FIDELITIES) + " |")
-    print("|---" * (2 * len(FIDELITIES) + 3) + "|")
+    print(f"| workload | {head} | rtl/cycle | rtl/fast | " + " | ".join(f"{f} wall" for f in FIDELITIES) +
+          " | simulated time, fast - rtl |")
+    print("|---" * (2 * len(FIDELITIES) + 4) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in WORKLOADS:
             row = {}
@@ -83,8 +90,10 @@ def workloads(sim, callgrind):
             walls = " | ".join(f"{row[f][1]:.2f} s" for f in FIDELITIES)
             # Wall-time ratios where there are no instruction counts.
             pick = 2 if row["rtl"][2] is not None else 1
+            rtl_us, fast_us = simulated_us(row["rtl"][0]), simulated_us(row["fast"][0])
             print(f"| {name} | {ins} | {ratio(row['rtl'][pick], row['cycle'][pick])} | "
-                  f"{ratio(row['rtl'][pick], row['fast'][pick])} | {walls} |", flush=True)
+                  f"{ratio(row['rtl'][pick], row['fast'][pick])} | {walls} | {(fast_us - rtl_us) / rtl_us * 100:+.2f} % |",
+                  flush=True)
 
 
 def measure(cmd, env):
