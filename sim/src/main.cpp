@@ -801,7 +801,7 @@ void add_options(CLI::App& app, Cli& cli) {
     app.add_option("--fidelity", cli.opt.fidelity,
                    "the adapter core's model: rtl (the verilated RTL, default); cycle (the same architecture in C++, "
                    "cycle for cycle: the same results); fast (the C++ core, loosely timed: a DMA entry crosses the "
-                   "fabric as one train, simulated times the RTL's where links are free, within a few per cent where "
+                   "fabric as one train, simulated times the RTL's where links are free, mostly within 5 % where "
                    "bulk transfers contend); lockstep (rtl and cycle side by "
                    "side, stopping at the first difference); NODE=MODEL for one node (repeatable, e.g. --fidelity "
                    "fast --fidelity 8=rtl)")
