@@ -232,6 +232,55 @@ TEST(Fabric, InOrderPerFlowEvenWhenASmallPacketFitsAnEarlierGap) {
     EXPECT_EQ(stats[1].packets, 4u) << "all four crossed 8->12";
 }
 
+// The fast fidelity's trains: 16 packets of 64 bytes as one message, paced
+// by their source at `pace_ns` a packet.
+Packet write_train(uint16_t src, uint16_t dst, uint32_t txn, double pace_ns) {
+    Packet p = Packet::request(Cmd::Write, dst, 1, 0, 1024);
+    p.src = src;
+    p.txn = txn;
+    p.train = Packet::packets_of(0, 1024);
+    p.pace_ns = pace_ns * p.train;
+    return p;
+}
+
+// A train takes a link as its packets would, one by one: a burst booked
+// first holds the link (its packets' gaps are too short for another's), the
+// next one's packets queue meanwhile and then follow back to back.
+TEST(Fabric, ATrainQueuesBehindABurstAndFollowsBackToBack) {
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    const double wire = transfer_ns(82, t.link_MBps), pace = transfer_ns(64, t.pio_MBps), hop = t.hop_ns,
+                 in = t.adapter_ns;
+    ASSERT_LT(pace - wire, transfer_ns(18, t.link_MBps)) << "the numbers below assume pci-sci";
+    r.fabric.send(write_train(4, 8, 1, pace), SC_ZERO_TIME);    // 4 -> 8: link 4->8
+    r.fabric.send(write_train(16, 8, 2, pace), SC_ZERO_TIME);   // 16 -> 4 -> 8: the same link, one hop later
+    sc_core::sc_start();
+    const auto& g8 = r.ports[1]->got;
+    ASSERT_EQ(g8.size(), 2u);
+    const double first_end = 15 * pace + wire;   // the first burst's last packet leaves 4->8
+    EXPECT_EQ(g8[0].second, 1u);
+    EXPECT_NEAR(g8[0].first, first_end + hop + in, 1e-2) << "paced by its source, alone on the link";
+    EXPECT_EQ(g8[1].second, 2u);
+    EXPECT_NEAR(g8[1].first, first_end + 16 * wire + hop + in, 1e-2) << "queued, then back to back";
+}
+
+// A train much slower than the link leaves room between its packets: a
+// packet sent meanwhile crosses in a gap instead of waiting for its end.
+TEST(Fabric, ASlowTrainLeavesRoomForOthers) {
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    const double wire = transfer_ns(82, t.link_MBps), pace = 3 * wire, hop = t.hop_ns, in = t.adapter_ns;
+    r.fabric.send(write_train(4, 8, 1, pace), SC_ZERO_TIME);
+    r.fabric.send(write_packet(16, 8, 2), sc_time(1000, SC_NS));   // reaches 4->8 at 1300 ns
+    sc_core::sc_start();
+    const auto& g8 = r.ports[1]->got;
+    ASSERT_EQ(g8.size(), 2u);
+    EXPECT_EQ(g8[0].second, 2u) << "the packet does not wait for the train";
+    EXPECT_LT(g8[0].first, 1300 + 2 * pace + wire + hop + in) << "at most one of the train's packets ahead of it";
+    EXPECT_EQ(g8[1].second, 1u);
+    EXPECT_NEAR(g8[1].first, 15 * pace + wire + hop + in, 1e-2) << "the train ends at its own pace";
+}
+
 // 64 nodes, each importing from node 4 and writing its own slice.
 void all_to_one(TopologyKind kind) {
     rsmsim::ClusterConfig cfg = rsmsim::test::config(64);
