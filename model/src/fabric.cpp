@@ -429,9 +429,7 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
         Link& k = links_[static_cast<size_t>(l)];
         const auto [start, end] = k.reserve_stream(head, packets, wire_ns * k.slowdown, pace_ns, shortest_);
         if (waves_) trace_crossing(l, p, start, end);
-        k.packets += p.train;
-        k.busy_ns += transfer_ns(p.wire_bytes() + resent_bytes, timing_.link_MBps) * k.slowdown;
-        k.bytes += p.wire_bytes() + static_cast<uint64_t>(resent_bytes);
+        k.count(p, resent_bytes, timing_.link_MBps);
         head = start + hop_;
         tail = std::max(end + hop_, tail + hop_);
         pace_ns = std::max(pace_ns, (end - start).to_seconds() * 1e9 / packets);
@@ -548,6 +546,14 @@ double Fabric::corruption_chance(const std::vector<int>& links) const {
     return 1.0 - clean;
 }
 
+void Fabric::Link::count(const Packet& p, double extra_bytes, double link_MBps) {
+    packets += p.train;
+    // Busy for the bytes it carried: a train may hold the link longer
+    // (paced by its source) or shorter (alongside its data train).
+    busy_ns += transfer_ns(p.wire_bytes() + extra_bytes, link_MBps) * slowdown;
+    bytes += p.wire_bytes() + static_cast<uint64_t>(extra_bytes);
+}
+
 void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time& head, sc_time& tail,
                          double extra_bytes) {
     const double wire_ns = transfer_ns(p.occupancy_bytes() + extra_bytes, timing_.link_MBps);
@@ -557,11 +563,7 @@ void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time
         const sc_time wire = ns_time(link_wire_ns);
         const sc_time start = k.reserve(head, wire, shortest_);
         if (waves_) trace_crossing(l, p, start, start + wire);
-        k.packets += p.train;
-        // Busy for the bytes it carried: a train may hold the link longer
-        // (paced by its source) or shorter (alongside its data train).
-        k.busy_ns += transfer_ns(p.wire_bytes() + extra_bytes, timing_.link_MBps) * k.slowdown;
-        k.bytes += p.wire_bytes() + static_cast<uint64_t>(extra_bytes);
+        k.count(p, extra_bytes, timing_.link_MBps);
         head = start + hop_;
         // Cut-through: the tail follows one wire time behind the head, and
         // no faster than it crossed a slower link before.

@@ -245,6 +245,8 @@ private:
                                                                    sc_core::sc_time shortest);
         std::pair<sc_core::sc_time, sc_core::sc_time> fill_gaps(sc_core::sc_time ready, double count, double wire_ns,
                                                                 double pace_ns, sc_core::sc_time shortest);
+        // A crossing's load, for link_stats (`extra_bytes`: resent after CRC errors).
+        void count(const Packet& p, double extra_bytes, double link_MBps);
         void forget_past();   // drops the stretches and crossings over by now
         void book(sc_core::sc_time start, sc_core::sc_time length, sc_core::sc_time shortest);
     };
