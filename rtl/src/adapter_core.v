@@ -105,12 +105,17 @@ module adapter_core (
 
     // Decode (generated from the register map): unmapped, unaligned or
     // read-only-write accesses are refused here and reach no block.
-    wire [2:0] access = reg_access(reg_addr_i);
+    // Decoded only while an access is on (an idle core evaluates none of it).
+    reg [2:0] access;
+    always @(*) begin
+        access = ACC_NONE;
+        if (reg_req_i) access = reg_access(reg_addr_i);
+    end
     assign reg_err_o = reg_req_i && (reg_addr_i[1:0] != 2'b00 || access == ACC_NONE ||
                                      (reg_we_i && access == ACC_RO));
     wire reg_wr = reg_req_i && reg_we_i && !reg_err_o;
     wire [31:0] csr_rdata, bar_rdata, sig_rdata, dma_rdata;
-    assign reg_rdata_o = reg_req_i ? (csr_rdata | bar_rdata | sig_rdata | dma_rdata) : 32'd0;
+    assign reg_rdata_o = csr_rdata | bar_rdata | sig_rdata | dma_rdata;   // each 0 unless reg_req_i
 
     wire        enable;
     wire        att_cmd, exp_cmd;
@@ -145,7 +150,7 @@ module adapter_core (
     adapter_csr csr (
         .clk(clk), .rst_n(rst_n), .node_id_i(node_id_i), .link_up_i(link_up_i), .revoking_i(revoking),
         .peers_i(peers_i),
-        .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i), .reg_wdata_i(reg_wdata_i),
+        .reg_rd_i(reg_req_i), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i), .reg_wdata_i(reg_wdata_i),
         .reg_rdata_o(csr_rdata), .enable_o(enable),
         .att_cmd_o(att_cmd), .att_op_o(att_op), .att_index_o(att_index),
         .att_node_o(att_node), .att_segid_o(att_segid), .att_size_o(att_size),
@@ -197,7 +202,7 @@ module adapter_core (
     );
 
     barrier_counters bar (
-        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .clk(clk), .rst_n(rst_n), .reg_rd_i(reg_req_i), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(bar_rdata),
         .ev_issue_i(ev_issue_i), .ev_ack_i(ev_ack_i), .ev_err_i(ev_err_i),
         .ev_xlate_err_i(ev_xlate_err_i), .ev_node_i(ev_node_i),
@@ -208,7 +213,7 @@ module adapter_core (
     wire exp_clear = exp_cmd && {1'b0, exp_op} == TABLE_OP_CLEAR;
     wire att_clear = att_cmd && {1'b0, att_op} == TABLE_OP_CLEAR;
     signal_unit #(.ENTRIES(ETT_ENTRIES)) sig (
-        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .clk(clk), .rst_n(rst_n), .reg_rd_i(reg_req_i), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(sig_rdata),
         .dma_post_i(dma_post), .dma_post_slot_i(dma_post_slot), .dma_post_noacc_i(dma_post_noacc),
         .pl_slot_o(pl_slot), .pl_valid_i(pl_valid), .pl_node_i(pl_node), .pl_segid_i(pl_segid),
@@ -225,7 +230,7 @@ module adapter_core (
     );
 
     dma_engine #(.WINDOW(128)) dma (
-        .clk(clk), .rst_n(rst_n), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
+        .clk(clk), .rst_n(rst_n), .reg_rd_i(reg_req_i), .reg_wr_i(reg_wr), .reg_addr_i(reg_addr_i),
         .reg_wdata_i(reg_wdata_i), .reg_rdata_o(dma_rdata),
         .dx_slot_o(dx_slot), .dx_off_o(dx_off), .dx_len_o(dx_len), .dx_write_o(dx_write),
         .dx_err_i(dx_err), .dx_node_i(dx_node), .dx_segid_i(dx_segid),

@@ -13,6 +13,7 @@ module adapter_csr (
     input  wire        revoking_i,
     input  wire [63:0] peers_i,
     // register bus (accepted writes only)
+    input  wire        reg_rd_i,    // a register access this cycle: drive reg_rdata_o (0 otherwise)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
@@ -219,8 +220,11 @@ module adapter_csr (
         end
     end
 
+    // The read mux works only while a register access is on: an idle core
+    // evaluates none of it.
     always @(*) begin
-        case (reg_addr_i)
+        reg_rdata_o = 32'd0;
+        if (reg_rd_i) case (reg_addr_i)
             REG_ID:           reg_rdata_o = DEV_IDENT;
             REG_VERSION:      reg_rdata_o = DEV_VERSION;
             REG_NODE_ID:      reg_rdata_o = pack_NODE_ID(node_id_i);

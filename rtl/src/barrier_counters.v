@@ -6,6 +6,7 @@
 module barrier_counters (
     input  wire        clk,
     input  wire        rst_n,
+    input  wire        reg_rd_i,    // a register access this cycle: drive reg_rdata_o (0 otherwise)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
@@ -69,7 +70,8 @@ module barrier_counters (
 
     wire sel_ok = node_ok(sel);
     always @(*) begin
-        case (reg_addr_i)
+        reg_rdata_o = 32'd0;
+        if (reg_rd_i) case (reg_addr_i)
             REG_BAR_NODE:        reg_rdata_o = pack_BAR_NODE(sel);
             REG_BAR_ISSUED:      reg_rdata_o = sel_ok ? issued_q[sel_slot] : 32'd0;
             REG_BAR_ACKED:       reg_rdata_o = sel_ok ? acked_q[sel_slot] : 32'd0;

@@ -13,6 +13,7 @@ module dma_engine #(
 ) (
     input  wire        clk,
     input  wire        rst_n,
+    input  wire        reg_rd_i,    // a register access this cycle: drive reg_rdata_o (0 otherwise)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
@@ -296,15 +297,17 @@ module dma_engine #(
 
     always @(*) begin
         reg_rdata_o = 32'd0;
-        if (reg_addr_i == REG_DMA_COUNT)
-            reg_rdata_o = pack_DMA_COUNT(count);
-        else if (reg_addr_i == REG_DMA_STATUS)
-            reg_rdata_o = pack_DMA_STATUS(busy, done_st, error_st, err_class, fail_entry, completed);
-        else if (hit_DESC_LOCAL_LO(reg_addr_i)) reg_rdata_o = lo_q[index_DESC_LOCAL_LO(reg_addr_i)];
-        else if (hit_DESC_LOCAL_HI(reg_addr_i)) reg_rdata_o = hi_q[index_DESC_LOCAL_HI(reg_addr_i)];
-        else if (hit_DESC_REMOTE(reg_addr_i))   reg_rdata_o = rem_q[index_DESC_REMOTE(reg_addr_i)];
-        else if (hit_DESC_LEN(reg_addr_i))      reg_rdata_o = len_q[index_DESC_LEN(reg_addr_i)];
-        else if (hit_DESC_CTRL(reg_addr_i))     reg_rdata_o = put_DESC_CTRL(ctl_q[index_DESC_CTRL(reg_addr_i)]);
+        if (reg_rd_i) begin
+            if (reg_addr_i == REG_DMA_COUNT)
+                reg_rdata_o = pack_DMA_COUNT(count);
+            else if (reg_addr_i == REG_DMA_STATUS)
+                reg_rdata_o = pack_DMA_STATUS(busy, done_st, error_st, err_class, fail_entry, completed);
+            else if (hit_DESC_LOCAL_LO(reg_addr_i)) reg_rdata_o = lo_q[index_DESC_LOCAL_LO(reg_addr_i)];
+            else if (hit_DESC_LOCAL_HI(reg_addr_i)) reg_rdata_o = hi_q[index_DESC_LOCAL_HI(reg_addr_i)];
+            else if (hit_DESC_REMOTE(reg_addr_i))   reg_rdata_o = rem_q[index_DESC_REMOTE(reg_addr_i)];
+            else if (hit_DESC_LEN(reg_addr_i))      reg_rdata_o = len_q[index_DESC_LEN(reg_addr_i)];
+            else if (hit_DESC_CTRL(reg_addr_i))     reg_rdata_o = put_DESC_CTRL(ctl_q[index_DESC_CTRL(reg_addr_i)]);
+        end
     end
 endmodule
 `default_nettype wire

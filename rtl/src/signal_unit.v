@@ -11,6 +11,7 @@ module signal_unit #(
 ) (
     input  wire        clk,
     input  wire        rst_n,
+    input  wire        reg_rd_i,    // a register access this cycle: drive reg_rdata_o (0 otherwise)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,
     input  wire [31:0] reg_wdata_i,
@@ -243,7 +244,7 @@ module signal_unit #(
     integer r;
     always @(*) begin
         reg_rdata_o = 32'd0;
-        case (reg_addr_i)
+        if (reg_rd_i) case (reg_addr_i)
             REG_SIG_PENDING:
                 for (r = 0; r < ENTRIES; r = r + 1) reg_rdata_o[r] = count_q[r] != CNT_ZERO;
             REG_SIG_INDEX:   reg_rdata_o = pack_SIG_INDEX(sig_index);
