@@ -118,6 +118,13 @@ module signal_unit #(
     wire [CNT_W-1:0] icount_c = icount_q[iconsume_slot];
     wire ibell_counts = bell_imp_rx_i && !(bell_noacc_i && icount_b != CNT_ZERO) && icount_b != CNT_MAX;
 
+    // Clock enable: the unit changes state only on a register write, a post,
+    // an answer, a BELL, a cleared entry, work in progress or a pulse to
+    // drop; a DMA transfer's cycles leave it alone (and cost a simulator
+    // nothing here).
+    wire step = reg_wr_i || dma_post_i || post_resp_i || bell_rx_i || bell_imp_rx_i || exp_clear_i ||
+                att_clear_i || active_o || bell_go_o;
+
     integer i;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) begin
@@ -149,7 +156,7 @@ module signal_unit #(
             post_busy <= 1'b0;
             post_done <= 1'b0;
             post_result <= 4'd0;
-        end else begin
+        end else if (step) begin
             bell_go_o <= 1'b0;
             post_err_o <= 1'b0;
             signal_o <= 1'b0;
