@@ -281,6 +281,30 @@ TEST(Fabric, ASlowTrainLeavesRoomForOthers) {
     EXPECT_NEAR(g8[1].first, 15 * pace + wire + hop + in, 1e-2) << "the train ends at its own pace";
 }
 
+// A train held up midway reaches the next link as it left the last one:
+// the packets that crossed in a gap before another's burst, spread out, then
+// its final run back to back. Booked there as one even stream instead, it
+// would take room on the next link before its packets could be there.
+TEST(Fabric, ATrainHeldUpMidwayKeepsItsFinalRunTogether) {
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    const double w = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
+    // 8 -> 12 takes link 8->12 once 4 of the next train's packets are through.
+    r.fabric.send(write_train(8, 12, 1, w), sc_time(hop + 4.5 * w, SC_NS));
+    r.fabric.send(write_train(4, 16, 2, w), SC_ZERO_TIME);   // 4->8, 8->12, 12->16
+    // Sent when the 4 -> 16 train's packets, spread evenly over their time
+    // on 8->12, would be on 12->16.
+    r.fabric.send(write_packet(12, 16, 3), sc_time(2 * hop + 2 * w, SC_NS));
+    sc_core::sc_start();
+    const auto& g16 = r.ports[3]->got;
+    ASSERT_EQ(g16.size(), 2u);
+    EXPECT_EQ(g16[0].second, 3u);
+    EXPECT_NEAR(g16[0].first, 2 * hop + 3 * w + hop + in, 1e-2) << "12->16 is free: the train's run has not come";
+    EXPECT_EQ(g16[1].second, 2u);
+    // 4 packets, then the other train's 16, then its last 12 back to back.
+    EXPECT_NEAR(g16[1].first, 3 * hop + 32.5 * w + in, 1e-2) << "its last packet as it left 8->12, one hop on";
+}
+
 // 64 nodes, each importing from node 4 and writing its own slice.
 void all_to_one(TopologyKind kind) {
     rsmsim::ClusterConfig cfg = rsmsim::test::config(64);

@@ -147,43 +147,72 @@ void Fabric::Link::book(sc_time t, sc_time length, sc_time shortest) {
     }
 }
 
-std::pair<sc_time, sc_time> Fabric::Link::reserve_stream(sc_time ready, double count, double wire_ns, double pace_ns,
-                                                         sc_time shortest) {
+Fabric::Departures Fabric::Link::reserve_train(const TrainParts& in, double wire_ns, sc_time shortest) {
     forget_past();
-    // Slower than the link by more than a packet: others' packets fit
-    // between its own.
-    if (pace_ns >= 2 * wire_ns && count >= 2) return place_groups(ready, count, wire_ns, pace_ns, shortest);
-    return fill_gaps(ready, count, wire_ns, pace_ns, shortest);
+    const Departures early = reserve_stream(in.part[0], sc_core::SC_ZERO_TIME, wire_ns, shortest);
+    if (in.parts == 1) return early;
+    // In order: the final run leaves once the early packets are through.
+    const Departures run = reserve_stream(in.part[1], early.end, wire_ns, shortest);
+    return {early.first, run.burst, run.end, run.burst_count};
 }
 
-std::pair<sc_time, sc_time> Fabric::Link::place_groups(sc_time ready, double count, double wire_ns, double pace_ns,
-                                                       sc_time shortest) {
+Fabric::TrainParts Fabric::TrainParts::after(const Departures& d, const TrainParts& in, double count, sc_time hop) {
+    // Never faster than they came: a run no faster than the part it came
+    // from, what left in gaps no faster than the source.
+    const double early = count - d.burst_count;
+    TrainParts out;
+    out.source_pace_ns = in.source_pace_ns;
+    const double run_ns = (d.end - d.burst).to_seconds() * 1e9;
+    const double run_pace_ns = std::max(in.part[in.parts - 1].pace_ns, run_ns / d.burst_count);
+    if (early < 1 || d.burst <= d.first) {
+        out.part[0] = {d.first + hop, count, run_pace_ns};
+        return out;
+    }
+    const double early_ns = (d.burst - d.first).to_seconds() * 1e9;
+    out.part[0] = {d.first + hop, early, std::max(in.source_pace_ns, early_ns / early)};
+    out.part[1] = {d.burst + hop, d.burst_count, run_pace_ns};
+    out.parts = 2;
+    return out;
+}
+
+Fabric::Departures Fabric::Link::reserve_stream(const Arrivals& a, sc_time not_before, double wire_ns,
+                                                sc_time shortest) {
+    // Slower than the link by more than a packet: others' packets fit
+    // between its own.
+    if (a.pace_ns >= 2 * wire_ns && a.count >= 2) return place_groups(a, not_before, wire_ns, shortest);
+    return fill_gaps(a, not_before, wire_ns, shortest);
+}
+
+Fabric::Departures Fabric::Link::place_groups(const Arrivals& a, sc_time not_before, double wire_ns,
+                                              sc_time shortest) {
     // In groups, each back to back and as late as its last packet would
     // end; the room between them stays free.
-    const double groups = std::min(count, 64.0);
-    const double per = count / groups;
+    const double groups = std::min(a.count, 64.0);
+    const double per = a.count / groups;
     const sc_time group = ns_time(per * wire_ns);
-    sc_time first = sc_core::sc_max_time(), end = ready;
+    sc_time first = sc_core::sc_max_time(), end = std::max(a.ready, not_before);
     for (int g = 0; g < static_cast<int>(groups); ++g) {
-        const double last_ready_ns = ((g + 1) * per - 1) * pace_ns;
-        const sc_time at = std::max(end, ready + ns_time(last_ready_ns + wire_ns - per * wire_ns));
+        const double last_ready_ns = ((g + 1) * per - 1) * a.pace_ns;
+        const sc_time at = std::max(end, a.ready + ns_time(last_ready_ns + wire_ns - per * wire_ns));
         const sc_time start = reserve(at, group, shortest);
         first = std::min(first, start);
         end = start + group;
     }
-    return {first, end};
+    return {first, first, end, a.count};   // spread at its own pace: one run
 }
 
-std::pair<sc_time, sc_time> Fabric::Link::fill_gaps(sc_time ready, double count, double wire_ns, double pace_ns,
-                                                    sc_time shortest) {
+Fabric::Departures Fabric::Link::fill_gaps(const Arrivals& a, sc_time not_before, double wire_ns,
+                                           sc_time shortest) {
     // The packets queue while the link is busy and leave back to back when
     // it frees, then at their own pace (the gaps a paced train leaves are
     // too short for another's packet: it holds the link). Each gap it uses
     // is booked.
     const sc_time wire = ns_time(wire_ns);
+    const sc_time ready = a.ready;
+    const double count = a.count, pace_ns = a.pace_ns;
     auto ready_by = [&](sc_time at) { return std::min(count, (at - ready).to_seconds() * 1e9 / pace_ns + 1.0); };
     double sent = 0;
-    sc_time t = ready, first = sc_core::sc_max_time();
+    sc_time t = std::max(ready, not_before), first = sc_core::sc_max_time();
     for (;;) {
         auto it = busy.upper_bound(t);
         if (it != busy.begin() && std::prev(it)->second > t) {   // busy at t
@@ -203,7 +232,7 @@ std::pair<sc_time, sc_time> Fabric::Link::fill_gaps(sc_time ready, double count,
         const sc_time end = t + ns_time(std::max(left * wire_ns, last_ready_ns + wire_ns));
         if (end <= gap_end) {
             book(t, end - t, shortest);
-            return {std::min(first, t), end};
+            return {std::min(first, t), t, end, left};
         }
         // Whole packets only: those ready in time to fit before the gap ends.
         const double fit = std::floor((gap_end - t).to_seconds() * 1e9 / wire_ns);
@@ -319,9 +348,11 @@ void Fabric::send(Packet p, sc_time delay) {
         arrive = in_order(p, arrive);
         if (p.train > 1 && !links->empty()) {
             // Its packets leave over the time its source needs for them.
-            const sc_time spread = train_span_;
+            const sc_time spread = train_out_.end - train_out_.first;
             if (p.cmd == Cmd::Write) {
-                answer_windows_.push({arrive - std::min(arrive, spread), arrive, p.train, p.dst, p.src,
+                const sc_time run = train_out_.end - train_out_.burst;
+                answer_windows_.push({arrive - std::min(arrive, spread), arrive - std::min(arrive, run), arrive,
+                                      train_early_share_ * p.train, p.train, p.dst, p.src,
                                       answer_key(p.src, p.dst, p.txn), 0, {}});
                 wake_answers();
             }
@@ -417,23 +448,27 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
     }
     if (!p.carries_data()) {   // alongside its data train: one packet's worth
         cross_links(p, links, head, tail, resent_bytes);
-        train_span_ = tail - head;
+        train_out_ = {head, head, tail, double(p.train)};
+        train_early_share_ = 0;
         return tail;
     }
     // Packet by packet through each link's idle gaps, as the RTL books them;
     // what leaves a link paces the next.
     const double packets = p.train + resent_bytes * p.train / p.wire_bytes();
     const double wire_ns = transfer_ns(p.wire_bytes(), timing_.link_MBps) / p.train;
-    double pace_ns = p.pace_ns > 0 ? p.pace_ns / p.train : wire_ns;
+    TrainParts in;
+    in.source_pace_ns = p.pace_ns > 0 ? p.pace_ns / p.train : wire_ns;
+    in.part[0] = {head, packets, in.source_pace_ns};
     for (int l : links) {
         Link& k = links_[static_cast<size_t>(l)];
-        const auto [start, end] = k.reserve_stream(head, packets, wire_ns * k.slowdown, pace_ns, shortest_);
-        if (waves_) trace_crossing(l, p, start, end);
+        const Departures d = k.reserve_train(in, wire_ns * k.slowdown, shortest_);
+        if (waves_) trace_crossing(l, p, d.first, d.end);
         k.count(p, resent_bytes, timing_.link_MBps);
-        head = start + hop_;
-        tail = std::max(end + hop_, tail + hop_);
-        pace_ns = std::max(pace_ns, (end - start).to_seconds() * 1e9 / packets);
-        train_span_ = end - start;
+        head = d.first + hop_;
+        tail = std::max(d.end + hop_, tail + hop_);
+        in = TrainParts::after(d, in, packets, hop_);
+        train_out_ = d;
+        train_early_share_ = in.parts == 2 ? in.part[0].count / packets : 0.0;
     }
     return tail;
 }

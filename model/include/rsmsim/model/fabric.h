@@ -149,8 +149,35 @@ private:
     sc_core::sc_time cross_train(Packet& p, const std::vector<int>& links, double corrupt_p, int attempts_allowed,
                                  sc_core::sc_time& head, sc_core::sc_time& tail);
     sc_core::sc_time in_order(const Packet& p, sc_core::sc_time arrive);
-    // The last train crossed: how long its packets took on its last link.
-    sc_core::sc_time train_span_;
+    // A train's packets reaching a link: `count` of them, ready one per
+    // `pace_ns` from `ready` on.
+    struct Arrivals {
+        sc_core::sc_time ready;
+        double count;
+        double pace_ns;
+    };
+    // How they left a link: the first one's start, the last one's end, and
+    // the final run (`burst_count` packets from `burst` on, back to back or
+    // at their own pace); those before it left earlier, in gaps others left.
+    struct Departures {
+        sc_core::sc_time first, burst, end;
+        double burst_count;
+    };
+    // A train reaching the next link: what left the last one in its gaps
+    // (spread over the time they took), then its final run. Kept in two
+    // parts, not as one average pace: a train held up behind another's
+    // burst leaves behind it back to back, and spread evenly it would leave
+    // the next links idle while it queued.
+    struct TrainParts {
+        Arrivals part[2];
+        int parts = 1;
+        double source_pace_ns;   // no part is faster than its source
+        static TrainParts after(const Departures& d, const TrainParts& in, double count, sc_core::sc_time hop);
+    };
+    // The last train crossed: how its packets left its last link, and the
+    // share of them that left before its final run.
+    Departures train_out_;
+    double train_early_share_ = 0;
     // Delivers p at `at` (one event; ties in scheduling order).
     uint64_t schedule(Packet p, sc_core::sc_time at);   // its place in the queue (InFlight::seq)
     // Trains on their way: a link that goes down cuts those crossing it (the
@@ -176,13 +203,20 @@ private:
     // booked ahead, it would take gaps that later data could not use.)
     struct AnswerWindow {
         static constexpr int kChunks = 8;
-        sc_core::sc_time start, end;   // when the data train's first and last packet arrive
+        // When the data train's first packet arrives, its final run begins
+        // and its last packet arrives; the packets before that run.
+        sc_core::sc_time start, burst, end;
+        double early;
         uint32_t packets;
         uint16_t src, dst;             // of the answers
         uint64_t key;                  // answer_key of the request
         int chunk = 0;                 // the next to take its way
         std::vector<sc_core::sc_time> link_free;   // per link of the way: the answers so far are through
-        sc_core::sc_time chunk_start() const { return start + (end - start) * (double(chunk) / kChunks); }
+        sc_core::sc_time arrival(double k) const {   // of packet k (0 .. packets), spread evenly in each part
+            if (k < early) return start + (burst - start) * (k / early);
+            return burst + (end - burst) * ((k - early) / std::max(1.0, packets - early));
+        }
+        sc_core::sc_time chunk_start() const { return arrival(double(packets) * chunk / kChunks); }
         bool operator>(const AnswerWindow& o) const { return chunk_start() > o.chunk_start(); }
     };
     static uint64_t answer_key(uint16_t requester, uint16_t target, uint32_t txn) {
@@ -232,19 +266,17 @@ private:
         // time of the smallest packet there is) can never be used, so it is
         // counted as busy: the result is the same, the search shorter.
         sc_core::sc_time reserve(sc_core::sc_time earliest, sc_core::sc_time length, sc_core::sc_time shortest);
-        // A train of `count` packets (each `wire_ns` on this link, ready one per
-        // `pace_ns` from `ready` on) through the idle gaps: its first
-        // packet's start and its last packet's end, every gap used booked.
-        std::pair<sc_core::sc_time, sc_core::sc_time> reserve_stream(sc_core::sc_time ready, double count,
-                                                                     double wire_ns, double pace_ns,
-                                                                     sc_core::sc_time shortest);
-        // reserve_stream's two cases: a train slower than the link by more
-        // than a packet, and the rest.
-        std::pair<sc_core::sc_time, sc_core::sc_time> place_groups(sc_core::sc_time ready, double count,
-                                                                   double wire_ns, double pace_ns,
-                                                                   sc_core::sc_time shortest);
-        std::pair<sc_core::sc_time, sc_core::sc_time> fill_gaps(sc_core::sc_time ready, double count, double wire_ns,
-                                                                double pace_ns, sc_core::sc_time shortest);
+        // A train through the idle gaps, its packets each `wire_ns` on this
+        // link, arriving in one or two parts (TrainParts) and leaving in
+        // order: when they left (Departures), every gap used booked.
+        Departures reserve_train(const TrainParts& in, double wire_ns, sc_core::sc_time shortest);
+        // One part, not leaving before `not_before`; its two cases: a part
+        // slower than the link by more than a packet, and the rest.
+        Departures reserve_stream(const Arrivals& a, sc_core::sc_time not_before, double wire_ns,
+                                  sc_core::sc_time shortest);
+        Departures place_groups(const Arrivals& a, sc_core::sc_time not_before, double wire_ns,
+                                sc_core::sc_time shortest);
+        Departures fill_gaps(const Arrivals& a, sc_core::sc_time not_before, double wire_ns, sc_core::sc_time shortest);
         // A crossing's load, for link_stats (`extra_bytes`: resent after CRC errors).
         void count(const Packet& p, double extra_bytes, double link_MBps);
         void forget_past();   // drops the stretches and crossings over by now
