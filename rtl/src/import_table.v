@@ -59,8 +59,22 @@ module import_table #(
     reg [15:0] node_q  [0:ENTRIES-1];
     reg [31:0] segid_q [0:ENTRIES-1];
     reg [31:0] size_q  [0:ENTRIES-1];
-    reg [2:0]  ctrl_q  [0:ENTRIES-1];
+    // ATT_CTRL's bits, one vector each: a revocation clears any set of
+    // entries in one assignment (an array of entries took one per entry,
+    // which a cycle simulator then checks at every edge).
+    reg [ENTRIES-1:0] valid_q, read_q, write_q;
     reg [ENTRIES-1:0] revoked_q;
+    function automatic [2:0] ctrl_of(input v, input r, input w);
+        begin
+            ctrl_of = 3'd0;
+            ctrl_of[ATT_CTRL_VALID_LSB] = v;
+            ctrl_of[ATT_CTRL_READ_LSB]  = r;
+            ctrl_of[ATT_CTRL_WRITE_LSB] = w;
+        end
+    endfunction
+    wire [ENTRIES-1:0] rv_hit = rv_i ? rv_mask_i & valid_q : {ENTRIES{1'b0}};
+    wire table_write = cmd_i && {1'b0, op_i} == TABLE_OP_WRITE;
+    wire table_clear = cmd_i && {1'b0, op_i} == TABLE_OP_CLEAR;
 
     integer i;
     always @(posedge clk or negedge rst_n) begin
@@ -69,29 +83,29 @@ module import_table #(
                 node_q[i]  <= 16'd0;
                 segid_q[i] <= 32'd0;
                 size_q[i]  <= 32'd0;
-                ctrl_q[i]  <= 3'd0;
             end
+            valid_q <= {ENTRIES{1'b0}};
+            read_q <= {ENTRIES{1'b0}};
+            write_q <= {ENTRIES{1'b0}};
             revoked_q <= {ENTRIES{1'b0}};
         end else begin
             // Revocation first: a table command in the same cycle wins.
-            if (rv_i) begin
-                for (i = 0; i < ENTRIES; i = i + 1)
-                    if (rv_mask_i[i] && ctrl_q[i][ATT_CTRL_VALID_LSB]) begin
-                        ctrl_q[i] <= 3'd0;
-                        revoked_q[i] <= 1'b1;
-                    end
-            end
-            if (cmd_i && ({1'b0, op_i} == TABLE_OP_WRITE || {1'b0, op_i} == TABLE_OP_CLEAR))
-                revoked_q[index_i] <= 1'b0;
-            if (cmd_i) begin
-            if ({1'b0, op_i} == TABLE_OP_WRITE) begin
+            valid_q <= valid_q & ~rv_hit;
+            read_q <= read_q & ~rv_hit;
+            write_q <= write_q & ~rv_hit;
+            revoked_q <= revoked_q | rv_hit;
+            if (table_write || table_clear) revoked_q[index_i] <= 1'b0;
+            if (table_write) begin
                 node_q[index_i]  <= wr_node_i;
                 segid_q[index_i] <= wr_segid_i;
                 size_q[index_i]  <= wr_size_i;
-                ctrl_q[index_i]  <= wr_ctrl_i;
-            end else if ({1'b0, op_i} == TABLE_OP_CLEAR) begin
-                ctrl_q[index_i]  <= 3'd0;
-            end
+                valid_q[index_i] <= wr_ctrl_i[ATT_CTRL_VALID_LSB];
+                read_q[index_i]  <= wr_ctrl_i[ATT_CTRL_READ_LSB];
+                write_q[index_i] <= wr_ctrl_i[ATT_CTRL_WRITE_LSB];
+            end else if (table_clear) begin
+                valid_q[index_i] <= 1'b0;
+                read_q[index_i]  <= 1'b0;
+                write_q[index_i] <= 1'b0;
             end
         end
     end
@@ -100,27 +114,29 @@ module import_table #(
     assign rd_node_o  = node_q[index_i];
     assign rd_segid_o = segid_q[index_i];
     assign rd_size_o  = size_q[index_i];
-    assign rd_ctrl_o  = ctrl_q[index_i];
+    assign rd_ctrl_o  = ctrl_of(valid_q[index_i], read_q[index_i], write_q[index_i]);
 
     // The same check serves programmed I/O and DMA descriptors.
-    function automatic [3:0] check(input en, input [2:0] ctrl, input [31:0] size,
+    function automatic [3:0] check(input en, input valid, input can_read, input can_write, input [31:0] size,
                                    input [27:0] off, input [28:0] len, input write);
         // 33-bit sum: offset + length never wraps, so huge lengths fail BOUNDS.
         reg [32:0] end_b;
         begin
             end_b = {5'd0, off} + {4'd0, len};
-            if (!en)                              check = ERR_CLASS_UNREACHABLE;
-            else if (!ctrl[ATT_CTRL_VALID_LSB])   check = ERR_CLASS_NO_ENTRY;
-            else if (write ? !ctrl[ATT_CTRL_WRITE_LSB] : !ctrl[ATT_CTRL_READ_LSB]) check = ERR_CLASS_RIGHTS;
-            else if (end_b > {1'b0, size})        check = ERR_CLASS_BOUNDS;
-            else                                  check = ERR_CLASS_OK;
+            if (!en)                                check = ERR_CLASS_UNREACHABLE;
+            else if (!valid)                        check = ERR_CLASS_NO_ENTRY;
+            else if (write ? !can_write : !can_read) check = ERR_CLASS_RIGHTS;
+            else if (end_b > {1'b0, size})          check = ERR_CLASS_BOUNDS;
+            else                                    check = ERR_CLASS_OK;
         end
     endfunction
 
-    assign xl_err_o   = check(enable_i, ctrl_q[xl_slot_i], size_q[xl_slot_i], xl_off_i, xl_len_i, xl_write_i);
+    assign xl_err_o   = check(enable_i, valid_q[xl_slot_i], read_q[xl_slot_i], write_q[xl_slot_i],
+                              size_q[xl_slot_i], xl_off_i, xl_len_i, xl_write_i);
     assign xl_node_o  = node_q[xl_slot_i];
     assign xl_segid_o = segid_q[xl_slot_i];
-    assign dx_err_o   = check(enable_i, ctrl_q[dx_slot_i], size_q[dx_slot_i], dx_off_i, dx_len_i, dx_write_i);
+    assign dx_err_o   = check(enable_i, valid_q[dx_slot_i], read_q[dx_slot_i], write_q[dx_slot_i],
+                              size_q[dx_slot_i], dx_off_i, dx_len_i, dx_write_i);
     assign dx_node_o  = node_q[dx_slot_i];
     assign dx_segid_o = segid_q[dx_slot_i];
     // Gated by the query strobe, as the request-valid of a real port; a
@@ -129,9 +145,9 @@ module import_table #(
         im_match_o = {ENTRIES{1'b0}};
         if (im_query_i)
             for (i = 0; i < ENTRIES; i = i + 1)
-                im_match_o[i] = ctrl_q[i][ATT_CTRL_VALID_LSB] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
+                im_match_o[i] = valid_q[i] && node_q[i] == im_node_i && (im_any_segid_i || segid_q[i] == im_segid_i);
     end
-    assign pl_valid_o = enable_i && ctrl_q[pl_slot_i][ATT_CTRL_VALID_LSB];
+    assign pl_valid_o = enable_i && valid_q[pl_slot_i];
     assign pl_node_o  = node_q[pl_slot_i];
     assign pl_segid_o = segid_q[pl_slot_i];
 endmodule
