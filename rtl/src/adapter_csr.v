@@ -12,7 +12,7 @@ module adapter_csr (
     input  wire        link_up_i,
     input  wire        revoking_i,
     input  wire [63:0] peers_i,
-    // register bus (accepted writes only)
+    // register bus (read data while an access is on; accepted writes only)
     input  wire        reg_rd_i,    // a register access this cycle: drive reg_rdata_o (0 otherwise)
     input  wire        reg_wr_i,
     input  wire [11:0] reg_addr_i,

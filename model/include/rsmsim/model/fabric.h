@@ -171,7 +171,7 @@ private:
     struct TrainParts {
         Arrivals part[2];
         int parts = 1;
-        double source_pace_ns;   // no part is faster than its source
+        double source_pace_ns = 0;   // no part is faster than its source
         static TrainParts after(const Departures& d, const TrainParts& in, double count, sc_core::sc_time hop);
     };
     // The last train crossed: how its packets left its last link, and the
