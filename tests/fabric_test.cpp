@@ -305,6 +305,24 @@ TEST(Fabric, ATrainHeldUpMidwayKeepsItsFinalRunTogether) {
     EXPECT_NEAR(g16[1].first, 3 * hop + 32.5 * w + in, 1e-2) << "its last packet as it left 8->12, one hop on";
 }
 
+// A slow train that queued behind a burst drains after it at the link's
+// speed, then catches up with its source's pace; on the next link it is not
+// held back to that pace again (a queue's backlog leaves back to back).
+TEST(Fabric, ATrainThatQueuedIsNotSlowedAgainAfter) {
+    ProbeRing r;
+    const TimingProfile& t = r.t;
+    const double w = transfer_ns(82, t.link_MBps), hop = t.hop_ns, in = t.adapter_ns;
+    r.fabric.send(write_train(8, 12, 1, w), SC_ZERO_TIME);       // holds 8->12 for 16 packets
+    r.fabric.send(write_train(4, 16, 2, 3 * w), SC_ZERO_TIME);   // three times slower than the link
+    sc_core::sc_start();
+    const auto& g16 = r.ports[3]->got;
+    ASSERT_EQ(g16.size(), 1u);
+    // Its last packet leaves 8->12 as it came, one packet every 3 wire
+    // times from the first (45 w after it, which left at `hop`), and
+    // follows cut-through: two more hops.
+    EXPECT_NEAR(g16[0].first, hop + 46 * w + 2 * hop + in, 1e-2) << "as its last packet left 8->12, two hops on";
+}
+
 // 64 nodes, each importing from node 4 and writing its own slice.
 void all_to_one(TopologyKind kind) {
     rsmsim::ClusterConfig cfg = rsmsim::test::config(64);

@@ -156,14 +156,20 @@ Fabric::Departures Fabric::Link::reserve_train(const TrainParts& in, double wire
     return {early.first, run.burst, run.end, run.burst_count};
 }
 
-Fabric::TrainParts Fabric::TrainParts::after(const Departures& d, const TrainParts& in, double count, sc_time hop) {
-    // Never faster than they came: a run no faster than the part it came
-    // from, what left in gaps no faster than the source.
+Fabric::TrainParts Fabric::TrainParts::after(const Departures& d, const TrainParts& in, double count, double wire_ns,
+                                             sc_time hop) {
+    // A run that left as its packets came keeps their pace; one that
+    // queued first left as its first and last packets were apart (a queue
+    // drains at the link's speed); what left in gaps no faster than the
+    // source.
     const double early = count - d.burst_count;
     TrainParts out;
     out.source_pace_ns = in.source_pace_ns;
     const double run_ns = (d.end - d.burst).to_seconds() * 1e9;
-    const double run_pace_ns = std::max(in.part[in.parts - 1].pace_ns, run_ns / d.burst_count);
+    const Arrivals& last = in.part[in.parts - 1];
+    const bool queued = d.burst > last.ready && d.burst_count > 1;
+    const double run_pace_ns = queued ? std::max(wire_ns, (run_ns - wire_ns) / (d.burst_count - 1))
+                                      : std::max(last.pace_ns, run_ns / d.burst_count);
     if (early < 1 || d.burst <= d.first) {
         out.part[0] = {d.first + hop, count, run_pace_ns};
         return out;
@@ -466,7 +472,7 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
         k.count(p, resent_bytes, timing_.link_MBps);
         head = d.first + hop_;
         tail = std::max(d.end + hop_, tail + hop_);
-        in = TrainParts::after(d, in, packets, hop_);
+        in = TrainParts::after(d, in, packets, wire_ns * k.slowdown, hop_);
         train_out_ = d;
         train_early_share_ = in.parts == 2 ? in.part[0].count / packets : 0.0;
     }

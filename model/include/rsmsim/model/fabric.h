@@ -172,7 +172,8 @@ private:
         Arrivals part[2];
         int parts = 1;
         double source_pace_ns = 0;   // no part is faster than its source
-        static TrainParts after(const Departures& d, const TrainParts& in, double count, sc_core::sc_time hop);
+        static TrainParts after(const Departures& d, const TrainParts& in, double count, double wire_ns,
+                                sc_core::sc_time hop);
     };
     // The last train crossed: how its packets left its last link, and the
     // share of them that left before its final run.
