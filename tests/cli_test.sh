@@ -315,9 +315,11 @@ sys.exit(0 if len(a) == len(b) == 20 and all(abs(x - y) <= 0.05 * x for x, y in 
 # the RTL's packets would, and its answers queue behind bursts booked on
 # their way back (docs/simulation-speed.md). 2 nodes: each node's answers
 # wait behind the other's burst; 4 nodes: three bursts to one target; the
-# torus: routes over several links.
+# torus: routes over several links; the ring: ten writers converging on one
+# node, their trains held up and queued on the way (+14 % before trains
+# that queued drained at the link's speed).
 bulk=("-n 2 -w all-to-all -b 65536" "-n 4 -w all-to-all -b 65536" "-n 8 -t torus -w all-to-all -b 65536"
-      "-p pcie-ntb -n 8 -w putget -b 65536")
+      "-p pcie-ntb -n 8 -w putget -b 65536" "-p pcie-ntb -n 11 -t ring -w putget -b 49152")
 sim_us() { "$sim" $1 --no-vcd --fidelity $2 | sed -n 's/^simulated time: \([0-9.]*\) us.*/\1/p'; }
 within_5=1
 for args in "${bulk[@]}"; do
