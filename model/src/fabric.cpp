@@ -153,7 +153,7 @@ Fabric::Departures Fabric::Link::reserve_train(const TrainParts& in, double wire
     if (in.parts == 1) return early;
     // In order: the final run leaves once the early packets are through.
     const Departures run = reserve_stream(in.part[1], early.end, wire_ns, shortest);
-    return {early.first, run.burst, run.end, run.burst_count};
+    return {early.first, run.burst, run.end, run.burst_count, run.queued};
 }
 
 Fabric::TrainParts Fabric::TrainParts::after(const Departures& d, const TrainParts& in, double count, double wire_ns,
@@ -166,10 +166,9 @@ Fabric::TrainParts Fabric::TrainParts::after(const Departures& d, const TrainPar
     TrainParts out;
     out.source_pace_ns = in.source_pace_ns;
     const double run_ns = (d.end - d.burst).to_seconds() * 1e9;
-    const Arrivals& last = in.part[in.parts - 1];
-    const bool queued = d.burst > last.ready && d.burst_count > 1;
-    const double run_pace_ns = queued ? std::max(wire_ns, (run_ns - wire_ns) / (d.burst_count - 1))
-                                      : std::max(last.pace_ns, run_ns / d.burst_count);
+    const double run_pace_ns = d.queued && d.burst_count > 1
+                                   ? std::max(wire_ns, (run_ns - wire_ns) / (d.burst_count - 1))
+                                   : std::max(in.part[in.parts - 1].pace_ns, run_ns / d.burst_count);
     if (early < 1 || d.burst <= d.first) {
         out.part[0] = {d.first + hop, count, run_pace_ns};
         return out;
@@ -197,14 +196,16 @@ Fabric::Departures Fabric::Link::place_groups(const Arrivals& a, sc_time not_bef
     const double per = a.count / groups;
     const sc_time group = ns_time(per * wire_ns);
     sc_time first = sc_core::sc_max_time(), end = std::max(a.ready, not_before);
+    bool queued = false;
     for (int g = 0; g < static_cast<int>(groups); ++g) {
         const double last_ready_ns = ((g + 1) * per - 1) * a.pace_ns;
         const sc_time at = std::max(end, a.ready + ns_time(last_ready_ns + wire_ns - per * wire_ns));
         const sc_time start = reserve(at, group, shortest);
+        queued = queued || start > at;
         first = std::min(first, start);
         end = start + group;
     }
-    return {first, first, end, a.count};   // spread at its own pace: one run
+    return {first, first, end, a.count, queued};   // spread at its own pace: one run
 }
 
 Fabric::Departures Fabric::Link::fill_gaps(const Arrivals& a, sc_time not_before, double wire_ns,
@@ -238,7 +239,9 @@ Fabric::Departures Fabric::Link::fill_gaps(const Arrivals& a, sc_time not_before
         const sc_time end = t + ns_time(std::max(left * wire_ns, last_ready_ns + wire_ns));
         if (end <= gap_end) {
             book(t, end - t, shortest);
-            return {std::min(first, t), t, end, left};
+            // Queued: its next packet was ready before the link was free.
+            const bool queued = t > ready + ns_time(sent * pace_ns);
+            return {std::min(first, t), t, end, left, queued};
         }
         // Whole packets only: those ready in time to fit before the gap ends.
         const double fit = std::floor((gap_end - t).to_seconds() * 1e9 / wire_ns);
@@ -454,7 +457,7 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
     }
     if (!p.carries_data()) {   // alongside its data train: one packet's worth
         cross_links(p, links, head, tail, resent_bytes);
-        train_out_ = {head, head, tail, double(p.train)};
+        train_out_ = {head, head, tail, double(p.train), false};
         train_early_share_ = 0;
         return tail;
     }

@@ -158,10 +158,12 @@ private:
     };
     // How they left a link: the first one's start, the last one's end, and
     // the final run (`burst_count` packets from `burst` on, back to back or
-    // at their own pace); those before it left earlier, in gaps others left.
+    // at their own pace; `queued`: it waited for the link first); those
+    // before it left earlier, in gaps others left.
     struct Departures {
         sc_core::sc_time first, burst, end;
         double burst_count;
+        bool queued;
     };
     // A train reaching the next link: what left the last one in its gaps
     // (spread over the time they took), then its final run. Kept in two
