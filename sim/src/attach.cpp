@@ -138,7 +138,13 @@ struct Attachments::Impl {
     const std::vector<Conn*>& collect_requests();
     void advise_waiters(bool long_wait);
     void sleep_until_arrivals(const std::function<bool()>& take_arrivals,
-                              std::chrono::steady_clock::time_point deadline);
+                              std::chrono::steady_clock::time_point since);
+    // How long a thread may go without calling in: the stall limit, or
+    // for a process that has not called yet, at least kStartUpSeconds
+    // (loading a program, a sanitizer's start-up, a wrapper's own work
+    // is not a program computing between calls).
+    double limit_of(const Conn& c) const { return c.answered_any ? stall_limit_s : std::max(stall_limit_s, kStartUpSeconds); }
+    static constexpr double kStartUpSeconds = 10;
     static bool admit(const std::vector<Conn*>& arrived);
     bool admit_inline(Conn& c);
     void cut_off(const std::vector<Conn*>& stalled);
@@ -231,12 +237,7 @@ const std::vector<Conn*>& Attachments::Impl::collect_requests() {
         advise_waiters(true);
         arrived = rsm::remote::look_yielding(take_arrivals, busy, true);
     }
-    if (!arrived) {
-        const auto deadline = std::chrono::steady_clock::now() +
-                              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                  std::chrono::duration<double>(stall_limit_s));
-        sleep_until_arrivals(take_arrivals, deadline);
-    }
+    if (!arrived) sleep_until_arrivals(take_arrivals, std::chrono::steady_clock::now());
     // The order requests are started in is (node, channel), whichever came first.
     arrivals.clear();
     for (Conn* c : conns)
@@ -259,11 +260,14 @@ void Attachments::Impl::advise_waiters(bool long_wait) {
 }
 
 // Sleeps on the processes' sockets until every thread in `waiting` has
-// called, its process exited (closed) or it stalled past `deadline` (its
-// process is cut off).
+// called, its process exited (closed) or it stalled past its limit since
+// `since` (its process is cut off).
 void Attachments::Impl::sleep_until_arrivals(const std::function<bool()>& take_arrivals,
-                                             std::chrono::steady_clock::time_point deadline) {
+                                             std::chrono::steady_clock::time_point since) {
     using clock = std::chrono::steady_clock;
+    auto deadline_of = [&](const Conn* c) {
+        return since + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(limit_of(*c)));
+    };
     std::vector<Proc*> who;
     while (!waiting.empty()) {
         for (Conn* c : waiting) c->ch->sim_sleeps.store(1);
@@ -273,13 +277,17 @@ void Attachments::Impl::sleep_until_arrivals(const std::function<bool()>& take_a
             if (std::find(who.begin(), who.end(), c->proc) == who.end()) who.push_back(c->proc);
         std::vector<pollfd> fds;
         for (Proc* p : who) fds.push_back({p->info.fd, POLLIN, 0});
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        clock::time_point deadline = clock::time_point::max();
+        for (const Conn* c : waiting) deadline = std::min(deadline, deadline_of(c));
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
         const int n = left > 0 ? ::poll(fds.data(), fds.size(), static_cast<int>(left)) : 0;
         if (n < 0 && errno == EINTR) continue;
         for (Conn* c : waiting) c->ch->sim_sleeps.store(0);
         if (n == 0) {
-            cut_off(waiting);
-            break;
+            std::vector<Conn*> stalled;
+            for (Conn* c : waiting)
+                if (deadline_of(c) <= clock::now()) stalled.push_back(c);
+            cut_off(stalled);
         }
         take_arrivals();
         for (size_t i = 0; i < fds.size(); ++i)
@@ -301,7 +309,7 @@ void Attachments::Impl::cut_off(const std::vector<Conn*>& stalled) {
         std::fprintf(stderr,
                      "rsmsim: %s has not called the simulation for %g s of wall time "
                      "(its last call: %s); it is cut off and its node crashes%s\n",
-                     p.describe(*c).c_str(), stall_limit_s, c->last_call().c_str(),
+                     p.describe(*c).c_str(), limit_of(*c), c->last_call().c_str(),
                      threads ? " (a thread that blocks in the process -- on I/O, or anything else the simulator "
                                "does not keep -- holds "
                                "simulated time still, so a thread in a call waiting for time to pass never returns)"

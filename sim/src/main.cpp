@@ -781,7 +781,8 @@ void add_exec_command(CLI::App& app, Cli& cli) {
     exec->fallthrough();
     exec->add_option("--node", cli.exec_nodes, "ID=PROGRAM [ARGS...]: this program on node ID (repeatable)");
     exec->add_option("--stall-limit", cli.stall_limit_s,
-                     "wall-clock seconds a node process may compute without calling the simulation, and a run "
+                     "wall-clock seconds a node process may compute without calling the simulation (before its "
+                     "first call, while it starts: at least 10), and a run "
                      "may go on with nothing happening but polls of pipes, sockets or files nothing simulated "
                      "writes (then it stops and says who waits)")
         ->check(CLI::Range(0.1, 86400.0));
