@@ -143,7 +143,9 @@ struct Attachments::Impl {
     // for a process that has not called yet, at least kStartUpSeconds
     // (loading a program, a sanitizer's start-up, a wrapper's own work
     // is not a program computing between calls).
-    double limit_of(const Conn& c) const { return c.answered_any ? stall_limit_s : std::max(stall_limit_s, kStartUpSeconds); }
+    double limit_of(const Conn& c) const {
+        return c.answered_any ? stall_limit_s : std::max(stall_limit_s, kStartUpSeconds);
+    }
     static constexpr double kStartUpSeconds = 10;
     static bool admit(const std::vector<Conn*>& arrived);
     bool admit_inline(Conn& c);
