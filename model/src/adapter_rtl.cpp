@@ -51,15 +51,15 @@ void AdapterRtl::reset() {
 
 void AdapterRtl::eval() {
     m_->eval();
-    clock_low_unseen_ = false;
     probes_.sample_at_delta_end();
 }
 
 void AdapterRtl::tick() {
     // Verilator finds a rising edge against the clock's value at its last
-    // evaluation; a falling edge not evaluated (below) is told to it here.
-    // (An internal of the verilated model: Verilator 5 names it so.)
-    if (clock_low_unseen_) m_->rootp->__Vtrigrprev__TOP__clk = 0;
+    // evaluation; between edges the clock is low, evaluated or not (below),
+    // so that value is told to it here. (An internal of the verilated
+    // model: Verilator 5 names it so.)
+    m_->rootp->__Vtrigrprev__TOP__clk = 0;
     m_->clk = 1;
     eval();
     ++cycles_;
@@ -80,7 +80,6 @@ void AdapterRtl::tick() {
     m_->clk = 0;
     idle_core_inputs(*m_);
     if (!probes_.empty()) eval();
-    else clock_low_unseen_ = true;
 }
 
 void AdapterRtl::run() {

@@ -59,7 +59,6 @@ private:
     uint64_t cycles_ = 0;
     Probes probes_;
     bool conn_pending_ = false;
-    bool clock_low_unseen_ = false;   // clk went low without an evaluation (tick)
     std::vector<DmaPacket> dma_out_;
     std::vector<BellRequest> bells_out_;
 };
