@@ -26,7 +26,7 @@ Adapter::Adapter(sc_core::sc_module_name name, uint16_t node_id, Fabric& fabric,
       timing_(timing), core_(make_adapter_core(fidelity, node_id, true)), trains_(fidelity == Fidelity::Fast),
       reg_read_time_(ns_time(timing.mmio_read_ns)),
       reg_write_time_{ns_time(timing.mmio_write_ns + timing.clk_ns), ns_time(timing.mmio_write_ns + timing.clk_ns * 2)} {
-    mmio.register_b_transport(this, &Adapter::b_transport);
+    mmio.bind(*this);
     fabric_.attach(*this);
 }
 

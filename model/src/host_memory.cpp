@@ -11,7 +11,7 @@ namespace rsmsim::model {
 
 HostMemory::HostMemory(sc_core::sc_module_name name, const TimingProfile& timing)
     : sc_module(name), dma("dma"), timing_(timing) {
-    dma.register_b_transport(this, &HostMemory::b_transport);
+    dma.bind(*this);
     SC_HAS_PROCESS(HostMemory);
     SC_METHOD(flush_on_timer);
     sensitive << flush_due_;

@@ -94,16 +94,9 @@ uint64_t Waves::to_ps(const sc_core::sc_time& t) {
     return (t.value() + units / 2) / units;
 }
 
-namespace {
-uint64_t g_local_ahead_ps = 0;   // SystemC runs one process at a time: one is enough
-}  // namespace
-
-uint64_t Waves::now_ps() { return to_ps(sc_core::sc_time_stamp()) + g_local_ahead_ps; }
-
-Waves::LocalTime::LocalTime(const sc_core::sc_time& ahead) : saved_ps_(g_local_ahead_ps) {
-    g_local_ahead_ps = to_ps(ahead);
+uint64_t Waves::now_ps() {
+    return to_ps(sc_core::sc_time_stamp()) + to_ps(sc_core::sc_time::from_value(local_ahead_));
 }
-Waves::LocalTime::~LocalTime() { g_local_ahead_ps = saved_ps_; }
 
 Waves::Signal Waves::declare(const std::string& scope, const std::string& name, int width, unsigned node, Block block,
                              const ValueNames* names, uint64_t initial) {

@@ -10,7 +10,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 #include <map>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "rsmsim/model/adapter_core.h"
+#include "rsmsim/model/blocking_target.h"
 #include "rsmsim/model/fabric.h"
 #include "rsmsim/model/payload_pool.h"
 #include "rsmsim/model/timing.h"
@@ -27,9 +27,11 @@ namespace rsmsim::model {
 
 class Waves;
 
-class Adapter : public sc_core::sc_module, public FabricPort {
+// The CPU's accesses: blocking transport (no direct memory pointer:
+// registers have side effects and the window is remote memory).
+class Adapter : public sc_core::sc_module, public FabricPort, private BlockingTarget {
 public:
-    tlm_utils::simple_target_socket<Adapter> mmio;
+    tlm::tlm_target_socket<> mmio;
     tlm_utils::simple_initiator_socket<Adapter> dma;
 
     SC_HAS_PROCESS(Adapter);
@@ -54,7 +56,7 @@ public:
 
 private:
     void end_of_elaboration() override;
-    void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) override;
     tlm::tlm_response_status register_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     tlm::tlm_response_status window_access(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
     // A translated window access: posted writes stream out as packets; a

@@ -8,7 +8,6 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <sys/types.h>
 
@@ -16,14 +15,15 @@
 #include <map>
 #include <memory>
 
+#include "rsmsim/model/blocking_target.h"
 #include "rsmsim/model/process_memory.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim::model {
 
-class HostMemory : public sc_core::sc_module {
+class HostMemory : public sc_core::sc_module, private BlockingTarget {
 public:
-    tlm_utils::simple_target_socket<HostMemory> dma;   // the adapter's DMA initiator binds here
+    tlm::tlm_target_socket<> dma;   // the adapter's DMA initiator binds here
 
     HostMemory(sc_core::sc_module_name name, const TimingProfile& timing);
 
@@ -62,7 +62,7 @@ public:
     bool is_pinned(const void* va, size_t len) const;
 
 private:
-    void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+    void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) override;
     // Copies between the node's memory at `host` and `data`; false if the
     // process is gone.
     bool copy(uint8_t* host, uint8_t* data, size_t len, bool to_host, const uint8_t* limit);

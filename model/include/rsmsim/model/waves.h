@@ -29,9 +29,7 @@
 #include <utility>
 #include <vector>
 
-namespace sc_core {
-class sc_time;
-}
+#include <sysc/kernel/sc_time.h>
 
 namespace rsmsim::model {
 
@@ -117,15 +115,16 @@ public:
     // An initiator running ahead of simulated time (NodeBus in a loosely
     // timed run) opens one around a transaction: what the models trace
     // meanwhile happens at its local time, `ahead` after sc_time_stamp().
+    // Kept as the time's raw value: converted only when something is traced.
     class LocalTime {
     public:
-        explicit LocalTime(const sc_core::sc_time& ahead);
-        ~LocalTime();
+        explicit LocalTime(const sc_core::sc_time& ahead) : saved_(local_ahead_) { local_ahead_ = ahead.value(); }
+        ~LocalTime() { local_ahead_ = saved_; }
         LocalTime(const LocalTime&) = delete;
         LocalTime& operator=(const LocalTime&) = delete;
 
     private:
-        uint64_t saved_ps_;
+        uint64_t saved_;
     };
 
     // For Probes: `p` samples once at the end of the current delta cycle
@@ -135,6 +134,8 @@ public:
     void sample_later(class Probes& p);
 
 private:
+    // LocalTime's `ahead` (SystemC runs one process at a time: one is enough).
+    static inline uint64_t local_ahead_ = 0;
     class DeltaEnd;   // a SystemC primitive channel: its update() samples
     std::unique_ptr<DeltaEnd> delta_end_;
     struct Decl {
