@@ -45,12 +45,20 @@ constexpr uint32_t kClassMask = r::ERR_LAST_f::CLASS_MASK;                 // an
 
 void AdapterRtl::reset() {
     reset_core(*m_);
+    unsettled_ = false;
     if (!probes_.empty()) probes_.sample();
     conn_pending_ = false;
 }
 
 void AdapterRtl::eval() {
     m_->eval();
+    unsettled_ = false;
+    probes_.sample_at_delta_end();
+}
+
+void AdapterRtl::inputs_idled() {
+    if (probes_.empty()) return;
+    unsettled_ = true;
     probes_.sample_at_delta_end();
 }
 
@@ -76,10 +84,10 @@ void AdapterRtl::tick() {
     // the inputs going idle. What is read of the core between edges
     // (active_o, irq_o, the requests above) comes from its registers, so
     // that evaluation waits for the next access to the core, which has
-    // inputs of its own to evaluate anyway; a waveform shows it now.
+    // inputs of its own to evaluate anyway, or for a waveform's sample.
     m_->clk = 0;
     idle_core_inputs(*m_);
-    if (!probes_.empty()) eval();
+    inputs_idled();
 }
 
 void AdapterRtl::run() {
@@ -105,9 +113,9 @@ bool AdapterRtl::reg_read(uint32_t offset, uint32_t& value) {
     const bool ok = offset < rsm::regs::kRegSpace && !m_->reg_err_o;
     value = ok ? m_->reg_rdata_o : 0;
     // A read changes no state: the strobe drops with the next evaluation,
-    // or now if the waveform is to show it dropping at this time.
+    // or before a waveform samples the core.
     m_->reg_req_i = 0;
-    if (!probes_.empty()) eval();
+    inputs_idled();
     return ok;
 }
 
@@ -261,6 +269,11 @@ bool AdapterRtl::take_conn_request(uint16_t& node, uint32_t& segid) {
 bool AdapterRtl::irq() const { return m_->irq_o; }
 
 void AdapterRtl::trace(Waves& w, const std::string& p, unsigned node) {
+    probes_.before_sampling([this] {
+        if (!unsettled_) return;
+        m_->eval();
+        unsettled_ = false;
+    });
     // The request strobes last less than a time step, so the trace (the
     // last value of each step) shows the address/data they leave behind.
     auto& t = probes_;

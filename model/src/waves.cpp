@@ -78,24 +78,13 @@ Waves::Waves(const std::string& path, Format format, WaveSelection selection)
 
 Waves::~Waves() { close(); }
 
-namespace {
-// Resolution units per picosecond once known (SystemC fixes the resolution
-// when the first time is made, before any Waves); 0 until then.
-uint64_t g_units_per_ps = 0;
-}  // namespace
-
-uint64_t Waves::to_ps(const sc_core::sc_time& t) {
+uint64_t Waves::units_to_ps_slow(uint64_t units) {
     // With a resolution of 1 ps or finer, integer arithmetic gives the same
     // rounding as the double one, cheaper.
-    if (g_units_per_ps == 1) return t.value();   // SystemC's default resolution
-    const uint64_t units = sc_core::sc_time(1, sc_core::SC_PS).value();
-    if (units == 0) return static_cast<uint64_t>(t.to_double() / sc_core::sc_time(1, sc_core::SC_PS).to_double() + 0.5);
-    g_units_per_ps = units;
-    return (t.value() + units / 2) / units;
-}
-
-uint64_t Waves::now_ps() {
-    return to_ps(sc_core::sc_time_stamp()) + to_ps(sc_core::sc_time::from_value(local_ahead_));
+    const uint64_t per_ps = sc_core::sc_time(1, sc_core::SC_PS).value();
+    if (per_ps == 0) return static_cast<uint64_t>(double(units) / sc_core::sc_time(1, sc_core::SC_PS).to_double() + 0.5);
+    units_per_ps_ = per_ps;
+    return (units + per_ps / 2) / per_ps;
 }
 
 Waves::Signal Waves::declare(const std::string& scope, const std::string& name, int width, unsigned node, Block block,
@@ -450,6 +439,7 @@ void Probes::sample_each(std::vector<Probe>& probes, uint64_t& now) {
 }
 
 void Probes::sample() {
+    if (settle_) settle_();
     uint64_t now = UINT64_MAX;   // read once, if anything changed
     sample_each<uint8_t>(by_size_[0], now);
     sample_each<uint16_t>(by_size_[1], now);

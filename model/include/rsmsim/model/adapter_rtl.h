@@ -52,12 +52,18 @@ public:
 
 private:
     void eval();   // evaluates the core (and samples what is traced)
+    // The inputs went idle (a strobe dropped, the clock fell). Nothing the
+    // model reads of the core changes with them (it reads registers between
+    // accesses), so only a waveform needs the core evaluated with them: at
+    // the end of the delta cycle, unless an evaluation comes first.
+    void inputs_idled();
     void tick();   // one rising clock edge
 
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vadapter_core> m_;
     uint64_t cycles_ = 0;
     Probes probes_;
+    bool unsettled_ = false;   // inputs_idled() since the last evaluation
     bool conn_pending_ = false;
     std::vector<DmaPacket> dma_out_;
     std::vector<BellRequest> bells_out_;

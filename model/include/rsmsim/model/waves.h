@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <queue>
 #include <set>
@@ -29,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include <sysc/kernel/sc_simcontext.h>
 #include <sysc/kernel/sc_time.h>
 
 namespace rsmsim::model {
@@ -109,8 +111,8 @@ public:
 
     // Simulated time, or an initiator's local time during its transaction
     // (LocalTime).
-    static uint64_t now_ps();
-    static uint64_t to_ps(const sc_core::sc_time& t);
+    static uint64_t now_ps() { return to_ps(sc_core::sc_time_stamp()) + units_to_ps(local_ahead_); }
+    static uint64_t to_ps(const sc_core::sc_time& t) { return units_to_ps(t.value()); }
 
     // An initiator running ahead of simulated time (NodeBus in a loosely
     // timed run) opens one around a transaction: what the models trace
@@ -136,6 +138,11 @@ public:
 private:
     // LocalTime's `ahead` (SystemC runs one process at a time: one is enough).
     static inline uint64_t local_ahead_ = 0;
+    // Resolution units per picosecond once known (SystemC fixes the
+    // resolution when the first time is made, before any Waves); 0 until then.
+    static inline uint64_t units_per_ps_ = 0;
+    static uint64_t units_to_ps(uint64_t units) { return units_per_ps_ == 1 ? units : units_to_ps_slow(units); }
+    static uint64_t units_to_ps_slow(uint64_t units);
     class DeltaEnd;   // a SystemC primitive channel: its update() samples
     std::unique_ptr<DeltaEnd> delta_end_;
     struct Decl {
@@ -237,6 +244,9 @@ public:
     // step (a clock edge, a register read) is sampled once.
     void sample_at_delta_end();
     bool empty() const { return waves_ == nullptr; }
+    // Called before each sample: a model whose inputs changed since its last
+    // evaluation (and whose own reads do not need it) evaluates now.
+    void before_sampling(std::function<void()> settle) { settle_ = std::move(settle); }
 
 private:
     struct Probe {
@@ -253,6 +263,7 @@ private:
     std::vector<Probe> by_size_[4];
     Waves* waves_ = nullptr;
     bool queued_ = false;
+    std::function<void()> settle_;
     friend class Waves;
 };
 
