@@ -78,9 +78,10 @@ tlm::tlm_response_status Adapter::register_access(tlm::tlm_generic_payload& t, s
     uint8_t* data = t.get_data_ptr();
     if (t.is_read()) {
         uint32_t w[2] = {0, 0};
-        for (unsigned i = 0; i < len / 4; ++i)
-            if (!core_->reg_read(off + 4 * i, w[i])) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-        std::memcpy(data, w, len);
+        if (!core_->reg_read(off, w[0]) || (len == 8 && !core_->reg_read(off + 4, w[1])))
+            return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+        if (len == 4) std::memcpy(data, w, 4);   // fixed-size copies
+        else std::memcpy(data, w, 8);
         delay += reg_read_time_;
         mark_mmio(RegRead, addr, w[0], delay);
         return tlm::TLM_OK_RESPONSE;

@@ -45,31 +45,34 @@ double CallStats::Latencies::mean() const {
 }
 
 void CallStats::record(rsm::hw::ApiCall call, unsigned node, double ns, int rc) {
-    took_[call].add(ns);
+    const auto c = static_cast<size_t>(call);
+    if (c >= kCalls) return;
+    took_[c].add(ns);
     Node& n = nodes_[node];
     ++n.calls;
     if (call == rsm::hw::ApiCall::rsm_memseg_import_putv || call == rsm::hw::ApiCall::rsm_memseg_import_getv)
         ++n.dma_chains;
     if (rc != 0) {
-        ++errors_[call];
+        ++errors_[c];
         ++n.errors;
         ++n.codes[rc];
     }
 }
 
 size_t CallStats::distinct_latencies(rsm::hw::ApiCall call) const {
-    auto it = took_.find(call);
-    return it == took_.end() ? 0 : it->second.counts.size();
+    const auto c = static_cast<size_t>(call);
+    return c < kCalls ? took_[c].counts.size() : 0;
 }
 
 std::vector<CallStats::Kind> CallStats::kinds() const {
     std::vector<Kind> out;
-    for (const auto& [call, took] : took_) {
+    for (size_t c = 0; c < kCalls; ++c) {
+        const Latencies& took = took_[c];
+        if (took.n == 0) continue;
         Kind k;
-        k.call = rsm::hw::api_call_name(call);
+        k.call = rsm::hw::api_call_name(static_cast<rsm::hw::ApiCall>(c));
         k.count = took.n;
-        auto e = errors_.find(call);
-        k.errors = e == errors_.end() ? 0 : e->second;
+        k.errors = errors_[c];
         k.min_ns = took.min;
         k.max_ns = took.max;
         k.mean_ns = took.mean();

@@ -6,6 +6,7 @@
 // stay exact).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -48,8 +49,10 @@ private:
         double percentile(double p) const;
         double mean() const;
     };
-    std::map<rsm::hw::ApiCall, Latencies> took_;
-    std::map<rsm::hw::ApiCall, uint64_t> errors_;
+    // By call (ApiCall's value): a call's record is one index, not a search.
+    static constexpr size_t kCalls = static_cast<size_t>(rsm::hw::ApiCall::Count);
+    std::array<Latencies, kCalls> took_;
+    std::array<uint64_t, kCalls> errors_{};
     std::map<unsigned, Node> nodes_;
 };
 
