@@ -519,8 +519,9 @@ AdapterFast::DmaEdge AdapterFast::dma_edge(const Pins& in) const {
     e.last_ent = e.cur + 1u == d.count;
     e.resp_bad = in.dma_resp && in.dma_resp_err != kOk;
     // A train is one request: the in-flight window does not hold it back.
-    e.issue_now = d.state == st(r::DmaState::ISSUE) && !d.error_st && (whole_entries_ || d.total_out < kWindow) &&
-                  !e.resp_bad;
+    // A response frees its place in the window in the cycle it arrives.
+    e.issue_now = d.state == st(r::DmaState::ISSUE) && !d.error_st &&
+                  (whole_entries_ || d.total_out < kWindow || in.dma_resp) && !e.resp_bad;
     return e;
 }
 

@@ -99,7 +99,9 @@ module dma_engine #(
     assign dx_off_o   = c_rem[WINDOW_SLOT_SHIFT-1:0];
     assign dx_len_o   = c_len[WINDOW_SLOT_SHIFT:0];
     assign dx_write_o = get_DESC_CTRL_WRITE(c_ctl);
-    wire can_issue = state == DMA_STATE_ISSUE && !error_st && total_out < WIN;
+    // A response frees its place in the window in the cycle it arrives, so
+    // with the window full the next packet issues in that same cycle.
+    wire can_issue = state == DMA_STATE_ISSUE && !error_st && (total_out < WIN || resp_valid_i);
     wire resp_bad;
     wire issue_now = can_issue && !resp_bad;   // an error this cycle stops issuing at once
     assign issue_o = issue_now;
