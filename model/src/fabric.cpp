@@ -102,11 +102,11 @@ void Fabric::crash_node(uint16_t node) {
 
 void Fabric::Link::forget_past() {
     const sc_time now = sc_core::sc_time_stamp();
-    while (!busy.empty() && busy.begin()->second <= now) spare = busy.extract(busy.begin());
-    while (!ahead.empty() && ahead.front().first <= now) {
-        std::pop_heap(ahead.begin(), ahead.end(), std::greater<>());
-        ahead.pop_back();
-    }
+    busy.drop_ended(now);
+    if (ahead.size() < ahead_drop_at) return;
+    ahead.erase(std::remove_if(ahead.begin(), ahead.end(), [&](const auto& crossing) { return crossing.first <= now; }),
+                ahead.end());
+    ahead_drop_at = std::max<size_t>(64, 2 * ahead.size());
 }
 
 sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest) {
@@ -122,7 +122,6 @@ sc_time Fabric::Link::reserve(sc_time earliest, sc_time length, sc_time shortest
 
 void Fabric::Link::book(sc_time t, sc_time length, sc_time shortest) {
     ahead.emplace_back(t + length, t);
-    std::push_heap(ahead.begin(), ahead.end(), std::greater<>());
     // Back-to-back stretches, and those with a gap too short for any packet
     // between them (mostly picoseconds of rounding), are kept as one: a
     // packet looking for a gap then steps over a busy run in one step, not one
@@ -134,16 +133,12 @@ void Fabric::Link::book(sc_time t, sc_time length, sc_time shortest) {
     if (next != busy.begin() && t - std::prev(next)->second < shortest) {
         at = std::prev(next);
         at->second = t + length;
-    } else if (spare) {
-        spare.key() = t;
-        spare.mapped() = t + length;
-        at = busy.insert(next, std::move(spare));
     } else {
-        at = busy.emplace_hint(next, t, t + length);
+        at = busy.insert(next, t, t + length);
     }
     if (auto after = std::next(at); after != busy.end() && after->first - at->second < shortest) {
         at->second = after->second;
-        spare = busy.extract(after);
+        busy.erase(after);
     }
 }
 
@@ -624,7 +619,7 @@ sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
 
 void Fabric::deliver() {
     const sc_time now = sc_core::sc_time_stamp();
-    wake_at_ = sc_core::sc_max_time();   // it fired
+    wake_at_ = never_;   // it fired
     delivering_ = true;
     while (!in_flight_.empty() && in_flight_.top().at <= now) {
         // Out of the queue and its slot first: receive() may send (and park) new packets.
@@ -636,7 +631,6 @@ void Fabric::deliver() {
         if (p.train > 1) arrive_cut(p);
         delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
-        progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);
         if (waves_) trace_delivery(p);
         if (crashed_.count(p.dst) && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
@@ -665,6 +659,7 @@ void Fabric::deliver() {
         if (crashed_.count(p.src) && alive(p.dst)) it->second->node_lost(p.src);
     }
     delivering_ = false;
+    progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);
     if (!in_flight_.empty()) wake_at(in_flight_.top().at);
 }
 

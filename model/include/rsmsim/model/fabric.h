@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "rsmsim/model/packet.h"
+#include "rsmsim/model/stretches.h"
 #include "rsmsim/model/timing.h"
 #include "rsmsim/model/topology.h"
 
@@ -248,21 +249,19 @@ private:
     std::unique_ptr<Topology> topology_;       // built once every node is attached
     // One directed link: when it is busy, its faults, its load.
     struct Link {
-        // Busy stretches, start -> end, non-overlapping; those that ended
-        // before the current time are dropped as packets are placed.
-        using Stretches = std::map<sc_core::sc_time, sc_core::sc_time>;
+        // Busy stretches; those that ended before the current time are
+        // dropped as packets are placed.
         Stretches busy;
-        // A stretch taken out, kept for the next one put in: a quiet link
-        // drops one and adds one per packet, a heap block each otherwise.
-        Stretches::node_type spare;
         bool down = false;
         double slowdown = 1.0;     // wire-time factor (1 = full speed)
         double error_rate = 0.0;   // corruption probability per crossing
         uint64_t packets = 0;      // crossings
         double busy_ns = 0;        // wire time booked (used, or to be used)
-        // Crossings not over yet, {end, start}, a min-heap by end: what of
-        // busy_ns still lies ahead (a run stopped early booked beyond its end).
+        // Crossings, {end, start}, for what of busy_ns still lies ahead (a
+        // run stopped early booked beyond its end). Those over by now are
+        // dropped in batches, when the list has doubled since the last.
         std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> ahead;
+        size_t ahead_drop_at = 64;
         uint64_t bytes = 0;        // wire bytes carried
         // The start of the first idle stretch of `length` at or after
         // `earliest`, taken. An idle gap shorter than `shortest` (the wire
@@ -300,7 +299,8 @@ private:
     // superseded notification in its queue until its time, so the fabric
     // notifies only when a packet becomes the earliest, and once after a
     // delivery run, not for each packet its deliveries send.
-    sc_core::sc_time wake_at_ = sc_core::sc_max_time();
+    const sc_core::sc_time never_ = sc_core::sc_max_time();
+    sc_core::sc_time wake_at_ = never_;
     bool delivering_ = false;
     void wake_at(sc_core::sc_time at);
     uint64_t seq_ = 0;
