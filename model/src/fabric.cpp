@@ -33,12 +33,17 @@ Fabric::Fabric(sc_core::sc_module_name name, const TimingProfile& timing, Topolo
     dont_initialize();
 }
 
-void Fabric::attach(FabricPort& port) { ports_[port.fabric_node_id()] = &port; }
+void Fabric::attach(FabricPort& port) {
+    const uint16_t id = port.fabric_node_id();
+    if (nodes_.size() <= id) nodes_.resize(size_t{id} + 1);
+    nodes_[id].port = &port;
+}
 
 uint64_t Fabric::peer_mask() const {
     uint64_t m = 0;
-    for (const auto& [id, port] : ports_)
-        if (rsm::regs::is_node_id(id)) m |= uint64_t{1} << rsm::regs::slot_of_node_id(id);
+    for (size_t id = 0; id < nodes_.size(); ++id)
+        if (nodes_[id].port && rsm::regs::is_node_id(static_cast<uint16_t>(id)))
+            m |= uint64_t{1} << rsm::regs::slot_of_node_id(static_cast<uint16_t>(id));
     return m;
 }
 
@@ -58,7 +63,7 @@ bool Fabric::set_link(uint16_t from, uint16_t to, bool up) {
     if (!up) cut_trains(static_cast<int>(k - links_.data()));
     trace_link_faults(from, to);
     if (topology().has_alternatives())
-        for (auto& [id, port] : ports_) port->route_changed();
+        for_each_port([](uint16_t, FabricPort& port) { port.route_changed(); });
     return true;
 }
 
@@ -84,20 +89,24 @@ bool Fabric::set_link_error_rate(uint16_t from, uint16_t to, double rate) {
 
 std::vector<std::pair<uint16_t, uint16_t>> Fabric::neighbour_links() { return topology().neighbour_links(); }
 
-bool Fabric::alive(uint16_t node) const { return ports_.count(node) != 0 && crashed_.count(node) == 0; }
+bool Fabric::alive(uint16_t id) const {
+    const NodeEntry& n = node(id);
+    return n.port && !n.crashed;
+}
 
 void Fabric::crash_node(uint16_t node) {
     if (!alive(node)) return;
     // Its host is dead but the link controller still forwards what passes
     // through (a ringlet stays closed); see fabric.h.
-    crashed_.insert(node);   // requests to it are answered UNREACHABLE from now on
-    nodes_crashed_ = static_cast<uint16_t>(crashed_.size());
+    nodes_[node].crashed = true;   // requests to it are answered UNREACHABLE from now on
+    ++nodes_crashed_;
     if (waves_) {
         waves_->set(count_sigs_.nodes_crashed, nodes_crashed_);
         waves_->set(crashed_sigs_[node], 1);
     }
-    for (auto& [id, port] : ports_)
-        if (alive(id)) port->node_lost(node);
+    for_each_port([&](uint16_t id, FabricPort& port) {
+        if (alive(id)) port.node_lost(node);
+    });
 }
 
 void Fabric::Link::forget_past() {
@@ -297,7 +306,7 @@ void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
 const Topology& Fabric::topology() {
     if (!topology_) {
         std::vector<uint16_t> ids;
-        for (const auto& [id, port] : ports_) ids.push_back(id);
+        for_each_port([&](uint16_t id, FabricPort&) { ids.push_back(id); });
         topology_ = std::make_unique<Topology>(kind_, ids);
         links_.clear();
         links_.resize(static_cast<size_t>(topology_->link_count()));
@@ -332,7 +341,7 @@ void Fabric::bulk_release(uint32_t slot) {
 
 void Fabric::send(Packet p, sc_time delay) {
     const sc_time depart = sc_core::sc_time_stamp() + delay;
-    if (crashed_.count(p.src)) {
+    if (node(p.src).crashed) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
         if (!is_response(p.cmd)) time_out(p, depart + ns_time(timing_.response_timeout_ns));
@@ -389,7 +398,7 @@ void Fabric::answer_lost(Packet p, sc_time depart) {
     // The answer cannot get back: the requester's adapter times the
     // transaction out and counts it as an error (a crashed requester's
     // too: whatever software still runs there must not wait forever).
-    if (!ports_.count(p.dst)) return;
+    if (!node(p.dst).port) return;
     p.err = static_cast<uint8_t>(rsm::regs::ErrClass::UNREACHABLE);
     p.data.clear();
     bulk_release(p.bulk);
@@ -632,7 +641,7 @@ void Fabric::deliver() {
         delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
         if (waves_) trace_delivery(p);
-        if (crashed_.count(p.dst) && !is_response(p.cmd)) {
+        if (node(p.dst).crashed && !is_response(p.cmd)) {
             // It crashed while the request was on its way: no answer comes.
             time_out(p, now + ns_time(timing_.response_timeout_ns));
             forget_answers(p);
@@ -645,18 +654,18 @@ void Fabric::deliver() {
             bulk_release(p.bulk);
             continue;
         }
-        auto it = ports_.find(p.dst);
-        if (it == ports_.end()) {
+        FabricPort* port = node(p.dst).port;
+        if (!port) {
             forget_answers(p);
             bulk_release(p.bulk);
             continue;
         }
-        it->second->receive(p);
+        port->receive(p);
         forget_answers(p);   // answered by now, or never
         // An answer that left before its sender crashed (a connect's lookup,
         // say) may set up state the node-lost event has already swept:
         // repeat the event after it.
-        if (crashed_.count(p.src) && alive(p.dst)) it->second->node_lost(p.src);
+        if (node(p.src).crashed && alive(p.dst)) port->node_lost(p.src);
     }
     delivering_ = false;
     progress_ns_.store(now.to_seconds() * 1e9, std::memory_order_relaxed);
@@ -712,11 +721,11 @@ void Fabric::trace(Waves& w) {
         s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
         s.lane = w.new_lane();
     }
-    for (const auto& [id, port] : ports_) {
+    for_each_port([&](uint16_t id, FabricPort&) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
         declare_packet(w, rx_sigs_[id], scope + ".rx", id);
         crashed_sigs_[id] = w.declare(scope, "crashed", 1, id, Block::Fabric);
-    }
+    });
 }
 
 // The packet is on the link's wire from `start` to `end`; the link is idle

@@ -243,8 +243,21 @@ private:
     // Per-packet times, made once (the hot path): the receiving adapter's
     // ingress, a hop's latency, and the wire time of the smallest packet.
     const sc_core::sc_time ingress_, hop_, shortest_;
-    std::map<uint16_t, FabricPort*> ports_;
-    std::set<uint16_t> crashed_;
+    // Per node id: its port (null: no node has that id), and whether it crashed.
+    struct NodeEntry {
+        FabricPort* port = nullptr;
+        bool crashed = false;
+    };
+    std::vector<NodeEntry> nodes_;   // indexed by node id
+    const NodeEntry& node(uint16_t id) const {
+        static const NodeEntry kNone;
+        return id < nodes_.size() ? nodes_[id] : kNone;
+    }
+    template <typename Fn>
+    void for_each_port(Fn&& fn) {   // in node-id order
+        for (size_t id = 0; id < nodes_.size(); ++id)
+            if (nodes_[id].port) fn(static_cast<uint16_t>(id), *nodes_[id].port);
+    }
     TopologyKind kind_;
     std::unique_ptr<Topology> topology_;       // built once every node is attached
     // One directed link: when it is busy, its faults, its load.
