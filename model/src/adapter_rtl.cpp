@@ -56,9 +56,9 @@ void AdapterRtl::eval() {
     probes_.sample_at_delta_end();
 }
 
-void AdapterRtl::inputs_idled() {
+void AdapterRtl::inputs_idled(bool shown) {
     if (probes_.empty()) return;
-    unsettled_ = true;
+    unsettled_ = unsettled_ || shown;
     probes_.sample_at_delta_end();
 }
 
@@ -85,9 +85,10 @@ void AdapterRtl::tick() {
     // (active_o, irq_o, the requests above) comes from its registers, so
     // that evaluation waits for the next access to the core, which has
     // inputs of its own to evaluate anyway, or for a waveform's sample.
+    const bool shown = m_->reg_req_i || m_->ex_query_i;
     m_->clk = 0;
     idle_core_inputs(*m_);
-    inputs_idled();
+    inputs_idled(shown);
 }
 
 void AdapterRtl::run() {

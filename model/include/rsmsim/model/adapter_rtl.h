@@ -55,8 +55,11 @@ private:
     // The inputs went idle (a strobe dropped, the clock fell). Nothing the
     // model reads of the core changes with them (it reads registers between
     // accesses), so only a waveform needs the core evaluated with them: at
-    // the end of the delta cycle, unless an evaluation comes first.
-    void inputs_idled();
+    // the end of the delta cycle, unless an evaluation comes first. Of the
+    // traced signals only reg_rdata and ex_err follow an idled input at once
+    // (the register strobe, the export query): with `shown` false neither
+    // was high, the values traced stand, and no evaluation is needed.
+    void inputs_idled(bool shown = true);
     void tick();   // one rising clock edge
 
     std::unique_ptr<VerilatedContext> ctx_;
