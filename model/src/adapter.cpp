@@ -38,7 +38,7 @@ void Adapter::end_of_elaboration() {
 void Adapter::mark_mmio(uint8_t kind, uint64_t addr, uint32_t data, const sc_time& end_delay) {
     if (!waves_) return;
     const uint64_t now = Waves::now_ps();
-    const uint64_t end = Waves::to_ps(sc_core::sc_time_stamp() + end_delay);
+    const uint64_t end = Waves::to_ps(sim_now() + end_delay);
     waves_->set(sig_.kind, kind);
     waves_->set(sig_.addr, addr);
     waves_->set(sig_.data, data);
@@ -182,7 +182,7 @@ bool Adapter::send_dma_packets(const sc_time& delay) {
     bool answered_locally = false;
     // The core issued these packets in consecutive cycles; a put packet also
     // waits for its data from host memory, whose read channel is shared.
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     if (dma_host_free_ < now) dma_host_free_ = now;
     core_->take_dma_packets(packets_);
     for (const DmaPacket& d : packets_) {

@@ -4,6 +4,7 @@
 #include "rsmsim/model/adapter_fast.h"
 #include "rsmsim/model/adapter_rtl.h"
 #include "rsmsim/model/register_table.h"
+#include "rsmsim/model/sim_time.h"
 
 #include <systemc>
 
@@ -217,7 +218,7 @@ private:
     void expect(bool equal, const std::string& what, const std::string& rtl, const std::string& fast) const {
         if (equal) return;
         throw LockstepMismatch("lockstep: node " + std::to_string(node_) + " at " +
-                               sc_core::sc_time_stamp().to_string() + ", " + what + ": the RTL gave " + rtl +
+                               sim_now().to_string() + ", " + what + ": the RTL gave " + rtl +
                                ", the C++ core " + fast);
     }
 

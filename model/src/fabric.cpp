@@ -110,7 +110,7 @@ void Fabric::crash_node(uint16_t node) {
 }
 
 void Fabric::Link::forget_past() {
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     busy.drop_ended(now);
     if (ahead.size() < ahead_drop_at) return;
     ahead.erase(std::remove_if(ahead.begin(), ahead.end(), [&](const auto& crossing) { return crossing.first <= now; }),
@@ -261,7 +261,7 @@ Fabric::Departures Fabric::Link::fill_gaps(const Arrivals& a, sc_time not_before
 
 std::vector<Fabric::LinkStats> Fabric::link_stats() {
     std::vector<LinkStats> out;
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     for (const auto& [a, b] : topology().neighbour_links()) {
         const Link& k = *link(a, b);
         double ahead_ns = 0;   // booked, not yet on the wire
@@ -280,7 +280,7 @@ void Fabric::time_out(const Packet& request, sc_time at) {
 void Fabric::wake_at(sc_time at) {
     if (at >= wake_at_) return;   // SystemC would keep the earlier one anyway
     wake_at_ = at;
-    wake_.notify(at - sc_core::sc_time_stamp());
+    wake_.notify(at - sim_now());
 }
 
 uint64_t Fabric::schedule(Packet p, sc_time at) {
@@ -340,7 +340,7 @@ void Fabric::bulk_release(uint32_t slot) {
 }
 
 void Fabric::send(Packet p, sc_time delay) {
-    const sc_time depart = sc_core::sc_time_stamp() + delay;
+    const sc_time depart = sim_now() + delay;
     if (node(p.src).crashed) {
         // A crashed node's adapter answers nothing; what its software still
         // sends gets no echo, and its own link layer times it out.
@@ -487,7 +487,7 @@ sc_time Fabric::cross_train(Packet& p, const std::vector<int>& links, double cor
 }
 
 void Fabric::cut_trains(int link) {
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     for (TrainOnWay& t : trains_) {
         if (now >= t.end || std::find(t.links->begin(), t.links->end(), link) == t.links->end()) continue;
         const double gone = now <= t.depart ? 0.0 : (now - t.depart) / (t.end - t.depart);
@@ -527,11 +527,11 @@ void Fabric::forget_answers(const Packet& request) {
 
 void Fabric::wake_answers() {
     // SystemC keeps the earlier of two notifications.
-    if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().chunk_start() - sc_core::sc_time_stamp());
+    if (!answer_windows_.empty()) answers_wake_.notify(answer_windows_.top().chunk_start() - sim_now());
 }
 
 void Fabric::queue_answers() {
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     while (!answer_windows_.empty() && answer_windows_.top().chunk_start() <= now) {
         AnswerWindow w = answer_windows_.top();
         answer_windows_.pop();
@@ -627,7 +627,7 @@ sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
 }
 
 void Fabric::deliver() {
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     wake_at_ = never_;   // it fired
     delivering_ = true;
     while (!in_flight_.empty() && in_flight_.top().at <= now) {

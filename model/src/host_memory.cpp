@@ -95,7 +95,7 @@ bool HostMemory::copy(uint8_t* host, uint8_t* data, size_t len, bool to_host, co
     }
     // Another process's memory: the kernel copies it directly, no socket.
     if (!to_host) {
-        const auto now = static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+        const uint64_t now = whole_ns(sim_now());
         return process_->read(host, data, len, limit, now);
     }
     if (!process_->write(host, data, len)) return false;

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "adapter_regs.h"
+#include "rsmsim/model/sim_time.h"
 
 namespace rsmsim {
 
@@ -188,15 +189,13 @@ int Cluster::current_node_index() const {
                                  "Start further programs on a node with rsmsim_spawn().\n");
         return -1;
     }
-    sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
-    if (!h.valid()) return -1;
-    auto it = programs_.find(h.get_process_object());
+    const auto it = programs_.find(current_process());
     return it == programs_.end() ? -1 : it->second.node;
 }
 
 Cluster::Program* Cluster::current_program() {
     if (current_node_index() < 0) return nullptr;
-    return &programs_.find(sc_core::sc_get_current_process_handle().get_process_object())->second;
+    return &programs_.find(current_process())->second;
 }
 
 Cluster::WaitingFor::WaitingFor(const char* what) {
@@ -272,7 +271,7 @@ void Cluster::sync() {
 double Cluster::now_ns() {
     // A node program's own time: a decoupled one may be ahead. Only then is
     // the program looked up (this serves every process-mode request).
-    sc_core::sc_time t = sc_core::sc_time_stamp();
+    sc_core::sc_time t = model::sim_now();
     if (g_current && g_current->decoupled_)
         if (const NodeBus* bus = g_current->current_bus()) t += bus->ahead();
     return t.to_seconds() * 1e9;

@@ -5,6 +5,7 @@
 #include "adapter_regs.h"
 #include "rsmsim/cluster.h"
 #include "rsmsim/errors.h"
+#include "rsmsim/model/sim_time.h"
 #include "rsmsim/model/timing.h"
 
 namespace rsmsim {
@@ -138,9 +139,7 @@ void NodeBus::look_again_ns(uint64_t ns) {
     if (c && c->looked_again()) wait(never_);   // the run stops: the report finds this thread here
 }
 
-uint64_t NodeBus::now_ns() {
-    return static_cast<uint64_t>((sc_core::sc_time_stamp() + ahead_).to_seconds() * 1e9 + 0.5);
-}
+uint64_t NodeBus::now_ns() { return model::whole_ns(model::sim_now() + ahead_); }
 
 static_assert(static_cast<unsigned>(rsm::hw::DmaAccess::ReadWrite) ==
               static_cast<unsigned>(model::HostMemory::Access::ReadWrite));
@@ -158,7 +157,7 @@ NodeBus::PinResult NodeBus::dma_map(void* va, size_t len, rsm::hw::DmaAccess acc
 void NodeBus::dma_unmap(uint64_t bus_addr, size_t len) { memory_.unpin(bus_addr, len); }
 
 void NodeBus::lock() {
-    const sc_core::sc_object* me = sc_core::sc_get_current_process_handle().get_process_object();
+    const sc_core::sc_object* me = Cluster::current_process();
     while (owner_ && owner_ != me) {
         Cluster::WaitingFor w("the node's driver lock, held by another program of the node");
         ++lock_waiters_;
@@ -246,11 +245,11 @@ void NodeBus::call_ended(const void* caller, int rc) {
 }
 
 void NodeBus::api_enter(rsm::hw::ApiCall call) {
-    call_started(sc_core::sc_get_current_process_handle().get_process_object(), call);
+    call_started(Cluster::current_process(), call);
 }
 
 void NodeBus::api_leave(rsm::hw::ApiCall, int rc) {
-    call_ended(sc_core::sc_get_current_process_handle().get_process_object(), rc);
+    call_ended(Cluster::current_process(), rc);
 }
 
 void NodeBus::process_api_state(rsm::hw::ApiCall current, int last_rc) {

@@ -142,6 +142,9 @@ public:
     // the simulation does not run (a POSIX thread a node program started):
     // such a thread belongs to no node, so librsm refuses its calls.
     int current_node_index() const;
+    // The SystemC process running now (null outside one): the kernel's own
+    // record, without the reference counting of a process handle.
+    static const sc_core::sc_object* current_process() { return sc_core::sc_get_current_process_b(); }
     void sync();                      // rendezvous of all running programs (no simulated cost)
     static double now_ns();
     // The calling program computes (or polls) for `ns` of simulated time.

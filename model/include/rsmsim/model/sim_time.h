@@ -3,7 +3,10 @@
 // out-of-line call of ~36 instructions.
 #pragma once
 
-#include <systemc>
+// The kernel's headers only: <systemc> would make verilated.h, included
+// after this, expect SystemC's names in the global namespace.
+#include <sysc/kernel/sc_simcontext.h>
+#include <sysc/kernel/sc_time.h>
 
 #include <cstdint>
 
@@ -14,6 +17,13 @@ namespace rsmsim::model {
 inline sc_core::sc_time ns_time(double ns) {
     return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(static_cast<int64_t>(ns * 1000.0 + 0.5)));
 }
+
+// The current simulated time: SystemC's sc_time_stamp() is a library call,
+// its simulation context's accessor inline.
+inline const sc_core::sc_time& sim_now() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
+
+// The nearest whole nanosecond of a time (at the 1 ps resolution).
+inline uint64_t whole_ns(const sc_core::sc_time& t) { return (t.value() + 500) / 1000; }
 
 // Throws std::logic_error unless the kernel's time resolution is the 1 ps
 // that ns_time assumes (rsmsim never changes it).

@@ -33,6 +33,8 @@
 #include <sysc/kernel/sc_simcontext.h>
 #include <sysc/kernel/sc_time.h>
 
+#include "rsmsim/model/sim_time.h"
+
 namespace rsmsim::model {
 
 // Value -> name, for a signal that carries an enum, a register offset, a
@@ -111,7 +113,7 @@ public:
 
     // Simulated time, or an initiator's local time during its transaction
     // (LocalTime).
-    static uint64_t now_ps() { return to_ps(sc_core::sc_time_stamp()) + units_to_ps(local_ahead_); }
+    static uint64_t now_ps() { return to_ps(sim_now()) + units_to_ps(local_ahead_); }
     static uint64_t to_ps(const sc_core::sc_time& t) { return units_to_ps(t.value()); }
 
     // An initiator running ahead of simulated time (NodeBus in a loosely
