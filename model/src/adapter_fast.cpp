@@ -46,17 +46,17 @@ namespace is = r::INTR_STATE_f;
 constexpr uint32_t kCauses = is::CONN_DONE_MASK | is::XLATE_ERR_MASK | is::REMOTE_ERR_MASK | is::SIGNAL_MASK |
                              is::DMA_DONE_MASK | is::DMA_ERR_MASK;
 
-// The generated decode: each register word's access, or none.
+// The generated decode: each register word's access, or none. Made when
+// the library loads, so an access reads it without a guard.
 enum class Decode : uint8_t { None, RO, Writable };
-const std::vector<Decode>& decode_table() {
-    static const std::vector<Decode> table = [] {
-        std::vector<Decode> t(r::kRegSpace / 4, Decode::None);
-        for (const RegInfo& i : register_table())
-            t[i.offset / 4] = i.access == RegAccess::RO ? Decode::RO : Decode::Writable;
-        return t;
-    }();
-    return table;
+using DecodeTable = std::array<Decode, r::kRegSpace / 4>;
+DecodeTable make_decode_table() {
+    DecodeTable t{};
+    for (const RegInfo& i : register_table())
+        t[i.offset / 4] = i.access == RegAccess::RO ? Decode::RO : Decode::Writable;
+    return t;
 }
+const DecodeTable kDecode = make_decode_table();
 
 // Index of a register array's instance at `addr`, or -1 (hit_/index_ of the map).
 int desc_index(uint32_t addr, uint32_t first) {
@@ -801,14 +801,14 @@ uint32_t AdapterFast::read_register(uint32_t a) const {
 bool AdapterFast::reg_read(uint32_t offset, uint32_t& value) {
     const uint32_t a = offset & (r::kRegSpace - 1);
     shown_.reg_addr = static_cast<uint16_t>(a);
-    const bool ok = offset < r::kRegSpace && (a & 3) == 0 && decode_table()[a / 4] != Decode::None;
+    const bool ok = offset < r::kRegSpace && (a & 3) == 0 && kDecode[a / 4] != Decode::None;
     value = ok ? read_register(a) : 0;
     sample();
     return ok;
 }
 
 bool AdapterFast::peek_register(uint32_t offset, uint32_t& value) {
-    const bool ok = offset < r::kRegSpace && (offset & 3) == 0 && decode_table()[offset / 4] != Decode::None;
+    const bool ok = offset < r::kRegSpace && (offset & 3) == 0 && kDecode[offset / 4] != Decode::None;
     value = ok ? read_register(offset) : 0;
     return ok;
 }
@@ -817,7 +817,7 @@ bool AdapterFast::reg_write(uint32_t offset, uint32_t value) {
     if (offset >= r::kRegSpace) return false;
     shown_.reg_addr = static_cast<uint16_t>(offset);
     shown_.reg_wdata = value;
-    const Decode acc = decode_table()[offset / 4];
+    const Decode acc = kDecode[offset / 4];
     if ((offset & 3) != 0 || acc != Decode::Writable) {   // refused: no clock edge, nothing changes
         sample();
         return false;

@@ -636,7 +636,7 @@ void Fabric::deliver() {
         in_flight_.pop();
         Packet p = std::move(parked_[f.slot]);
         free_parking_.push_back(f.slot);
-        if (superseded_.erase(f.seq)) continue;   // a cut train, sent again earlier
+        if (!superseded_.empty() && superseded_.erase(f.seq)) continue;   // a cut train, sent again earlier
         if (p.train > 1) arrive_cut(p);
         delivered_ += p.train;
         progress_packets_.store(delivered_, std::memory_order_relaxed);
