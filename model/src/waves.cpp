@@ -132,7 +132,26 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
 
 Waves::Lane Waves::new_lane() {
     lanes_.emplace_back();
+    lane_heads_.add_lane();
     return static_cast<Lane>(lanes_.size() - 1);
+}
+
+void Waves::LaneHeads::add_lane() {
+    // Lanes are made while tracing is set up: the tree is made anew.
+    std::vector<uint64_t> at(count_ + 1, UINT64_MAX);
+    for (size_t l = 0; l < count_; ++l) at[l] = tree_[leaves_ + l].first;
+    ++count_;
+    leaves_ = 1;
+    while (leaves_ < count_) leaves_ *= 2;
+    tree_.assign(2 * leaves_, Head{UINT64_MAX, 0});
+    for (size_t l = 0; l < leaves_; ++l) tree_[leaves_ + l] = {l < count_ ? at[l] : UINT64_MAX, static_cast<Lane>(l)};
+    for (size_t i = leaves_ - 1; i >= 1; --i) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
+}
+
+void Waves::LaneHeads::set(Lane lane, uint64_t at) {
+    size_t i = leaves_ + static_cast<size_t>(lane);
+    tree_[i].first = at;
+    for (i /= 2; i >= 1; i /= 2) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
 }
 
 void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong,
@@ -187,29 +206,18 @@ void Waves::queue_in_lane(Lane lane, const Change& c) {
     while (pos != q.begin() && std::prev(pos)->at > c.at) --pos;
     const bool new_head = pos == q.begin();
     q.insert(pos, c);
-    if (new_head) lane_heads_.push({c.at, lane});
-}
-
-uint64_t Waves::next_lane_at() {
-    while (!lane_heads_.empty()) {
-        const auto [at, lane] = lane_heads_.top();
-        const std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
-        if (!q.empty() && q.front().at == at) return at;
-        lane_heads_.pop();   // stale: its lane's head moved
-    }
-    return UINT64_MAX;
+    if (new_head) lane_heads_.set(lane, c.at);
 }
 
 void Waves::take_lanes_at(uint64_t at, uint64_t lane_at) {
     for (; lane_at == at; lane_at = next_lane_at()) {
-        const Lane lane = lane_heads_.top().second;
-        lane_heads_.pop();
+        const Lane lane = lane_heads_.earliest_lane();
         std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
         while (!q.empty() && q.front().at == at) {
             take(q.front());
             q.pop_front();
         }
-        if (!q.empty()) lane_heads_.push({q.front().at, lane});
+        lane_heads_.set(lane, q.empty() ? UINT64_MAX : q.front().at);
     }
 }
 

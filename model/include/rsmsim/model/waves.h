@@ -196,12 +196,24 @@ private:
     std::vector<SignalState> sig_;
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;   // announced ahead
     std::vector<std::deque<Change>> lanes_;   // announced ahead in a lane, each in time order
-    // Each lane's earliest time, as pushed when its head changed: an entry
-    // no longer at its lane's head is skipped.
-    using LaneHead = std::pair<uint64_t, Lane>;
-    std::priority_queue<LaneHead, std::vector<LaneHead>, std::greater<LaneHead>> lane_heads_;
+    // Each lane's head time (UINT64_MAX: empty) and the earliest of them
+    // (the lowest lane of those tied): a tournament tree, a change of one
+    // lane's head a walk from its leaf to the root, the earliest at the root.
+    class LaneHeads {
+    public:
+        void add_lane();
+        void set(Lane lane, uint64_t at);
+        uint64_t earliest() const { return tree_[1].first; }
+        Lane earliest_lane() const { return tree_[1].second; }
+
+    private:
+        using Head = std::pair<uint64_t, Lane>;
+        size_t count_ = 0, leaves_ = 1;
+        std::vector<Head> tree_ = std::vector<Head>(2, Head{UINT64_MAX, 0});   // leaves at [leaves_, 2 * leaves_)
+    };
+    LaneHeads lane_heads_;
     void queue_in_lane(Lane lane, const Change& c);
-    uint64_t next_lane_at();   // UINT64_MAX: none
+    uint64_t next_lane_at() const { return lane_heads_.earliest(); }   // UINT64_MAX: none
     void take_lanes_at(uint64_t at, uint64_t lane_at);   // lane_at: next_lane_at(), just read
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
