@@ -277,6 +277,8 @@ void AdapterRtl::trace(Waves& w, const std::string& p, unsigned node) {
     });
     // The request strobes last less than a time step, so the trace (the
     // last value of each step) shows the address/data they leave behind.
+    // Of these, reg_rdata and ex_err follow an idled input at once: a probe
+    // of another such output needs tick()'s `shown` to name its input too.
     auto& t = probes_;
     const Block R = Block::Rtl, D = Block::Dma;
     t.add(&w, m_->reg_addr_i, p, "reg_addr", 12, node, R, &register_names());
