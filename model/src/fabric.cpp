@@ -306,7 +306,12 @@ void Fabric::set_crc_error_rate(double rate, uint64_t seed) {
 const Topology& Fabric::topology() {
     if (!topology_) {
         std::vector<uint16_t> ids;
-        for_each_port([&](uint16_t id, FabricPort&) { ids.push_back(id); });
+        for_each_port([&](uint16_t id, FabricPort&) {
+            nodes_[id].place = static_cast<uint16_t>(ids.size());
+            ids.push_back(id);
+        });
+        node_count_ = ids.size();
+        flows_.assign(node_count_ * node_count_, Flow{});
         topology_ = std::make_unique<Topology>(kind_, ids);
         links_.clear();
         links_.resize(static_cast<size_t>(topology_->link_count()));
@@ -387,9 +392,13 @@ const std::vector<int>* Fabric::up_route(uint16_t src, uint16_t dst) {
     if (!alive(dst)) return nullptr;
     if (src == dst) return &kLoopback;
     // A topology's candidate routes never change; which of them are up does.
-    auto [it, fresh] = routes_.try_emplace(flow(src, dst));
-    if (fresh) it->second = topology().routes(src, dst);
-    for (const auto& r : it->second)
+    if (!topology_) (void)topology();   // places the nodes
+    Flow& f = flow_of(src, dst);
+    if (!f.routed) {
+        f.routes = topology().routes(src, dst);
+        f.routed = true;
+    }
+    for (const auto& r : f.routes)
         if (std::none_of(r.begin(), r.end(), [&](int l) { return links_[static_cast<size_t>(l)].down; })) return &r;
     return nullptr;
 }
@@ -621,7 +630,7 @@ void Fabric::cross_links(const Packet& p, const std::vector<int>& links, sc_time
 
 sc_time Fabric::in_order(const Packet& p, sc_time arrive) {
     // Never before what this source sent this target earlier.
-    sc_time& last = last_arrival_[flow(p.src, p.dst)];
+    sc_time& last = flow_of(p.src, p.dst).last_arrival;
     last = std::max(arrive, last);
     return last;
 }

@@ -247,6 +247,7 @@ private:
     struct NodeEntry {
         FabricPort* port = nullptr;
         bool crashed = false;
+        uint16_t place = 0;   // among the nodes in node-id order (set with the topology)
     };
     std::vector<NodeEntry> nodes_;   // indexed by node id
     const NodeEntry& node(uint16_t id) const {
@@ -302,8 +303,15 @@ private:
     std::vector<Link> links_;
     // A source -> target pair as one key.
     static uint32_t flow(uint16_t src, uint16_t dst) { return uint32_t{src} << 16 | dst; }
-    std::unordered_map<uint32_t, sc_core::sc_time> last_arrival_;   // per flow: in-order delivery
-    std::unordered_map<uint32_t, std::vector<std::vector<int>>> routes_;   // candidate routes per flow
+    // Per source -> target pair of nodes, by their places.
+    struct Flow {
+        sc_core::sc_time last_arrival;          // in-order delivery
+        std::vector<std::vector<int>> routes;   // candidate routes, found at first use
+        bool routed = false;
+    };
+    std::vector<Flow> flows_;
+    size_t node_count_ = 0;
+    Flow& flow_of(uint16_t src, uint16_t dst) { return flows_[node(src).place * node_count_ + node(dst).place]; }
     std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
     std::vector<Packet> parked_;          // the packets of in_flight_, by slot
     std::vector<uint32_t> free_parking_;
