@@ -147,10 +147,12 @@ timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 0.1 -- ./pollsleep > pollslee
 check "... but not while something is still to come: 300 ms of looks at a quiet pipe while the other node sleeps, --stall-limit 0.1: both exit 0" \
   "[ $rc -eq 0 ] && grep -Eq 'node 4\| poll returned 0 at 3000[0-9]{2} us' pollsleep.txt && grep -Eq 'node 8\| slept until 3100[0-9]{2} us' pollsleep.txt" pollsleep.txt
 # Starting a program is not computing between calls: a wrapper that works
-# for longer than --stall-limit before it starts the node program.
-slow_start='i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; exec ./ring'
-timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 0.1 -- sh -c "$slow_start" > slowstart.txt 2>&1; rc=$?
-check "a program slower to start than --stall-limit 0.1 (a wrapper's loop, ~0.4 s, before its first call) is not cut off: both rings PASS" \
+# for longer than --stall-limit before it starts the node program. (The
+# limit leaves room for the program's exit after its last call, which under
+# AddressSanitizer's leak check took longer than 0.1 s on a loaded machine.)
+slow_start='i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done; exec ./ring'
+timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 0.5 -- sh -c "$slow_start" > slowstart.txt 2>&1; rc=$?
+check "a program slower to start than --stall-limit 0.5 (a wrapper's loop, ~1.5 s, before its first call) is not cut off: both rings PASS" \
   "[ $rc -eq 0 ] && grep -q '^result: PASS' slowstart.txt" slowstart.txt
 timeout 60 "$sim" exec -n 2 --no-vcd --stall-limit 20 -- ./sync_cxx > sync_cxx.txt 2>&1; rc=$?
 check "C++: std::thread, std::mutex and std::condition_variable's wait_for and wait follow simulated time" \
