@@ -20,8 +20,6 @@ public:
 
     iterator begin() { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
     iterator end() { return v_.end(); }
-    bool empty() const { return head_ == v_.size(); }
-    size_t size() const { return v_.size() - head_; }
 
     // The first stretch starting after t.
     iterator upper_bound(sc_core::sc_time t) {
