@@ -1,6 +1,7 @@
-// Timing figures (double nanoseconds) as simulated time, without a library
-// call: a packet makes several conversions, and SystemC's constructor is an
-// out-of-line call of ~36 instructions.
+// Simulated time on the hot paths, at the kernel's 1 ps resolution: timing
+// figures (double nanoseconds) as times, the current time, whole
+// nanoseconds. A packet makes several conversions and reads of the time,
+// and SystemC's constructor and sc_time_stamp() are out-of-line calls.
 #pragma once
 
 // The kernel's headers only: <systemc> would make verilated.h, included
@@ -26,7 +27,7 @@ inline const sc_core::sc_time& sim_now() { return sc_core::sc_get_curr_simcontex
 inline uint64_t whole_ns(const sc_core::sc_time& t) { return (t.value() + 500) / 1000; }
 
 // Throws std::logic_error unless the kernel's time resolution is the 1 ps
-// that ns_time assumes (rsmsim never changes it).
+// that ns_time and whole_ns assume (rsmsim never changes it).
 void check_time_resolution();
 
 }  // namespace rsmsim::model
