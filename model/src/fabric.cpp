@@ -4,6 +4,7 @@
 #include "rsmsim/model/wave_names.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <iterator>
@@ -699,13 +700,16 @@ void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) 
     s.err = w.declare(scope, "err", 4, node, Block::Fabric, err);
 }
 
+// A packet's fields in the order of packet_fields().
 template <typename Sigs>
-void show_packet(Waves& w, const Sigs& s, uint64_t at, const Packet& p, Waves::Lane lane) {
-    const Waves::Signal sigs[] = {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
-    const uint64_t values[] = {p.id,  static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset,
-                               p.len, p.err};
-    w.set_group_at(sigs, values, std::size(sigs), at, true, lane);
+std::array<Waves::Signal, 9> packet_fields(const Sigs& s) {
+    return {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
 }
+std::array<uint64_t, 9> packet_values(const Packet& p) {
+    return {p.id, static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset, p.len, p.err};
+}
+constexpr uint32_t kAllPacketFields = (1u << 9) - 1;
+constexpr uint32_t kIdleFields = 1u << 0 | 1u << 1;   // id and cmd
 }  // namespace
 
 void Fabric::trace(Waves& w) {
@@ -728,7 +732,8 @@ void Fabric::trace(Waves& w) {
         s.down = w.declare(scope, "down", 1, owner, Block::Fabric);
         s.speed_pct = w.declare(scope, "speed_pct", 8, owner, Block::Fabric, nullptr, 100);
         s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
-        s.lane = w.new_lane();
+        const auto fields = packet_fields(s.pkt);
+        s.lane = w.new_lane(fields.data(), fields.size());
     }
     for_each_port([&](uint16_t id, FabricPort&) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
@@ -740,12 +745,10 @@ void Fabric::trace(Waves& w) {
 // The packet is on the link's wire from `start` to `end`; the link is idle
 // after it unless the next packet starts there too.
 void Fabric::trace_crossing(int link, const Packet& p, sc_time start, sc_time end) {
-    const LinkSignals& k = link_sigs_[static_cast<size_t>(link)];
-    const PacketSignals& s = k.pkt;
-    show_packet(*waves_, s, ps(start), p, k.lane);
-    const Waves::Signal idle[] = {s.cmd, s.id};
+    const Waves::Lane lane = link_sigs_[static_cast<size_t>(link)].lane;
+    waves_->lane_set_at(lane, ps(start), kAllPacketFields, packet_values(p).data());
     const uint64_t zero[] = {0, 0};
-    waves_->set_group_at(idle, zero, std::size(idle), ps(end), false, k.lane);
+    waves_->lane_set_at(lane, ps(end), kIdleFields, zero, false);
 }
 
 void Fabric::trace_link_faults(uint16_t from, uint16_t to) {
@@ -767,11 +770,9 @@ void Fabric::trace_delivery(const Packet& p) {
     auto it = rx_sigs_.find(p.dst);
     if (it == rx_sigs_.end()) return;
     // Now, and only what changed (set() skips the rest cheaply).
-    const PacketSignals& s = it->second;
-    const std::pair<Waves::Signal, uint64_t> fields[] = {
-        {s.id, p.id},         {s.cmd, static_cast<uint64_t>(p.cmd)}, {s.src, p.src}, {s.dst, p.dst},
-        {s.txn, p.txn},       {s.segid, p.segid}, {s.offset, p.offset}, {s.len, p.len}, {s.err, p.err}};
-    for (const auto& [sig, value] : fields) waves_->set(sig, value, now);
+    const auto sigs = packet_fields(it->second);
+    const auto values = packet_values(p);
+    for (size_t i = 0; i < sigs.size(); ++i) waves_->set(sigs[i], values[i], now);
 }
 
 }  // namespace rsmsim::model

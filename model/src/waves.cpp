@@ -130,8 +130,18 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
     }
 }
 
-Waves::Lane Waves::new_lane() {
-    lanes_.emplace_back();
+Waves::Lane Waves::new_lane(const Signal* sigs, size_t n) {
+    if (n > kMaxLaneSignals) throw std::invalid_argument("a waveform lane has at most 12 signals");
+    if (std::all_of(sigs, sigs + n, [](Signal s) { return s == kNone; })) return kNoLane;
+    LaneState lane{};
+    lane.n = n;
+    for (size_t i = 0; i < n; ++i) {
+        lane.sig[i] = sigs[i];
+        const SignalState* g = sigs[i] == kNone ? nullptr : &sig_[static_cast<size_t>(sigs[i])];
+        lane.mask[i] = g ? g->mask : 0;
+        lane.shown[i] = g ? g->current : 0;
+    }
+    lanes_.push_back(std::move(lane));
     lane_heads_.add_lane();
     return static_cast<Lane>(lanes_.size() - 1);
 }
@@ -151,86 +161,86 @@ void Waves::LaneHeads::add_lane() {
 void Waves::LaneHeads::set(Lane lane, uint64_t at) {
     size_t i = leaves_ + static_cast<size_t>(lane);
     tree_[i].first = at;
-    for (i /= 2; i >= 1; i /= 2) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
+    // Ties go to the left: the lower lane.
+    for (i /= 2; i >= 1; i /= 2) {
+        const Head& left = tree_[2 * i];
+        const Head& right = tree_[2 * i + 1];
+        tree_[i] = right.first < left.first ? right : left;
+    }
 }
 
-void Waves::set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong,
-                         Lane lane) {
-    if (closed_) return;
+void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
+    if (id == kNoLane || closed_) return;
     if (!started_) start();
     const uint64_t now = now_ps();
-    if (at_ps <= now) {   // nothing ahead: the plain way
-        for (size_t i = 0; i < n; ++i) announce(sigs[i], at_ps, values[i], strong, now);
-        return;
-    }
-    if (n > kMaxGroup) {   // in turns, ranked as one group
-        set_group_at(sigs, values, kMaxGroup, at_ps, strong, lane);
-        set_group_at(sigs + kMaxGroup, values + kMaxGroup, n - kMaxGroup, at_ps, strong, lane);
-        return;
-    }
     flush_before(now);
-    uint64_t slot = groups_.size();
-    if (!free_groups_.empty()) {
-        slot = free_groups_.back();
-        free_groups_.pop_back();
-    } else {
-        groups_.emplace_back();
+    LaneState& lane = lanes_[static_cast<size_t>(id)];
+    LaneEntry& e = queue_in_lane(lane, id, std::max(at_ps, now), strong);
+    e.which = which & ((uint32_t{1} << lane.n) - 1);
+    for (uint32_t bits = e.which; bits; bits &= bits - 1) {
+        const auto i = static_cast<size_t>(__builtin_ctz(bits));
+        e.value[i] = values[i] & lane.mask[i];
     }
-    Group& g = groups_[slot];
-    g.n = 0;
-    for (size_t i = 0; i < n; ++i) {
-        const Signal s = sigs[i];
-        if (s == kNone) continue;
-        SignalState& st = sig_[static_cast<size_t>(s)];
-        const uint64_t v = values[i] & st.mask;
-        st.latest = v;
-        st.latest_at = std::max(st.latest_at, at_ps);
-        g.change[g.n++] = {s, v};
-    }
-    if (g.n == 0) {
-        free_groups_.push_back(slot);
-        return;
-    }
-    const Change c{at_ps, rank(strong, seq_ + 1), slot, kGroup};
-    if (lane == kNoLane)
-        pending_.push(c);
-    else
-        queue_in_lane(lane, c);
-    seq_ += g.n;   // one number per change, as announcing them one by one would give
 }
 
-void Waves::queue_in_lane(Lane lane, const Change& c) {
-    std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
-    // After every change at or before its time (within a step, ranks decide).
-    auto pos = q.end();
-    while (pos != q.begin() && std::prev(pos)->at > c.at) --pos;
-    const bool new_head = pos == q.begin();
-    q.insert(pos, c);
-    if (new_head) lane_heads_.set(lane, c.at);
+Waves::LaneEntry& Waves::queue_in_lane(LaneState& lane, Lane id, uint64_t at, bool strong) {
+    std::vector<LaneEntry>& q = lane.queue;
+    if (lane.head == q.size()) {   // empty: start again at the front
+        q.clear();
+        lane.head = 0;
+    } else if (lane.head >= 64 && lane.head * 2 >= q.size()) {   // mostly taken: move the rest to the front
+        q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(lane.head));
+        lane.head = 0;
+    }
+    // After every entry before its time, and at its time after every weak
+    // one and (a strong one) every strong one too.
+    size_t pos = q.size();
+    for (; pos > lane.head; --pos) {
+        const LaneEntry& p = q[pos - 1];
+        if (p.at < at || (p.at == at && (strong || !p.strong))) break;
+    }
+    if (pos == lane.head) lane_heads_.set(id, at);
+    LaneEntry& e = pos == q.size() ? q.emplace_back() : *q.emplace(q.begin() + static_cast<std::ptrdiff_t>(pos));
+    e.at = at;
+    e.strong = strong;
+    return e;
 }
 
 void Waves::take_lanes_at(uint64_t at, uint64_t lane_at) {
     for (; lane_at == at; lane_at = next_lane_at()) {
-        const Lane lane = lane_heads_.earliest_lane();
-        std::deque<Change>& q = lanes_[static_cast<size_t>(lane)];
-        while (!q.empty() && q.front().at == at) {
-            take(q.front());
-            q.pop_front();
-        }
-        lane_heads_.set(lane, q.empty() ? UINT64_MAX : q.front().at);
+        const Lane id = lane_heads_.earliest_lane();
+        LaneState& lane = lanes_[static_cast<size_t>(id)];
+        const std::vector<LaneEntry>& q = lane.queue;
+        for (; lane.head < q.size() && q[lane.head].at == at; ++lane.head) take_lane_entry(lane, q[lane.head]);
+        lane_heads_.set(id, lane.head < q.size() ? q[lane.head].at : UINT64_MAX);
     }
 }
 
-void Waves::take(const Change& c) {
-    if (c.sig != kGroup) {
-        note(c.sig, c.value, c.rank);
-        return;
+// Listed whatever its value: write_step skips a signal that ends its step unchanged.
+inline void Waves::note_last(Signal s, uint64_t value) {
+    StepEntry& e = step_[static_cast<size_t>(s)];
+    e.step = step_no_;
+    e.rank = UINT64_MAX;
+    e.value = value;
+    if (e.listed != step_no_) {
+        e.listed = step_no_;
+        touched_.push_back(s);
     }
-    uint64_t r = c.rank;
-    const Group& g = groups_[c.value];
-    for (size_t i = 0; i < g.n; ++i) note(g.change[i].first, g.change[i].second, r++);
-    free_groups_.push_back(c.value);
 }
+
+// The fields `e` changes, noted for the step. Only the lane writes its
+// signals: the last entry of a step wins, and a field set to the value it
+// shows already is no change.
+void Waves::take_lane_entry(LaneState& lane, const LaneEntry& e) {
+    for (uint32_t bits = e.which; bits; bits &= bits - 1) {
+        const auto i = static_cast<size_t>(__builtin_ctz(bits));
+        const uint64_t v = e.value[i];
+        if (v == lane.shown[i]) continue;
+        lane.shown[i] = v;
+        if (lane.sig[i] != kNone) note_last(lane.sig[i], v);
+    }
+}
+
 
 // The step's change of `s` if it wins over the one noted so far (ranks).
 // A signal is listed for the step once a change to another value than its
@@ -306,7 +316,8 @@ void Waves::flush_before(uint64_t t) {
         ++step_no_;
         touched_.clear();
         while (!pending_.empty() && pending_.top().at == at) {
-            take(pending_.top());
+            const Change& c = pending_.top();
+            note(c.sig, c.value, c.rank);
             pending_.pop();
         }
         take_lanes_at(at, lane_at);

@@ -21,7 +21,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -88,19 +87,24 @@ public:
     // The same, but any other change of the signal at `at_ps` wins, whenever
     // announced (an idle mark at the end of a packet that another starts at).
     void clear_at(Signal s, uint64_t at_ps, uint64_t value);
-    // set_at (or clear_at, `strong` false) of several signals at once, in
-    // this order: the same as one call each, for one entry in the queue of
-    // changes announced ahead (a packet's fields on a link).
-    static constexpr size_t kMaxGroup = 16;
-    // A lane: a source whose changes ahead come mostly in time order (a
-    // link's packets). Its changes wait in a queue of their own rather
-    // than in the one heap of every change ahead: a run books thousands
-    // of packets ahead, and a heap that large misses the caches.
+    // A lane: signals written only through it (a link's packet fields),
+    // whose changes come mostly in time order. Its entries wait in a queue
+    // of their own rather than in the one heap of every change ahead (a run
+    // books thousands of packets ahead, and a heap that large misses the
+    // caches), and it writes only the fields an entry changes: a packet
+    // sets nine fields, of which four or five differ from the packet before.
     using Lane = int;
     static constexpr Lane kNoLane = -1;
-    Lane new_lane();
-    void set_group_at(const Signal* sigs, const uint64_t* values, size_t n, uint64_t at_ps, bool strong = true,
-                      Lane lane = kNoLane);
+    static constexpr size_t kMaxLaneSignals = 12;
+    // `n` signals (at most kMaxLaneSignals), written from now on only by
+    // lane_set_at. kNoLane when none of them is selected.
+    Lane new_lane(const Signal* sigs, size_t n);
+    // From `at_ps` (not before now) on, the lane's signal i holds values[i]
+    // for each bit i of `which` (values[i] is read for those i only). Of the entries of one time, a weak one
+    // (`strong` false: an idle mark at a packet's end) comes before every
+    // strong one whenever announced; entries of one kind in the order
+    // announced.
+    void lane_set_at(Lane lane, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong = true);
 
     // Writes everything announced and closes the file (also on destruction).
     void close();
@@ -161,18 +165,11 @@ private:
         uint64_t at;
         uint64_t rank;
         uint64_t value;
-        Signal sig;   // kGroup: `value` is a group's slot; its changes have rank, rank + 1, ...
+        Signal sig;
         bool operator>(const Change& o) const { return at != o.at ? at > o.at : rank > o.rank; }
-    };
-    static constexpr Signal kGroup = -2;
-    struct Group {   // fixed size: no allocation, no capacity checks
-        size_t n = 0;
-        std::pair<Signal, uint64_t> change[kMaxGroup];
     };
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong);
     void announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now_ps);
-    // Notes c's changes (a group's, expanded) for the step, freeing the group.
-    void take(const Change& c);
     void note(Signal s, uint64_t value, uint64_t r);
     void start();
     void flush_before(uint64_t t);
@@ -195,7 +192,24 @@ private:
     };
     std::vector<SignalState> sig_;
     std::priority_queue<Change, std::vector<Change>, std::greater<Change>> pending_;   // announced ahead
-    std::vector<std::deque<Change>> lanes_;   // announced ahead in a lane, each in time order
+    struct LaneEntry {
+        LaneEntry() {}   // values not zeroed: lane_set_at fills what is read
+        uint64_t at = 0;
+        uint32_t which = 0;   // the fields it sets
+        bool strong = false;
+        uint64_t value[kMaxLaneSignals];   // masked to each field's width
+    };
+    struct LaneState {
+        size_t n;
+        Signal sig[kMaxLaneSignals];
+        uint64_t mask[kMaxLaneSignals];
+        uint64_t shown[kMaxLaneSignals];   // each field's value after the entries taken so far
+        // In time order from `head` on; a vector reused rather than a
+        // deque, whose blocks of four entries cost a malloc each.
+        std::vector<LaneEntry> queue;
+        size_t head = 0;
+    };
+    std::vector<LaneState> lanes_;
     // Each lane's head time (UINT64_MAX: empty) and the earliest of them
     // (the lowest lane of those tied): a tournament tree, a change of one
     // lane's head a walk from its leaf to the root, the earliest at the root.
@@ -212,13 +226,15 @@ private:
         std::vector<Head> tree_ = std::vector<Head>(2, Head{UINT64_MAX, 0});   // leaves at [leaves_, 2 * leaves_)
     };
     LaneHeads lane_heads_;
-    void queue_in_lane(Lane lane, const Change& c);
+    // A new entry of `lane` at `at`, in its place in the queue.
+    LaneEntry& queue_in_lane(LaneState& lane, Lane id, uint64_t at, bool strong);
+    void take_lane_entry(LaneState& lane, const LaneEntry& e);
+    // note() for a lane's signal: only its lane writes it, the last change of a step wins.
+    void note_last(Signal s, uint64_t value);
     uint64_t next_lane_at() const { return lane_heads_.earliest(); }   // UINT64_MAX: none
     void take_lanes_at(uint64_t at, uint64_t lane_at);   // lane_at: next_lane_at(), just read
     std::vector<Change> now_batch_;   // announced for the current time, at now_batch_at_
     uint64_t now_batch_at_ = 0;
-    std::vector<Group> groups_;       // the changes of grouped heap entries, by slot
-    std::vector<uint64_t> free_groups_;
     // The step being written: per signal, the step it was last noted in and
     // its winning change so far; the signals noted.
     struct StepEntry {
