@@ -737,7 +737,11 @@ void Fabric::trace(Waves& w) {
     }
     for_each_port([&](uint16_t id, FabricPort&) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
-        declare_packet(w, rx_sigs_[id], scope + ".rx", id);
+        PacketSignals rx;
+        declare_packet(w, rx, scope + ".rx", id);
+        const auto fields = packet_fields(rx);
+        if (rx_lanes_.size() <= id) rx_lanes_.resize(id + 1u, Waves::kNoLane);
+        rx_lanes_[id] = w.new_lane(fields.data(), fields.size());
         crashed_sigs_[id] = w.declare(scope, "crashed", 1, id, Block::Fabric);
     });
 }
@@ -767,12 +771,7 @@ void Fabric::trace_link_faults(uint16_t from, uint16_t to) {
 void Fabric::trace_delivery(const Packet& p) {
     const uint64_t now = Waves::now_ps();
     waves_->set(count_sigs_.delivered, delivered_, now);
-    auto it = rx_sigs_.find(p.dst);
-    if (it == rx_sigs_.end()) return;
-    // Now, and only what changed (set() skips the rest cheaply).
-    const auto sigs = packet_fields(it->second);
-    const auto values = packet_values(p);
-    for (size_t i = 0; i < sigs.size(); ++i) waves_->set(sigs[i], values[i], now);
+    if (p.dst < rx_lanes_.size()) waves_->lane_set_at(rx_lanes_[p.dst], now, kAllPacketFields, packet_values(p).data());
 }
 
 }  // namespace rsmsim::model

@@ -142,31 +142,27 @@ Waves::Lane Waves::new_lane(const Signal* sigs, size_t n) {
         lane.shown[i] = g ? g->current : 0;
     }
     lanes_.push_back(std::move(lane));
-    lane_heads_.add_lane();
     return static_cast<Lane>(lanes_.size() - 1);
 }
 
-void Waves::LaneHeads::add_lane() {
-    // Lanes are made while tracing is set up: the tree is made anew.
-    std::vector<uint64_t> at(count_ + 1, UINT64_MAX);
-    for (size_t l = 0; l < count_; ++l) at[l] = tree_[leaves_ + l].first;
+size_t Waves::LaneHeads::add(Lane lane) {
+    // Rarely (once per lane): the tree is made anew.
+    std::vector<Head> leaf(tree_.begin() + static_cast<std::ptrdiff_t>(leaves_),
+                           tree_.begin() + static_cast<std::ptrdiff_t>(leaves_ + count_));
+    leaf.push_back({UINT64_MAX, lane});
     ++count_;
     leaves_ = 1;
     while (leaves_ < count_) leaves_ *= 2;
     tree_.assign(2 * leaves_, Head{UINT64_MAX, 0});
-    for (size_t l = 0; l < leaves_; ++l) tree_[leaves_ + l] = {l < count_ ? at[l] : UINT64_MAX, static_cast<Lane>(l)};
-    for (size_t i = leaves_ - 1; i >= 1; --i) tree_[i] = std::min(tree_[2 * i], tree_[2 * i + 1]);
+    std::copy(leaf.begin(), leaf.end(), tree_.begin() + static_cast<std::ptrdiff_t>(leaves_));
+    for (size_t i = leaves_ - 1; i >= 1; --i) tree_[i] = pick(tree_[2 * i], tree_[2 * i + 1]);
+    return count_ - 1;
 }
 
-void Waves::LaneHeads::set(Lane lane, uint64_t at) {
-    size_t i = leaves_ + static_cast<size_t>(lane);
+void Waves::LaneHeads::set(size_t slot, uint64_t at) {
+    size_t i = leaves_ + slot;
     tree_[i].first = at;
-    // Ties go to the left: the lower lane.
-    for (i /= 2; i >= 1; i /= 2) {
-        const Head& left = tree_[2 * i];
-        const Head& right = tree_[2 * i + 1];
-        tree_[i] = right.first < left.first ? right : left;
-    }
+    for (i /= 2; i >= 1; i /= 2) tree_[i] = pick(tree_[2 * i], tree_[2 * i + 1]);
 }
 
 void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
@@ -175,32 +171,53 @@ void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
     const uint64_t now = now_ps();
     flush_before(now);
     LaneState& lane = lanes_[static_cast<size_t>(id)];
+    which &= (uint32_t{1} << lane.n) - 1;
+    if (at_ps <= now && lane.count == 0) {
+        // For now, nothing of the lane waiting: straight into this step's
+        // changes, those that change something (a node's last packet received).
+        for (uint32_t bits = which; bits; bits &= bits - 1) {
+            const auto i = static_cast<size_t>(__builtin_ctz(bits));
+            const uint64_t v = values[i] & lane.mask[i];
+            if (v == lane.shown[i]) continue;
+            lane.shown[i] = v;
+            if (lane.sig[i] == kNone) continue;
+            now_batch_at_ = now;
+            now_batch_.push_back({now, rank(strong, ++seq_), v, lane.sig[i]});
+        }
+        return;
+    }
     LaneEntry& e = queue_in_lane(lane, id, std::max(at_ps, now), strong);
-    e.which = which & ((uint32_t{1} << lane.n) - 1);
-    for (uint32_t bits = e.which; bits; bits &= bits - 1) {
+    e.which = which;
+    if (which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): a plain loop
+        for (size_t i = 0; i < lane.n; ++i) e.value[i] = values[i] & lane.mask[i];
+        return;
+    }
+    for (uint32_t bits = which; bits; bits &= bits - 1) {
         const auto i = static_cast<size_t>(__builtin_ctz(bits));
         e.value[i] = values[i] & lane.mask[i];
     }
 }
 
 Waves::LaneEntry& Waves::queue_in_lane(LaneState& lane, Lane id, uint64_t at, bool strong) {
-    std::vector<LaneEntry>& q = lane.queue;
-    if (lane.head == q.size()) {   // empty: start again at the front
-        q.clear();
-        lane.head = 0;
-    } else if (lane.head >= 64 && lane.head * 2 >= q.size()) {   // mostly taken: move the rest to the front
-        q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(lane.head));
+    if (lane.ring.empty() || lane.count > lane.wrap) {   // full: twice the size, in order from the front
+        std::vector<LaneEntry> bigger(std::max<size_t>(16, 2 * lane.ring.size()));
+        for (size_t k = 0; k < lane.count; ++k) bigger[k] = lane.waiting(k);
+        lane.ring.swap(bigger);
+        lane.wrap = lane.ring.size() - 1;
         lane.head = 0;
     }
     // After every entry before its time, and at its time after every weak
     // one and (a strong one) every strong one too.
-    size_t pos = q.size();
-    for (; pos > lane.head; --pos) {
-        const LaneEntry& p = q[pos - 1];
+    size_t pos = lane.count;
+    for (; pos > 0; --pos) {
+        const LaneEntry& p = lane.waiting(pos - 1);
         if (p.at < at || (p.at == at && (strong || !p.strong))) break;
     }
-    if (pos == lane.head) lane_heads_.set(id, at);
-    LaneEntry& e = pos == q.size() ? q.emplace_back() : *q.emplace(q.begin() + static_cast<std::ptrdiff_t>(pos));
+    for (size_t k = lane.count; k > pos; --k) lane.waiting(k) = lane.waiting(k - 1);   // rare: out of order
+    ++lane.count;
+    if (lane.slot == kNoSlot) lane.slot = lane_heads_.add(id);
+    if (pos == 0) lane_heads_.set(lane.slot, at);
+    LaneEntry& e = lane.waiting(pos);
     e.at = at;
     e.strong = strong;
     return e;
@@ -210,9 +227,11 @@ void Waves::take_lanes_at(uint64_t at, uint64_t lane_at) {
     for (; lane_at == at; lane_at = next_lane_at()) {
         const Lane id = lane_heads_.earliest_lane();
         LaneState& lane = lanes_[static_cast<size_t>(id)];
-        const std::vector<LaneEntry>& q = lane.queue;
-        for (; lane.head < q.size() && q[lane.head].at == at; ++lane.head) take_lane_entry(lane, q[lane.head]);
-        lane_heads_.set(id, lane.head < q.size() ? q[lane.head].at : UINT64_MAX);
+        for (; lane.count && lane.waiting(0).at == at; --lane.count) {
+            take_lane_entry(lane, lane.waiting(0));
+            lane.head = (lane.head + 1) & lane.wrap;
+        }
+        lane_heads_.set(lane.slot, lane.head_at());
     }
 }
 

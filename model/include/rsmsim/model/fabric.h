@@ -356,7 +356,7 @@ private:
         int lane = -1;   // the Waves::Lane of its packets' changes ahead
     };
     std::vector<LinkSignals> link_sigs_;                 // per link id
-    std::map<uint16_t, PacketSignals> rx_sigs_;          // per node: the packet it last received
+    std::vector<int> rx_lanes_;   // per node id: the Waves::Lane of the packet it last received
     std::map<uint16_t, int> crashed_sigs_;               // per node
     struct {
         int delivered = -1, links_down = -1, links_slow = -1, links_noisy = -1, nodes_crashed = -1, crc_errors = -1;

@@ -199,29 +199,37 @@ private:
         bool strong = false;
         uint64_t value[kMaxLaneSignals];   // masked to each field's width
     };
+    static constexpr size_t kNoSlot = SIZE_MAX;
     struct LaneState {
         size_t n;
         Signal sig[kMaxLaneSignals];
         uint64_t mask[kMaxLaneSignals];
         uint64_t shown[kMaxLaneSignals];   // each field's value after the entries taken so far
-        // In time order from `head` on; a vector reused rather than a
-        // deque, whose blocks of four entries cost a malloc each.
-        std::vector<LaneEntry> queue;
-        size_t head = 0;
+        // The entries waiting, in time order: a ring (a power of two in
+        // size) rather than a deque, whose blocks of four entries cost a
+        // malloc each.
+        std::vector<LaneEntry> ring;
+        size_t wrap = 0;   // ring.size() - 1, kept (a size is a division by the entry's size)
+        size_t head = 0, count = 0;
+        size_t slot = kNoSlot;   // in lane_heads_, once it queues an entry
+        LaneEntry& waiting(size_t k) { return ring[(head + k) & wrap]; }
+        uint64_t head_at() { return count ? waiting(0).at : UINT64_MAX; }
     };
     std::vector<LaneState> lanes_;
-    // Each lane's head time (UINT64_MAX: empty) and the earliest of them
-    // (the lowest lane of those tied): a tournament tree, a change of one
-    // lane's head a walk from its leaf to the root, the earliest at the root.
+    // The head time (UINT64_MAX: none) of each lane that ever queued an
+    // entry (a slot each: the others cost nothing) and the earliest of them
+    // (of those tied, the one in the lowest slot): a tournament tree, a
+    // change of one slot a walk from its leaf to the root.
     class LaneHeads {
     public:
-        void add_lane();
-        void set(Lane lane, uint64_t at);
+        size_t add(Lane lane);   // its slot
+        void set(size_t slot, uint64_t at);
         uint64_t earliest() const { return tree_[1].first; }
         Lane earliest_lane() const { return tree_[1].second; }
 
     private:
         using Head = std::pair<uint64_t, Lane>;
+        static const Head& pick(const Head& left, const Head& right) { return right.first < left.first ? right : left; }
         size_t count_ = 0, leaves_ = 1;
         std::vector<Head> tree_ = std::vector<Head>(2, Head{UINT64_MAX, 0});   // leaves at [leaves_, 2 * leaves_)
     };
