@@ -1,5 +1,6 @@
 #include "wave_writers.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
@@ -103,11 +104,33 @@ public:
         std::memcpy(room(stamp_.size()), stamp_.data(), stamp_.size());   // a fixed-size copy; stamp_len_ counts
         used_ += stamp_len_;
     }
-    void value(int index, uint64_t v, int width) override {
-        const Id& id = ids_[static_cast<size_t>(index)];
-        char* const start = room(66 + 8 + sizeof id.code);
-        char* p = start;
-        if (width == 1) {
+    void values(const Value* values, size_t n) override {
+        for (size_t done = 0; done < n;) {   // in parts that fit the buffer
+            const size_t part = std::min(n - done, kBlock / kMaxLine);
+            char* const start = room(part * kMaxLine);
+            char* p = start;
+            for (size_t k = done; k < done + part; ++k) p = write_value(p, values[k]);
+            used_ += static_cast<size_t>(p - start);
+            done += part;
+        }
+    }
+    void close() override {
+        if (!f_) return;
+        drain();
+        std::fclose(f_);
+        f_ = nullptr;
+    }
+
+private:
+    static constexpr size_t kBlock = size_t{1} << 20;
+    // The longest value line: 'b', 64 digits (and the 7 a step may copy
+    // past them), ' ', the code, '\n'.
+    static constexpr size_t kMaxLine = 1 + 64 + 7 + 1 + 7 + 1 + 8;
+    // "b<digits> <code>\n" (or "<digit><code>\n") at p; its end.
+    char* write_value(char* p, const Value& c) const {
+        const Id& id = ids_[static_cast<size_t>(c.index)];
+        const uint64_t v = c.v;
+        if (c.width == 1) {
             *p++ = (v & 1) ? '1' : '0';
         } else {
             // Leading zeros go (VCD left-extends with 0); eight digits a
@@ -126,17 +149,8 @@ public:
         std::memcpy(p, id.code, sizeof id.code);   // a fixed-size copy; only `length` of it counts
         p += id.length;
         *p++ = '\n';
-        used_ += static_cast<size_t>(p - start);
+        return p;
     }
-    void close() override {
-        if (!f_) return;
-        drain();
-        std::fclose(f_);
-        f_ = nullptr;
-    }
-
-private:
-    static constexpr size_t kBlock = size_t{1} << 20;
     // Space for `n` more bytes at the end of the buffer.
     char* room(size_t n) {
         if (used_ + n > buf_.size()) drain();
@@ -210,10 +224,12 @@ public:
     }
     void end_header() override {}
     void time(uint64_t t) override { fstWriterEmitTimeChange(ctx_, t); }
-    void value(int index, uint64_t v, int width) override {
-        char bits[65];
-        to_bits(v, width, bits);
-        fstWriterEmitValueChange(ctx_, handles_[index], bits);
+    void values(const Value* values, size_t n) override {
+        for (const Value* c = values; c != values + n; ++c) {
+            char bits[65];
+            to_bits(c->v, c->width, bits);
+            fstWriterEmitValueChange(ctx_, handles_[static_cast<size_t>(c->index)], bits);
+        }
     }
     void close() override {
         if (ctx_) fstWriterClose(ctx_);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "wave_writers.h"
 
@@ -147,22 +148,32 @@ Waves::Lane Waves::new_lane(const Signal* sigs, size_t n) {
 
 size_t Waves::LaneHeads::add(Lane lane) {
     // Rarely (once per lane): the tree is made anew.
-    std::vector<Head> leaf(tree_.begin() + static_cast<std::ptrdiff_t>(leaves_),
-                           tree_.begin() + static_cast<std::ptrdiff_t>(leaves_ + count_));
-    leaf.push_back({UINT64_MAX, lane});
+    std::vector<std::pair<uint64_t, Lane>> leaf;
+    for (size_t k = 0; k < count_; ++k) leaf.emplace_back(at_[leaves_ + k], lane_[leaves_ + k]);
+    leaf.emplace_back(UINT64_MAX, lane);
     ++count_;
     leaves_ = 1;
     while (leaves_ < count_) leaves_ *= 2;
-    tree_.assign(2 * leaves_, Head{UINT64_MAX, 0});
-    std::copy(leaf.begin(), leaf.end(), tree_.begin() + static_cast<std::ptrdiff_t>(leaves_));
-    for (size_t i = leaves_ - 1; i >= 1; --i) tree_[i] = pick(tree_[2 * i], tree_[2 * i + 1]);
+    at_.assign(2 * leaves_, UINT64_MAX);
+    lane_.assign(2 * leaves_, 0);
+    for (size_t k = 0; k < count_; ++k) std::tie(at_[leaves_ + k], lane_[leaves_ + k]) = leaf[k];
+    for (size_t i = leaves_ - 1; i >= 1; --i) {
+        const size_t w = at_[2 * i + 1] < at_[2 * i] ? 2 * i + 1 : 2 * i;
+        at_[i] = at_[w];
+        lane_[i] = lane_[w];
+    }
     return count_ - 1;
 }
 
+// Ties go to the left: the lower slot.
 void Waves::LaneHeads::set(size_t slot, uint64_t at) {
     size_t i = leaves_ + slot;
-    tree_[i].first = at;
-    for (i /= 2; i >= 1; i /= 2) tree_[i] = pick(tree_[2 * i], tree_[2 * i + 1]);
+    at_[i] = at;
+    for (i /= 2; i >= 1; i /= 2) {
+        const size_t w = at_[2 * i + 1] < at_[2 * i] ? 2 * i + 1 : 2 * i;
+        at_[i] = at_[w];
+        lane_[i] = lane_[w];
+    }
 }
 
 void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
@@ -172,7 +183,7 @@ void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
     flush_before(now);
     LaneState& lane = lanes_[static_cast<size_t>(id)];
     which &= (uint32_t{1} << lane.n) - 1;
-    if (at_ps <= now && lane.count == 0) {
+    if (at_ps <= now && lane.count == 0 && lane.late.empty()) {
         // For now, nothing of the lane waiting: straight into this step's
         // changes, those that change something (a node's last packet received).
         for (uint32_t bits = which; bits; bits &= bits - 1) {
@@ -186,19 +197,33 @@ void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
         }
         return;
     }
-    LaneEntry& e = queue_in_lane(lane, id, std::max(at_ps, now), strong);
+    const uint64_t at = std::max(at_ps, now);
+    if (lane.slot == kNoSlot) lane.slot = lane_heads_.add(id);
+    const uint64_t head_was = lane.head_at();
+    LaneEntry* const in_ring = ring_slot(lane, at, strong);
+    LaneEntry late;
+    LaneEntry& e = in_ring ? *in_ring : late;
+    e.at = at;
+    e.strong = strong;
+    e.seq = ++seq_;
     e.which = which;
     if (which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): a plain loop
         for (size_t i = 0; i < lane.n; ++i) e.value[i] = values[i] & lane.mask[i];
-        return;
+    } else {
+        for (uint32_t bits = which; bits; bits &= bits - 1) {
+            const auto i = static_cast<size_t>(__builtin_ctz(bits));
+            e.value[i] = values[i] & lane.mask[i];
+        }
     }
-    for (uint32_t bits = which; bits; bits &= bits - 1) {
-        const auto i = static_cast<size_t>(__builtin_ctz(bits));
-        e.value[i] = values[i] & lane.mask[i];
-    }
+    if (!in_ring) lane.late.insert(late);
+    if (at < head_was) lane_heads_.set(lane.slot, at);
 }
 
-Waves::LaneEntry& Waves::queue_in_lane(LaneState& lane, Lane id, uint64_t at, bool strong) {
+Waves::LaneEntry* Waves::ring_slot(LaneState& lane, uint64_t at, bool strong) {
+    if (lane.count) {   // before the last one waiting (announced later: `seq` decides no tie)
+        const LaneEntry& last = lane.waiting(lane.count - 1);
+        if (at < last.at || (at == last.at && !strong && last.strong)) return nullptr;
+    }
     if (lane.ring.empty() || lane.count > lane.wrap) {   // full: twice the size, in order from the front
         std::vector<LaneEntry> bigger(std::max<size_t>(16, 2 * lane.ring.size()));
         for (size_t k = 0; k < lane.count; ++k) bigger[k] = lane.waiting(k);
@@ -206,30 +231,25 @@ Waves::LaneEntry& Waves::queue_in_lane(LaneState& lane, Lane id, uint64_t at, bo
         lane.wrap = lane.ring.size() - 1;
         lane.head = 0;
     }
-    // After every entry before its time, and at its time after every weak
-    // one and (a strong one) every strong one too.
-    size_t pos = lane.count;
-    for (; pos > 0; --pos) {
-        const LaneEntry& p = lane.waiting(pos - 1);
-        if (p.at < at || (p.at == at && (strong || !p.strong))) break;
-    }
-    for (size_t k = lane.count; k > pos; --k) lane.waiting(k) = lane.waiting(k - 1);   // rare: out of order
-    ++lane.count;
-    if (lane.slot == kNoSlot) lane.slot = lane_heads_.add(id);
-    if (pos == 0) lane_heads_.set(lane.slot, at);
-    LaneEntry& e = lane.waiting(pos);
-    e.at = at;
-    e.strong = strong;
-    return e;
+    return &lane.waiting(lane.count++);
 }
 
 void Waves::take_lanes_at(uint64_t at, uint64_t lane_at) {
     for (; lane_at == at; lane_at = next_lane_at()) {
         const Lane id = lane_heads_.earliest_lane();
         LaneState& lane = lanes_[static_cast<size_t>(id)];
-        for (; lane.count && lane.waiting(0).at == at; --lane.count) {
-            take_lane_entry(lane, lane.waiting(0));
-            lane.head = (lane.head + 1) & lane.wrap;
+        for (;;) {   // the ring's and the late ones of this time, merged
+            const bool ring = lane.count && lane.waiting(0).at == at;
+            const bool late = !lane.late.empty() && lane.late.begin()->at == at;
+            const bool from_ring = ring && (!late || lane.waiting(0).before(*lane.late.begin()));
+            if (!from_ring && !late) break;
+            take_lane_entry(lane, from_ring ? lane.waiting(0) : *lane.late.begin());
+            if (from_ring) {
+                lane.head = (lane.head + 1) & lane.wrap;
+                --lane.count;
+            } else {
+                lane.late.erase(lane.late.begin());
+            }
         }
         lane_heads_.set(lane.slot, lane.head_at());
     }
@@ -370,20 +390,22 @@ void Waves::write_step(uint64_t t) {
         // The window opens: every signal's value as it stands.
         window_open_ = true;
         out_->time(sel_.from_ps);
-        for (const SignalState& g : sig_) out_->value(g.index, g.current, g.width);
+        step_values_.clear();
+        for (const SignalState& g : sig_) step_values_.push_back({g.current, g.index, g.width});
+        out_->values(step_values_.data(), step_values_.size());
     }
     sort_touched();
-    bool timed = false;
+    step_values_.clear();
     for (const Signal s : touched_) {
         const uint64_t v = step_[static_cast<size_t>(s)].value;
         SignalState& g = sig_[static_cast<size_t>(s)];
         if (g.current == v) continue;   // a later change of the step set it back
         g.current = v;
-        if (!window_open_ || t > sel_.to_ps) continue;
-        if (!timed && t > sel_.from_ps) out_->time(t);
-        timed = true;
-        out_->value(g.index, v, g.width);
+        step_values_.push_back({v, g.index, g.width});
     }
+    if (step_values_.empty() || !window_open_ || t > sel_.to_ps) return;
+    if (t > sel_.from_ps) out_->time(t);
+    out_->values(step_values_.data(), step_values_.size());
 }
 
 void Waves::prepare_deferred_sampling() {

@@ -59,6 +59,11 @@ struct WaveSelection {
 };
 
 class WaveWriter;   // a file format (wave_writers.cpp)
+struct WaveValue {  // what Waves hands a WaveWriter: signal `index`, `width` bits, now `v`
+    uint64_t v;
+    int index;
+    int width;
+};
 
 class Waves {
 public:
@@ -195,9 +200,17 @@ private:
     struct LaneEntry {
         LaneEntry() {}   // values not zeroed: lane_set_at fills what is read
         uint64_t at = 0;
+        uint64_t seq = 0;     // announced as the seq-th change
         uint32_t which = 0;   // the fields it sets
         bool strong = false;
         uint64_t value[kMaxLaneSignals];   // masked to each field's width
+        // Taken first: the earlier; of one time a weak one, then the first announced.
+        bool before(const LaneEntry& o) const {
+            return at != o.at ? at < o.at : strong != o.strong ? !strong : seq < o.seq;
+        }
+        struct Before {
+            bool operator()(const LaneEntry& a, const LaneEntry& b) const { return a.before(b); }
+        };
     };
     static constexpr size_t kNoSlot = SIZE_MAX;
     struct LaneState {
@@ -205,15 +218,20 @@ private:
         Signal sig[kMaxLaneSignals];
         uint64_t mask[kMaxLaneSignals];
         uint64_t shown[kMaxLaneSignals];   // each field's value after the entries taken so far
-        // The entries waiting, in time order: a ring (a power of two in
-        // size) rather than a deque, whose blocks of four entries cost a
-        // malloc each.
+        // The entries waiting: those announced in order in a ring (a power
+        // of two in size: no allocation once grown), the few that go before
+        // one of them (a packet in a gap between two booked before it) in
+        // `late`.
         std::vector<LaneEntry> ring;
         size_t wrap = 0;   // ring.size() - 1, kept (a size is a division by the entry's size)
         size_t head = 0, count = 0;
+        std::multiset<LaneEntry, LaneEntry::Before> late;
         size_t slot = kNoSlot;   // in lane_heads_, once it queues an entry
         LaneEntry& waiting(size_t k) { return ring[(head + k) & wrap]; }
-        uint64_t head_at() { return count ? waiting(0).at : UINT64_MAX; }
+        uint64_t head_at() {
+            const uint64_t r = count ? waiting(0).at : UINT64_MAX;
+            return late.empty() ? r : std::min(r, late.begin()->at);
+        }
     };
     std::vector<LaneState> lanes_;
     // The head time (UINT64_MAX: none) of each lane that ever queued an
@@ -224,18 +242,20 @@ private:
     public:
         size_t add(Lane lane);   // its slot
         void set(size_t slot, uint64_t at);
-        uint64_t earliest() const { return tree_[1].first; }
-        Lane earliest_lane() const { return tree_[1].second; }
+        uint64_t earliest() const { return at_[1]; }
+        Lane earliest_lane() const { return lane_[1]; }
 
     private:
-        using Head = std::pair<uint64_t, Lane>;
-        static const Head& pick(const Head& left, const Head& right) { return right.first < left.first ? right : left; }
         size_t count_ = 0, leaves_ = 1;
-        std::vector<Head> tree_ = std::vector<Head>(2, Head{UINT64_MAX, 0});   // leaves at [leaves_, 2 * leaves_)
+        // Per node of the tree (leaves at [leaves_, 2 * leaves_)): the
+        // earliest time under it and its lane, apart: a pick moves two words.
+        std::vector<uint64_t> at_ = std::vector<uint64_t>(2, UINT64_MAX);
+        std::vector<Lane> lane_ = std::vector<Lane>(2, 0);
     };
     LaneHeads lane_heads_;
-    // A new entry of `lane` at `at`, in its place in the queue.
-    LaneEntry& queue_in_lane(LaneState& lane, Lane id, uint64_t at, bool strong);
+    // The ring's next place for an entry at `at`; nullptr when the entry
+    // goes before one waiting (it is late).
+    LaneEntry* ring_slot(LaneState& lane, uint64_t at, bool strong);
     void take_lane_entry(LaneState& lane, const LaneEntry& e);
     // note() for a lane's signal: only its lane writes it, the last change of a step wins.
     void note_last(Signal s, uint64_t value);
@@ -252,6 +272,7 @@ private:
     std::vector<StepEntry> step_;   // per signal
     uint64_t step_no_ = 0;
     std::vector<Signal> touched_;
+    std::vector<WaveValue> step_values_;   // what write_step writes
     void sort_touched();
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
