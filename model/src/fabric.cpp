@@ -733,7 +733,7 @@ void Fabric::trace(Waves& w) {
         s.speed_pct = w.declare(scope, "speed_pct", 8, owner, Block::Fabric, nullptr, 100);
         s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
         const auto fields = packet_fields(s.pkt);
-        s.lane = w.new_lane(fields.data(), fields.size());
+        s.lane = w.new_lane(fields.data(), fields.size(), kIdleFields);
     }
     for_each_port([&](uint16_t id, FabricPort&) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
@@ -749,10 +749,7 @@ void Fabric::trace(Waves& w) {
 // The packet is on the link's wire from `start` to `end`; the link is idle
 // after it unless the next packet starts there too.
 void Fabric::trace_crossing(int link, const Packet& p, sc_time start, sc_time end) {
-    const Waves::Lane lane = link_sigs_[static_cast<size_t>(link)].lane;
-    waves_->lane_set_at(lane, ps(start), kAllPacketFields, packet_values(p).data());
-    const uint64_t zero[] = {0, 0};
-    waves_->lane_set_at(lane, ps(end), kIdleFields, zero, false);
+    waves_->lane_packet_at(link_sigs_[static_cast<size_t>(link)].lane, ps(start), ps(end), packet_values(p).data());
 }
 
 void Fabric::trace_link_faults(uint16_t from, uint16_t to) {

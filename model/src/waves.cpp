@@ -131,11 +131,12 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
     }
 }
 
-Waves::Lane Waves::new_lane(const Signal* sigs, size_t n) {
+Waves::Lane Waves::new_lane(const Signal* sigs, size_t n, uint32_t idle) {
     if (n > kMaxLaneSignals) throw std::invalid_argument("a waveform lane has at most 12 signals");
     if (std::all_of(sigs, sigs + n, [](Signal s) { return s == kNone; })) return kNoLane;
     LaneState lane{};
     lane.n = n;
+    lane.idle = idle & ((uint32_t{1} << n) - 1);
     for (size_t i = 0; i < n; ++i) {
         lane.sig[i] = sigs[i];
         const SignalState* g = sigs[i] == kNone ? nullptr : &sig_[static_cast<size_t>(sigs[i])];
@@ -176,11 +177,28 @@ void Waves::LaneHeads::set(size_t slot, uint64_t at) {
     }
 }
 
-void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
-    if (id == kNoLane || closed_) return;
+uint64_t Waves::ready_for_change() {
     if (!started_) start();
     const uint64_t now = now_ps();
     flush_before(now);
+    return now;
+}
+
+void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
+    if (id == kNoLane || closed_) return;
+    put_in_lane(id, at_ps, which, values, strong, ready_for_change());
+}
+
+void Waves::lane_packet_at(Lane id, uint64_t from_ps, uint64_t to_ps, const uint64_t* values) {
+    if (id == kNoLane || closed_) return;
+    const uint64_t now = ready_for_change();
+    LaneState& lane = lanes_[static_cast<size_t>(id)];
+    put_in_lane(id, from_ps, (uint32_t{1} << lane.n) - 1, values, true, now);
+    static constexpr uint64_t kZero[kMaxLaneSignals] = {};
+    put_in_lane(id, to_ps, lane.idle, kZero, false, now);
+}
+
+void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong, uint64_t now) {
     LaneState& lane = lanes_[static_cast<size_t>(id)];
     which &= (uint32_t{1} << lane.n) - 1;
     if (at_ps <= now && lane.count == 0 && lane.late.empty()) {
@@ -207,12 +225,13 @@ void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
     e.strong = strong;
     e.seq = ++seq_;
     e.which = which;
-    if (which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): a plain loop
-        for (size_t i = 0; i < lane.n; ++i) e.value[i] = values[i] & lane.mask[i];
+    // As given: take_lane_entry masks them to their widths.
+    if (which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): one copy
+        std::memcpy(e.value, values, lane.n * sizeof *values);
     } else {
         for (uint32_t bits = which; bits; bits &= bits - 1) {
             const auto i = static_cast<size_t>(__builtin_ctz(bits));
-            e.value[i] = values[i] & lane.mask[i];
+            e.value[i] = values[i];
         }
     }
     if (!in_ring) lane.late.insert(late);
@@ -273,7 +292,7 @@ inline void Waves::note_last(Signal s, uint64_t value) {
 void Waves::take_lane_entry(LaneState& lane, const LaneEntry& e) {
     for (uint32_t bits = e.which; bits; bits &= bits - 1) {
         const auto i = static_cast<size_t>(__builtin_ctz(bits));
-        const uint64_t v = e.value[i];
+        const uint64_t v = e.value[i] & lane.mask[i];
         if (v == lane.shown[i]) continue;
         lane.shown[i] = v;
         if (lane.sig[i] != kNone) note_last(lane.sig[i], v);

@@ -101,15 +101,20 @@ public:
     using Lane = int;
     static constexpr Lane kNoLane = -1;
     static constexpr size_t kMaxLaneSignals = 12;
-    // `n` signals (at most kMaxLaneSignals), written from now on only by
-    // lane_set_at. kNoLane when none of them is selected.
-    Lane new_lane(const Signal* sigs, size_t n);
+    // `n` signals (at most kMaxLaneSignals), written from now on only
+    // through the lane; `idle`: the fields (bits) that return to 0 at a
+    // packet's end. kNoLane when none of the signals is selected.
+    Lane new_lane(const Signal* sigs, size_t n, uint32_t idle = 0);
     // From `at_ps` (not before now) on, the lane's signal i holds values[i]
     // for each bit i of `which` (values[i] is read for those i only). Of the entries of one time, a weak one
     // (`strong` false: an idle mark at a packet's end) comes before every
     // strong one whenever announced; entries of one kind in the order
     // announced.
     void lane_set_at(Lane lane, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong = true);
+    // A packet on the lane (a wire) from `from_ps` to `to_ps`: every field
+    // (values[0..n)) from `from_ps`, the idle fields 0 from `to_ps` (weak:
+    // a packet starting then wins). The same as the two lane_set_at calls.
+    void lane_packet_at(Lane lane, uint64_t from_ps, uint64_t to_ps, const uint64_t* values);
 
     // Writes everything announced and closes the file (also on destruction).
     void close();
@@ -203,7 +208,7 @@ private:
         uint64_t seq = 0;     // announced as the seq-th change
         uint32_t which = 0;   // the fields it sets
         bool strong = false;
-        uint64_t value[kMaxLaneSignals];   // masked to each field's width
+        uint64_t value[kMaxLaneSignals];   // as given (wider than a field, maybe)
         // Taken first: the earlier; of one time a weak one, then the first announced.
         bool before(const LaneEntry& o) const {
             return at != o.at ? at < o.at : strong != o.strong ? !strong : seq < o.seq;
@@ -215,6 +220,7 @@ private:
     static constexpr size_t kNoSlot = SIZE_MAX;
     struct LaneState {
         size_t n;
+        uint32_t idle;   // the fields a packet's end sets to 0
         Signal sig[kMaxLaneSignals];
         uint64_t mask[kMaxLaneSignals];
         uint64_t shown[kMaxLaneSignals];   // each field's value after the entries taken so far
@@ -256,6 +262,10 @@ private:
     // The ring's next place for an entry at `at`; nullptr when the entry
     // goes before one waiting (it is late).
     LaneEntry* ring_slot(LaneState& lane, uint64_t at, bool strong);
+    // lane_set_at, once the waveform is started and flushed up to `now`.
+    void put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong, uint64_t now);
+    // Before a change announced at `now`: the header written, every step before it.
+    uint64_t ready_for_change();
     void take_lane_entry(LaneState& lane, const LaneEntry& e);
     // note() for a lane's signal: only its lane writes it, the last change of a step wins.
     void note_last(Signal s, uint64_t value);
