@@ -35,18 +35,18 @@ std::string body(const std::string& path) {
 // Two "links" of three signals each; packets announced ahead, the idle
 // mark of one at the time the next on its link starts. `Laned`: each link
 // a lane, the packets announced out of time order, some fields repeating
-// the packet before.
-enum class How { PerSignal, Laned };
+// the packet before; `Packets`: the same, a lane_packet_at call each.
+enum class How { PerSignal, Laned, Packets };
 void announce(Waves& w, How how, uint64_t base = 0) {
     Waves::Signal s[2][3];
     Waves::Lane lane[2] = {Waves::kNoLane, Waves::kNoLane};
     for (int l = 0; l < 2; ++l) {
         for (int k = 0; k < 3; ++k)
             s[l][k] = w.declare("fabric.link" + std::to_string(l), "f" + std::to_string(k), 16, 0, Block::Fabric);
-        if (how == How::Laned) lane[l] = w.new_lane(s[l], 3);
+        if (how != How::PerSignal) lane[l] = w.new_lane(s[l], 3, 0b011);
     }
     for (uint64_t i = 0; i < 20; ++i) {
-        const uint64_t p = how == How::Laned ? (i * 7) % 20 + 1 : i + 1;   // 7 is prime to 20: each once
+        const uint64_t p = how != How::PerSignal ? (i * 7) % 20 + 1 : i + 1;   // 7 is prime to 20: each once
         const int l = static_cast<int>(p % 2);
         const uint64_t start = base + 100 * p, end = start + 200;   // the link's next packet starts at `end`
         const uint64_t v[3] = {p, p * 7, p / 6};                     // the third field repeats
@@ -54,9 +54,11 @@ void announce(Waves& w, How how, uint64_t base = 0) {
         if (how == How::PerSignal) {
             for (int k = 0; k < 3; ++k) w.set_at(s[l][k], start, v[k]);
             for (int k = 0; k < 2; ++k) w.clear_at(s[l][k], end, 0);
-        } else {
+        } else if (how == How::Laned) {
             w.lane_set_at(lane[l], start, 0b111, v);
             w.lane_set_at(lane[l], end, 0b011, zero, false);
+        } else {
+            w.lane_packet_at(lane[l], start, end, v);
         }
     }
 }
@@ -64,15 +66,19 @@ void announce(Waves& w, How how, uint64_t base = 0) {
 }  // namespace
 
 TEST(Waves, LanesWriteWhatOneCallPerSignalWritesInAnyAnnouncedOrder) {
-    Waves single("waves_test_single2.vcd", Waves::Format::Vcd), laned("waves_test_laned.vcd", Waves::Format::Vcd);
+    Waves single("waves_test_single2.vcd", Waves::Format::Vcd), laned("waves_test_laned.vcd", Waves::Format::Vcd),
+        packets("waves_test_packets.vcd", Waves::Format::Vcd);
     const uint64_t base = Waves::now_ps();   // another test may have run the simulation before
     announce(single, How::PerSignal, base);
     announce(laned, How::Laned, base);
+    announce(packets, How::Packets, base);
     sc_core::sc_start(sc_core::sc_time(3, sc_core::SC_NS));
     single.close();
     laned.close();
+    packets.close();
     const std::string one = body("waves_test_single2.vcd");
     EXPECT_EQ(one, body("waves_test_laned.vcd"));
+    EXPECT_EQ(one, body("waves_test_packets.vcd"));
     EXPECT_NE(one.find("b10100 "), std::string::npos) << "packet 20 on its link";
 }
 
