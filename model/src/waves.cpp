@@ -290,13 +290,17 @@ inline void Waves::note_last(Signal s, uint64_t value) {
 // signals: the last entry of a step wins, and a field set to the value it
 // shows already is no change.
 void Waves::take_lane_entry(LaneState& lane, const LaneEntry& e) {
-    for (uint32_t bits = e.which; bits; bits &= bits - 1) {
-        const auto i = static_cast<size_t>(__builtin_ctz(bits));
+    const auto take = [&](size_t i) {
         const uint64_t v = e.value[i] & lane.mask[i];
-        if (v == lane.shown[i]) continue;
+        if (v == lane.shown[i]) return;
         lane.shown[i] = v;
         if (lane.sig[i] != kNone) note_last(lane.sig[i], v);
+    };
+    if (e.which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): a plain loop
+        for (size_t i = 0; i < lane.n; ++i) take(i);
+        return;
     }
+    for (uint32_t bits = e.which; bits; bits &= bits - 1) take(static_cast<size_t>(__builtin_ctz(bits)));
 }
 
 
