@@ -81,10 +81,29 @@ public:
     void end_header() override { std::fputs("$enddefinitions $end\n", f_); }
     // Time stamps and value changes are most of what a traced run writes:
     // formatted by hand straight into our own buffer, written in 1 MiB blocks.
+    void step(uint64_t t, bool stamp, const Value* values, size_t n) override {
+        if (stamp) write_stamp(t);
+        for (size_t done = 0; done < n;) {   // in parts that fit the buffer
+            const size_t part = std::min(n - done, kBlock / kMaxLine);
+            char* const start = room(part * kMaxLine);
+            char* p = start;
+            for (size_t k = done; k < done + part; ++k) p = write_value(p, values[k]);
+            used_ += static_cast<size_t>(p - start);
+            done += part;
+        }
+    }
+    void close() override {
+        if (!f_) return;
+        drain();
+        std::fclose(f_);
+        f_ = nullptr;
+    }
+
+private:
     // A stamp almost always shares all but its last six digits with the
     // one before (steps are nanoseconds apart, in picoseconds): the line is
     // kept, and only those six digits are written again.
-    void time(uint64_t t) override {
+    void write_stamp(uint64_t t) {
         const uint64_t high = t / kLowSpan;
         if (high != 0 && high == stamp_high_) {
             // Six digits in 32-bit arithmetic, a pair at a time.
@@ -104,24 +123,6 @@ public:
         std::memcpy(room(stamp_.size()), stamp_.data(), stamp_.size());   // a fixed-size copy; stamp_len_ counts
         used_ += stamp_len_;
     }
-    void values(const Value* values, size_t n) override {
-        for (size_t done = 0; done < n;) {   // in parts that fit the buffer
-            const size_t part = std::min(n - done, kBlock / kMaxLine);
-            char* const start = room(part * kMaxLine);
-            char* p = start;
-            for (size_t k = done; k < done + part; ++k) p = write_value(p, values[k]);
-            used_ += static_cast<size_t>(p - start);
-            done += part;
-        }
-    }
-    void close() override {
-        if (!f_) return;
-        drain();
-        std::fclose(f_);
-        f_ = nullptr;
-    }
-
-private:
     static constexpr size_t kBlock = size_t{1} << 20;
     // The longest value line: 'b', 64 digits (and the 7 a step may copy
     // past them), ' ', the code, '\n'.
@@ -223,8 +224,8 @@ public:
                                               full.c_str(), 0));
     }
     void end_header() override {}
-    void time(uint64_t t) override { fstWriterEmitTimeChange(ctx_, t); }
-    void values(const Value* values, size_t n) override {
+    void step(uint64_t t, bool stamp, const Value* values, size_t n) override {
+        if (stamp) fstWriterEmitTimeChange(ctx_, t);
         for (const Value* c = values; c != values + n; ++c) {
             char bits[65];
             to_bits(c->v, c->width, bits);

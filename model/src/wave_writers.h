@@ -19,11 +19,11 @@ public:
     // Signal `index` (0, 1, ... in this order).
     virtual void var(int index, const std::string& name, int width, const ValueNames* names) = 0;
     virtual void end_header() = 0;
-    virtual void time(uint64_t t_ps) = 0;
-    // The values of a time step (one call per step: most steps write three
-    // or four, and a call each cost a fifth of writing them).
+    // A time step: its time stamp (`stamp`: else the step goes on) and the
+    // values that changed (one call per step: most steps write three or
+    // four, and a call each cost a fifth of writing them).
     using Value = WaveValue;
-    virtual void values(const Value* values, size_t n) = 0;
+    virtual void step(uint64_t t_ps, bool stamp, const Value* values, size_t n) = 0;
     virtual void close() = 0;
 };
 

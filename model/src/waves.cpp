@@ -412,10 +412,9 @@ void Waves::write_step(uint64_t t) {
     if (!window_open_ && t >= sel_.from_ps) {
         // The window opens: every signal's value as it stands.
         window_open_ = true;
-        out_->time(sel_.from_ps);
         step_values_.clear();
         for (const SignalState& g : sig_) step_values_.push_back({g.current, g.index, g.width});
-        out_->values(step_values_.data(), step_values_.size());
+        out_->step(sel_.from_ps, true, step_values_.data(), step_values_.size());
     }
     sort_touched();
     step_values_.clear();
@@ -427,8 +426,7 @@ void Waves::write_step(uint64_t t) {
         step_values_.push_back({v, g.index, g.width});
     }
     if (step_values_.empty() || !window_open_ || t > sel_.to_ps) return;
-    if (t > sel_.from_ps) out_->time(t);
-    out_->values(step_values_.data(), step_values_.size());
+    out_->step(t, t > sel_.from_ps, step_values_.data(), step_values_.size());
 }
 
 void Waves::prepare_deferred_sampling() {
