@@ -281,8 +281,12 @@ private:
     };
     std::vector<StepEntry> step_;   // per signal
     uint64_t step_no_ = 0;
+    // The signals listed in this step and what write_step writes of them:
+    // each signal at most once, so both have room for every signal (sized
+    // by start()) and fill without a capacity check.
     std::vector<Signal> touched_;
-    std::vector<WaveValue> step_values_;   // what write_step writes
+    size_t touched_n_ = 0;
+    std::vector<WaveValue> step_values_;
     void sort_touched();
     uint64_t seq_ = 0;
     uint64_t end_ps_ = 0;   // the last time step written
