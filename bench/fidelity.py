@@ -5,7 +5,8 @@ fidelity, measured in one run. Table 1: per workload, host instructions
 core), cycle (the C++ core, cycle for cycle) and fast (the C++ core, whole
 DMA entries as trains), with the ratios to rtl and the fast run's simulated
 time against the rtl run's; rtl and cycle must give the same report, else
-it stops. Table 2: the host cost of single rsmapi calls
+it stops. Beside it, what a full waveform costs: each traced workload's
+instructions against the same workload untraced. Table 2: the host cost of single rsmapi calls
 (bench/process_cost.c, in-process; the median of --runs runs, interleaved
 with the floor's, since this machine's speed drifts by the minute) in each
 fidelity, against a memcpy of the same bytes in the same process and
@@ -32,9 +33,16 @@ WORKLOADS = [
     ("signal posts, 200 each way (-w storm)", ["-n", "3", "-w", "storm", "--rounds", "200"]),
     ("all-to-all, 8 nodes, 4 KiB per pair", ["-n", "8", "-w", "all-to-all", "-b", "4096"]),
     ("all-to-all, 8 nodes, 64 KiB per pair (links contended)", ["-n", "8", "-w", "all-to-all", "-b", "65536"]),
+    ("all-to-all, 8 nodes, 64 KiB per pair, full VCD", ["-n", "8", "-w", "all-to-all", "-b", "65536", "--vcd",
+                                                         "{tmp}/w.vcd"]),
     ("all-to-all, 64 nodes, 256 B per pair", ["-n", "64", "-w", "all-to-all"]),
     ("all-to-all, 64 nodes, full VCD", ["-n", "64", "-w", "all-to-all", "--vcd", "{tmp}/w.vcd"]),
     ("all-to-all, 64 nodes, 64 KiB per pair (wall)", ["-n", "64", "-w", "all-to-all", "-b", "65536"]),
+]
+# What a full waveform costs: each traced workload against the same one untraced.
+VCD_PAIRS = [
+    ("all-to-all, 8 nodes, 64 KiB per pair, full VCD", "all-to-all, 8 nodes, 64 KiB per pair (links contended)"),
+    ("all-to-all, 64 nodes, full VCD", "all-to-all, 64 nodes, 256 B per pair"),
 ]
 ENV = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
 
@@ -71,6 +79,7 @@ def workloads(sim, callgrind):
     print(f"| workload | {head} | rtl/cycle | rtl/fast | " + " | ".join(f"{f} wall" for f in FIDELITIES) +
           " | simulated time, fast - rtl |")
     print("|---" * (2 * len(FIDELITIES) + 4) + "|")
+    refs_of = {}   # (workload, fidelity): instructions
     with tempfile.TemporaryDirectory() as tmp:
         for name, args in WORKLOADS:
             row = {}
@@ -82,6 +91,7 @@ def workloads(sim, callgrind):
                     wall = statistics.median([wall] + [run(sim, args, f, tmp, False)[1] for _ in range(2)])
                 refs = run(sim, args, f, tmp, True)[2] if callgrind and not name.endswith("(wall)") else None
                 row[f] = (lines, wall, refs)
+            refs_of.update({(name, f): row[f][2] for f in FIDELITIES})
             if row["rtl"][0] != row["cycle"][0]:
                 sys.exit(f"{name}: rtl and cycle reports differ")
             g = lambda r: "-" if r is None else f"{r / 1e9:.2f} G"
@@ -94,6 +104,14 @@ def workloads(sim, callgrind):
             print(f"| {name} | {ins} | {ratio(row['rtl'][pick], row['cycle'][pick])} | "
                   f"{ratio(row['rtl'][pick], row['fast'][pick])} | {walls} | {(fast_us - rtl_us) / rtl_us * 100:+.2f} % |",
                   flush=True)
+    if not callgrind:
+        return
+    print()
+    print("| full VCD against no waveform (instructions) | " + " | ".join(FIDELITIES) + " |")
+    print("|---" * (len(FIDELITIES) + 1) + "|")
+    for traced, plain in VCD_PAIRS:
+        cells = " | ".join(f"{refs_of[traced, f] / refs_of[plain, f]:.2f}x" for f in FIDELITIES)
+        print(f"| {traced} | {cells} |", flush=True)
 
 
 def measure(cmd, env):
