@@ -132,7 +132,8 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint
 }
 
 Waves::Lane Waves::new_lane(const Signal* sigs, size_t n, uint32_t idle) {
-    if (n > kMaxLaneSignals) throw std::invalid_argument("a waveform lane has at most 12 signals");
+    if (n > kMaxLaneSignals)
+        throw std::invalid_argument("a waveform lane has at most " + std::to_string(kMaxLaneSignals) + " signals");
     if (std::all_of(sigs, sigs + n, [](Signal s) { return s == kNone; })) return kNoLane;
     LaneState lane{};
     lane.n = n;
@@ -219,8 +220,8 @@ void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
     if (lane.slot == kNoSlot) lane.slot = lane_heads_.add(id);
     const uint64_t head_was = lane.head_at();
     LaneEntry* const in_ring = ring_slot(lane, at, strong);
-    LaneEntry late;
-    LaneEntry& e = in_ring ? *in_ring : late;
+    LaneEntry late_entry;
+    LaneEntry& e = in_ring ? *in_ring : late_entry;
     e.at = at;
     e.strong = strong;
     e.seq = ++seq_;
@@ -234,7 +235,7 @@ void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
             e.value[i] = values[i];
         }
     }
-    if (!in_ring) lane.late.insert(late);
+    if (!in_ring) lane.late.insert(late_entry);
     if (at < head_was) lane_heads_.set(lane.slot, at);
 }
 

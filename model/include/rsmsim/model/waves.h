@@ -19,6 +19,7 @@
 // from the header's date.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -106,10 +107,10 @@ public:
     // packet's end. kNoLane when none of the signals is selected.
     Lane new_lane(const Signal* sigs, size_t n, uint32_t idle = 0);
     // From `at_ps` (not before now) on, the lane's signal i holds values[i]
-    // for each bit i of `which` (values[i] is read for those i only). Of the entries of one time, a weak one
-    // (`strong` false: an idle mark at a packet's end) comes before every
-    // strong one whenever announced; entries of one kind in the order
-    // announced.
+    // for each bit i of `which` (values[i] is read for those i only). Of the
+    // entries of one time, a weak one (`strong` false: an idle mark at a
+    // packet's end) comes before every strong one whenever announced;
+    // entries of one kind in the order announced.
     void lane_set_at(Lane lane, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong = true);
     // A packet on the lane (a wire) from `from_ps` to `to_ps`: every field
     // (values[0..n)) from `from_ps`, the idle fields 0 from `to_ps` (weak:
