@@ -700,15 +700,16 @@ void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) 
     s.err = w.declare(scope, "err", 4, node, Block::Fabric, err);
 }
 
-// A packet's fields in the order of packet_fields().
+// A packet's fields as signals and as values, in one order (its lanes').
+constexpr size_t kPacketFields = 9;
 template <typename Sigs>
-std::array<Waves::Signal, 9> packet_fields(const Sigs& s) {
+std::array<Waves::Signal, kPacketFields> packet_fields(const Sigs& s) {
     return {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
 }
-std::array<uint64_t, 9> packet_values(const Packet& p) {
+std::array<uint64_t, kPacketFields> packet_values(const Packet& p) {
     return {p.id, static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset, p.len, p.err};
 }
-constexpr uint32_t kAllPacketFields = (1u << 9) - 1;
+constexpr uint32_t kAllPacketFields = (1u << kPacketFields) - 1;
 constexpr uint32_t kIdleFields = 1u << 0 | 1u << 1;   // id and cmd
 }  // namespace
 

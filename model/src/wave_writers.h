@@ -20,8 +20,7 @@ public:
     virtual void var(int index, const std::string& name, int width, const ValueNames* names) = 0;
     virtual void end_header() = 0;
     // A time step: its time stamp (`stamp`: else the step goes on) and the
-    // values that changed (one call per step: most steps write three or
-    // four, and a call each cost a fifth of writing them).
+    // values that changed, in one call (most steps write three or four).
     using Value = WaveValue;
     virtual void step(uint64_t t_ps, bool stamp, const Value* values, size_t n) = 0;
     virtual void close() = 0;
