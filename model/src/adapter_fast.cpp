@@ -690,7 +690,7 @@ void AdapterFast::dma_end(const Dma& old) {
 
 // --- register reads: each block answers its own registers (0 elsewhere).
 
-uint32_t AdapterFast::read_csr(uint32_t a) const {
+uint64_t AdapterFast::read_csr(uint32_t a) const {
     const Csr& c = csr_;
     switch (a) {
     case r::ID: return r::kIdent;
@@ -734,11 +734,11 @@ uint32_t AdapterFast::read_csr(uint32_t a) const {
                PUT(CONN_STATUS, REVOKED, c.conn_revoked) | PUT(CONN_STATUS, RESULT, c.conn_result);
     case r::CONN_SIZE: return c.conn_size;
     case r::CONN_PERM: return c.conn_perm;
-    default: return 0;
+    default: return kNotHere;
     }
 }
 
-uint32_t AdapterFast::read_barrier(uint32_t a) const {
+uint64_t AdapterFast::read_barrier(uint32_t a) const {
     const Barrier& b = bar_;
     const bool ok = node_ok(b.sel);
     const unsigned s = node_slot(b.sel);
@@ -750,11 +750,11 @@ uint32_t AdapterFast::read_barrier(uint32_t a) const {
     case r::BAR_ERRORS: return ok ? b.errors[s] : 0;
     case r::BAR_LAST_ERR: return ok ? PUT(BAR_LAST_ERR, CLASS, b.last[s]) : 0;
     case r::ROUTE_GEN: return b.route_gen;
-    default: return 0;
+    default: return kNotHere;
     }
 }
 
-uint32_t AdapterFast::read_signal(uint32_t a) const {
+uint64_t AdapterFast::read_signal(uint32_t a) const {
     const Signal& g = sig_;
     auto pending = [](const uint32_t* counts) {
         uint32_t v = 0;
@@ -773,11 +773,11 @@ uint32_t AdapterFast::read_signal(uint32_t a) const {
     case r::SIG_POST_STATUS:
         return PUT(SIG_POST_STATUS, BUSY, g.post_busy) | PUT(SIG_POST_STATUS, DONE, g.post_done) |
                PUT(SIG_POST_STATUS, RESULT, g.post_result);
-    default: return 0;
+    default: return kNotHere;
     }
 }
 
-uint32_t AdapterFast::read_dma(uint32_t a) const {
+uint64_t AdapterFast::read_dma(uint32_t a) const {
     const Dma& d = dma_;
     const Descriptors& ds = desc_;
     if (a == r::DMA_COUNT) return PUT(DMA_COUNT, COUNT, d.count);
@@ -791,11 +791,17 @@ uint32_t AdapterFast::read_dma(uint32_t a) const {
     if ((i = desc_index(a, r::DESC_REMOTE(0))) >= 0) return ds.rem[i];
     if ((i = desc_index(a, r::DESC_LEN(0))) >= 0) return ds.len[i];
     if ((i = desc_index(a, r::DESC_CTRL(0))) >= 0) return ds.ctl[i];
-    return 0;
+    return kNotHere;
 }
 
+// Each register is one block's: the first that has it answers (the
+// barrier's first, the registers a put polls).
 uint32_t AdapterFast::read_register(uint32_t a) const {
-    return read_csr(a) | read_barrier(a) | read_signal(a) | read_dma(a);
+    uint64_t v = read_barrier(a);
+    if (v == kNotHere) v = read_csr(a);
+    if (v == kNotHere) v = read_signal(a);
+    if (v == kNotHere) v = read_dma(a);
+    return v == kNotHere ? 0 : static_cast<uint32_t>(v);
 }
 
 bool AdapterFast::reg_read(uint32_t offset, uint32_t& value) {

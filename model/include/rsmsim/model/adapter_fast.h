@@ -195,10 +195,12 @@ private:
     bool dma_waiting() const;
 
     uint32_t read_register(uint32_t offset) const;
-    uint32_t read_csr(uint32_t offset) const;
-    uint32_t read_barrier(uint32_t offset) const;
-    uint32_t read_signal(uint32_t offset) const;
-    uint32_t read_dma(uint32_t offset) const;
+    // A block's register at `offset`, or kNotHere when the block has none there.
+    static constexpr uint64_t kNotHere = uint64_t{1} << 32;
+    uint64_t read_csr(uint32_t offset) const;
+    uint64_t read_barrier(uint32_t offset) const;
+    uint64_t read_signal(uint32_t offset) const;
+    uint64_t read_dma(uint32_t offset) const;
     uint8_t import_check(unsigned slot, uint32_t off, uint32_t len, bool write) const;
     uint64_t importers(unsigned entry) const;
     void refresh_shown();
