@@ -685,32 +685,30 @@ void Fabric::deliver() {
 namespace {
 uint64_t ps(sc_time t) { return Waves::to_ps(t); }
 
-// The signals of one packet view under `scope`, as node `node`'s.
-template <typename Sigs>
-void declare_packet(Waves& w, Sigs& s, const std::string& scope, unsigned node) {
-    const ValueNames* err = &map_enum_names("ERR_CLASS");
-    s.id = w.declare(scope, "id", 32, node, Block::Fabric);
-    s.cmd = w.declare(scope, "cmd", 4, node, Block::Fabric, &packet_command_names());
-    s.src = w.declare(scope, "src", 16, node, Block::Fabric);
-    s.dst = w.declare(scope, "dst", 16, node, Block::Fabric);
-    s.txn = w.declare(scope, "txn", 32, node, Block::Fabric);
-    s.segid = w.declare(scope, "segid", 32, node, Block::Fabric);
-    s.offset = w.declare(scope, "offset", 64, node, Block::Fabric);
-    s.len = w.declare(scope, "len", 32, node, Block::Fabric);
-    s.err = w.declare(scope, "err", 4, node, Block::Fabric, err);
-}
-
-// A packet's fields as signals and as values, in one order (its lanes').
+// A packet's fields, as signals (declared in this order) and as values.
 constexpr size_t kPacketFields = 9;
-template <typename Sigs>
-std::array<Waves::Signal, kPacketFields> packet_fields(const Sigs& s) {
-    return {s.id, s.cmd, s.src, s.dst, s.txn, s.segid, s.offset, s.len, s.err};
-}
 std::array<uint64_t, kPacketFields> packet_values(const Packet& p) {
     return {p.id, static_cast<uint64_t>(p.cmd), p.src, p.dst, p.txn, p.segid, p.offset, p.len, p.err};
 }
 constexpr uint32_t kAllPacketFields = (1u << kPacketFields) - 1;
 constexpr uint32_t kIdleFields = 1u << 0 | 1u << 1;   // id and cmd
+
+// The signals of one packet view under `scope`, as node `node`'s, and the
+// lane that writes them (`idle`: the fields a packet's end clears).
+Waves::Lane declare_packet_lane(Waves& w, const std::string& scope, unsigned node, uint32_t idle) {
+    const ValueNames* err = &map_enum_names("ERR_CLASS");
+    const std::array<Waves::Signal, kPacketFields> sigs = {
+        w.declare(scope, "id", 32, node, Block::Fabric),
+        w.declare(scope, "cmd", 4, node, Block::Fabric, &packet_command_names()),
+        w.declare(scope, "src", 16, node, Block::Fabric),
+        w.declare(scope, "dst", 16, node, Block::Fabric),
+        w.declare(scope, "txn", 32, node, Block::Fabric),
+        w.declare(scope, "segid", 32, node, Block::Fabric),
+        w.declare(scope, "offset", 64, node, Block::Fabric),
+        w.declare(scope, "len", 32, node, Block::Fabric),
+        w.declare(scope, "err", 4, node, Block::Fabric, err)};
+    return w.new_lane(sigs.data(), sigs.size(), idle);
+}
 }  // namespace
 
 void Fabric::trace(Waves& w) {
@@ -729,20 +727,15 @@ void Fabric::trace(Waves& w) {
         const unsigned owner = a != Topology::kSwitch ? a : b;
         const std::string scope = p + ".link_" + link_end_name(a) + "_" + link_end_name(b);
         LinkSignals& s = link_sigs_[static_cast<size_t>(topology().link_between(a, b))];
-        declare_packet(w, s.pkt, scope, owner);
+        s.lane = declare_packet_lane(w, scope, owner, kIdleFields);
         s.down = w.declare(scope, "down", 1, owner, Block::Fabric);
         s.speed_pct = w.declare(scope, "speed_pct", 8, owner, Block::Fabric, nullptr, 100);
         s.noisy = w.declare(scope, "noisy", 1, owner, Block::Fabric);
-        const auto fields = packet_fields(s.pkt);
-        s.lane = w.new_lane(fields.data(), fields.size(), kIdleFields);
     }
     for_each_port([&](uint16_t id, FabricPort&) {
         const std::string scope = "node" + std::to_string(id) + ".fabric";
-        PacketSignals rx;
-        declare_packet(w, rx, scope + ".rx", id);
-        const auto fields = packet_fields(rx);
         if (rx_lanes_.size() <= id) rx_lanes_.resize(id + 1u, Waves::kNoLane);
-        rx_lanes_[id] = w.new_lane(fields.data(), fields.size());
+        rx_lanes_[id] = declare_packet_lane(w, scope + ".rx", id, 0);
         crashed_sigs_[id] = w.declare(scope, "crashed", 1, id, Block::Fabric);
     });
 }

@@ -347,13 +347,9 @@ private:
     void trace_delivery(const Packet& p);
     Waves* waves_ = nullptr;
     uint64_t sent_ = 0;   // packets sent so far (Packet::id)
-    struct PacketSignals {
-        int id = -1, cmd = -1, src = -1, dst = -1, txn = -1, segid = -1, offset = -1, len = -1, err = -1;
-    };
     struct LinkSignals {
-        PacketSignals pkt;
         int down = -1, speed_pct = -1, noisy = -1;
-        int lane = -1;   // the Waves::Lane of its packets' changes ahead
+        int lane = -1;   // the Waves::Lane of its packets (their fields' signals)
     };
     std::vector<LinkSignals> link_sigs_;                 // per link id
     std::vector<int> rx_lanes_;   // per node id: the Waves::Lane of the packet it last received
