@@ -137,7 +137,7 @@ Waves::Lane Waves::new_lane(const Signal* sigs, size_t n, uint32_t idle) {
     if (std::all_of(sigs, sigs + n, [](Signal s) { return s == kNone; })) return kNoLane;
     LaneState lane{};
     lane.n = n;
-    lane.idle = idle & ((uint32_t{1} << n) - 1);
+    lane.idle = idle & lane.every_field();
     for (size_t i = 0; i < n; ++i) {
         lane.sig[i] = sigs[i];
         const SignalState* g = sigs[i] == kNone ? nullptr : &sig_[static_cast<size_t>(sigs[i])];
@@ -194,14 +194,14 @@ void Waves::lane_packet_at(Lane id, uint64_t from_ps, uint64_t to_ps, const uint
     if (id == kNoLane || closed_) return;
     const uint64_t now = ready_for_change();
     LaneState& lane = lanes_[static_cast<size_t>(id)];
-    put_in_lane(id, from_ps, (uint32_t{1} << lane.n) - 1, values, true, now);
+    put_in_lane(id, from_ps, lane.every_field(), values, true, now);
     static constexpr uint64_t kZero[kMaxLaneSignals] = {};
     put_in_lane(id, to_ps, lane.idle, kZero, false, now);
 }
 
 void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong, uint64_t now) {
     LaneState& lane = lanes_[static_cast<size_t>(id)];
-    which &= (uint32_t{1} << lane.n) - 1;
+    which &= lane.every_field();
     if (at_ps <= now && lane.count == 0 && lane.late.empty()) {
         // For now, nothing of the lane waiting: straight into this step's
         // changes, those that change something (a node's last packet received).
@@ -227,7 +227,7 @@ void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
     e.seq = ++seq_;
     e.which = which;
     // As given: take_lane_entry masks them to their widths.
-    if (which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): one copy
+    if (which == lane.every_field()) {   // a packet's start: one copy
         std::memcpy(e.value, values, lane.n * sizeof *values);
     } else {
         for (uint32_t bits = which; bits; bits &= bits - 1) {
@@ -297,13 +297,12 @@ void Waves::take_lane_entry(LaneState& lane, const LaneEntry& e) {
         lane.shown[i] = v;
         if (lane.sig[i] != kNone) note_last(lane.sig[i], v);
     };
-    if (e.which == (uint32_t{1} << lane.n) - 1) {   // every field (a packet's start): a plain loop
+    if (e.which == lane.every_field()) {   // a packet's start: a plain loop
         for (size_t i = 0; i < lane.n; ++i) take(i);
         return;
     }
     for (uint32_t bits = e.which; bits; bits &= bits - 1) take(static_cast<size_t>(__builtin_ctz(bits)));
 }
-
 
 // The step's change of `s` if it wins over the one noted so far (ranks).
 // A signal is listed for the step once a change to another value than its

@@ -234,6 +234,7 @@ private:
         size_t head = 0, count = 0;
         std::multiset<LaneEntry, LaneEntry::Before> late;
         size_t slot = kNoSlot;   // in lane_heads_, once it queues an entry
+        uint32_t every_field() const { return (uint32_t{1} << n) - 1; }   // as a `which`
         LaneEntry& waiting(size_t k) { return ring[(head + k) & wrap]; }
         uint64_t head_at() {
             const uint64_t r = count ? waiting(0).at : UINT64_MAX;
