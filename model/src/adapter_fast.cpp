@@ -688,7 +688,7 @@ void AdapterFast::dma_end(const Dma& old) {
     }
 }
 
-// --- register reads: each block answers its own registers (0 elsewhere).
+// --- register reads: each block answers its own registers (kNotHere elsewhere).
 
 uint64_t AdapterFast::read_csr(uint32_t a) const {
     const Csr& c = csr_;
