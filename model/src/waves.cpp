@@ -115,8 +115,7 @@ void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong) {
 
 void Waves::announce(Signal s, uint64_t at_ps, uint64_t value, bool strong, uint64_t now) {
     if (s == kNone || closed_) return;
-    if (!started_) start();
-    flush_before(now);
+    ready_for_change(now);
     SignalState& g = sig_[static_cast<size_t>(s)];
     value &= g.mask;
     g.latest = value;
@@ -178,21 +177,22 @@ void Waves::LaneHeads::set(size_t slot, uint64_t at) {
     }
 }
 
-uint64_t Waves::ready_for_change() {
+void Waves::ready_for_change(uint64_t now) {
     if (!started_) start();
-    const uint64_t now = now_ps();
     flush_before(now);
-    return now;
 }
 
 void Waves::lane_set_at(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong) {
     if (id == kNoLane || closed_) return;
-    put_in_lane(id, at_ps, which, values, strong, ready_for_change());
+    const uint64_t now = now_ps();
+    ready_for_change(now);
+    put_in_lane(id, at_ps, which, values, strong, now);
 }
 
 void Waves::lane_packet_at(Lane id, uint64_t from_ps, uint64_t to_ps, const uint64_t* values) {
     if (id == kNoLane || closed_) return;
-    const uint64_t now = ready_for_change();
+    const uint64_t now = now_ps();
+    ready_for_change(now);
     LaneState& lane = lanes_[static_cast<size_t>(id)];
     put_in_lane(id, from_ps, lane.every_field(), values, true, now);
     static constexpr uint64_t kZero[kMaxLaneSignals] = {};

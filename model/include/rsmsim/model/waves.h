@@ -267,7 +267,7 @@ private:
     // lane_set_at, once the waveform is started and flushed up to `now`.
     void put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t* values, bool strong, uint64_t now);
     // Before a change announced at `now`: the header written, every step before it.
-    uint64_t ready_for_change();
+    void ready_for_change(uint64_t now);
     void take_lane_entry(LaneState& lane, const LaneEntry& e);
     // note() for a lane's signal: only its lane writes it, the last change of a step wins.
     void note_last(Signal s, uint64_t value);
