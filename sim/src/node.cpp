@@ -67,14 +67,26 @@ bool NodeBus::transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t
 void NodeBus::catch_up_if_due() {
     // Ahead of simulated time only while nothing else is due before the
     // thread's time (nor at its very time): nobody could see or change
-    // anything meanwhile.
-    if (ahead_ == sc_core::SC_ZERO_TIME) return;
-    const uint64_t delta = sc_core::sc_delta_count();
-    if (due_delta_ != delta) {
-        due_in_ = sc_core::sc_time_to_pending_activity();
-        due_delta_ = delta;
+    // anything meanwhile. What is due is waited for up to its own time, not
+    // the thread's: the kernel then runs it and the thread in one time step
+    // (rather than one each), and the thread stays ahead if nothing more is due.
+    while (ahead_ != sc_core::SC_ZERO_TIME) {
+        const uint64_t delta = sc_core::sc_delta_count();
+        if (due_delta_ != delta) {
+            due_in_ = sc_core::sc_time_to_pending_activity();
+            due_delta_ = delta;
+        }
+        if (due_in_ > ahead_) return;
+        // Something due now (another thread woken, a delta notification):
+        // catching up in delta cycles could chase another decoupled thread
+        // doing the same forever; the thread goes all the way instead.
+        if (due_in_ == sc_core::SC_ZERO_TIME) return catch_up();
+        const sc_time step = due_in_;
+        ahead_ -= step;
+        forget_due();
+        wait(step);
+        ++access_waits_;
     }
-    if (due_in_ <= ahead_) catch_up();
 }
 
 void NodeBus::catch_up() {

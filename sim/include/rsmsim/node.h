@@ -56,11 +56,12 @@ public:
     // Loosely-timed runs (Cluster: every node Fidelity::Fast): the thread
     // holding the driver lock runs ahead of simulated time through its
     // register accesses while nothing else is due, and waits only before
-    // something else would happen, before it waits for anything, and before
-    // another program of the node takes the lock. The same accesses at the same simulated
-    // times, with one wait instead of one per access; only the order of
-    // activity due at the very same time may differ (SystemC runs it in
-    // the order it was scheduled).
+    // something else would happen (until it happens, not further), before
+    // it waits for anything, and before another program of the node takes
+    // the lock. The same accesses at the same simulated times, with one
+    // wait instead of one per access; only the order of activity due at
+    // the very same time may differ (SystemC runs it in the order it was
+    // scheduled).
     void decouple(bool on) { decoupled_ = on; }
     // Lets simulated time reach the decoupled thread's own (a program about
     // to sync, sleep, spawn or end), and how far ahead it is.
@@ -85,8 +86,8 @@ private:
     bool decoupled_ = false;
     sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
     // The time from simulated time to the kernel's next pending activity,
-    // as asked in delta cycle `due_delta_` (asking costs ~190 instructions;
-    // a put asks ten times). While the thread runs on, nothing else does,
+    // as asked in delta cycle `due_delta_` (asking costs ~130 instructions;
+    // a put would ask ten times, and asks four). While the thread runs on, nothing else does,
     // so the answer holds until the thread makes something happen or
     // waits: it is dropped after an access other than a register read (a
     // remote read waits inside the adapter), at the lock's hand-over and at
