@@ -189,8 +189,14 @@ int Cluster::current_node_index() const {
                                  "Start further programs on a node with rsmsim_spawn().\n");
         return -1;
     }
-    const auto it = programs_.find(current_process());
-    return it == programs_.end() ? -1 : it->second.node;
+    // The same program asks again and again (twice per rsmapi call).
+    const sc_core::sc_object* me = current_process();
+    if (me != seen_process_) {
+        const auto it = programs_.find(me);
+        seen_process_ = me;
+        seen_node_ = it == programs_.end() ? -1 : it->second.node;
+    }
+    return seen_node_;
 }
 
 Cluster::Program* Cluster::current_program() {
@@ -224,6 +230,7 @@ void Cluster::spawn(int index, std::function<void()> program) {
         },
         name.c_str());
     programs_[h.get_process_object()] = Program{index, name};
+    seen_process_ = nullptr;   // a new program may have an ended one's process address
 }
 
 void Cluster::fault_at(double at_ns, std::function<void()> fault) {

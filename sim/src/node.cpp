@@ -178,6 +178,9 @@ void NodeBus::lock() {
     }
     owner_ = me;
     ++depth_;
+    // What another program saw due may be this one's own wake-up: it asks anew.
+    if (me != last_owner_) forget_due();
+    last_owner_ = me;
 }
 
 void NodeBus::unlock() {
@@ -190,7 +193,6 @@ void NodeBus::unlock() {
         else catch_up_if_due();
         owner_ = nullptr;
         if (lock_waiters_ > 0) unlocked_.notify(sc_core::SC_ZERO_TIME);
-        forget_due();
     }
 }
 

@@ -183,6 +183,8 @@ private:
     Program* current_program();
     NodeBus* current_bus();   // the calling program's node's, or null
     std::map<const sc_core::sc_object*, Program> programs_;   // process -> program
+    mutable const sc_core::sc_object* seen_process_ = nullptr;   // the last process looked up,
+    mutable int seen_node_ = -1;                                 // and its node index
     std::thread::id sim_thread_;   // the OS thread that runs every SystemC process
     std::vector<FaultEvent> schedule_;
     int spawned_ = 0;

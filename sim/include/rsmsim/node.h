@@ -87,11 +87,11 @@ private:
     sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
     // The time from simulated time to the kernel's next pending activity,
     // as asked in delta cycle `due_delta_` (asking costs ~130 instructions;
-    // a put would ask ten times, and asks four). While the thread runs on, nothing else does,
-    // so the answer holds until the thread makes something happen or
-    // waits: it is dropped after an access other than a register read (a
-    // remote read waits inside the adapter), at the lock's hand-over and at
-    // every catch-up (which comes first in every other wait of a decoupled
+    // a put would ask ten times, and asks three). While the thread runs on,
+    // nothing else does, so the answer holds until the thread makes
+    // something happen or waits: it is dropped after an access other than a
+    // register read (a remote read waits inside the adapter), when another
+    // program of the node takes the lock, and at every catch-up (which comes first in every other wait of a decoupled
     // program); a wait that ends in a later delta cycle drops it too. (A
     // waveform schedules nothing in a decoupled run: only the RTL's probes
     // sample at a delta cycle's end.)
@@ -108,6 +108,7 @@ private:
     uint64_t waits_ = 0;
     uint64_t irq_rises_ = 0;
     const sc_core::sc_object* owner_ = nullptr;   // thread holding the lock
+    const sc_core::sc_object* last_owner_ = nullptr;   // ... or who held it last
     unsigned depth_ = 0;
     unsigned lock_waiters_ = 0;
     sc_core::sc_event unlocked_;
