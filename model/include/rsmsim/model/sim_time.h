@@ -15,8 +15,12 @@ namespace rsmsim::model {
 
 // Exactly what sc_time(ns, SC_NS) gives at the kernel's 1 ps resolution:
 // the value times 1000, plus one half, truncated (SystemC 2.3's rounding).
+// (One picosecond scaled in place: sc_time's *= is inline and rounds the
+// same way, where from_value is a library call.)
 inline sc_core::sc_time ns_time(double ns) {
-    return sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(static_cast<int64_t>(ns * 1000.0 + 0.5)));
+    static const sc_core::sc_time one_ps = sc_core::sc_time::from_value(1);
+    sc_core::sc_time t = one_ps;
+    return t *= ns * 1000.0;
 }
 
 // The current simulated time: SystemC's sc_time_stamp() is a library call,
