@@ -24,7 +24,8 @@ public:
     tlm_utils::simple_initiator_socket<NodeBus> cpu;
 
     SC_HAS_PROCESS(NodeBus);
-    NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory);
+    NodeBus(sc_core::sc_module_name name, model::Adapter& adapter, model::HostMemory& memory,
+            const model::Fabric& fabric);
 
     bool read32(uint64_t offset, uint32_t& value) override;
     bool write32(uint64_t offset, uint32_t value) override;
@@ -102,6 +103,7 @@ private:
 
     model::Adapter& adapter_;
     model::HostMemory& memory_;
+    const model::Fabric& fabric_;
     model::PayloadPool payloads_;
     uint64_t accesses_ = 0;
     uint64_t access_waits_ = 0;

@@ -110,6 +110,12 @@ public:
     // simulated time of the last delivery, as of the latest one.
     uint64_t progress_packets() const { return progress_packets_.load(std::memory_order_relaxed); }
     double progress_ns() const { return progress_ns_.load(std::memory_order_relaxed); }
+    // The event the next delivery fires on, if it is due at `at` (else null):
+    // a thread that waits exactly until then can wait on it rather than on
+    // a notification of its own for the same time (NodeBus).
+    const sc_core::sc_event* delivery_event_at(const sc_core::sc_time& at) const {
+        return wake_at_ == at ? &wake_ : nullptr;
+    }
     // Per link since the start: packets that crossed it (every attempt) and
     // the time it was busy with them, for reports of where the load went.
     struct LinkStats {
