@@ -142,7 +142,7 @@ def calls(build, runs):
     names = {"put4": "4-byte put, implicit barrier", "post": "signal post", "putv1M": "putv, 1 MiB in one entry",
              "putv16M": "putv, 16 MiB in 16 entries"}
     for key, name in names.items():
-        cells = " | ".join(f"{costs[f][key] / 1000:.1f} us" for f in FIDELITIES)
+        cells = " | ".join(f"{costs[f][key] / 1000:.2f} us" for f in FIDELITIES)
         print(f"| {name} | {cells} | {costs['rtl'][key] / costs['fast'][key]:.1f}x |")
     memcpy = sum(costs[f]["memcpy16M"] for f in FIDELITIES) / len(FIDELITIES)
     ratios = " | ".join(f"{costs[f]['putv16M'] / memcpy:.1f}x" for f in FIDELITIES)
