@@ -57,9 +57,9 @@ public:
     // Loosely-timed runs (Cluster: every node Fidelity::Fast): the thread
     // holding the driver lock runs ahead of simulated time through its
     // register accesses while nothing else is due, and waits only before
-    // something else would happen (until it happens, not further), before
-    // it waits for anything, and before another program of the node takes
-    // the lock. The same accesses at the same simulated times, with one
+    // something else would happen (first until the delivery due, if that is
+    // what it is), before it waits for anything, and before another program
+    // of the node takes the lock. The same accesses at the same simulated times, with one
     // wait instead of one per access; only the order of activity due at
     // the very same time may differ (SystemC runs it in the order it was
     // scheduled).
@@ -83,6 +83,7 @@ private:
     void interrupt_thread();
     bool transact(tlm::tlm_command cmd, uint64_t offset, void* data, size_t len);
     void catch_up_if_due();
+    bool due_by_own_time();   // anything due before the thread's time, or at it
 
     bool decoupled_ = false;
     sc_core::sc_time ahead_;   // the lock owner's time beyond simulated time
