@@ -59,10 +59,10 @@ public:
     // register accesses while nothing else is due, and waits only before
     // something else would happen (first until the delivery due, if that is
     // what it is), before it waits for anything, and before another program
-    // of the node takes the lock. The same accesses at the same simulated times, with one
-    // wait instead of one per access; only the order of activity due at
-    // the very same time may differ (SystemC runs it in the order it was
-    // scheduled).
+    // of the node takes the lock. The same accesses at the same simulated
+    // times, with one wait instead of one per access; only the order of
+    // activity due at the very same time may differ (SystemC runs it in the
+    // order it was scheduled).
     void decouple(bool on) { decoupled_ = on; }
     // Lets simulated time reach the decoupled thread's own (a program about
     // to sync, sleep, spawn or end), and how far ahead it is.
@@ -93,8 +93,9 @@ private:
     // nothing else does, so the answer holds until the thread makes
     // something happen or waits: it is dropped after an access other than a
     // register read (a remote read waits inside the adapter), when another
-    // program of the node takes the lock, and at every catch-up (which comes first in every other wait of a decoupled
-    // program); a wait that ends in a later delta cycle drops it too. (A
+    // program of the node takes the lock, and at every catch-up (which
+    // comes first in every other wait of a decoupled program); a wait that
+    // ends in a later delta cycle drops it too. (A
     // waveform schedules nothing in a decoupled run: only the RTL's probes
     // sample at a delta cycle's end.)
     sc_core::sc_time due_in_;
