@@ -24,7 +24,12 @@ constexpr uint32_t Op(r::TableOp o) { return static_cast<uint32_t>(o); }
 class Core : public ::testing::Test {
 protected:
     VerilatedContext ctx;
-    std::unique_ptr<Vadapter_core> m = std::make_unique<Vadapter_core>(&ctx);
+    std::unique_ptr<Vadapter_core> m;
+
+    Core() {
+        rsmsim::model::make_single_threaded(ctx);   // before the model is built
+        m = std::make_unique<Vadapter_core>(&ctx);
+    }
 
     void SetUp() override {
         m->node_id_i = 8;

@@ -19,8 +19,16 @@
 
 namespace rsmsim::model {
 
+namespace {
+std::unique_ptr<VerilatedContext> single_threaded_context() {
+    auto ctx = std::make_unique<VerilatedContext>();
+    make_single_threaded(*ctx);
+    return ctx;
+}
+}  // namespace
+
 AdapterRtl::AdapterRtl(uint16_t node_id, bool link_up)
-    : ctx_(std::make_unique<VerilatedContext>()), m_(std::make_unique<Vadapter_core>(ctx_.get())) {
+    : ctx_(single_threaded_context()), m_(std::make_unique<Vadapter_core>(ctx_.get())) {
     m_->node_id_i = node_id;
     m_->link_up_i = link_up;
     reset();

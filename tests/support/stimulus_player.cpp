@@ -25,8 +25,9 @@ namespace {
 class Player {
 public:
     explicit Player(const char* vcd_path) {
-        // Tracing must be switched on before the model is built.
+        // Tracing and threads are set before the model is built.
         ctx_.traceEverOn(vcd_path != nullptr);
+        rsmsim::model::make_single_threaded(ctx_);
         m_ = std::make_unique<Vadapter_core>(&ctx_);
 #if VM_TRACE
         if (vcd_path) {

@@ -28,6 +28,15 @@ void idle_core_inputs(Core& m) {
     m.im_query_i = 0;
 }
 
+// A Verilator context for one core, set up before the core is made:
+// Verilator 5.006 gives a context a pool of one worker thread per further
+// hardware thread by default, while the core is verilated single-threaded,
+// so the pool would only idle beside every core (and wake on its own).
+template <typename Context>
+void make_single_threaded(Context& ctx) {
+    ctx.threads(1);
+}
+
 // Asynchronous reset with every input at rest and the clock low.
 template <typename Core>
 void reset_core(Core& m) {
