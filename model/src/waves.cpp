@@ -147,6 +147,12 @@ Waves::Lane Waves::new_lane(const Signal* sigs, size_t n, uint32_t idle) {
     return static_cast<Lane>(lanes_.size() - 1);
 }
 
+inline void Waves::LaneHeads::pick(size_t i) {
+    const size_t w = at_[2 * i + 1] < at_[2 * i] ? 2 * i + 1 : 2 * i;
+    at_[i] = at_[w];
+    lane_[i] = lane_[w];
+}
+
 size_t Waves::LaneHeads::add(Lane lane) {
     // Rarely (once per lane): the tree is made anew.
     std::vector<std::pair<uint64_t, Lane>> leaf;
@@ -158,23 +164,14 @@ size_t Waves::LaneHeads::add(Lane lane) {
     at_.assign(2 * leaves_, UINT64_MAX);
     lane_.assign(2 * leaves_, 0);
     for (size_t k = 0; k < count_; ++k) std::tie(at_[leaves_ + k], lane_[leaves_ + k]) = leaf[k];
-    for (size_t i = leaves_ - 1; i >= 1; --i) {
-        const size_t w = at_[2 * i + 1] < at_[2 * i] ? 2 * i + 1 : 2 * i;
-        at_[i] = at_[w];
-        lane_[i] = lane_[w];
-    }
+    for (size_t i = leaves_ - 1; i >= 1; --i) pick(i);
     return count_ - 1;
 }
 
-// Ties go to the left: the lower slot.
 void Waves::LaneHeads::set(size_t slot, uint64_t at) {
     size_t i = leaves_ + slot;
     at_[i] = at;
-    for (i /= 2; i >= 1; i /= 2) {
-        const size_t w = at_[2 * i + 1] < at_[2 * i] ? 2 * i + 1 : 2 * i;
-        at_[i] = at_[w];
-        lane_[i] = lane_[w];
-    }
+    for (i /= 2; i >= 1; i /= 2) pick(i);
 }
 
 void Waves::ready_for_change(uint64_t now) {
@@ -207,10 +204,8 @@ void Waves::put_in_lane(Lane id, uint64_t at_ps, uint32_t which, const uint64_t*
         // changes, those that change something (a node's last packet received).
         for (uint32_t bits = which; bits; bits &= bits - 1) {
             const auto i = static_cast<size_t>(__builtin_ctz(bits));
-            const uint64_t v = values[i] & lane.mask[i];
-            if (v == lane.shown[i]) continue;
-            lane.shown[i] = v;
-            if (lane.sig[i] == kNone) continue;
+            uint64_t v = 0;
+            if (!lane.show(i, values[i], v) || lane.sig[i] == kNone) continue;
             now_batch_at_ = now;
             now_batch_.push_back({now, rank(strong, ++seq_), v, lane.sig[i]});
         }
@@ -292,10 +287,8 @@ inline void Waves::note_last(Signal s, uint64_t value) {
 // shows already is no change.
 void Waves::take_lane_entry(LaneState& lane, const LaneEntry& e) {
     const auto take = [&](size_t i) {
-        const uint64_t v = e.value[i] & lane.mask[i];
-        if (v == lane.shown[i]) return;
-        lane.shown[i] = v;
-        if (lane.sig[i] != kNone) note_last(lane.sig[i], v);
+        uint64_t v = 0;
+        if (lane.show(i, e.value[i], v) && lane.sig[i] != kNone) note_last(lane.sig[i], v);
     };
     if (e.which == lane.every_field()) {   // a packet's start: a plain loop
         for (size_t i = 0; i < lane.n; ++i) take(i);

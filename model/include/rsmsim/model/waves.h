@@ -235,6 +235,14 @@ private:
         std::multiset<LaneEntry, LaneEntry::Before> late;
         size_t slot = kNoSlot;   // in lane_heads_, once it queues an entry
         uint32_t every_field() const { return (uint32_t{1} << n) - 1; }   // as a `which`
+        // Field i set to `raw` (masked to its width into `v`): false when it
+        // shows that already, which is no change.
+        bool show(size_t i, uint64_t raw, uint64_t& v) {
+            v = raw & mask[i];
+            if (v == shown[i]) return false;
+            shown[i] = v;
+            return true;
+        }
         LaneEntry& waiting(size_t k) { return ring[(head + k) & wrap]; }
         uint64_t head_at() {
             const uint64_t r = count ? waiting(0).at : UINT64_MAX;
@@ -259,6 +267,7 @@ private:
         // earliest time under it and its lane, apart: a pick moves two words.
         std::vector<uint64_t> at_ = std::vector<uint64_t>(2, UINT64_MAX);
         std::vector<Lane> lane_ = std::vector<Lane>(2, 0);
+        void pick(size_t i);   // node i from its children (ties to the left: the lower slot)
     };
     LaneHeads lane_heads_;
     // The ring's next place for an entry at `at`; nullptr when the entry
